@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine with Python 3.12+ and make:
+#   make run   – virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000
+#   make test  – virtualenv, install with test extras, run the whole suite
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint format check-python install install-test demo pg-test clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
+	  echo "Python 3.12 or newer is required; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)."; \
+	  echo "Install Python 3.12+ or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.12"; exit 1; }
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[test]"
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The same suite against the PostgreSQL on 127.0.0.1:5432 (trust auth, database "test").
+pg-test: install-test
+	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

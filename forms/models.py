@@ -1,0 +1,224 @@
+"""The statutory forms of the regulation Dz.U. 2023 poz. 1870 (annexes 1–4).
+
+Each form row records its ``edition``; the printed document carries the official title and
+legal basis of that edition (documents app).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from workflows.models import Role, Sector
+
+
+class ViolenceForm(models.TextChoices):
+    """NK-A section IV: forms of domestic violence (art. 2 ust. 1 pkt 1 of the Act)."""
+
+    PHYSICAL = "physical", _("physical")
+    PSYCHOLOGICAL = "psychological", _("psychological")
+    SEXUAL = "sexual", _("sexual")
+    ECONOMIC = "economic", _("economic")
+    ELECTRONIC = "electronic", _("by means of electronic communication")
+    OTHER = "other", _("other (e.g. neglect)")
+
+
+class NKA(models.Model):
+    """„Niebieska Karta – A" (annex 1): starts the procedure at the moment it is filled."""
+
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, related_name="nka_forms"
+    )
+    edition = models.CharField(_("edition"), max_length=8)
+    filled_at = models.DateTimeField(_("filled at"))
+    place = models.CharField(_("place of filling"), max_length=200)
+    initiator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nka_filled"
+    )
+    initiator_sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
+    initiator_institution = models.CharField(_("institution"), max_length=200)
+    # Incident
+    incident_date = models.DateField(_("date of the incident"))
+    incident_place = models.CharField(_("place of the incident"), max_length=200)
+    incident_description = models.TextField(_("course of events"))
+    # IV forms of violence
+    violence_forms = models.JSONField(_("forms of violence"), default=list)
+    violence_other = models.CharField(_("other forms (describe)"), max_length=500, blank=True)
+    # V injuries
+    visible_injuries = models.BooleanField(_("visible injuries"), default=False)
+    medical_help_given = models.BooleanField(_("medical help given"), default=False)
+    medical_certificate = models.BooleanField(_("medical certificate issued"), default=False)
+    # alcohol / substances at the time
+    suspect_under_influence = models.BooleanField(
+        _("suspect under the influence of alcohol or other substances"), default=False
+    )
+    victim_under_influence = models.BooleanField(
+        _("victim under the influence of alcohol or other substances"), default=False
+    )
+    # VIII firearm
+    suspect_has_firearm = models.BooleanField(
+        _("suspect has a firearm or access to one"), default=False
+    )
+    # IX feeling of safety
+    victim_feels_in_danger = models.BooleanField(
+        _("victim feels their life or health is in danger"), default=False
+    )
+    # X witnesses
+    witnesses = models.TextField(_("witnesses (including children)"), blank=True)
+    # Actions at the intervention
+    police_called = models.BooleanField(_("police called"), default=False)
+    protective_order_issued = models.BooleanField(_("protective order issued"), default=False)
+    suspect_detained = models.BooleanField(_("suspect detained"), default=False)
+    shelter_arranged = models.BooleanField(_("shelter arranged"), default=False)
+    # XIII additional information
+    additional_info = models.TextField(_("additional information"), blank=True)
+    # NK-B (annex 2): record of the handout
+    nkb_handed = models.BooleanField(_("NK-B handed over"), default=False)
+    nkb_handed_to = models.CharField(_("NK-B handed to"), max_length=200, blank=True)
+    nkb_not_handed_reason = models.CharField(
+        _("why NK-B was not handed over"), max_length=300, blank=True
+    )
+    # Transfer of the original to the chair (§ 7)
+    transferred_on = models.DateField(_("original sent to the chair on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("NK-A form")
+        verbose_name_plural = _("NK-A forms")
+        ordering = ["filled_at", "id"]
+
+    def __str__(self) -> str:
+        return f"NK-A {self.procedure.number} ({self.filled_at:%Y-%m-%d})"
+
+
+class NKAPerson(models.Model):
+    """A person listed on one NK-A (victims, suspects, other household members)."""
+
+    nka = models.ForeignKey(NKA, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    relation = models.CharField(_("relation to the suspect / victim"), max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["nka", "person", "role"], name="nka_person_once")
+        ]
+
+
+class NKC(models.Model):
+    """„Niebieska Karta – C" (annex 3): filled with the victim at the victim's meeting."""
+
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, related_name="nkc_forms"
+    )
+    meeting = models.OneToOneField(
+        "workflows.Meeting", on_delete=models.PROTECT, related_name="nkc"
+    )
+    victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    edition = models.CharField(_("edition"), max_length=8)
+    situation = models.TextField(_("family, housing, health and income situation"))
+    first_act = models.TextField(_("the first act of violence"))
+    repeated_acts = models.TextField(_("repeated acts"), blank=True)
+    most_dangerous_act = models.TextField(_("the most dangerous act"), blank=True)
+    last_act = models.TextField(_("the last act"))
+    needs = models.TextField(_("the victim's needs and expectations"))
+    risk_assessment = models.TextField(_("assessment of risk"))
+    # Safety plan: no statutory template; part of the help plan.
+    safety_how_to_act = models.TextField(_("how to act in danger"))
+    safety_contacts = models.TextField(_("safe contacts"), blank=True)
+    safety_place = models.TextField(_("safe place"), blank=True)
+    safety_documents_ready = models.BooleanField(_("documents and money kept ready"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("NK-C form")
+        verbose_name_plural = _("NK-C forms")
+
+
+class HelpPlanItem(models.Model):
+    """One action of the individual help plan (indywidualny plan pomocy)."""
+
+    class FormOfHelp(models.TextChoices):
+        """Forms of help under art. 3 of the Act."""
+
+        MEDICAL = "medical", _("medical help")
+        PSYCHOLOGICAL = "psychological", _("psychological counselling")
+        LEGAL = "legal", _("legal counselling")
+        SOCIAL = "social", _("social counselling")
+        VOCATIONAL = "vocational", _("vocational counselling")
+        FAMILY = "family", _("family counselling")
+        CRISIS = "crisis_intervention", _("crisis intervention")
+        PROTECTION = "protection", _("protection measures")
+        SHELTER = "shelter", _("shelter")
+        HOUSING = "housing", _("help with housing")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("carried out")
+        DROPPED = "dropped", _("dropped, with a reason")
+
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.CASCADE, related_name="help_plan_items"
+    )
+    nkc = models.ForeignKey(NKC, on_delete=models.CASCADE, related_name="plan_items")
+    form_of_help = models.CharField(_("form of help"), max_length=30, choices=FormOfHelp.choices)
+    action = models.CharField(_("action"), max_length=500)
+    responsible = models.CharField(_("responsible institution or person"), max_length=200)
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    status_note = models.CharField(_("status note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("help plan item")
+        verbose_name_plural = _("help plan items")
+        ordering = ["due_on", "id"]
+
+
+class NKD(models.Model):
+    """„Niebieska Karta – D" (annex 4): filled with the suspect at a separate meeting."""
+
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, related_name="nkd_forms"
+    )
+    meeting = models.OneToOneField(
+        "workflows.Meeting", on_delete=models.PROTECT, related_name="nkd"
+    )
+    suspect = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    edition = models.CharField(_("edition"), max_length=8)
+    appeared = models.BooleanField(_("the suspect appeared"), default=True)
+    situation = models.TextField(_("the suspect's situation"), blank=True)
+    substances = models.TextField(_("alcohol, drugs, medicines"), blank=True)
+    consequences_explained = models.BooleanField(
+        _("legal consequences and the duty to stop the violence explained"), default=False
+    )
+    statement = models.TextField(_("the suspect's statement"), blank=True)
+    agreed_programme = models.CharField(
+        _("programme agreed"),
+        max_length=30,
+        blank=True,
+        choices=[
+            ("correctional_educational", _("correctional-educational programme")),
+            ("psychological_therapeutic", _("psychological-therapeutic programme")),
+        ],
+    )
+    agreed_alcohol_commission = models.BooleanField(
+        _("referral to the alcohol commission agreed"), default=False
+    )
+    agreed_other = models.TextField(_("other actions agreed"), blank=True)
+    # When the suspect did not appear the group notifies them of the initiation.
+    initiation_notice_sent_on = models.DateField(
+        _("notification of initiation sent on"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("NK-D form")
+        verbose_name_plural = _("NK-D forms")

@@ -1,0 +1,164 @@
+"""Settings for the Niebieska Karta project, read from the environment.
+
+Development (the default) runs on SQLite with console e-mail and a secret generated once
+per checkout. ``OIK_ENV=production`` refuses to start without ``DJANGO_SECRET_KEY``,
+``DJANGO_ALLOWED_HOSTS`` and ``DATABASE_URL``.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from oik_site.env import env_bool, env_int, env_list, env_str, local_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = Path(env_str("OIK_LOCAL_DIR", str(BASE_DIR / ".local")))
+
+OIK_ENV = env_str("OIK_ENV", "development")
+if OIK_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"OIK_ENV must be 'development' or 'production', got {OIK_ENV!r}")
+PRODUCTION = OIK_ENV == "production"
+
+if PRODUCTION:
+    _missing = [
+        name
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+        if not env_str(name).strip()
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            "Production mode needs these environment variables: " + ", ".join(_missing)
+        )
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+    DEBUG = False
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
+else:
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY") or local_secret_key(LOCAL_DIR)
+    DEBUG = env_bool("DJANGO_DEBUG", True)
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "viewflow",
+    "viewflow.workflow",
+    "people",
+    "workflows",
+    "forms.apps.StatutoryFormsConfig",
+    "documents",
+    "audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "oik_site.urls"
+WSGI_APPLICATION = "oik_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "oik_site" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default; DATABASE_URL (e.g. postgres://127.0.0.1:5432/test) for anything shared.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{LOCAL_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+    )
+}
+if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    raise ImproperlyConfigured("Production mode needs a PostgreSQL DATABASE_URL, not SQLite.")
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflows:inbox"
+LOGOUT_REDIRECT_URL = "login"
+
+# Polish is the users' language; English is available from the language switch.
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+# Datetimes are stored in UTC; legal dates are computed in Europe/Warsaw (workflows.calendar).
+TIME_ZONE = "Europe/Warsaw"
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = Path(env_str("OIK_MEDIA_ROOT", str(LOCAL_DIR / "media")))
+
+# Console e-mail by default; OIK_EMAIL_BACKEND=smtp with OIK_SMTP_* for a real server.
+_smtp = env_str("OIK_EMAIL_BACKEND", "console") == "smtp"
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("OIK_SMTP_HOST", "localhost"),
+                "port": env_int("OIK_SMTP_PORT", 587),
+                "username": env_str("OIK_SMTP_USER"),
+                "password": env_str("OIK_SMTP_PASSWORD"),
+                "use_tls": env_bool("OIK_SMTP_TLS", True),
+            },
+        }
+        if _smtp
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "niebieska-karta@localhost")
+
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Procedure settings. Values that the law leaves open are configuration (see docs/rules.md).
+OIK_REMINDER_WORKING_DAYS = env_int("OIK_REMINDER_WORKING_DAYS", 2)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,171 @@
+"""Persona fixtures: the people of one municipality and an outsider from another.
+
+- ``chair``: chairs the team of Gmina Testowo;
+- ``social_worker``, ``police_officer``, ``oik_psychologist``: team members who sit in groups;
+- ``teacher``: initiates NK-A, not a team member;
+- ``auditor``: the voivode's inspector for that municipality;
+- ``outsider``: a social worker of another municipality's team.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import (
+    AuditorScopeFactory,
+    MunicipalityFactory,
+    ProfessionalFactory,
+    TeamFactory,
+    TeamMemberFactory,
+    UserFactory,
+    synthetic_pesel,
+)
+from workflows import services
+from workflows.models import Profession, Sector, TeamMember
+
+
+@dataclass
+class World:
+    team: object
+    chair: object
+    social_worker: object
+    police_officer: object
+    oik_psychologist: object
+    teacher: object
+    auditor: object
+    outsider: object
+
+    def professional(self, user):
+        return user.professional
+
+
+def _professional(municipality, username, first, last, sector, profession, institution):
+    user = UserFactory(username=username, first_name=first, last_name=last)
+    ProfessionalFactory(
+        user=user,
+        municipality=municipality,
+        sector=sector,
+        profession=profession,
+        institution=institution,
+    )
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    municipality = MunicipalityFactory(name="Gmina Testowo", teryt="0612345")
+    team = TeamFactory(municipality=municipality)
+    chair = _professional(
+        municipality,
+        "chair",
+        "Barbara",
+        "Nowak",
+        Sector.SOCIAL_ASSISTANCE,
+        Profession.SOCIAL_WORKER,
+        "OPS Testowo",
+    )
+    social_worker = _professional(
+        municipality,
+        "social_worker",
+        "Ewa",
+        "Zielińska",
+        Sector.SOCIAL_ASSISTANCE,
+        Profession.SOCIAL_WORKER,
+        "OPS Testowo",
+    )
+    police_officer = _professional(
+        municipality,
+        "police_officer",
+        "Tomasz",
+        "Wróbel",
+        Sector.POLICE,
+        Profession.POLICE_OFFICER,
+        "KPP Testowo",
+    )
+    oik_psychologist = _professional(
+        municipality,
+        "oik_psychologist",
+        "Joanna",
+        "Mazur",
+        Sector.CRISIS_CENTRE,
+        Profession.PSYCHOLOGIST,
+        "OIK Testowo",
+    )
+    teacher = _professional(
+        municipality,
+        "teacher",
+        "Krzysztof",
+        "Lis",
+        Sector.EDUCATION,
+        Profession.TEACHER,
+        "Szkoła Podstawowa nr 1",
+    )
+    TeamMemberFactory(team=team, professional=chair.professional, role=TeamMember.Role.CHAIR)
+    for user in (social_worker, police_officer, oik_psychologist):
+        TeamMemberFactory(team=team, professional=user.professional)
+    other = TeamFactory(municipality=MunicipalityFactory(name="Gmina Obca", teryt="0699999"))
+    outsider = _professional(
+        other.municipality,
+        "outsider",
+        "Olga",
+        "Obca",
+        Sector.SOCIAL_ASSISTANCE,
+        Profession.SOCIAL_WORKER,
+        "OPS Obca",
+    )
+    TeamMemberFactory(team=other, professional=outsider.professional)
+    auditor = UserFactory(username="auditor", first_name="Irena", last_name="Kontrolna")
+    AuditorScopeFactory(user=auditor, municipality=municipality)
+    return World(
+        team, chair, social_worker, police_officer, oik_psychologist, teacher, auditor, outsider
+    )
+
+
+def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **overrides):
+    """A complete, valid NK-A with one victim, one suspect and a child."""
+    incident_date = incident_date or datetime.date.today() - datetime.timedelta(days=1)
+    people = [
+        services.PersonInput(
+            first_name="Żaneta",
+            last_name="Łęcka-Ćwik",
+            role="victim",
+            pesel=victim_pesel or synthetic_pesel(datetime.date(1988, 5, 17), "F"),
+            address="ul. Polna 3/4, 00-001 Testowo",
+            phone="600100200",
+            relation="żona",
+        ),
+        services.PersonInput(
+            first_name="Marek",
+            last_name="Ćwik",
+            role="suspect",
+            pesel=suspect_pesel or synthetic_pesel(datetime.date(1984, 2, 2), "M"),
+            relation="mąż",
+        ),
+        services.PersonInput(
+            first_name="Zosia",
+            last_name="Ćwik",
+            role="minor_witness",
+            pesel=synthetic_pesel(datetime.date(2015, 9, 1), "F"),
+            relation="córka",
+            school="SP 1, klasa 5b",
+        ),
+    ]
+    values = dict(
+        place="Testowo",
+        incident_date=incident_date,
+        incident_place="mieszkanie przy ul. Polnej",
+        incident_description="Awantura domowa, szarpanie.",
+        people=people,
+        violence_forms=["physical", "psychological"],
+        nkb_handed=True,
+        nkb_handed_to="Żaneta Łęcka-Ćwik",
+        police_called=True,
+    )
+    values.update(overrides)
+    return services.NKAInput(**values)
+
+
+@pytest.fixture
+def make_nka():
+    return nka_input

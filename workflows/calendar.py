@@ -1,0 +1,90 @@
+"""Legal dates and working-day arithmetic: the only place that counts days.
+
+Datetimes are stored as aware UTC; a legal date is the date in Europe/Warsaw, so an NK-A
+filled at 00:30 Warsaw time (23:30 UTC the day before) counts from the Warsaw date.
+Working days exclude Saturdays, Sundays and the public holidays of the Act of 18 January
+1951 on public holidays (ustawa o dniach wolnych od pracy), taken from the maintained
+``holidays`` library's Polish calendar (which has 24 December from 2025 on).
+
+Counting follows the civil/administrative convention (k.p.a. art. 57): the day of the
+event is not counted. When a deadline counted in calendar days ends on a Saturday or a
+holiday, it moves to the next working day (k.p.a. art. 57 § 4, applied by analogy: the
+regulation does not say; configurable through ``roll_forward``).
+"""
+
+import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from workflows.rules import Rule, Unit
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def legal_date(moment: datetime.datetime | None = None) -> datetime.date:
+    """The date in Europe/Warsaw of an aware datetime (now by default)."""
+    moment = moment or timezone.now()
+    return moment.astimezone(WARSAW).date()
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.Poland(years=year).keys())
+
+
+def is_holiday(day: datetime.date) -> bool:
+    return day in _holidays(day.year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and not is_holiday(day)
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """``day`` itself when it is a working day, else the next one."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The ``count``-th working day after ``start`` (``start`` itself is not counted)."""
+    if count < 0:
+        raise ValueError("count must not be negative")
+    day = start
+    remaining = count
+    while remaining:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Signed number of working days in (start, end]; negative when ``end`` is earlier."""
+    if end == start:
+        return 0
+    sign = 1 if end > start else -1
+    low, high = (start, end) if sign == 1 else (end, start)
+    count = 0
+    day = low
+    while day < high:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return sign * count
+
+
+def due_date(rule: Rule, start: datetime.date, *, roll_forward: bool = True) -> datetime.date:
+    """The last day on which ``rule`` is met when counted from ``start``."""
+    if rule.unit == Unit.WORKING_DAYS:
+        return add_working_days(start, rule.value)
+    if rule.unit == Unit.CALENDAR_DAYS:
+        end = start + datetime.timedelta(days=rule.value)
+    else:
+        end = start + relativedelta(months=rule.value)
+    return next_working_day(end) if roll_forward else end

@@ -1,0 +1,238 @@
+"""Reads that check access. A missing permission and a missing object look the same."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows import calendar
+from workflows.flows import GROUP_NODES, ProcedureFlow
+from workflows.models import (
+    AuditorScope,
+    Deadline,
+    GroupMember,
+    Procedure,
+    Professional,
+    TeamMember,
+)
+from workflows.rules import RULE_LABELS, RuleCode
+
+User = get_user_model()
+
+# Which statutory deadline each human task is judged against.
+NODE_RULES: dict[str, RuleCode] = {
+    "transfer_to_chair": RuleCode.NKA_TO_CHAIR,
+    "appoint_group": RuleCode.GROUP_CREATED,
+    "pass_to_group": RuleCode.NKA_TO_GROUP,
+    "victim_meeting": RuleCode.FIRST_MEETING,
+    "suspect_meeting": RuleCode.FIRST_MEETING,
+}
+
+
+def professional_for(user) -> Professional | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.professional
+    except Professional.DoesNotExist:
+        return None
+
+
+def auditor_scope_for(user) -> AuditorScope | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.auditor_scope
+    except AuditorScope.DoesNotExist:
+        return None
+
+
+def team_chair_user(*, team_id: int):
+    member = (
+        TeamMember.objects.select_related("professional__user")
+        .filter(team_id=team_id, role=TeamMember.Role.CHAIR)
+        .first()
+    )
+    return member.professional.user if member else None
+
+
+def visible_procedures(user) -> QuerySet[Procedure]:
+    """Procedures ``user`` may read: team, group, initiator (own NK-A) or auditor scope.
+
+    A professional without a confidentiality declaration on record sees nothing.
+    """
+    if not user.is_authenticated:
+        return Procedure.objects.none()
+    scope = auditor_scope_for(user)
+    if scope is not None:
+        if scope.municipality_id:
+            return Procedure.objects.filter(team__municipality_id=scope.municipality_id)
+        if scope.county:
+            return Procedure.objects.filter(team__municipality__county=scope.county)
+        return Procedure.objects.all()
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return Procedure.objects.none()
+    from forms.models import NKA
+
+    return Procedure.objects.filter(
+        Q(Exists(TeamMember.objects.filter(team=OuterRef("team"), professional=professional)))
+        | Q(
+            Exists(
+                GroupMember.objects.filter(
+                    group__procedure=OuterRef("pk"), professional=professional
+                )
+            )
+        )
+        | Q(Exists(NKA.objects.filter(procedure=OuterRef("pk"), initiator=user)))
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do with one procedure."""
+
+    read: bool = False
+    chair: bool = False
+    team_member: bool = False
+    group_member: bool = False
+    initiator: bool = False
+    auditor: bool = False
+
+    @property
+    def full_read(self) -> bool:
+        """Sees the whole case (not only the NK-A they filled)."""
+        return self.chair or self.team_member or self.group_member or self.auditor
+
+
+def procedure_access(user, procedure: Procedure) -> Access:
+    if not user.is_authenticated:
+        return Access()
+    if auditor_scope_for(user) is not None:
+        visible = visible_procedures(user).filter(pk=procedure.pk).exists()
+        return Access(read=visible, auditor=visible)
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return Access()
+    membership = TeamMember.objects.filter(
+        team_id=procedure.team_id, professional=professional
+    ).first()
+    group_member = GroupMember.objects.filter(
+        group__procedure=procedure, professional=professional
+    ).exists()
+    initiator = procedure.nka_forms.filter(initiator=user).exists()
+    chair = membership is not None and membership.role == TeamMember.Role.CHAIR
+    return Access(
+        read=bool(membership or group_member or initiator),
+        chair=chair,
+        team_member=membership is not None,
+        group_member=group_member,
+        initiator=initiator,
+    )
+
+
+def procedure_get(*, user, pk: int) -> tuple[Procedure, Access]:
+    """The procedure ``pk`` with the user's access; ``Http404`` when not visible."""
+    procedure = (
+        Procedure.objects.select_related("team__municipality", "household", "group")
+        .filter(pk=pk)
+        .first()
+    )
+    if procedure is None:
+        raise Http404
+    access = procedure_access(user, procedure)
+    if not access.read:
+        raise Http404
+    return procedure, access
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    procedure: Procedure
+    node: str
+    title: str
+    due_on: datetime.date | None
+    rule_label: str
+
+    @property
+    def days_left(self) -> int | None:
+        if self.due_on is None:
+            return None
+        return (self.due_on - calendar.legal_date()).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and self.days_left < 0
+
+
+def _node_name(task: Task) -> str:
+    return task.flow_task.name
+
+
+def open_tasks_for(user) -> list[TaskRow]:
+    """The user's inbox: tasks assigned to them, and unassigned tasks of their groups.
+
+    Runs a fixed number of queries whatever the number of procedures.
+    """
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    group_nodes = [getattr(ProcedureFlow, name) for name in GROUP_NODES]
+    tasks = list(
+        Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .filter(
+            Q(owner=user)
+            | Q(
+                owner__isnull=True,
+                flow_task__in=group_nodes,
+                process__procedure__group__memberships__professional=professional,
+            )
+        )
+        .select_related("process__procedure__household")
+        .distinct()
+        .order_by("created")
+    )
+    procedure_ids = {t.process.procedure.pk for t in tasks}
+    deadlines: dict[tuple[int, str], Deadline] = {}
+    for deadline in Deadline.objects.filter(
+        procedure_id__in=procedure_ids, met_on__isnull=True, nka__isnull=True
+    ).exclude(rule=RuleCode.PROGRAMME_REPORT):
+        deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
+    rows = []
+    for task in tasks:
+        node = _node_name(task)
+        rule_code = NODE_RULES.get(node)
+        deadline = deadlines.get((task.process.procedure.pk, rule_code)) if rule_code else None
+        rows.append(
+            TaskRow(
+                task=task,
+                procedure=task.process.procedure,
+                node=node,
+                title=str(task.flow_task.task_title or node),
+                due_on=deadline.due_on if deadline else None,
+                rule_label=str(RULE_LABELS[rule_code]) if rule_code else "",
+            )
+        )
+    rows.sort(key=lambda r: (r.due_on is None, r.due_on or datetime.date.max))
+    return rows
+
+
+def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadline]]:
+    """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
+    today = calendar.legal_date()
+    horizon = calendar.add_working_days(today, within_working_days)
+    base = (
+        Deadline.objects.filter(met_on__isnull=True, procedure__in=visible_procedures(user))
+        .exclude(procedure__stage="closed")
+        .select_related("procedure__household")
+        .order_by("due_on", "id")
+    )
+    return {
+        "overdue": list(base.filter(due_on__lt=today)),
+        "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
+    }
