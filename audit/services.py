@@ -23,12 +23,24 @@ def log_event(
     procedure=None,
     person=None,
     payload: dict[str, Any] | None = None,
+    request=None,
 ) -> AuditEvent:
-    """Append one event. Call inside the transaction of the change it records."""
+    """Append one event and return it. Call inside the transaction of the change it records.
+
+    ``action`` is a dotted code: ``procedure.initiated`` for a change, ``procedure.viewed``
+    (``*.viewed``, ``*.downloaded``, ``*.exported``, ``*.searched``) for a read of personal
+    data. ``request`` (optional) supplies the client address. Keys of ``payload`` listed in
+    ``MASKED_KEYS`` are masked before they are stored.
+    """
+    if actor is None and request is not None:
+        actor = request.user
+    payload = _mask(payload or {})
+    if request is not None:
+        payload.setdefault("client", request.META.get("REMOTE_ADDR", ""))
     return AuditEvent.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         procedure=procedure,
         person=person,
-        payload=_mask(payload or {}),
+        payload=payload,
     )

@@ -120,6 +120,7 @@ TIME_ZONE = "Europe/Warsaw"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "oik_site" / "static"]
 MEDIA_ROOT = Path(env_str("OIK_MEDIA_ROOT", str(LOCAL_DIR / "media")))
 
 # Console e-mail by default; OIK_EMAIL_BACKEND=smtp with OIK_SMTP_* for a real server.
