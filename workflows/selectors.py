@@ -1,10 +1,10 @@
 """Reads that check access. A missing permission and a missing object look the same."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -236,3 +236,186 @@ def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadl
         "overdue": list(base.filter(due_on__lt=today)),
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
     }
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def procedure_open(*, user, pk: int, request=None) -> tuple[Procedure, Access]:
+    """``procedure_get`` for a page that shows the case: the read is logged once."""
+    from audit.services import log_event
+
+    procedure, access = procedure_get(user=user, pk=pk)
+    log_event(action="procedure.viewed", actor=user, procedure=procedure, request=request)
+    return procedure, access
+
+
+def procedure_search(
+    *,
+    user,
+    query: str = "",
+    stage: str = "",
+    overdue: bool = False,
+    request=None,
+) -> QuerySet[Procedure]:
+    """Visible procedures matching a name, PESEL or number, a stage, or open overdue deadlines.
+
+    A search that names someone is a read of personal data and is logged (without the query
+    text, which may itself be a PESEL).
+    """
+    procedures = visible_procedures(user)
+    query = " ".join(query.split())
+    if query:
+        digits = query.replace(" ", "")
+        if digits.isdigit() and len(digits) == 11:
+            match = Q(participants__person__pesel=digits)
+            kind = "pesel"
+        else:
+            match = Q(number__icontains=query) | Q(household__label__icontains=query)
+            for word in query.split():
+                match |= Q(participants__person__last_name__icontains=word) | Q(
+                    participants__person__first_name__icontains=word
+                )
+            kind = "text"
+        procedures = procedures.filter(pk__in=Procedure.objects.filter(match).values("pk"))
+    if stage:
+        procedures = procedures.filter(stage=stage)
+    if overdue:
+        procedures = procedures.filter(
+            Exists(
+                Deadline.objects.filter(
+                    procedure=OuterRef("pk"),
+                    met_on__isnull=True,
+                    due_on__lt=calendar.legal_date(),
+                )
+            )
+        ).exclude(stage="closed")
+    procedures = procedures.select_related("household", "team__municipality").annotate(
+        next_due=Min("deadlines__due_on", filter=Q(deadlines__met_on__isnull=True))
+    )
+    if query:
+        from audit.services import log_event
+
+        log_event(
+            action="procedures.searched",
+            actor=user,
+            request=request,
+            payload={"query_kind": kind, "stage": stage, "overdue": overdue},
+        )
+    return procedures.order_by("-initiated_on", "-id")
+
+
+@dataclass
+class ProcedurePage:
+    """Everything the procedure page shows, read in a fixed number of queries."""
+
+    procedure: Procedure
+    access: Access
+    nka_forms: list
+    tasks: list
+    participants: list = field(default_factory=list)
+    group_members: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    nkc_forms: list = field(default_factory=list)
+    nkd_forms: list = field(default_factory=list)
+    plan_items: list = field(default_factory=list)
+    referrals: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    notifications: list = field(default_factory=list)
+    monitoring_notes: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+
+def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePage:
+    """The data of the procedure page for ``user``; an initiator sees only their own NK-A."""
+    from audit.models import AuditEvent
+    from forms.models import NKA, NKC, NKD, HelpPlanItem
+    from workflows.models import (
+        Meeting,
+        MonitoringNote,
+        Notification,
+        Participant,
+        ProtectiveOrder,
+        Referral,
+    )
+
+    nka_forms = NKA.objects.filter(procedure=procedure).select_related("initiator")
+    if not access.full_read:
+        nka_forms = nka_forms.filter(initiator=user)
+        tasks = list(
+            Task.objects.filter(process_id=procedure.process_id, owner=user).order_by("created")
+        )
+        return ProcedurePage(
+            procedure=procedure, access=access, nka_forms=list(nka_forms), tasks=tasks
+        )
+    group_members = list(
+        GroupMember.objects.filter(group__procedure=procedure)
+        .select_related("professional__user")
+        .order_by("professional__user__last_name")
+    )
+    return ProcedurePage(
+        procedure=procedure,
+        access=access,
+        participants=list(
+            Participant.objects.filter(procedure=procedure)
+            .select_related("person")
+            .order_by("role", "person__last_name")
+        ),
+        nka_forms=list(nka_forms.order_by("filled_at")),
+        group_members=group_members,
+        meetings=list(
+            Meeting.objects.filter(procedure=procedure)
+            .prefetch_related("present__user", "heard")
+            .order_by("held_on", "id")
+        ),
+        nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim")),
+        nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect")),
+        plan_items=list(HelpPlanItem.objects.filter(procedure=procedure).order_by("due_on", "id")),
+        referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
+        orders=list(ProtectiveOrder.objects.filter(procedure=procedure).select_related("person")),
+        notifications=list(
+            Notification.objects.filter(procedure=procedure).select_related("concerning")
+        ),
+        monitoring_notes=list(
+            MonitoringNote.objects.filter(procedure=procedure).select_related("author")
+        ),
+        deadlines=list(Deadline.objects.filter(procedure=procedure).order_by("due_on", "id")),
+        events=list(
+            AuditEvent.objects.filter(procedure=procedure)
+            .exclude(action__endswith=".viewed")
+            .select_related("actor")
+            .order_by("-id")[:50]
+        ),
+        tasks=list(
+            Task.objects.filter(process_id=procedure.process_id)
+            .select_related("owner")
+            .order_by("created")
+        ),
+    )
+
+
+def team_members_for(*, procedure: Procedure) -> QuerySet[Professional]:
+    return Professional.objects.filter(team_memberships__team_id=procedure.team_id)
+
+
+def nka_open(*, user, pk: int, nka_pk: int, request=None):
+    """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case or filled it.
+
+    Returns ``(procedure, access, nka)``; ``Http404`` otherwise. The read is logged.
+    """
+    from audit.services import log_event
+    from forms.models import NKA
+
+    procedure, access = procedure_get(user=user, pk=pk)
+    nka = NKA.objects.filter(pk=nka_pk, procedure=procedure).select_related("initiator").first()
+    if nka is None or not (access.full_read or nka.initiator_id == user.pk):
+        raise Http404
+    log_event(
+        action="nka.viewed",
+        actor=user,
+        procedure=procedure,
+        request=request,
+        payload={"nka": nka.pk},
+    )
+    return procedure, access, nka

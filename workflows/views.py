@@ -1,0 +1,657 @@
+"""Pages of the procedure. Thin: selectors read (and check access), services write.
+
+A procedure the user may not see answers 404, exactly like a missing one; a step the user
+sees but may not take answers 403. A refused step re-renders its form with the services'
+messages next to the fields, and nothing is written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from viewflow.workflow import chart
+
+from forms.models import NKA, HelpPlanItem
+from workflows import calendar, selectors, services, step_forms
+from workflows.flows import ProcedureFlow
+from workflows.models import VICTIM_ROLES, Participant, Referral, Role
+from workflows.rules import RULE_LABELS
+from workflows.services import ServiceError
+
+
+def _procedure_url(procedure) -> str:
+    return reverse("workflows:procedure_detail", args=[procedure.pk])
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@login_required
+def inbox(request):
+    """The user's open tasks with their due dates, most urgent first."""
+    rows = selectors.open_tasks_for(request.user)
+    return render(
+        request,
+        "workflows/inbox.html",
+        {"rows": rows, "overdue": sum(1 for r in rows if r.overdue)},
+    )
+
+
+@login_required
+def dashboard(request):
+    """The team's deadlines: overdue and due within the reminder window."""
+    days = calendar_window()
+    due = selectors.deadlines_due(user=request.user, within_working_days=days)
+    return render(
+        request,
+        "workflows/dashboard.html",
+        {
+            "overdue": due["overdue"],
+            "due_soon": due["due_soon"],
+            "window": days,
+            "labels": RULE_LABELS,
+            "today": calendar.legal_date(),
+        },
+    )
+
+
+def calendar_window() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "OIK_REMINDER_WORKING_DAYS", 2))
+
+
+@login_required
+def procedure_list(request):
+    form = step_forms.ProcedureSearchForm(request.GET or None)
+    query, stage, overdue = "", "", False
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        stage = form.cleaned_data["stage"]
+        overdue = form.cleaned_data["overdue"]
+    procedures = selectors.procedure_search(
+        user=request.user, query=query, stage=stage, overdue=overdue, request=request
+    )
+    page = Paginator(procedures, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workflows/procedure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "today": calendar.legal_date(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- the case
+
+
+def _chart_svg(procedure) -> str:
+    """viewflow's process diagram with this case's task states (one query)."""
+    from django.template.loader import render_to_string
+
+    grid = chart.calc_layout_data(ProcedureFlow)
+    if procedure.process_id:
+        chart.calc_cell_status(ProcedureFlow, grid, procedure.process_id)
+    return render_to_string(
+        "workflows/chart.svg", {"grid": grid, "cells": grid.cells, "edges": grid.edges}
+    )
+
+
+@login_required
+def procedure_detail(request, pk: int):
+    procedure, access = selectors.procedure_open(user=request.user, pk=pk, request=request)
+    page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
+    open_tasks = [t for t in page.tasks if t.status in ("NEW", "ASSIGNED")]
+    open_nodes = {t.flow_task.name for t in open_tasks}
+    return render(
+        request,
+        "workflows/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "access": access,
+            "page": page,
+            "open_nodes": open_nodes,
+            "open_tasks": open_tasks,
+            "can_act": (access.chair or access.group_member) and not access.auditor,
+            "chart": _chart_svg(procedure) if access.full_read else "",
+            "labels": RULE_LABELS,
+            "today": calendar.legal_date(),
+            "victim_roles": VICTIM_ROLES,
+            "open_plan_items": sum(
+                1 for i in page.plan_items if i.status == HelpPlanItem.Status.OPEN
+            ),
+        },
+    )
+
+
+@login_required
+def nka_detail(request, pk: int, nka_pk: int):
+    procedure, access, nka = selectors.nka_open(
+        user=request.user, pk=pk, nka_pk=nka_pk, request=request
+    )
+    return render(
+        request,
+        "workflows/nka_detail.html",
+        {
+            "procedure": procedure,
+            "access": access,
+            "nka": nka,
+            "entries": list(nka.entries.select_related("person").order_by("role", "id")),
+        },
+    )
+
+
+class NKACreateView(LoginRequiredMixin, View):
+    """Fill NK-A: the moment the procedure starts (or joins an open one)."""
+
+    template_name = "workflows/nka_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            professional = selectors.professional_for(request.user)
+            if professional is None or not professional.has_declaration:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _forms(self, data=None):
+        rows = self.request.GET.get("rows", "")
+        extra = min(int(rows), 15) if rows.isdigit() else 2
+        formset_class = step_forms.forms.formset_factory(
+            step_forms.PersonForm,
+            formset=step_forms.BasePersonFormSet,
+            extra=extra,
+            min_num=2,
+            max_num=20,
+            validate_max=True,
+        )
+        initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
+        professional = selectors.professional_for(self.request.user)
+        form = step_forms.NKAForm(
+            data, initial={"place": professional.municipality.name, "nkb_handed": True}
+        )
+        people = formset_class(data, prefix="people", initial=initial)
+        return form, people
+
+    def get(self, request):
+        form, people = self._forms()
+        return render(request, self.template_name, {"form": form, "people": people})
+
+    def post(self, request):
+        form, people = self._forms(request.POST)
+        if form.is_valid() and people.is_valid():
+            data = services.NKAInput(
+                **form.cleaned_data,
+                people=[
+                    services.PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data
+                ],
+            )
+            try:
+                procedure, _nka, joined = services.procedure_initiate(actor=request.user, data=data)
+            except ServiceError as error:
+                step_forms.apply_service_error(form, error, {"people": people})
+            else:
+                if joined:
+                    messages.info(
+                        request,
+                        _("A procedure for this household is open: the card joined %(number)s.")
+                        % {"number": procedure.number},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Procedure %(number)s started. Send the NK-A original to the chair.")
+                        % {"number": procedure.number},
+                    )
+                return HttpResponseRedirect(_procedure_url(procedure))
+        return render(request, self.template_name, {"form": form, "people": people})
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class StepView(LoginRequiredMixin, View):
+    """One step of the procedure: a form, one service call, back to the procedure page."""
+
+    form_class = step_forms.ConfirmForm
+    title = ""
+    intro = ""
+    template_name = "workflows/step.html"
+    success_message = gettext_lazy("Saved.")
+
+    def may(self, access) -> bool:
+        """Who may open the step's form (the service checks again when it writes)."""
+        return (access.chair or access.group_member) and not access.auditor
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def initial(self) -> dict:
+        return {}
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.procedure, self.access = selectors.procedure_get(user=request.user, pk=kwargs["pk"])
+        if not self.may(self.access):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "procedure": self.procedure,
+                "form": form,
+                "title": self.title,
+                "intro": self.intro,
+                "view": self,
+            },
+        )
+
+    def get(self, request, **kwargs):
+        self.check_object()
+        return self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+
+    def check_object(self) -> None:
+        """Raise ``Http404`` when the URL names an object outside this procedure."""
+
+    def post(self, request, **kwargs):
+        self.check_object()
+        form = self.form_class(request.POST, initial=self.initial(), **self.form_kwargs())
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ServiceError as error:
+                step_forms.apply_service_error(form, error, self.extra_formsets())
+            else:
+                messages.success(request, self.success_message)
+                return HttpResponseRedirect(_procedure_url(self.procedure))
+        return self.render_form(form)
+
+    def extra_formsets(self) -> dict:
+        return {}
+
+    def today(self):
+        return calendar.legal_date()
+
+    def participants(self, roles):
+        return [
+            p.person
+            for p in Participant.objects.filter(procedure=self.procedure, role__in=list(roles))
+            .select_related("person")
+            .order_by("person__last_name")
+        ]
+
+
+class NKATransferView(StepView):
+    form_class = step_forms.TransferForm
+    title = gettext_lazy("Send the NK-A original to the team chair")
+    intro = gettext_lazy("The original goes to the chair within 5 working days of filling.")
+    success_message = gettext_lazy("The transfer of the NK-A is recorded.")
+
+    def may(self, access) -> bool:
+        return access.initiator
+
+    def get_nka(self):
+        nka = NKA.objects.filter(
+            pk=self.kwargs["nka_pk"], procedure=self.procedure, initiator=self.request.user
+        ).first()
+        if nka is None:
+            raise Http404
+        return nka
+
+    def check_object(self):
+        self.get_nka()
+
+    def initial(self):
+        return {"sent_on": self.today(), "received_on": self.today()}
+
+    def perform(self, form):
+        services.nka_transfer(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            nka_id=self.get_nka().pk,
+            **form.cleaned_data,
+        )
+
+
+class GroupAppointView(StepView):
+    form_class = step_forms.GroupAppointForm
+    title = gettext_lazy("Appoint the diagnostic-support group")
+    intro = gettext_lazy(
+        "The group must include a social worker and a police officer; every member must "
+        "have signed the confidentiality declaration."
+    )
+    success_message = gettext_lazy("The group is appointed.")
+
+    def may(self, access) -> bool:
+        return access.chair
+
+    def form_kwargs(self):
+        return {"team": self.procedure.team}
+
+    def initial(self):
+        return {"appointed_on": self.today()}
+
+    def perform(self, form):
+        services.group_appoint(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            member_ids=[m.pk for m in form.cleaned_data["members"]],
+            appointed_on=form.cleaned_data["appointed_on"],
+        )
+
+
+class PassToGroupView(StepView):
+    form_class = step_forms.PassToGroupForm
+    title = gettext_lazy("Pass the NK-A to the group members")
+    intro = gettext_lazy("Within 3 working days of the group's appointment.")
+    success_message = gettext_lazy("The NK-A is with the group: the meetings can be held.")
+
+    def may(self, access) -> bool:
+        return access.chair
+
+    def initial(self):
+        return {"passed_on": self.today()}
+
+    def perform(self, form):
+        services.nka_pass_to_group(
+            actor=self.request.user, procedure_id=self.procedure.pk, **form.cleaned_data
+        )
+
+
+class _MeetingView(StepView):
+    roles: frozenset = frozenset()
+
+    def may(self, access) -> bool:
+        return access.group_member and not access.auditor
+
+    def form_kwargs(self):
+        members = (
+            [
+                m.professional
+                for m in self.procedure.group.memberships.select_related("professional__user")
+            ]
+            if hasattr(self.procedure, "group")
+            else []
+        )
+        return {"people": self.participants(self.roles), "members": members}
+
+    def initial(self):
+        return {"held_on": self.today(), "person_appeared": True}
+
+    def meeting_input(self, data) -> services.MeetingInput:
+        return services.MeetingInput(
+            held_on=data["held_on"],
+            place=data["place"],
+            present_ids=data["present"],
+            person_id=data["person"],
+            invited_on=data["invited_on"],
+            minutes=data["minutes"],
+            next_meeting_on=data["next_meeting_on"],
+            person_appeared=data["person_appeared"],
+        )
+
+
+class VictimMeetingView(_MeetingView):
+    form_class = step_forms.VictimMeetingForm
+    template_name = "workflows/victim_meeting.html"
+    title = gettext_lazy("Meeting with the victim: NK-C, help plan and safety plan")
+    success_message = gettext_lazy("The meeting with the victim is recorded.")
+    roles = VICTIM_ROLES
+
+    def get(self, request, **kwargs):
+        self.plan = step_forms.PlanItemFormSet(prefix="plan")
+        return super().get(request, **kwargs)
+
+    def post(self, request, **kwargs):
+        self.plan = step_forms.PlanItemFormSet(request.POST, prefix="plan")
+        form = self.form_class(request.POST, initial=self.initial(), **self.form_kwargs())
+        if form.is_valid() and self.plan.is_valid():
+            data = form.cleaned_data
+            nkc_fields = {
+                name: data[name] for name in services.NKCInput.__dataclass_fields__ if name in data
+            }
+            try:
+                services.victim_meeting_record(
+                    actor=request.user,
+                    procedure_id=self.procedure.pk,
+                    meeting=self.meeting_input(data),
+                    nkc=services.NKCInput(**nkc_fields),
+                    plan=[
+                        services.PlanItemInput(**f.cleaned_data)
+                        for f in self.plan.forms
+                        if f.cleaned_data
+                    ],
+                )
+            except ServiceError as error:
+                step_forms.apply_service_error(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return HttpResponseRedirect(_procedure_url(self.procedure))
+        return self.render_form(form)
+
+    def render_form(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"procedure": self.procedure, "form": form, "plan": self.plan, "title": self.title},
+        )
+
+
+class SuspectMeetingView(_MeetingView):
+    form_class = step_forms.SuspectMeetingForm
+    title = gettext_lazy("Meeting with the suspect: NK-D")
+    intro = gettext_lazy(
+        "Held separately from the victim. When the suspect does not appear, record the "
+        "notification of initiation sent to them."
+    )
+    success_message = gettext_lazy("The meeting with the suspect is recorded.")
+    roles = frozenset({Role.SUSPECT})
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.suspect_meeting_record(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            meeting=self.meeting_input(data),
+            nkd=services.NKDInput(
+                **{
+                    name: data[name]
+                    for name in services.NKDInput.__dataclass_fields__
+                    if name in data
+                }
+            ),
+        )
+
+
+class PlanItemAddView(StepView):
+    form_class = step_forms.PlanItemAddForm
+    title = gettext_lazy("Add an action to the individual help plan")
+    success_message = gettext_lazy("The action is added to the help plan.")
+
+    def perform(self, form):
+        services.help_plan_item_add(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            item=services.PlanItemInput(**form.cleaned_data),
+        )
+
+
+class PlanItemStatusView(StepView):
+    form_class = step_forms.PlanItemStatusForm
+    title = gettext_lazy("Help plan action: status")
+    success_message = gettext_lazy("The status of the action is saved.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.item_pk = kwargs["item_pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def item(self):
+        item = HelpPlanItem.objects.filter(pk=self.item_pk, procedure=self.procedure).first()
+        if item is None:
+            raise Http404
+        return item
+
+    def check_object(self):
+        self.item()
+
+    def initial(self):
+        item = self.item()
+        return {"status": item.status, "status_note": item.status_note}
+
+    def perform(self, form):
+        services.help_plan_item_set_status(
+            actor=self.request.user,
+            item_id=self.item().pk,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["status_note"],
+        )
+
+
+class ReferralCreateView(StepView):
+    form_class = step_forms.ReferralForm
+    title = gettext_lazy("Refer the perpetrator to a programme")
+    intro = gettext_lazy("The person has 30 days from receiving the referral to report.")
+    success_message = gettext_lazy("The referral is recorded.")
+
+    def form_kwargs(self):
+        return {"suspects": self.participants([Role.SUSPECT])}
+
+    def initial(self):
+        return {"referred_on": self.today(), "received_on": self.today()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.referral_record(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            person_id=data["person"],
+            programme=data["programme"],
+            provider=data["provider"],
+            referred_on=data["referred_on"],
+            received_on=data["received_on"],
+        )
+
+
+class ReferralCertificateView(StepView):
+    form_class = step_forms.ReferralCertificateForm
+    title = gettext_lazy("Certificate from the programme")
+    success_message = gettext_lazy("The certificate is recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.referral_pk = kwargs["referral_pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_object(self):
+        if not Referral.objects.filter(pk=self.referral_pk, procedure=self.procedure).exists():
+            raise Http404
+
+    def perform(self, form):
+        services.referral_certificate_record(
+            actor=self.request.user, referral_id=self.referral_pk, **form.cleaned_data
+        )
+
+
+class ProtectiveOrderCreateView(StepView):
+    form_class = step_forms.ProtectiveOrderForm
+    title = gettext_lazy("Record a protective order")
+    intro = gettext_lazy("A police order is valid for 14 days unless the court extends it.")
+    success_message = gettext_lazy("The protective order is recorded.")
+
+    def form_kwargs(self):
+        return {"suspects": self.participants([Role.SUSPECT])}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.protective_order_record(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            person_id=data["person"],
+            kind=data["kind"],
+            issuer=data["issuer"],
+            issued_on=data["issued_on"],
+            court_extended_until=data["court_extended_until"],
+        )
+
+
+class NotificationCreateView(StepView):
+    form_class = step_forms.NotificationForm
+    title = gettext_lazy("Record a notification")
+    success_message = gettext_lazy("The notification is recorded.")
+
+    def form_kwargs(self):
+        return {"suspects": self.participants([Role.SUSPECT])}
+
+    def initial(self):
+        return {"sent_on": self.today()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.notification_record(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            kind=data["kind"],
+            addressee=data["addressee"],
+            sent_on=data["sent_on"],
+            reason=data["reason"],
+            person_id=data["person"],
+        )
+
+
+class MonitoringNoteCreateView(StepView):
+    form_class = step_forms.MonitoringNoteForm
+    title = gettext_lazy("Monitoring note")
+    success_message = gettext_lazy("The monitoring note is saved.")
+
+    def initial(self):
+        return {"visited_on": self.today()}
+
+    def perform(self, form):
+        services.monitoring_note_add(
+            actor=self.request.user, procedure_id=self.procedure.pk, **form.cleaned_data
+        )
+
+
+class CloseView(StepView):
+    form_class = step_forms.CloseForm
+    title = gettext_lazy("Close the procedure")
+    intro = gettext_lazy(
+        "Closure is final. Ground 1 needs the individual help plan carried out; a new "
+        "incident after closure needs a new NK-A."
+    )
+    success_message = gettext_lazy("The procedure is closed.")
+
+    def initial(self):
+        return {"closed_on": self.today()}
+
+    def perform(self, form):
+        services.procedure_close(
+            actor=self.request.user, procedure_id=self.procedure.pk, **form.cleaned_data
+        )
+
+
+class MonitoringEndView(StepView):
+    title = gettext_lazy("End the monitoring after closure")
+    success_message = gettext_lazy("The monitoring has ended; the procedure is complete.")
+
+    def perform(self, form):
+        services.post_closure_monitoring_end(
+            actor=self.request.user, procedure_id=self.procedure.pk
+        )
