@@ -1,0 +1,97 @@
+"""Drive procedures through the services to a given stage (for tests that need many cases)."""
+
+import datetime
+
+from tests.conftest import nka_input
+from tests.factories import synthetic_pesel
+from workflows import services
+from workflows.models import Procedure, Stage
+
+ORDER = [
+    Stage.INITIATED,
+    Stage.WITH_CHAIR,
+    Stage.GROUP_APPOINTED,
+    Stage.MEETINGS,
+    Stage.ACTIONS,
+    Stage.CLOSED,
+]
+
+
+def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) -> Procedure:
+    """A fresh procedure (new PESELs) driven by the world's personas up to stage ``to``."""
+    day = day or datetime.date.today()
+    data = nka_input(
+        victim_pesel=synthetic_pesel(datetime.date(1990, 3, 3), "F"),
+        suspect_pesel=synthetic_pesel(datetime.date(1980, 4, 4), "M"),
+    )
+    data.people[2].pesel = synthetic_pesel(datetime.date(2015, 9, 1), "F")
+    for n in range(extra_people):
+        data.people.append(
+            services.PersonInput(
+                first_name=f"Członek{n}",
+                last_name="Domowy",
+                role="household_member",
+                pesel=synthetic_pesel(datetime.date(1960, 1, 1 + n % 28), "M"),
+            )
+        )
+    procedure, nka, _joined = services.procedure_initiate(actor=world.teacher, data=data)
+    target = ORDER.index(to)
+    if target >= 1:
+        services.nka_transfer(
+            actor=world.teacher,
+            procedure_id=procedure.pk,
+            nka_id=nka.pk,
+            sent_on=day,
+            received_on=day,
+        )
+    members = [world.social_worker.professional.pk, world.police_officer.professional.pk]
+    if target >= 2:
+        services.group_appoint(
+            actor=world.chair, procedure_id=procedure.pk, appointed_on=day, member_ids=members
+        )
+    if target >= 3:
+        services.nka_pass_to_group(actor=world.chair, procedure_id=procedure.pk, passed_on=day)
+    if target >= 4:
+        victim = procedure.participants.get(role="victim").person
+        suspect = procedure.participants.get(role="suspect").person
+        services.victim_meeting_record(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            meeting=services.MeetingInput(
+                held_on=day, place="OPS", present_ids=members, person_id=victim.pk
+            ),
+            nkc=services.NKCInput(
+                situation="s",
+                first_act="f",
+                last_act="l",
+                needs="n",
+                risk_assessment="r",
+                safety_how_to_act="112",
+            ),
+            plan=[
+                services.PlanItemInput(
+                    form_of_help="psychological",
+                    action="konsultacje",
+                    responsible="OIK",
+                    due_on=day,
+                )
+            ],
+        )
+        services.suspect_meeting_record(
+            actor=world.police_officer,
+            procedure_id=procedure.pk,
+            meeting=services.MeetingInput(
+                held_on=day, place="KPP", present_ids=members, person_id=suspect.pk
+            ),
+            nkd=services.NKDInput(consequences_explained=True),
+        )
+    if target >= 5:
+        services.procedure_close(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            ground="no_grounds",
+            closed_on=day,
+            summary="Brak podstaw.",
+        )
+    procedure.refresh_from_db()
+    return procedure

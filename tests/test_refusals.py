@@ -1,0 +1,167 @@
+"""Refused steps: the right message, and nothing written (rows, tasks, events)."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from viewflow.workflow.models import Task
+
+from audit.models import AuditEvent
+from tests.conftest import nka_input
+from tests.factories import synthetic_pesel
+from tests.scenarios import drive
+from workflows import services
+from workflows.models import Procedure, Stage
+
+TODAY = datetime.date.today()
+
+
+def snapshot() -> dict[str, int]:
+    """Row counts of every model of the project's apps, and of viewflow's tasks."""
+    counts = {}
+    for label in ("people", "workflows", "nkforms", "audit"):
+        for model in apps.get_app_config(label).get_models():
+            counts[model._meta.label] = model.objects.count()
+    counts["tasks"] = Task.objects.count()
+    counts["task_states"] = sorted(Task.objects.values_list("id", "status"))
+    return counts
+
+
+@pytest.mark.django_db
+def test_ground_1_with_an_open_help_plan_item(world):
+    procedure = drive(world, Stage.ACTIONS)
+    before = snapshot()
+    with pytest.raises(services.ServiceError) as refused:
+        services.procedure_close(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            ground="violence_stopped",
+            closed_on=TODAY,
+            summary="x",
+        )
+    assert "ground" in refused.value.message_dict
+    assert snapshot() == before
+    procedure.refresh_from_db()
+    assert procedure.stage == Stage.ACTIONS
+
+
+@pytest.mark.django_db
+def test_a_minor_cannot_be_the_suspect(world):
+    before = snapshot()
+    data = nka_input(suspect_pesel=synthetic_pesel(datetime.date(TODAY.year - 16, 6, 1), "M"))
+    with pytest.raises(services.ServiceError) as refused:
+        services.procedure_initiate(actor=world.teacher, data=data)
+    assert "people-1-pesel" in refused.value.message_dict
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_suspect_turning_18_after_the_incident_is_still_a_minor_at_the_incident(world):
+    born = datetime.date(TODAY.year - 18, 1, 1)
+    incident = datetime.date(TODAY.year - 1, 12, 31)  # 17 years old that day
+    data = nka_input(incident_date=incident, suspect_pesel=synthetic_pesel(born, "M"))
+    with pytest.raises(services.ServiceError):
+        services.procedure_initiate(actor=world.teacher, data=data)
+
+
+@pytest.mark.django_db
+def test_a_group_without_a_police_officer(world):
+    procedure = drive(world, Stage.WITH_CHAIR)
+    before = snapshot()
+    with pytest.raises(services.ServiceError) as refused:
+        services.group_appoint(
+            actor=world.chair,
+            procedure_id=procedure.pk,
+            appointed_on=TODAY,
+            member_ids=[
+                world.social_worker.professional.pk,
+                world.oik_psychologist.professional.pk,
+            ],
+        )
+    assert "police officer" in str(refused.value.message_dict["members"])
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_non_member_cannot_complete_a_group_task(world, client):
+    procedure = drive(world, Stage.MEETINGS)
+    victim = procedure.participants.get(role="victim").person
+    before = snapshot()
+    # The psychologist is on the team but not in this group.
+    with pytest.raises(PermissionDenied):
+        services.victim_meeting_record(
+            actor=world.oik_psychologist,
+            procedure_id=procedure.pk,
+            meeting=services.MeetingInput(
+                held_on=TODAY,
+                place="OIK",
+                present_ids=[world.oik_psychologist.professional.pk],
+                person_id=victim.pk,
+            ),
+            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
+            plan=[services.PlanItemInput("legal", "porada", "OPS", TODAY)],
+        )
+    client.force_login(world.oik_psychologist)
+    response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
+    assert response.status_code == 403
+    client.force_login(world.outsider)
+    response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_only_the_chair_appoints_the_group(world):
+    procedure = drive(world, Stage.WITH_CHAIR)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.group_appoint(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            appointed_on=TODAY,
+            member_ids=[world.social_worker.professional.pk, world.police_officer.professional.pk],
+        )
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_second_nka_for_an_open_household_joins_it(world):
+    data = nka_input()
+    first, _nka, joined = services.procedure_initiate(actor=world.teacher, data=data)
+    assert not joined
+    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
+    again.people[2].pesel = data.people[2].pesel
+    second, nka, joined = services.procedure_initiate(actor=world.police_officer, data=again)
+    assert joined
+    assert second.pk == first.pk
+    assert Procedure.objects.count() == 1
+    assert first.nka_forms.count() == 2
+    # One person record per person, reused across the cards.
+    assert first.participants.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_closed_procedure_cannot_be_closed_again(world):
+    procedure = drive(world, Stage.CLOSED)
+    before = snapshot()
+    with pytest.raises(services.ServiceError):
+        services.procedure_close(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            ground="no_grounds",
+            closed_on=TODAY,
+            summary="again",
+        )
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_auditor_cannot_act(world):
+    procedure = drive(world, Stage.WITH_CHAIR)
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        services.nka_pass_to_group(actor=world.auditor, procedure_id=procedure.pk, passed_on=TODAY)
+    assert snapshot() == before
+    assert not AuditEvent.objects.filter(actor=world.auditor).exists()

@@ -1,0 +1,78 @@
+"""The inbox, the deadlines page, the list and the case page run a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.scenarios import drive
+from workflows import services
+from workflows.models import Stage
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["inbox", "dashboard", "procedure_list"])
+def test_lists_do_not_grow_with_procedures(client, world, name):
+    drive(world, Stage.MEETINGS)
+    drive(world, Stage.WITH_CHAIR)
+    client.force_login(world.chair)
+    url = reverse(f"workflows:{name}")
+    few = count_queries(client, url)
+    for stage in (Stage.MEETINGS, Stage.WITH_CHAIR, Stage.GROUP_APPOINTED, Stage.ACTIONS):
+        drive(world, stage)
+    assert count_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_group_inbox_does_not_grow_with_procedures(client, world):
+    drive(world, Stage.MEETINGS)
+    client.force_login(world.social_worker)
+    url = reverse("workflows:inbox")
+    few = count_queries(client, url)
+    for _ in range(4):
+        drive(world, Stage.MEETINGS)
+    assert count_queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_procedure_page_does_not_grow_with_participants_or_records(client, world):
+    small = drive(world, Stage.ACTIONS)
+    large = drive(world, Stage.ACTIONS, extra_people=8)
+    suspect = large.participants.get(role="suspect").person
+    for n in range(4):
+        services.help_plan_item_add(
+            actor=world.social_worker,
+            procedure_id=large.pk,
+            item=services.PlanItemInput(
+                form_of_help="legal",
+                action=f"porada {n}",
+                responsible="OPS",
+                due_on=large.initiated_on,
+            ),
+        )
+        services.notification_record(
+            actor=world.social_worker,
+            procedure_id=large.pk,
+            kind="police",
+            addressee="KPP",
+            sent_on=large.initiated_on,
+            reason="r",
+            person_id=suspect.pk,
+        )
+        services.monitoring_note_add(
+            actor=world.social_worker,
+            procedure_id=large.pk,
+            visited_on=large.initiated_on,
+            note="ok",
+        )
+    client.force_login(world.social_worker)
+    few = count_queries(client, reverse("workflows:procedure_detail", args=[small.pk]))
+    many = count_queries(client, reverse("workflows:procedure_detail", args=[large.pk]))
+    assert many == few
