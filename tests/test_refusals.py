@@ -165,3 +165,18 @@ def test_an_auditor_cannot_act(world):
         services.nka_pass_to_group(actor=world.auditor, procedure_id=procedure.pk, passed_on=TODAY)
     assert snapshot() == before
     assert not AuditEvent.objects.filter(actor=world.auditor).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_is_for_superusers_only(client, world, django_user_model):
+    world.chair.is_staff = True
+    world.chair.save(update_fields=["is_staff"])
+    client.force_login(world.chair)
+    assert client.get("/admin/").status_code == 302  # to the admin login
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "x-Pass-123")
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/workflows/team/").status_code == 200
+    # Case data is not in the admin at all.
+    assert client.get("/admin/workflows/procedure/").status_code == 404
+    assert client.get("/admin/people/person/").status_code == 404

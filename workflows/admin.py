@@ -1,0 +1,49 @@
+"""The admin holds configuration only (municipalities, teams, staff, auditors' scopes).
+
+Case data (procedures, people, forms, events) is never registered here: it is read and changed
+only through the pages, whose selectors check access and log reads. The admin site itself is
+for superusers only (see ``oik_site.urls``).
+"""
+
+from django.contrib import admin
+
+from workflows.models import AuditorScope, Municipality, Professional, Team, TeamMember
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("name", "county", "teryt")
+    search_fields = ("name", "county", "teryt")
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ("professional",)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "municipality", "group_authority", "post_closure_monitoring_months")
+    inlines = [TeamMemberInline]
+
+
+@admin.register(Professional)
+class ProfessionalAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "municipality",
+        "sector",
+        "profession",
+        "institution",
+        "confidentiality_declared_on",
+    )
+    list_filter = ("sector", "profession", "municipality")
+    search_fields = ("user__username", "user__last_name", "institution")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(AuditorScope)
+class AuditorScopeAdmin(admin.ModelAdmin):
+    list_display = ("user", "institution", "municipality", "county")
+    autocomplete_fields = ("user",)
