@@ -115,6 +115,15 @@ def procedure_detail(request, pk: int):
     page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
     open_tasks = [t for t in page.tasks if t.status in ("NEW", "ASSIGNED")]
     open_nodes = {t.flow_task.name for t in open_tasks}
+    open_deadlines = {d.rule: d for d in page.deadlines if d.met_on is None and not d.referral_id}
+    task_rows = [
+        {
+            "title": task.flow_task.task_title,
+            "owner": task.owner,
+            "deadline": open_deadlines.get(selectors.NODE_RULES.get(task.flow_task.name)),
+        }
+        for task in open_tasks
+    ]
     return render(
         request,
         "workflows/procedure_detail.html",
@@ -123,7 +132,7 @@ def procedure_detail(request, pk: int):
             "access": access,
             "page": page,
             "open_nodes": open_nodes,
-            "open_tasks": open_tasks,
+            "task_rows": task_rows,
             "can_act": (access.chair or access.group_member) and not access.auditor,
             "chart": _chart_svg(procedure) if access.full_read else "",
             "labels": RULE_LABELS,
