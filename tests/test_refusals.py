@@ -173,10 +173,48 @@ def test_the_admin_is_for_superusers_only(client, world, django_user_model):
     world.chair.save(update_fields=["is_staff"])
     client.force_login(world.chair)
     assert client.get("/admin/").status_code == 302  # to the admin login
-    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "x-Pass-123")
+    admin_user = django_user_model.objects.create_superuser(
+        "root", "root@example.org", "x-Pass-123"
+    )
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/workflows/team/").status_code == 200
     # Case data is not in the admin at all.
     assert client.get("/admin/workflows/procedure/").status_code == 404
     assert client.get("/admin/people/person/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_initiator_sees_only_the_card_they_filled(client, world):
+    data = nka_input()
+    procedure, first, _joined = services.procedure_initiate(actor=world.teacher, data=data)
+    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
+    again.people[2].pesel = data.people[2].pesel
+    # A nurse (not on the team) fills a second card for the same household: it joins.
+    from tests.factories import ProfessionalFactory, UserFactory
+
+    nurse = UserFactory(username="nurse")
+    ProfessionalFactory(user=nurse, municipality=world.team.municipality, sector="health_care")
+    _same, second, joined = services.procedure_initiate(actor=nurse, data=again)
+    assert joined
+    client.force_login(nurse)
+    assert (
+        client.get(reverse("workflows:nka_detail", args=[procedure.pk, second.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("workflows:nka_detail", args=[procedure.pk, first.pk])).status_code
+        == 404
+    )
+    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk]))
+    assert [n.pk for n in page.context["page"].nka_forms] == [second.pk]
+    client.force_login(world.outsider)
+    assert (
+        client.get(reverse("workflows:nka_detail", args=[procedure.pk, first.pk])).status_code
+        == 404
+    )
+    client.force_login(world.chair)
+    assert (
+        client.get(reverse("workflows:nka_detail", args=[procedure.pk, first.pk])).status_code
+        == 200
+    )
