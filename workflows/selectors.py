@@ -199,9 +199,13 @@ def open_tasks_for(user) -> list[TaskRow]:
     )
     procedure_ids = {t.process.procedure.pk for t in tasks}
     deadlines: dict[tuple[int, str], Deadline] = {}
-    for deadline in Deadline.objects.filter(
-        procedure_id__in=procedure_ids, met_on__isnull=True, nka__isnull=True
-    ).exclude(rule=RuleCode.PROGRAMME_REPORT):
+    # Earliest open deadline per (procedure, rule): for the transfer task that is the
+    # first NK-A's; a card that joined later has its own deadline on the dashboard.
+    for deadline in (
+        Deadline.objects.filter(procedure_id__in=procedure_ids, met_on__isnull=True)
+        .exclude(rule=RuleCode.PROGRAMME_REPORT)
+        .order_by("due_on", "id")
+    ):
         deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
     rows = []
     for task in tasks:
