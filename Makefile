@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check-python install install-test demo pg-test clean
+.PHONY: run test lint format check-python install install-test demo pg-test clean messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -51,6 +51,13 @@ format: install-test
 pg-test: install-test
 	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+# Refresh the Polish catalogues after changing user-visible text (needs GNU gettext);
+# translate the new entries, then commit both the .po and the .mo files.
+messages: install
+	for app in workflows forms people oik_site; do \
+	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-obsolete && \
+	   ../$(BIN)/python ../manage.py compilemessages -l pl); done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

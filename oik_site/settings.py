@@ -112,7 +112,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Polish is the users' language; English is available from the language switch.
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "oik_site" / "locale"]
 USE_I18N = True
 USE_TZ = True
 # Datetimes are stored in UTC; legal dates are computed in Europe/Warsaw (workflows.calendar).
@@ -156,6 +156,8 @@ if PRODUCTION:
 
 # Procedure settings. Values that the law leaves open are configuration (see docs/rules.md).
 OIK_REMINDER_WORKING_DAYS = env_int("OIK_REMINDER_WORKING_DAYS", 2)
+# The address links in e-mails point to (reminders carry a link, never personal data).
+OIK_SITE_URL = env_str("OIK_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

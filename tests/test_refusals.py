@@ -80,7 +80,7 @@ def test_a_group_without_a_police_officer(world):
                 world.oik_psychologist.professional.pk,
             ],
         )
-    assert "police officer" in str(refused.value.message_dict["members"])
+    assert "policjanta" in str(refused.value.message_dict["members"])
     assert snapshot() == before
 
 

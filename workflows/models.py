@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from workflows.rules import Edition, RuleCode
+from workflows.rules import RULE_LABELS, Edition
 
 
 class Sector(models.TextChoices):
@@ -492,7 +492,9 @@ class Deadline(models.Model):
     """One statutory deadline of one procedure, judged by the procedure's edition."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="deadlines")
-    rule = models.CharField(max_length=30, choices=[(c.value, c.value) for c in RuleCode])
+    rule = models.CharField(
+        max_length=30, choices=[(code.value, label) for code, label in RULE_LABELS.items()]
+    )
     edition = models.CharField(max_length=8)
     starts_on = models.DateField()
     due_on = models.DateField(db_index=True)

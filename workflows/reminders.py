@@ -1,0 +1,169 @@
+"""Deadline reminders and escalations: the work of ``python manage.py check_deadlines``.
+
+Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) the people who must
+act get a reminder: the initiator for sending the NK-A to the chair, the chair for the group,
+the group members for the meetings and for the perpetrator's programme certificate. Once a
+deadline has passed, the chair gets an escalation. Every message is recorded as a
+``DeadlineNotice`` whose unique key (deadline, kind, recipient) makes a second run send
+nothing twice, even when two runs overlap.
+
+Messages carry no personal data: the procedure number, the step, the due date and a link.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from workflows import calendar
+from workflows.models import Deadline, DeadlineNotice, GroupMember, Stage
+from workflows.rules import RULE_LABELS, RuleCode
+from workflows.selectors import team_chair_user
+
+logger = logging.getLogger(__name__)
+
+# Who must act before each deadline; the chair gets every escalation.
+INITIATOR_RULES = frozenset({RuleCode.NKA_TO_CHAIR})
+CHAIR_RULES = frozenset({RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP})
+GROUP_RULES = frozenset({RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT})
+
+
+@dataclass
+class Report:
+    reminders: int = 0
+    escalations: int = 0
+    skipped_no_email: list[str] = field(default_factory=list)
+
+
+def _assignees(deadline: Deadline, chairs: dict[int, object], groups: dict[int, list]) -> list:
+    rule = RuleCode(deadline.rule)
+    if rule in INITIATOR_RULES:
+        initiator = deadline.nka.initiator if deadline.nka_id else None
+        return [initiator or deadline.procedure.initiated_by]
+    if rule in CHAIR_RULES:
+        chair = chairs.get(deadline.procedure.team_id)
+        return [chair] if chair else []
+    if rule in GROUP_RULES:
+        return groups.get(deadline.procedure_id, [])
+    return []
+
+
+def _message(deadline: Deadline, kind: str, today: datetime.date) -> tuple[str, str]:
+    """Subject and body in the site language: number, step, due date, link. Nothing else."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(RULE_LABELS[RuleCode(deadline.rule)])
+        due = date_format(deadline.due_on, "DATE_FORMAT")
+        link = settings.OIK_SITE_URL.rstrip("/") + reverse(
+            "workflows:procedure_detail", args=[deadline.procedure_id]
+        )
+        if kind == DeadlineNotice.Kind.REMINDER:
+            left = calendar.working_days_between(today, deadline.due_on)
+            subject = _("Reminder: %(number)s – %(step)s by %(due)s") % {
+                "number": deadline.procedure.number,
+                "step": label,
+                "due": due,
+            }
+            lead = _("Working days left: %(left)s.") % {"left": left}
+        else:
+            subject = _("Overdue: %(number)s – %(step)s was due %(due)s") % {
+                "number": deadline.procedure.number,
+                "step": label,
+                "due": due,
+            }
+            lead = _("The statutory deadline has passed and the step is not recorded.")
+        body = "\n".join(
+            [
+                _("Procedure: %(number)s") % {"number": deadline.procedure.number},
+                _("Step: %(step)s") % {"step": label},
+                _("Due: %(due)s") % {"due": due},
+                lead,
+                "",
+                link,
+                "",
+                _("Sign in to see the case. This message deliberately contains no personal data."),
+            ]
+        )
+    return f"[Niebieska Karta] {subject}", body
+
+
+def _notify(deadline: Deadline, kind: str, recipient, today: datetime.date, report: Report) -> None:
+    if not recipient.is_active:
+        return
+    if not recipient.email:
+        report.skipped_no_email.append(recipient.get_username())
+        return
+    subject, body = _message(deadline, kind, today)
+    try:
+        with transaction.atomic():
+            DeadlineNotice.objects.create(deadline=deadline, kind=kind, recipient=recipient)
+            first_escalation = (
+                kind == DeadlineNotice.Kind.ESCALATION
+                and not DeadlineNotice.objects.filter(
+                    deadline=deadline, kind=DeadlineNotice.Kind.ESCALATION
+                )
+                .exclude(recipient=recipient)
+                .exists()
+            )
+            payload = {
+                "deadline": deadline.pk,
+                "rule": deadline.rule,
+                "due_on": str(deadline.due_on),
+            }
+            if first_escalation:
+                log_event(action="deadline.missed", procedure=deadline.procedure, payload=payload)
+            log_event(
+                action="deadline.reminded"
+                if kind == DeadlineNotice.Kind.REMINDER
+                else "deadline.escalated",
+                procedure=deadline.procedure,
+                payload={**payload, "recipient": recipient.pk},
+            )
+            # Sent inside the transaction: if the mail server refuses, the notice is not
+            # recorded and the next run tries again.
+            EmailMessage(subject, body, to=[recipient.email]).send()
+    except IntegrityError:
+        return  # already sent (by an earlier or a concurrent run)
+    if kind == DeadlineNotice.Kind.REMINDER:
+        report.reminders += 1
+    else:
+        report.escalations += 1
+
+
+def check_deadlines(today: datetime.date | None = None) -> Report:
+    """Send the reminders and escalations due on ``today`` (the Warsaw date by default)."""
+    today = today or calendar.legal_date()
+    horizon = calendar.add_working_days(today, settings.OIK_REMINDER_WORKING_DAYS)
+    deadlines = list(
+        Deadline.objects.filter(met_on__isnull=True, due_on__lte=horizon)
+        .exclude(procedure__stage=Stage.CLOSED)
+        .exclude(rule__in=[RuleCode.PROTECTIVE_ORDER, RuleCode.TEAM_MEETINGS])
+        .select_related("procedure__initiated_by", "nka__initiator")
+        .order_by("due_on", "id")
+    )
+    team_ids = {d.procedure.team_id for d in deadlines}
+    chairs = {team_id: team_chair_user(team_id=team_id) for team_id in team_ids}
+    groups: dict[int, list] = {}
+    for membership in GroupMember.objects.filter(
+        group__procedure_id__in={d.procedure_id for d in deadlines}
+    ).select_related("professional__user", "group"):
+        groups.setdefault(membership.group.procedure_id, []).append(membership.professional.user)
+    report = Report()
+    for deadline in deadlines:
+        if deadline.due_on >= today:
+            for user in _assignees(deadline, chairs, groups):
+                _notify(deadline, DeadlineNotice.Kind.REMINDER, user, today, report)
+        else:
+            chair = chairs.get(deadline.procedure.team_id)
+            if chair is None:
+                logger.warning("Team %s has no chair to escalate to.", deadline.procedure.team_id)
+                continue
+            _notify(deadline, DeadlineNotice.Kind.ESCALATION, chair, today, report)
+    return report
