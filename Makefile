@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format check-python install install-test demo pg-test clean messages
+
+.PHONY: system-packages run test lint format check-python install install-test demo pg-test clean messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -17,11 +18,15 @@ $(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# WeasyPrint's HarfBuzz subsetting and the DejaVu fonts (scripts/system-packages.sh).
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python system-packages
 	$(BIN)/pip install --quiet .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-packages
 	$(BIN)/pip install --quiet ".[test]"
 	@touch $(VENV)/.installed $@
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "viewflow",
     "viewflow.workflow",
+    "django_tasks_db",
     "people",
     "workflows",
     "forms.apps.StatutoryFormsConfig",
@@ -154,6 +155,17 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Background work (document generation) through Django's tasks framework: run immediately
+# after the transaction commits by default; OIK_TASKS_BACKEND=database queues the work in the
+# database for `python manage.py db_worker` (django-tasks-db) in production.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if env_str("OIK_TASKS_BACKEND", "immediate") == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+    }
+}
+
 # Procedure settings. Values that the law leaves open are configuration (see docs/rules.md).
 OIK_REMINDER_WORKING_DAYS = env_int("OIK_REMINDER_WORKING_DAYS", 2)
 # The address links in e-mails point to (reminders carry a link, never personal data).
@@ -164,4 +176,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
+    # One line per task state is noise; failures still come through as errors.
+    "loggers": {"django.tasks": {"level": "WARNING", "handlers": [], "propagate": True}},
 }

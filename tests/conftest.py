@@ -52,6 +52,12 @@ def _professional(municipality, username, first, last, sector, profession, insti
     return user
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Stored PDFs go to a temporary folder, never the developer's .local/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def world(db) -> World:
     municipality = MunicipalityFactory(name="Gmina Testowo", teryt="0612345")

@@ -495,6 +495,15 @@ def _procedures(users) -> None:
         plan=_plan(today + datetime.timedelta(30)),
         suspect_appeared=False,
     )
+    services.notification_record(
+        actor=police,
+        procedure_id=procedure.pk,
+        kind=Notification.Kind.POLICE,
+        addressee="Komenda Powiatowa Policji w Przykładowie",
+        sent_on=working_days_ago(12),
+        reason="Osoba podejrzewana nie stawiła się na wezwanie; prośba o wizytę dzielnicowego.",
+        person_id=procedure.participants.get(role="suspect").person_id,
+    )
 
     # 9. Closed on ground 1: the help plan carried out, the programme completed;
     #    monitoring after closure has ended.

@@ -22,6 +22,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
+from documents.models import DocumentKind
+from documents.services import schedule as schedule_document
 from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
 from people.models import Household, Person
@@ -379,6 +381,12 @@ def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
+        schedule_document(
+            procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
+        )
+        schedule_document(
+            procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
+        )
         log_event(
             action="nka.joined" if joined else "procedure.initiated",
             actor=actor,
@@ -528,6 +536,19 @@ def group_appoint(
         procedure.save(update_fields=["stage", "updated_at"])
         _meet_deadline(procedure, RuleCode.GROUP_CREATED, appointed_on)
         _complete(task, actor)
+        schedule_document(
+            procedure=procedure,
+            kind=DocumentKind.GROUP_DECISION,
+            subject=f"group:{group.pk}",
+            actor=actor,
+        )
+        for member in members:
+            schedule_document(
+                procedure=procedure,
+                kind=DocumentKind.DECLARATION,
+                subject=f"member:{member.pk}",
+                actor=actor,
+            )
         log_event(
             action="group.appointed",
             actor=actor,
@@ -693,6 +714,13 @@ def victim_meeting_record(
             [HelpPlanItem(procedure=procedure, nkc=form, **item.__dict__) for item in plan]
         )
         _after_meeting(procedure, meeting.held_on, task, actor)
+        kinds = [DocumentKind.NKC, DocumentKind.MINUTES]
+        if meeting.invited_on:
+            kinds.insert(0, DocumentKind.VICTIM_INVITATION)
+        for kind in kinds:
+            schedule_document(
+                procedure=procedure, kind=kind, subject=f"meeting:{record.pk}", actor=actor
+            )
         log_event(
             action="meeting.victim_held",
             actor=actor,
@@ -749,6 +777,16 @@ def suspect_meeting_record(
             **nkd.__dict__,
         )
         _after_meeting(procedure, meeting.held_on, task, actor)
+        kinds = [
+            DocumentKind.NKD if meeting.person_appeared else DocumentKind.INITIATION_NOTICE,
+            DocumentKind.MINUTES,
+        ]
+        if meeting.invited_on:
+            kinds.insert(0, DocumentKind.SUSPECT_SUMMONS)
+        for kind in kinds:
+            schedule_document(
+                procedure=procedure, kind=kind, subject=f"meeting:{record.pk}", actor=actor
+            )
         log_event(
             action="meeting.suspect_held" if meeting.person_appeared else "meeting.suspect_absent",
             actor=actor,
@@ -851,6 +889,12 @@ def referral_record(
             created_by=actor,
         )
         _add_deadline(procedure, RuleCode.PROGRAMME_REPORT, received_on, referral=referral)
+        schedule_document(
+            procedure=procedure,
+            kind=DocumentKind.REFERRAL,
+            subject=f"referral:{referral.pk}",
+            actor=actor,
+        )
         log_event(
             action="referral.issued",
             actor=actor,
@@ -978,6 +1022,14 @@ def notification_record(
             concerning=person,
             created_by=actor,
         )
+        schedule_document(
+            procedure=procedure,
+            kind=DocumentKind.MISDEMEANOUR
+            if kind == Notification.Kind.MISDEMEANOUR
+            else DocumentKind.NOTICE,
+            subject=f"notification:{notification.pk}",
+            actor=actor,
+        )
         log_event(
             action="notification.sent",
             actor=actor,
@@ -1076,6 +1128,10 @@ def procedure_close(
             ]
         )
         _complete(task, actor)
+        for kind in (DocumentKind.CLOSURE_PROTOCOL, DocumentKind.CLOSURE_NOTICE):
+            schedule_document(
+                procedure=procedure, kind=kind, subject=f"procedure:{procedure.pk}", actor=actor
+            )
         log_event(
             action="procedure.closed",
             actor=actor,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.workflow import chart
 
+from documents.selectors import documents_for
 from forms.models import NKA, HelpPlanItem
 from workflows import calendar, selectors, services, step_forms
 from workflows.flows import ProcedureFlow
@@ -113,6 +114,7 @@ def _chart_svg(procedure) -> str:
 def procedure_detail(request, pk: int):
     procedure, access = selectors.procedure_open(user=request.user, pk=pk, request=request)
     page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
+    documents = list(documents_for(procedure=procedure, access=access, user=request.user))
     open_tasks = [t for t in page.tasks if t.status in ("NEW", "ASSIGNED")]
     open_nodes = {t.flow_task.name for t in open_tasks}
     open_deadlines = {d.rule: d for d in page.deadlines if d.met_on is None and not d.referral_id}
@@ -135,6 +137,8 @@ def procedure_detail(request, pk: int):
             "task_rows": task_rows,
             "can_act": (access.chair or access.group_member) and not access.auditor,
             "chart": _chart_svg(procedure) if access.full_read else "",
+            "documents": documents,
+            "replaced": {d.replaces_id for d in documents if d.replaces_id},
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,

@@ -1,0 +1,163 @@
+"""Generating, regenerating and verifying the statutory documents.
+
+``schedule`` is called by the workflow services inside the transaction of a step: it takes
+the data snapshot there (so the document shows the state the step wrote) and queues the
+rendering for after the commit. A step that rolls back queues nothing.
+"""
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from documents import render, snapshots
+from documents.models import Document, DocumentKind
+from documents.tasks import generate_document
+from workflows.models import Procedure
+
+
+def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
+    """Snapshot now, render after commit (inside the step's transaction)."""
+    snapshot = snapshots.build(procedure, kind, subject)
+    arguments = {
+        "procedure_id": procedure.pk,
+        "kind": str(kind),
+        "subject": subject,
+        "snapshot": snapshot,
+        "actor_id": actor.pk,
+    }
+    transaction.on_commit(lambda: generate_document.enqueue(**arguments))
+
+
+def store(
+    *,
+    procedure_id: int,
+    kind: str,
+    subject: str,
+    snapshot: dict,
+    actor_id: int,
+    replaces_id: int | None = None,
+    reason: str = "",
+) -> Document | None:
+    """Render ``snapshot`` and store it as a new, frozen document (idempotent per version)."""
+    replaces = Document.objects.filter(pk=replaces_id).first() if replaces_id else None
+    version = replaces.version + 1 if replaces else 1
+    if Document.objects.filter(
+        procedure_id=procedure_id, kind=kind, subject=subject, version=version
+    ).exists():
+        return None  # a retried task: this version is already stored
+    public_id = uuid.uuid4()
+    rendered = render.render(kind, snapshot, public_id=str(public_id), version=version)
+    document = Document(
+        public_id=public_id,
+        procedure_id=procedure_id,
+        kind=kind,
+        subject=subject,
+        form_code=snapshot["header"]["form_code"],
+        edition=snapshot["header"]["edition"],
+        version=version,
+        replaces=replaces,
+        reason=reason,
+        snapshot=snapshot,
+        snapshot_sha256=render.snapshot_hash(kind, snapshot),
+        sha256=rendered.sha256,
+        size=len(rendered.pdf),
+        pages=rendered.pages,
+        generated_by_id=actor_id,
+    )
+    document.file.save(f"{public_id}.pdf", ContentFile(rendered.pdf), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+            log_event(
+                action="document.generated",
+                actor=document.generated_by,
+                procedure=document.procedure,
+                payload={"document": document.pk, "kind": kind, "version": version},
+            )
+    except IntegrityError:
+        document.file.storage.delete(document.file.name)
+        return None
+    return document
+
+
+def document_regenerate(*, actor, document_id: int, reason: str) -> None:
+    """A new version of a document from the current data, pointing to the one it replaces."""
+    from workflows.services import ServiceError, _access, _group_member_or_chair, _lock
+
+    if not reason.strip():
+        raise ServiceError({"reason": [_("Give the reason for the new version.")]})
+    document = Document.objects.filter(pk=document_id).only("procedure_id").first()
+    if document is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        procedure = _lock(document.procedure_id)
+        _group_member_or_chair(_access(actor, procedure))
+        document = Document.objects.get(pk=document_id)
+        if hasattr(document, "replaced_by"):
+            raise ServiceError({"__all__": [_("A newer version of this document exists.")]})
+        snapshot = snapshots.build(procedure, document.kind, document.subject)
+        arguments = {
+            "procedure_id": procedure.pk,
+            "kind": document.kind,
+            "subject": document.subject,
+            "snapshot": snapshot,
+            "actor_id": actor.pk,
+            "replaces_id": document.pk,
+            "reason": reason.strip(),
+        }
+        log_event(
+            action="document.regeneration_requested",
+            actor=actor,
+            procedure=procedure,
+            payload={"document": document.pk, "kind": document.kind},
+        )
+        transaction.on_commit(lambda: generate_document.enqueue(**arguments))
+
+
+@dataclass(frozen=True)
+class Verification:
+    document: Document | None
+    matched_by: str = ""  # "file", "hash", "short hash", "document id"
+
+    @property
+    def known(self) -> bool:
+        return self.document is not None
+
+    @property
+    def current(self) -> bool:
+        return self.document is not None and not hasattr(self.document, "replaced_by")
+
+
+HEX = re.compile(r"^[0-9a-f]+$")
+
+
+def verify(*, data: bytes | None = None, text: str = "") -> Verification:
+    """Identify a document by its PDF bytes, its SHA-256, the footer's short hash or id."""
+    found = Document.objects.select_related("procedure", "replaced_by")
+    if data is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        return Verification(found.filter(sha256=digest).first(), "file")
+    value = text.strip().lower()
+    try:
+        return Verification(found.filter(public_id=uuid.UUID(value)).first(), "document id")
+    except ValueError:
+        pass
+    if not HEX.match(value) or len(value) < 12:
+        return Verification(None)
+    if len(value) == 64:
+        by_file = found.filter(sha256=value).first()
+        if by_file:
+            return Verification(by_file, "hash")
+        return Verification(found.filter(snapshot_sha256=value).first(), "hash")
+    matches = list(found.filter(snapshot_sha256__startswith=value)[:2])
+    return Verification(matches[0] if len(matches) == 1 else None, "short hash")
+
+
+__all__ = ["DocumentKind", "document_regenerate", "schedule", "store", "verify"]

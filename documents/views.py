@@ -1,0 +1,78 @@
+"""Download, regenerate and verify documents."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.services import log_event
+from documents import selectors, services
+from documents.forms import RegenerateForm, VerifyForm
+from documents.models import Document
+from workflows.selectors import procedure_get
+from workflows.services import ServiceError
+
+
+@login_required
+def download(request, public_id):
+    document = selectors.document_open(user=request.user, public_id=public_id, request=request)
+    filename = f"{document.form_code}-{document.procedure.number.replace('/', '-')}"
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{filename}-v{document.version}.pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regenerate(request, public_id):
+    document = get_object_or_404(Document.objects.select_related("procedure"), public_id=public_id)
+    procedure, access = procedure_get(user=request.user, pk=document.procedure_id)
+    if not (access.chair or access.group_member) or access.auditor:
+        raise PermissionDenied
+    form = RegenerateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_regenerate(
+                actor=request.user, document_id=document.pk, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(None if field == "__all__" else field, message)
+        else:
+            messages.success(request, _("A new version of the document is being generated."))
+            return HttpResponseRedirect(reverse("workflows:procedure_detail", args=[procedure.pk]))
+    return render(
+        request,
+        "documents/web/regenerate.html",
+        {"document": document, "procedure": procedure, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    """Public: anyone holding a copy can check it. Answers without personal data."""
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        if upload:
+            result = services.verify(data=b"".join(upload.chunks()))
+        else:
+            result = services.verify(text=form.cleaned_data["code"])
+        log_event(
+            action="document.verified",
+            procedure=result.document.procedure if result.known else None,
+            payload={"known": result.known, "by": result.matched_by},
+            request=request,
+        )
+    return render(request, "documents/web/verify.html", {"form": form, "result": result})
