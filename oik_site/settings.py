@@ -158,13 +158,15 @@ if PRODUCTION:
 # Background work (document generation) through Django's tasks framework: run immediately
 # after the transaction commits by default; OIK_TASKS_BACKEND=database queues the work in the
 # database for `python manage.py db_worker` (django-tasks-db) in production.
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend"
-        if env_str("OIK_TASKS_BACKEND", "immediate") == "database"
-        else "django.tasks.backends.immediate.ImmediateBackend",
-    }
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "dummy": "django.tasks.backends.dummy.DummyBackend",  # queues nothing (benchmarks)
 }
+_tasks = env_str("OIK_TASKS_BACKEND", "immediate")
+if _tasks not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"OIK_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 
 # Procedure settings. Values that the law leaves open are configuration (see docs/rules.md).
 OIK_REMINDER_WORKING_DAYS = env_int("OIK_REMINDER_WORKING_DAYS", 2)
