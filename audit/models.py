@@ -1,7 +1,8 @@
-"""The audit store: one append-only table of domain events and reads of personal data.
+"""The audit store: one append-only, hash-chained table of domain events and reads.
 
-Written only by ``audit.services.log_event``. The auditors' issue adds the hash chain and
-database-level refusal of UPDATE/DELETE.
+Written only by ``audit.services.log_event``. Every event stores the hash of the event
+before it (one global chain, see docs/audit.md); ``python manage.py verify_audit`` walks
+the chain. The model refuses UPDATE and DELETE; on PostgreSQL a trigger refuses them too.
 """
 
 from django.conf import settings
@@ -9,10 +10,14 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the actor was when they acted (kept even if their role changes later).
+    actor_role = models.CharField(max_length=100, blank=True)
+    actor_institution = models.CharField(max_length=200, blank=True)
+    client = models.CharField(max_length=64, blank=True)  # the client's IP address
     action = models.CharField(max_length=80, db_index=True)  # dotted, e.g. "procedure.closed"
     procedure = models.ForeignKey(
         "workflows.Procedure",
@@ -25,9 +30,15 @@ class AuditEvent(models.Model):
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     payload = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(fields=["procedure", "id"]),
+            models.Index(fields=["person", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
@@ -39,3 +50,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def is_read(self) -> bool:
+        return self.action.rsplit(".", 1)[-1] in READ_VERBS
+
+
+# The last verb of a read event's action: reads of personal data.
+READ_VERBS = frozenset({"viewed", "downloaded", "exported", "searched", "verified"})
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest event. Locked by every writer, so the chain never forks."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)

@@ -1,11 +1,22 @@
-"""The one function that writes audit events."""
+"""The one function that writes audit events, and the request context it reads."""
 
+import contextvars
+import datetime
 from typing import Any
 
-from audit.models import AuditEvent
+from django.db import transaction
+from django.utils import timezone
+
+from audit.chain import GENESIS, event_hash
+from audit.models import AuditChainHead, AuditEvent
 
 # Keys whose values are personal data of special sensitivity: never stored in clear.
-MASKED_KEYS = frozenset({"pesel", "address", "phone", "email", "health", "note", "minutes"})
+MASKED_KEYS = frozenset(
+    {"pesel", "address", "phone", "email", "health", "note", "minutes", "query", "q"}
+)
+
+# The client address of the request being served (set by audit.middleware).
+current_client: contextvars.ContextVar[str] = contextvars.ContextVar("audit_client", default="")
 
 
 def _mask(value: Any) -> Any:
@@ -14,6 +25,29 @@ def _mask(value: Any) -> Any:
     if isinstance(value, list):
         return [_mask(v) for v in value]
     return value
+
+
+def actor_description(actor) -> tuple[str, str]:
+    """(role, institution) of ``actor`` at this moment."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if actor is None or not actor.is_authenticated:
+        return "", ""
+    try:
+        return "auditor", actor.auditor_scope.institution
+    except ObjectDoesNotExist:
+        pass
+    try:
+        professional = actor.professional
+    except ObjectDoesNotExist:
+        return ("administrator" if actor.is_superuser else "user"), ""
+    chair = professional.team_memberships.filter(role="chair").exists()
+    return ("chair" if chair else professional.profession), professional.institution
+
+
+def _round_trip(moment: datetime.datetime) -> datetime.datetime:
+    # Microsecond precision, UTC: what both SQLite and PostgreSQL give back.
+    return moment.astimezone(datetime.UTC)
 
 
 def log_event(
@@ -25,22 +59,37 @@ def log_event(
     payload: dict[str, Any] | None = None,
     request=None,
 ) -> AuditEvent:
-    """Append one event and return it. Call inside the transaction of the change it records.
+    """Append one event to the chain and return it. Call inside the change's transaction.
 
-    ``action`` is a dotted code: ``procedure.initiated`` for a change, ``procedure.viewed``
-    (``*.viewed``, ``*.downloaded``, ``*.exported``, ``*.searched``) for a read of personal
-    data. ``request`` (optional) supplies the client address. Keys of ``payload`` listed in
-    ``MASKED_KEYS`` are masked before they are stored.
+    ``action`` is a dotted code: ``procedure.initiated`` for a change; a read of personal
+    data ends in a verb of ``audit.models.READ_VERBS`` (``procedure.viewed``). Keys of
+    ``payload`` in ``MASKED_KEYS`` are masked before they are stored.
     """
     if actor is None and request is not None:
         actor = request.user
+    if actor is not None and not actor.is_authenticated:
+        actor = None
     payload = _mask(payload or {})
-    if request is not None:
-        payload.setdefault("client", request.META.get("REMOTE_ADDR", ""))
-    return AuditEvent.objects.create(
-        action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        procedure=procedure,
-        person=person,
-        payload=payload,
-    )
+    client = request.META.get("REMOTE_ADDR", "") if request is not None else current_client.get()
+    role, institution = actor_description(actor)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS)
+            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        at = _round_trip(timezone.now())
+        fields = {
+            "at": at,
+            "actor_id": actor.pk if actor else None,
+            "actor_role": role,
+            "actor_institution": institution,
+            "client": client,
+            "action": action,
+            "procedure_id": procedure.pk if procedure else None,
+            "person_id": person.pk if person else None,
+            "payload": payload,
+        }
+        digest = event_hash(prev_hash=head.last_hash, **fields)
+        event = AuditEvent.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
+        AuditChainHead.objects.filter(pk=1).update(last_hash=digest, last_event_id=event.pk)
+    return event

@@ -1,0 +1,266 @@
+"""What auditors read: a case's timeline, deadline compliance, and who saw a person's data."""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+
+from audit.models import READ_VERBS, AuditEvent
+from workflows import calendar
+from workflows.models import Deadline, Participant, Procedure
+from workflows.rules import RULE_LABELS, RuleCode
+from workflows.selectors import Access, procedure_get, visible_procedures
+
+# The rules the Supreme Audit Office measured, in the order of the procedure.
+COMPLIANCE_RULES = (
+    RuleCode.NKA_TO_CHAIR,
+    RuleCode.GROUP_CREATED,
+    RuleCode.NKA_TO_GROUP,
+    RuleCode.FIRST_MEETING,
+    RuleCode.PROGRAMME_REPORT,
+)
+
+# Filter choices of the timeline: the first part of the action code.
+EVENT_KINDS = (
+    "procedure",
+    "nka",
+    "group",
+    "meeting",
+    "help_plan",
+    "referral",
+    "protective_order",
+    "notification",
+    "monitoring",
+    "deadline",
+    "document",
+    "task",
+)
+
+
+def may_audit(access: Access) -> bool:
+    """Timelines and access reports are for auditors and the team chair."""
+    return access.auditor or access.chair
+
+
+def _read_filter() -> Q:
+    query = Q()
+    for verb in READ_VERBS:
+        query |= Q(action__endswith=f".{verb}")
+    return query
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: Deadline
+    label: str
+    state: str  # "on_time" | "late" | "open" | "overdue"
+    days: int  # days early (negative), late (positive), or overdue so far
+
+    @property
+    def magnitude(self) -> int:
+        return abs(self.days)
+
+
+@dataclass
+class Timeline:
+    procedure: Procedure
+    events: list[AuditEvent]
+    deadlines: list[DeadlineRow]
+    documents: list
+    people: list[Participant] = field(default_factory=list)
+
+
+def _deadline_rows(deadlines, today: datetime.date) -> list[DeadlineRow]:
+    rows = []
+    for deadline in deadlines:
+        label = str(RULE_LABELS[RuleCode(deadline.rule)])
+        if deadline.met_on is not None:
+            days = (deadline.met_on - deadline.due_on).days
+            rows.append(DeadlineRow(deadline, label, "late" if days > 0 else "on_time", days))
+        elif deadline.due_on < today:
+            rows.append(DeadlineRow(deadline, label, "overdue", (today - deadline.due_on).days))
+        else:
+            rows.append(DeadlineRow(deadline, label, "open", (deadline.due_on - today).days))
+    return rows
+
+
+def timeline(
+    *, user, pk: int, kind: str = "", person_id: int | None = None, request=None
+) -> Timeline:
+    """Every event of the procedure in order (a fixed number of queries). The read is logged."""
+    from audit.services import log_event
+    from documents.models import Document
+
+    procedure, access = procedure_get(user=user, pk=pk)
+    if not may_audit(access):
+        raise PermissionDenied
+    events = AuditEvent.objects.filter(procedure=procedure).select_related("actor", "person")
+    if kind in EVENT_KINDS:
+        events = events.filter(action__startswith=f"{kind}.")
+    elif kind == "reads":
+        events = events.filter(_read_filter())
+    if person_id:
+        events = events.filter(person_id=person_id)
+    result = Timeline(
+        procedure=procedure,
+        events=list(events.order_by("id")),
+        deadlines=_deadline_rows(
+            Deadline.objects.filter(procedure=procedure).order_by("starts_on", "id"),
+            calendar.legal_date(),
+        ),
+        documents=list(Document.objects.filter(procedure=procedure).order_by("generated_at", "id")),
+        people=list(
+            Participant.objects.filter(procedure=procedure)
+            .select_related("person")
+            .order_by("role", "person__last_name")
+        ),
+    )
+    log_event(
+        action="timeline.viewed",
+        actor=user,
+        procedure=procedure,
+        payload={"kind": kind, "person": person_id},
+        request=request,
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- compliance
+
+
+@dataclass
+class ComplianceRow:
+    rule: str
+    label: str
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    open_overdue: int = 0
+    median_days: int | None = None
+    p90_days: int | None = None
+    max_days: int | None = None
+    max_days_late: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.open
+
+
+def _nearest_rank(histogram: list[tuple[int, int]], fraction: float) -> int | None:
+    """The nearest-rank percentile of a sorted (value, count) histogram."""
+    total = sum(count for _value, count in histogram)
+    if not total:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    seen = 0
+    for value, count in histogram:
+        seen += count
+        if seen >= rank:
+            return value
+    return histogram[-1][0]
+
+
+def compliance(
+    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> list[ComplianceRow]:
+    """Per rule: met on time, late, still open; elapsed days (median, p90, max).
+
+    Deadlines are those that started in [start, end]. Counting and the distribution of
+    elapsed days (from the start of the deadline to the step) are database aggregations;
+    percentiles are read off that histogram (nearest rank). Three queries in all.
+    """
+    today = calendar.legal_date()
+    deadlines = Deadline.objects.filter(
+        procedure__in=procedures, rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
+    )
+    rows = {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES}
+    counts = deadlines.values("rule").annotate(
+        on_time=Count("id", filter=Q(met_on__isnull=False, met_on__lte=F("due_on"))),
+        late=Count("id", filter=Q(met_on__gt=F("due_on"))),
+        still_open=Count("id", filter=Q(met_on__isnull=True)),
+        open_overdue=Count("id", filter=Q(met_on__isnull=True, due_on__lt=today)),
+    )
+    for item in counts:
+        row = rows[RuleCode(item["rule"])]
+        row.on_time, row.late = item["on_time"], item["late"]
+        row.open, row.open_overdue = item["still_open"], item["open_overdue"]
+    met = deadlines.filter(met_on__isnull=False)
+    elapsed = (
+        met.annotate(
+            elapsed=ExpressionWrapper(F("met_on") - F("starts_on"), output_field=DurationField())
+        )
+        .values("rule", "elapsed")
+        .annotate(n=Count("id"))
+    )
+    histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for item in elapsed:
+        histograms[item["rule"]].append((item["elapsed"].days, item["n"]))
+    lateness = (
+        met.annotate(
+            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField())
+        )
+        .values("rule", "late_by")
+        .annotate(n=Count("id"))
+    )
+    max_late: dict[str, int] = {}
+    for item in lateness:
+        days = item["late_by"].days
+        max_late[item["rule"]] = max(max_late.get(item["rule"], days), days)
+    for code, row in rows.items():
+        histogram = sorted(histograms.get(code, []))
+        row.median_days = _nearest_rank(histogram, 0.5)
+        row.p90_days = _nearest_rank(histogram, 0.9)
+        row.max_days = histogram[-1][0] if histogram else None
+        row.max_days_late = max_late.get(code)
+    return list(rows.values())
+
+
+def compliance_scope(user) -> QuerySet[Procedure]:
+    """Auditors: their scope. Chairs: their team. Others: refused."""
+    from workflows.selectors import auditor_scope_for, professional_for
+
+    if auditor_scope_for(user) is not None:
+        return visible_procedures(user)
+    professional = professional_for(user)
+    if professional is not None and professional.has_declaration:
+        chaired = professional.team_memberships.filter(role="chair").values_list("team_id")
+        if chaired.exists():
+            return Procedure.objects.filter(team_id__in=chaired)
+    raise PermissionDenied
+
+
+# --------------------------------------------------------------------------- who saw
+
+
+def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list[AuditEvent]]:
+    """Every read of a person's data: events about them and reads of their procedures."""
+    from audit.services import log_event
+    from people.models import Person
+
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise PermissionDenied
+    procedure_ids = list(
+        Participant.objects.filter(person=person).values_list("procedure_id", flat=True)
+    )
+    allowed = compliance_scope(user).filter(pk__in=procedure_ids)
+    if not allowed.exists():
+        raise PermissionDenied
+    events = list(
+        AuditEvent.objects.filter(
+            _read_filter(), Q(person=person) | Q(procedure_id__in=procedure_ids)
+        )
+        .select_related("actor", "procedure")
+        .order_by("id")
+    )
+    log_event(
+        action="person.viewed",
+        actor=user,
+        person=person,
+        payload={"report": "accesses"},
+        request=request,
+    )
+    return person, events

@@ -1,0 +1,121 @@
+"""Auditors' pages: timeline (with CSV and PDF export), compliance report, who saw a person."""
+
+import csv
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from audit import selectors
+from audit.services import log_event
+from workflows import calendar
+
+
+def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    number = data.procedure.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="timeline-{number}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "at",
+            "action",
+            "actor",
+            "role",
+            "institution",
+            "client",
+            "person",
+            "payload",
+            "hash",
+        ]
+    )
+    for event in data.events:
+        writer.writerow(
+            [
+                event.pk,
+                event.at.isoformat(),
+                event.action,
+                event.actor.get_full_name() if event.actor else "",
+                event.actor_role,
+                event.actor_institution,
+                event.client,
+                event.person_id or "",
+                event.payload,
+                event.hash,
+            ]
+        )
+    return response
+
+
+def _timeline_pdf(data: selectors.Timeline) -> HttpResponse:
+    from documents.render import FONT_FAMILY, html_to_pdf
+
+    with translation.override("pl"):
+        html = render_to_string(
+            "audit/dossier.html",
+            {"t": data, "font_family": FONT_FAMILY, "generated": timezone.now()},
+        )
+    pdf, _pages = html_to_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    number = data.procedure.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{number}.pdf"'
+    return response
+
+
+@login_required
+def timeline(request, pk: int):
+    kind = request.GET.get("kind", "")
+    try:
+        person_id = int(request.GET.get("person") or 0) or None
+    except ValueError:
+        person_id = None
+    data = selectors.timeline(
+        user=request.user, pk=pk, kind=kind, person_id=person_id, request=request
+    )
+    export = request.GET.get("export")
+    if export in ("csv", "pdf"):
+        log_event(
+            action="timeline.exported",
+            actor=request.user,
+            procedure=data.procedure,
+            payload={"format": export, "events": len(data.events)},
+            request=request,
+        )
+        return _timeline_csv(data) if export == "csv" else _timeline_pdf(data)
+    return render(
+        request,
+        "audit/timeline.html",
+        {"t": data, "kinds": selectors.EVENT_KINDS, "kind": kind, "person_id": person_id},
+    )
+
+
+def _date(value: str, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+def compliance(request):
+    today = calendar.legal_date()
+    start = _date(request.GET.get("from"), today.replace(month=1, day=1))
+    end = _date(request.GET.get("to"), today)
+    if end < start:
+        start, end = end, start
+    rows = selectors.compliance(
+        procedures=selectors.compliance_scope(request.user), start=start, end=end
+    )
+    return render(request, "audit/compliance.html", {"rows": rows, "start": start, "end": end})
+
+
+@login_required
+def person_accesses(request, person_pk: int):
+    person, events = selectors.person_accesses(
+        user=request.user, person_id=person_pk, request=request
+    )
+    return render(request, "audit/person_accesses.html", {"person": person, "events": events})

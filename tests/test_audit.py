@@ -1,0 +1,261 @@
+"""The audit trail: hash chain, append-only, auditors read only, timeline and reports."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEvent
+from audit.selectors import COMPLIANCE_RULES, compliance
+from audit.verify import verify_chain
+from tests.scenarios import drive
+from tests.test_refusals import snapshot
+from workflows import demo
+from workflows.models import Deadline, Procedure, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+def _tamper(sql: str, params) -> None:
+    """Change the audit table behind the application's back (as an attacker with SQL would)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Superuser only: no trigger (ours included) fires for a "replica" session.
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = origin")
+
+
+def test_an_untouched_chain_verifies(world):
+    drive(world, to=Stage.CLOSED)
+    report = verify_chain()
+    assert report.ok and report.events == AuditEvent.objects.count() > 5
+    call_command("verify_audit")
+
+
+def test_changing_one_row_breaks_the_chain_at_that_row(world):
+    drive(world, to=Stage.ACTIONS)
+    victim = AuditEvent.objects.order_by("id")[3]
+    _tamper(
+        "UPDATE audit_auditevent SET action = %s WHERE id = %s", ["procedure.nothing", victim.pk]
+    )
+    report = verify_chain()
+    assert report.broken_at == victim.pk
+    with pytest.raises(CommandError, match=f"event {victim.pk}"):
+        call_command("verify_audit")
+
+
+def test_removing_a_row_breaks_the_link_of_the_next(world):
+    drive(world, to=Stage.ACTIONS)
+    events = list(AuditEvent.objects.order_by("id"))
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    report = verify_chain()
+    assert report.broken_at == events[3].pk and "links to" in report.problem
+
+
+def test_removing_the_last_rows_is_noticed(world):
+    drive(world, to=Stage.ACTIONS)
+    last = AuditEvent.objects.order_by("-id").first()
+    _tamper("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
+    assert not verify_chain().ok
+
+
+def test_the_model_refuses_changes(world):
+    drive(world, to=Stage.INITIATED)
+    event = AuditEvent.objects.first()
+    event.action = "x"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_update_and_delete_of_an_event(world):
+    drive(world, to=Stage.INITIATED)
+    event = AuditEvent.objects.first()
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+
+
+def test_events_record_role_institution_and_client(client, world):
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    client.force_login(world.chair)
+    client.get(f"/procedures/{procedure.pk}/", REMOTE_ADDR="10.1.2.3")
+    viewed = AuditEvent.objects.filter(action="procedure.viewed").get()
+    assert (viewed.actor, viewed.actor_role, viewed.client) == (world.chair, "chair", "10.1.2.3")
+    assert viewed.actor_institution == "OPS Testowo"
+    # A step written through a page carries the client address too.
+    client.post(
+        f"/procedures/{procedure.pk}/group/",
+        {
+            "appointed_on": datetime.date.today().isoformat(),
+            "members": [world.social_worker.professional.pk, world.police_officer.professional.pk],
+        },
+        REMOTE_ADDR="10.1.2.3",
+    )
+    appointed = AuditEvent.objects.get(action="group.appointed")
+    assert appointed.client == "10.1.2.3" and appointed.actor_role == "chair"
+
+
+def test_opening_a_procedure_adds_exactly_one_view_event_shown_on_the_timeline(client, world):
+    procedure = drive(world, to=Stage.MEETINGS)
+    for user in (world.social_worker, world.auditor, world.teacher):
+        before = AuditEvent.objects.count()
+        client.force_login(user)
+        assert client.get(f"/procedures/{procedure.pk}/").status_code == 200
+        added = list(AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:])
+        assert [(e.action, e.actor) for e in added] == [("procedure.viewed", user)]
+    client.force_login(world.auditor)
+    page = client.get(f"/procedures/{procedure.pk}/timeline/").content.decode()
+    assert page.count("procedure.viewed") == 3
+    assert "Zielińska" in page  # the social worker who looked
+
+
+def _every_page_url(procedure) -> list[str]:
+    """Every URL of the procedure pages, with this procedure's objects filled in."""
+    from workflows import urls as workflow_urls
+
+    values = {
+        "pk": procedure.pk,
+        "nka_pk": procedure.nka_forms.first().pk,
+        "item_pk": procedure.help_plan_items.first().pk,
+        "referral_pk": 1,
+    }
+    result = []
+    for pattern in workflow_urls.urlpatterns:
+        path = str(pattern.pattern)
+        for name, value in values.items():
+            path = path.replace(f"<int:{name}>", str(value))
+        result.append("/" + path)
+    return result
+
+
+def test_every_change_request_by_an_auditor_is_refused_and_writes_nothing(client, world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    client.force_login(world.auditor)
+    urls = _every_page_url(procedure) + [
+        "/documents/00000000-0000-4000-8000-000000000000/new-version/",
+        "/admin/login/",
+    ]
+    assert len(urls) > 18
+    before = snapshot()
+    events = AuditEvent.objects.count()
+    for url in urls:
+        assert client.post(url, {"anything": "1"}).status_code == 403, url
+    assert snapshot() == before
+    assert AuditEvent.objects.count() == events
+    # Signing out still works.
+    assert client.post("/logout/").status_code == 302
+
+
+def test_the_compliance_report_equals_a_hand_count_on_the_demo():
+    demo.seed()
+    start, end = datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)
+    rows = {
+        row.rule: row
+        for row in compliance(procedures=Procedure.objects.all(), start=start, end=end)
+    }
+    today = datetime.date.today()
+    for code in COMPLIANCE_RULES:
+        deadlines = list(Deadline.objects.filter(rule=code))
+        met = [d for d in deadlines if d.met_on]
+        elapsed = sorted((d.met_on - d.starts_on).days for d in met)
+        row = rows[code]
+        assert row.on_time == sum(1 for d in met if d.met_on <= d.due_on), code
+        assert row.late == sum(1 for d in met if d.met_on > d.due_on), code
+        assert row.open == sum(1 for d in deadlines if d.met_on is None), code
+        assert row.open_overdue == sum(
+            1 for d in deadlines if d.met_on is None and d.due_on < today
+        ), code
+        if elapsed:
+            assert row.median_days == elapsed[max(0, -(-len(elapsed) * 5 // 10) - 1)], code
+            assert row.p90_days == elapsed[max(0, -(-len(elapsed) * 9 // 10) - 1)], code
+            assert row.max_days == elapsed[-1], code
+        else:
+            assert row.median_days is None
+    # The demo has an overdue group and late steps nowhere else: the report shows both.
+    assert rows["group_created"].open_overdue == 1
+
+
+def test_compliance_page_is_for_chairs_and_auditors(client, world):
+    drive(world, to=Stage.CLOSED)
+    client.force_login(world.auditor)
+    assert client.get("/audit/compliance/").status_code == 200
+    client.force_login(world.chair)
+    assert client.get("/audit/compliance/?from=2020-01-01&to=2099-12-31").status_code == 200
+    client.force_login(world.social_worker)
+    assert client.get("/audit/compliance/").status_code == 403
+
+
+def test_timeline_and_compliance_queries_do_not_grow_with_events(client, world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    client.force_login(world.auditor)
+    url = f"/procedures/{procedure.pk}/timeline/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(15):
+        client.get(f"/procedures/{procedure.pk}/")  # 15 more view events
+        drive(world, to=Stage.CLOSED)  # and more procedures for the report
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+    with CaptureQueriesContext(connection) as report_few:
+        client.get("/audit/compliance/?from=2000-01-01&to=2100-01-01")
+    for _ in range(5):
+        drive(world, to=Stage.CLOSED)
+    with CaptureQueriesContext(connection) as report_many:
+        client.get("/audit/compliance/?from=2000-01-01&to=2100-01-01")
+    assert len(report_many) == len(report_few)
+
+
+def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure = drive(world, to=Stage.GROUP_APPOINTED)
+    client.force_login(world.chair)
+    response = client.get(f"/procedures/{procedure.pk}/timeline/?export=csv")
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "group.appointed" in text and "procedure.initiated" in text
+    response = client.get(f"/procedures/{procedure.pk}/timeline/?export=pdf")
+    assert response["Content-Type"] == "application/pdf"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pdf = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split()
+    )
+    assert procedure.number in pdf and "group.appointed" in pdf
+    document = procedure.documents.first()
+    assert document.sha256[:20] in pdf.replace(" ", "")
+    assert AuditEvent.objects.filter(action="timeline.exported").count() == 2
+    client.force_login(world.social_worker)  # a group member: not an auditor, not the chair
+    assert client.get(f"/procedures/{procedure.pk}/timeline/").status_code == 403
+
+
+def test_who_saw_a_person_lists_every_read_of_their_data(client, world):
+    procedure = drive(world, to=Stage.MEETINGS)
+    other = drive(world, to=Stage.MEETINGS)
+    victim = procedure.participants.get(role="victim").person
+    client.force_login(world.social_worker)
+    client.get(f"/procedures/{procedure.pk}/", REMOTE_ADDR="10.9.9.9")
+    client.force_login(world.police_officer)
+    client.get(f"/procedures/{other.pk}/")  # someone else's case
+    client.force_login(world.auditor)
+    response = client.get(f"/audit/people/{victim.pk}/")
+    events = response.context["events"]
+    assert [(e.actor, e.client) for e in events if e.action == "procedure.viewed"] == [
+        (world.social_worker, "10.9.9.9")
+    ]
+    assert AuditEvent.objects.filter(action="person.viewed", person=victim).count() == 1
+    client.force_login(world.outsider)
+    assert client.get(f"/audit/people/{victim.pk}/").status_code == 403
