@@ -259,3 +259,19 @@ def test_who_saw_a_person_lists_every_read_of_their_data(client, world):
     assert AuditEvent.objects.filter(action="person.viewed", person=victim).count() == 1
     client.force_login(world.outsider)
     assert client.get(f"/audit/people/{victim.pk}/").status_code == 403
+
+
+def test_tasks_and_deadlines_leave_their_own_events(world):
+    procedure = drive(world, to=Stage.MEETINGS)
+    events = list(AuditEvent.objects.filter(procedure=procedure).order_by("id"))
+    tasks = [
+        (e.action, e.payload.get("node"), e.actor) for e in events if e.action.startswith("task.")
+    ]
+    assert ("task.created", "appoint_group", None) in tasks
+    assert ("task.completed", "appoint_group", world.chair) in tasks
+    assert ("task.created", "victim_meeting", None) in tasks
+    assert ("task.completed", "transfer_to_chair", world.teacher) in tasks
+    met = {e.payload["rule"]: e for e in events if e.action.startswith("deadline.met")}
+    assert set(met) == {"nka_to_chair", "group_created", "nka_to_group"}
+    assert all(e.action == "deadline.met" and e.payload["days_late"] == 0 for e in met.values())
+    assert verify_chain().ok

@@ -148,9 +148,23 @@ def _add_deadline(
 
 
 def _meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra) -> None:
-    Deadline.objects.filter(procedure=procedure, rule=code, met_on__isnull=True, **extra).update(
-        met_on=on
-    )
+    """Mark the open deadlines ``code`` met on ``on`` and record each, on time or late."""
+    for deadline in Deadline.objects.filter(
+        procedure=procedure, rule=code, met_on__isnull=True, **extra
+    ):
+        Deadline.objects.filter(pk=deadline.pk).update(met_on=on)
+        late = (on - deadline.due_on).days
+        log_event(
+            action="deadline.met" if late <= 0 else "deadline.met_late",
+            procedure=procedure,
+            payload={
+                "deadline": deadline.pk,
+                "rule": deadline.rule,
+                "due_on": str(deadline.due_on),
+                "met_on": str(on),
+                "days_late": max(late, 0),
+            },
+        )
 
 
 def _group_member_or_chair(access: Access) -> None:
