@@ -250,12 +250,16 @@ def test_who_saw_a_person_lists_every_read_of_their_data(client, world):
     client.get(f"/procedures/{procedure.pk}/", REMOTE_ADDR="10.9.9.9")
     client.force_login(world.police_officer)
     client.get(f"/procedures/{other.pk}/")  # someone else's case
+    client.force_login(world.chair)
+    client.get("/procedures/", {"q": victim.last_name})  # a search that finds them
     client.force_login(world.auditor)
     response = client.get(f"/audit/people/{victim.pk}/")
     events = response.context["events"]
     assert [(e.actor, e.client) for e in events if e.action == "procedure.viewed"] == [
         (world.social_worker, "10.9.9.9")
     ]
+    searched = [e for e in events if e.action == "procedure.searched"]
+    assert {(e.actor, e.procedure_id) for e in searched} >= {(world.chair, procedure.pk)}
     assert AuditEvent.objects.filter(action="person.viewed", person=victim).count() == 1
     client.force_login(world.outsider)
     assert client.get(f"/audit/people/{victim.pk}/").status_code == 403

@@ -309,6 +309,21 @@ def procedure_search(
     return procedures.order_by("-initiated_on", "-id")
 
 
+def search_results_seen(*, user, procedures, request=None) -> None:
+    """A search that found people: log a read of each procedure shown on the results page,
+    so the who-saw report of a person lists the searches that returned them."""
+    from audit.services import log_event
+
+    for rank, procedure in enumerate(procedures, start=1):
+        log_event(
+            action="procedure.searched",
+            actor=user,
+            procedure=procedure,
+            payload={"rank": rank},
+            request=request,
+        )
+
+
 @dataclass
 class ProcedurePage:
     """Everything the procedure page shows, read in a fixed number of queries."""

@@ -81,6 +81,8 @@ def procedure_list(request):
         user=request.user, query=query, stage=stage, overdue=overdue, request=request
     )
     page = Paginator(procedures, 25).get_page(request.GET.get("page"))
+    if query:
+        selectors.search_results_seen(user=request.user, procedures=page, request=request)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
