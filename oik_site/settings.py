@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from oik_site.env import env_bool, env_int, env_list, env_str, local_secret_key
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "django_tasks_db",
+    "axes",
     "people",
     "workflows",
     "forms.apps.StatutoryFormsConfig",
@@ -66,6 +68,9 @@ MIDDLEWARE = [
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: django-axes turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "oik_site.urls"
@@ -108,6 +113,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes: lock an account after repeated failed logins (per username, so one person
+# cannot lock out a whole office behind one address).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("OIK_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = env_int("OIK_LOGIN_LOCKOUT_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for per-address lockout too; municipal offices share one public address,
+# so ten typos across an office would lock everyone out. Lockout is per account by design.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sessions end after this much inactivity (every request renews the cookie).
+SESSION_COOKIE_AGE = env_int("OIK_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflows:inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,8 +151,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "oik_site" / "static"]
 MEDIA_ROOT = Path(env_str("OIK_MEDIA_ROOT", str(LOCAL_DIR / "media")))
 
-# Console e-mail by default; OIK_EMAIL_BACKEND=smtp with OIK_SMTP_* for a real server.
-_smtp = env_str("OIK_EMAIL_BACKEND", "console") == "smtp"
+# Console e-mail by default in development, SMTP (OIK_SMTP_*) in production;
+# OIK_EMAIL_BACKEND=console|smtp overrides.
+_smtp = env_str("OIK_EMAIL_BACKEND", "smtp" if PRODUCTION else "console") == "smtp"
 MAILERS = {
     "default": (
         {
@@ -149,6 +175,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "niebieska-karta@localhost")
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (Django's own): nothing inline, nothing from elsewhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
