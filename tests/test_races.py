@@ -1,0 +1,157 @@
+"""Two people acting on the same case at the same moment, and a step that dies half-way."""
+
+import datetime
+import threading
+from unittest import mock
+
+import pytest
+from django.db import connection
+
+from audit.models import AuditEvent
+from documents.models import Document, DocumentKind
+from tests.scenarios import drive
+from tests.test_refusals import snapshot
+from workflows import services
+from workflows.models import Meeting, Stage
+
+TODAY = datetime.date.today()
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL's SELECT … FOR UPDATE"
+)
+
+
+def _at_once(actions) -> list[str]:
+    """Run the actions in threads released together; each returns "ok" or its refusal."""
+    barrier = threading.Barrier(len(actions))
+    results: list[str] = []
+
+    def run(action):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            action()
+            results.append("ok")
+        except services.ServiceError as refusal:
+            results.append(" ".join(refusal.messages))
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_members_closing_the_same_procedure_at_once(world):
+    procedure = drive(world, to=Stage.ACTIONS)
+
+    def close(actor):
+        return lambda: services.procedure_close(
+            actor=actor,
+            procedure_id=procedure.pk,
+            ground="no_grounds",
+            closed_on=TODAY,
+            summary="Brak podstaw.",
+        )
+
+    results = _at_once([close(world.social_worker), close(world.police_officer)])
+    assert sorted(results)[-1] == "ok" and results.count("ok") == 1, results
+    refusal = next(r for r in results if r != "ok")
+    # In the site language: "already closed" or "already completed by someone else".
+    assert "już zakończona" in refusal or "została już wykonana" in refusal, refusal
+    assert AuditEvent.objects.filter(procedure=procedure, action="procedure.closed").count() == 1
+    assert (
+        Document.objects.filter(procedure=procedure, kind=DocumentKind.CLOSURE_PROTOCOL).count()
+        == 1
+    )
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_members_recording_the_same_meeting_at_once(world):
+    procedure = drive(world, to=Stage.MEETINGS)
+    victim = procedure.participants.get(role="victim").person
+    members = [world.social_worker.professional.pk, world.police_officer.professional.pk]
+
+    def record(actor):
+        return lambda: services.victim_meeting_record(
+            actor=actor,
+            procedure_id=procedure.pk,
+            meeting=services.MeetingInput(
+                held_on=TODAY, place="OPS", present_ids=members, person_id=victim.pk
+            ),
+            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
+            plan=[services.PlanItemInput("psychological", "a", "OIK", TODAY)],
+        )
+
+    results = _at_once([record(world.social_worker), record(world.police_officer)])
+    assert results.count("ok") == 1, results
+    assert Meeting.objects.filter(procedure=procedure, kind="victim").count() == 1
+    assert AuditEvent.objects.filter(procedure=procedure, action="meeting.victim_held").count() == 1
+    assert Document.objects.filter(procedure=procedure, kind=DocumentKind.NKC).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_step_that_dies_half_way_leaves_the_case_as_it_was_and_can_be_retried(world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    before = snapshot()
+    # The process "dies" after the closure was written but before the task completed.
+    with (
+        mock.patch("workflows.services._complete", side_effect=SystemExit("killed")),
+        pytest.raises(SystemExit),
+    ):
+        services.procedure_close(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            ground="no_grounds",
+            closed_on=TODAY,
+            summary="Brak podstaw.",
+        )
+    assert snapshot() == before
+    procedure.refresh_from_db()
+    assert procedure.stage == Stage.ACTIONS
+    services.procedure_close(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        ground="no_grounds",
+        closed_on=TODAY,
+        summary="Brak podstaw.",
+    )
+    procedure.refresh_from_db()
+    assert procedure.stage == Stage.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_document_that_fails_to_render_does_not_undo_the_step_and_can_be_made_later(
+    world, django_capture_on_commit_callbacks
+):
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    members = [world.social_worker.professional.pk, world.police_officer.professional.pk]
+    with (
+        mock.patch("documents.render.html_to_pdf", side_effect=RuntimeError("renderer crashed")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.group_appoint(
+            actor=world.chair, procedure_id=procedure.pk, appointed_on=TODAY, member_ids=members
+        )
+    procedure.refresh_from_db()
+    assert procedure.stage == Stage.GROUP_APPOINTED  # the step stands
+    assert not Document.objects.filter(procedure=procedure).exists()
+    # The task recorded its failure; rendering the same snapshot again succeeds.
+    from documents import snapshots
+    from documents.services import store
+
+    subject = f"group:{procedure.group.pk}"
+    document = store(
+        procedure_id=procedure.pk,
+        kind=DocumentKind.GROUP_DECISION,
+        subject=subject,
+        snapshot=snapshots.build(procedure, DocumentKind.GROUP_DECISION, subject),
+        actor_id=world.chair.pk,
+    )
+    assert document is not None and document.version == 1
