@@ -8,7 +8,10 @@
 """
 
 import datetime
+import os
 from dataclasses import dataclass
+
+from hypothesis import settings as hypothesis_settings
 
 import pytest
 
@@ -50,6 +53,13 @@ def _professional(municipality, username, first, last, sector, profession, insti
         institution=institution,
     )
     return user
+
+
+# CI replays the same examples every run (a red build must be reproducible); locally
+# hypothesis explores new ones each time and remembers failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,124 @@
+"""Hostile input to every form: never a server error, a message on the form, nothing written.
+
+Property-based (hypothesis): each example posts a random mix of huge strings, control
+characters, HTML/JS, SQL fragments, impossible dates and invalid PESELs to every field
+of a step form, as the person entitled to the step.
+"""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.scenarios import drive
+from tests.test_refusals import snapshot
+from workflows.models import Stage
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=10),  # control characters
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "<script>alert(1)</script>",
+            '"><img src=x onerror=alert(1)>',
+            "'; DROP TABLE workflows_procedure; --",
+            "1 OR 1=1",
+            "2026-02-30",
+            "9999-99-99",
+            "31.12.2026",
+            "-1",
+            "0",
+            "99999999999999999999",
+            "12345678901",  # a PESEL with a wrong checksum
+            "00000000000",
+            "Żaneta" * 4000,  # 24,000 characters
+            "on",
+            "true",
+            "1",
+        ]
+    ),
+)
+
+# (url name, who posts, the stage the case must be at)
+STEPS = [
+    ("group_appoint", "chair", Stage.WITH_CHAIR),
+    ("pass_to_group", "chair", Stage.GROUP_APPOINTED),
+    ("victim_meeting", "social_worker", Stage.MEETINGS),
+    ("suspect_meeting", "police_officer", Stage.MEETINGS),
+    ("plan_item_add", "social_worker", Stage.ACTIONS),
+    ("referral_create", "chair", Stage.ACTIONS),
+    ("protective_order_create", "police_officer", Stage.ACTIONS),
+    ("notification_create", "police_officer", Stage.ACTIONS),
+    ("monitoring_note_create", "social_worker", Stage.ACTIONS),
+    ("procedure_close", "social_worker", Stage.ACTIONS),
+]
+
+
+def _field_names(response) -> list[str]:
+    context = response.context
+    names = list(context["form"].fields)
+    for key in ("people", "plan", "formset"):
+        formset = context.get(key) if hasattr(context, "get") else None
+        if formset is not None and hasattr(formset, "management_form"):
+            names += [f"{formset.prefix}-{n}" for n in ("TOTAL_FORMS", "INITIAL_FORMS")]
+            names += [f"{formset.prefix}-0-{n}" for n in formset.empty_form.fields]
+    return names
+
+
+def _fuzz(client, url, names, data_strategy):
+    @settings(
+        max_examples=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=data_strategy(names))
+    def run(data):
+        before = snapshot()
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200:
+            body = response.content.decode()
+            assert 'class="errorlist' in body or "errorlist" in body
+            assert snapshot() == before  # refused: nothing written
+            assert "<script>alert(1)</script>" not in body  # echoed input is escaped
+
+    run()
+
+
+def _values(names):
+    return st.fixed_dictionaries(dict.fromkeys(names, HOSTILE))
+
+
+@pytest.mark.parametrize(("name", "who", "stage"), STEPS, ids=[s[0] for s in STEPS])
+def test_step_forms_survive_hostile_input(client, world, name, who, stage):
+    procedure = drive(world, to=stage)
+    url = (
+        f"/procedures/{procedure.pk}/"
+        + {
+            "group_appoint": "group/",
+            "pass_to_group": "pass-to-group/",
+            "victim_meeting": "victim-meeting/",
+            "suspect_meeting": "suspect-meeting/",
+            "plan_item_add": "plan/add/",
+            "referral_create": "referrals/new/",
+            "protective_order_create": "orders/new/",
+            "notification_create": "notifications/new/",
+            "monitoring_note_create": "monitoring/new/",
+            "procedure_close": "close/",
+        }[name]
+    )
+    client.force_login(getattr(world, who))
+    names = _field_names(client.get(url))
+    assert names
+    _fuzz(client, url, names, _values)
+
+
+def test_the_nka_form_survives_hostile_input(client, world):
+    client.force_login(world.teacher)
+    names = _field_names(client.get("/procedures/new/"))
+    assert "people-0-pesel" in names
+    _fuzz(client, "/procedures/new/", names, _values)
