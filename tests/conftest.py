@@ -11,9 +11,8 @@ import datetime
 import os
 from dataclasses import dataclass
 
-from hypothesis import settings as hypothesis_settings
-
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
     AuditorScopeFactory,
