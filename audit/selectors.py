@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent
 from workflows import calendar
@@ -240,15 +241,19 @@ def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list
     from audit.services import log_event
     from people.models import Person
 
+    # Someone outside the person's cases gets "not found", as for a person who does not exist.
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise PermissionDenied
+        raise Http404
     procedure_ids = list(
         Participant.objects.filter(person=person).values_list("procedure_id", flat=True)
     )
-    allowed = compliance_scope(user).filter(pk__in=procedure_ids)
-    if not allowed.exists():
-        raise PermissionDenied
+    try:
+        allowed = compliance_scope(user).filter(pk__in=procedure_ids).exists()
+    except PermissionDenied:
+        allowed = False
+    if not allowed:
+        raise Http404
     events = list(
         AuditEvent.objects.filter(
             _read_filter(), Q(person=person) | Q(procedure_id__in=procedure_ids)

@@ -262,7 +262,7 @@ def test_who_saw_a_person_lists_every_read_of_their_data(client, world):
     assert {(e.actor, e.procedure_id) for e in searched} >= {(world.chair, procedure.pk)}
     assert AuditEvent.objects.filter(action="person.viewed", person=victim).count() == 1
     client.force_login(world.outsider)
-    assert client.get(f"/audit/people/{victim.pk}/").status_code == 403
+    assert client.get(f"/audit/people/{victim.pk}/").status_code == 404
 
 
 def test_tasks_and_deadlines_leave_their_own_events(world):
