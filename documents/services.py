@@ -24,13 +24,27 @@ from workflows.models import Procedure
 
 def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
     """Snapshot now, render after commit (inside the step's transaction)."""
-    snapshot = snapshots.build(procedure, kind, subject)
+    _render_after_commit(
+        procedure=procedure,
+        kind=kind,
+        subject=subject,
+        snapshot=snapshots.build(procedure, kind, subject),
+        actor=actor,
+    )
+
+
+def _render_after_commit(
+    *, procedure, kind: str, subject: str, snapshot: dict, actor, replaces_id=None, reason=""
+) -> None:
+    """Queue the rendering for when the current transaction commits (never if it rolls back)."""
     arguments = {
         "procedure_id": procedure.pk,
         "kind": str(kind),
         "subject": subject,
         "snapshot": snapshot,
         "actor_id": actor.pk,
+        "replaces_id": replaces_id,
+        "reason": reason,
     }
     transaction.on_commit(lambda: generate_document.enqueue(**arguments))
 
@@ -102,23 +116,21 @@ def document_regenerate(*, actor, document_id: int, reason: str) -> None:
         document = Document.objects.get(pk=document_id)
         if hasattr(document, "replaced_by"):
             raise ServiceError({"__all__": [_("A newer version of this document exists.")]})
-        snapshot = snapshots.build(procedure, document.kind, document.subject)
-        arguments = {
-            "procedure_id": procedure.pk,
-            "kind": document.kind,
-            "subject": document.subject,
-            "snapshot": snapshot,
-            "actor_id": actor.pk,
-            "replaces_id": document.pk,
-            "reason": reason.strip(),
-        }
         log_event(
             action="document.regeneration_requested",
             actor=actor,
             procedure=procedure,
             payload={"document": document.pk, "kind": document.kind},
         )
-        transaction.on_commit(lambda: generate_document.enqueue(**arguments))
+        _render_after_commit(
+            procedure=procedure,
+            kind=document.kind,
+            subject=document.subject,
+            snapshot=snapshots.build(procedure, document.kind, document.subject),
+            actor=actor,
+            replaces_id=document.pk,
+            reason=reason.strip(),
+        )
 
 
 @dataclass(frozen=True)
