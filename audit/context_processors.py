@@ -1,18 +1,19 @@
+from django.core.exceptions import PermissionDenied
 from django.utils.functional import SimpleLazyObject
 
 
 def audit_nav(request):
-    """``nav_may_audit``: show the compliance report link to auditors and team chairs."""
+    """``nav_may_audit``: show the compliance report link to whoever the report admits."""
 
     def may_audit() -> bool:
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        from workflows.models import AuditorScope, TeamMember
+        from audit.selectors import compliance_scope
 
-        return (
-            AuditorScope.objects.filter(user=user).exists()
-            or TeamMember.objects.filter(professional__user=user, role="chair").exists()
-        )
+        if not request.user.is_authenticated:
+            return False
+        try:
+            compliance_scope(request.user)  # a lazy queryset: no query for the cases
+        except PermissionDenied:
+            return False
+        return True
 
     return {"nav_may_audit": SimpleLazyObject(may_audit)}

@@ -279,3 +279,21 @@ def test_tasks_and_deadlines_leave_their_own_events(world):
     assert set(met) == {"nka_to_chair", "group_created", "nka_to_group"}
     assert all(e.action == "deadline.met" and e.payload["days_late"] == 0 for e in met.values())
     assert verify_chain().ok
+
+
+def test_the_compliance_link_shows_exactly_for_those_the_report_admits(client, world):
+    link = "/audit/compliance/"
+    for user, shown in (
+        (world.chair, True),
+        (world.auditor, True),
+        (world.social_worker, False),
+        (world.teacher, False),
+    ):
+        client.force_login(user)
+        assert (link in client.get("/").content.decode()) is shown, user
+    # A chair whose confidentiality declaration is not on record is not admitted: no link.
+    world.chair.professional.confidentiality_declared_on = None
+    world.chair.professional.save(update_fields=["confidentiality_declared_on"])
+    client.force_login(world.chair)
+    assert link not in client.get("/").content.decode()
+    assert client.get(link).status_code == 403
