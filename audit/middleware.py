@@ -5,8 +5,15 @@ from django.urls import reverse
 
 from audit.services import current_client
 
-# Requests an auditor may still POST: signing out, the language, checking a document.
-AUDITOR_POST_ALLOWED = ("logout", "set_language", "documents:verify")
+# Requests an auditor may still POST: signing in with the second factor, signing out, the
+# language, checking a document.
+AUDITOR_POST_ALLOWED = (
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
+    "logout",
+    "set_language",
+    "documents:verify",
+)
 
 
 class AuditMiddleware:

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "people",
     "workflows",
     "forms.apps.StatutoryFormsConfig",
@@ -65,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp marks a session verified; ours sends the unverified to the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +140,12 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "login"
+# Two-factor sign-in (TOTP, django-otp) for every account: always in production, optional in
+# development (the demo signs in with a password only unless OIK_REQUIRE_2FA=true).
+OIK_REQUIRE_2FA = True if PRODUCTION else env_bool("OIK_REQUIRE_2FA", False)
+if PRODUCTION and not env_bool("OIK_REQUIRE_2FA", True):
+    raise ImproperlyConfigured("Two-factor sign-in cannot be switched off in production.")
+OTP_TOTP_ISSUER = "Niebieska Karta"
 LOGIN_REDIRECT_URL = "workflows:inbox"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -8,6 +8,7 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/two-factor/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("documents/", include("documents.urls")),

@@ -1,4 +1,4 @@
-"""Every URL × people of another municipality: a foreign case is invisible.
+"""Every URL × every kind of person × the case's own and another municipality.
 
 The URL list is generated from the URL configuration; a new URL must be classified in
 ``CASE_URLS`` or ``NOT_CASE_URLS`` or this test fails. Each case URL is requested with the
@@ -6,6 +6,10 @@ ids of a procedure of Gmina Testowo by every kind of person of Gmina Obca (team 
 team member, crisis-centre psychologist, initiator, auditor of Obca, an account with no
 role) and anonymously: the answer is "not found" (anonymous: the login page) for GET and
 POST alike, and the body never contains the case's names, PESELs or number.
+
+The own half (``OWN_MATRIX``) gives the expected status of every case URL on the case's
+own procedure for every kind of person of its municipality: chair, team member, group
+member, initiator, auditor, and the people of that municipality who must see nothing.
 """
 
 import pytest
@@ -22,6 +26,9 @@ pytestmark = pytest.mark.django_db
 NOT_CASE_URLS = {
     "login": "public",
     "logout": "sign-out",
+    "accounts:two_factor_setup": "the user's own authenticator (tests/test_two_factor.py)",
+    "accounts:two_factor_qr": "the user's own authenticator (tests/test_two_factor.py)",
+    "accounts:two_factor_verify": "the user's own second factor (tests/test_two_factor.py)",
     "set_language": "language switch",
     "admin:*": "superusers only (tests/test_refusals.py)",
     "workflows:inbox": "lists only what the user may see (tests/test_web_queries.py)",
@@ -194,3 +201,122 @@ def test_lists_and_reports_of_another_municipality_do_not_show_the_case(
         response = client.get("/audit/compliance/?from=2000-01-01&to=2100-01-01")
         if response.status_code == 200:
             assert all(row.total == 0 for row in response.context["rows"]), who
+
+
+# ---------------------------------------------------------------------------------------
+# The own half: the same case URLs on the case's own procedure (stage "actions", a referral
+# recorded), by every kind of person of its own municipality. "GET/POST" statuses:
+# 200 the page (a POST without data re-renders the form with its messages), 302 the login
+# page, 403 a person who may see the case but not take this step, 404 as if it did not
+# exist. Everybody not listed in a row (a crisis-centre psychologist who is neither on the
+# team nor in the group, a group member whose confidentiality declaration is not on record,
+# a team member of another municipality, an account without a role) gets 404/404, and the
+# anonymous visitor the login page.
+OWN_PERSONAS = ("chair", "team member", "group member", "initiator", "auditor")
+OWN_MATRIX = {
+    #                                   chair      team mem.  group mem. initiator  auditor
+    "workflows:procedure_detail":      ("200/200", "200/200", "200/200", "200/200", "200/403"),
+    "workflows:nka_detail":            ("200/200", "200/200", "200/200", "200/200", "200/403"),
+    "workflows:nka_transfer":          ("403/403", "403/403", "403/403", "200/200", "403/403"),
+    "workflows:group_appoint":         ("200/200", "403/403", "403/403", "403/403", "403/403"),
+    "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "403/403", "403/403"),
+    "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:plan_item_status":      ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:referral_create":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:referral_certificate":  ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:protective_order_create": ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:notification_create":   ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:monitoring_note_create": ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:procedure_close":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:monitoring_end":        ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    # The initiator's own NK-A; the NK-C row below is someone else's document.
+    "documents:download":              ("200/200", "200/200", "200/200", "200/200", "200/403"),
+    "documents:download (NK-C)":       ("200/200", "200/200", "200/200", "404/404", "200/403"),
+    "documents:regenerate":            ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "audit:timeline":                  ("200/200", "403/403", "403/403", "403/403", "200/403"),
+    "audit:person_accesses":           ("200/200", "404/404", "404/404", "404/404", "200/403"),
+}  # fmt: skip
+
+
+@pytest.fixture
+def own_people(world):
+    municipality = world.team.municipality
+    oik = UserFactory(username="oik_not_on_team")
+    ProfessionalFactory(
+        user=oik,
+        municipality=municipality,
+        sector=Sector.CRISIS_CENTRE,
+        profession=Profession.PSYCHOLOGIST,
+    )
+    undeclared = UserFactory(username="undeclared")
+    ProfessionalFactory(
+        user=undeclared,
+        municipality=municipality,
+        sector=Sector.POLICE,
+        profession=Profession.POLICE_OFFICER,
+        confidentiality_declared_on=None,
+    )
+    return {
+        "chair": world.chair,
+        "team member": world.oik_psychologist,  # on the team, not in this case's group
+        "group member": world.social_worker,
+        "initiator": world.teacher,
+        "auditor": world.auditor,
+        "crisis-centre staff not on the team": oik,
+        "group member without a declaration": undeclared,
+        "team member of another municipality": world.outsider,
+        "account without a role": UserFactory(username="nobody_own"),
+        "anonymous": None,
+    }
+
+
+def test_the_own_matrix_covers_every_case_url():
+    assert {name.split(" ")[0] for name in OWN_MATRIX} == CASE_URLS
+
+
+def test_own_case_answers_each_person_as_the_matrix_says(
+    client, world, own_people, django_capture_on_commit_callbacks
+):
+    from documents.models import Document, DocumentKind
+    from workflows.models import GroupMember
+
+    procedure, values, secrets = _case(world, django_capture_on_commit_callbacks)
+    GroupMember.objects.create(
+        group=procedure.group,
+        professional=own_people["group member without a declaration"].professional,
+    )
+    nka_document = Document.objects.get(procedure=procedure, kind=DocumentKind.NKA)
+    nkc_document = Document.objects.get(procedure=procedure, kind=DocumentKind.NKC)
+    routes = {name: route for name, route in _patterns() if name in CASE_URLS}
+    failures = []
+    for row, expected in OWN_MATRIX.items():
+        name = row.split(" ")[0]
+        public_id = nkc_document.public_id if "NK-C" in row else nka_document.public_id
+        url = _url(routes[name], {**values, "public_id": public_id})
+        for who, user in own_people.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            if who in OWN_PERSONAS:
+                want = expected[OWN_PERSONAS.index(who)]
+            elif user is None:
+                want = "302/302"
+            else:
+                want = "404/404"
+            got = []
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                got.append(str(response.status_code))
+                if user is None:
+                    assert "/login/" in response["Location"]
+                if want.startswith("404") or user is None:
+                    text = body.decode(errors="replace")
+                    assert not [s for s in secrets if s in text], (who, method, url)
+            if "/".join(got) != want:
+                failures.append(f"{row} × {who}: expected {want}, got {'/'.join(got)}")
+    assert failures == []

@@ -35,7 +35,7 @@ def _entries(path: Path) -> list[tuple[str, list[str]]]:
 
 def test_there_are_catalogs_for_the_apps_and_the_project():
     apps = {path.parts[-5] for path in CATALOGS}
-    assert {"workflows", "forms", "people", "oik_site", "documents", "audit"} <= apps
+    assert {"workflows", "forms", "people", "oik_site", "documents", "audit", "accounts"} <= apps
 
 
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parts[-5])
