@@ -30,6 +30,8 @@ class DocumentKind(models.TextChoices):
     NOTICE = "notice", _("Notice to the prosecutor, the Police or the alcohol commission")
     CLOSURE_PROTOCOL = "closure_protocol", _("Protocol of the closure of the procedure")
     CLOSURE_NOTICE = "closure_notice", _("Notice of closure to the participating institutions")
+    PROGRAMME_REPORTED = "programme_reported", _("Certificate of reporting to a programme")
+    PROGRAMME_COMPLETED = "programme_completed", _("Certificate of completing a programme")
 
 
 # Documents addressed to the suspected person: never a victim's address, phone or shelter.
@@ -39,6 +41,8 @@ SUSPECT_FACING = frozenset(
         DocumentKind.SUSPECT_SUMMONS,
         DocumentKind.INITIATION_NOTICE,
         DocumentKind.REFERRAL,
+        DocumentKind.PROGRAMME_REPORTED,
+        DocumentKind.PROGRAMME_COMPLETED,
     }
 )
 
@@ -138,3 +142,48 @@ class HelpContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DocumentJob(models.Model):
+    """A document a step asked for: its snapshot, kept until the PDF is stored.
+
+    Written in the step's transaction, so the snapshot survives a renderer crash or a lost
+    task; a failed job is rendered again from the same snapshot (``documents_retry`` or
+    ``python manage.py render_documents``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        FAILED = "failed", _("failed")
+        DONE = "done", _("generated")
+
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, related_name="document_jobs"
+    )
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    subject = models.CharField(max_length=40)
+    snapshot = models.JSONField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The exception's class only: a message could quote personal data.
+    last_error = models.CharField(max_length=200, blank=True)
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="job"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document job")
+        verbose_name_plural = _("document jobs")
+        indexes = [models.Index(fields=["status", "procedure"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} ({self.get_status_display()})"

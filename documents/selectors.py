@@ -1,10 +1,13 @@
 """Reads of stored documents that respect who may see the procedure."""
 
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from audit.services import log_event
-from documents.models import Document, DocumentKind
+from documents.models import Document, DocumentJob, DocumentKind
 from workflows.selectors import Access, procedure_get
 
 INITIATOR_KINDS = (DocumentKind.NKA, DocumentKind.NKB)
@@ -46,3 +49,19 @@ def document_open(*, user, public_id, request=None) -> Document:
         request=request,
     )
     return document
+
+
+# A queued job no worker has run after this long is offered for a retry too.
+RETRY_QUEUED_AFTER = datetime.timedelta(minutes=15)
+
+
+def jobs_to_retry(procedure_id: int | None = None) -> QuerySet[DocumentJob]:
+    """Failed jobs, and queued ones no worker has taken for ``RETRY_QUEUED_AFTER``."""
+    stale = timezone.now() - RETRY_QUEUED_AFTER
+    jobs = DocumentJob.objects.filter(
+        Q(status=DocumentJob.Status.FAILED)
+        | Q(status=DocumentJob.Status.QUEUED, requested_at__lt=stale)
+    )
+    if procedure_id is not None:
+        jobs = jobs.filter(procedure_id=procedure_id)
+    return jobs.order_by("id")

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents import render, snapshots
-from documents.models import Document, DocumentKind
+from documents.models import Document, DocumentJob, DocumentKind
+from documents.selectors import jobs_to_retry
 from documents.tasks import generate_document
 from workflows.models import Procedure
 
@@ -35,18 +38,93 @@ def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
 
 def _render_after_commit(
     *, procedure, kind: str, subject: str, snapshot: dict, actor, replaces_id=None, reason=""
-) -> None:
-    """Queue the rendering for when the current transaction commits (never if it rolls back)."""
-    arguments = {
-        "procedure_id": procedure.pk,
-        "kind": str(kind),
-        "subject": subject,
-        "snapshot": snapshot,
-        "actor_id": actor.pk,
-        "replaces_id": replaces_id,
-        "reason": reason,
-    }
-    transaction.on_commit(lambda: generate_document.enqueue(**arguments))
+) -> DocumentJob:
+    """Record the job in the current transaction; queue its rendering for the commit.
+
+    If the step rolls back, neither the job nor the task exists. If the rendering fails,
+    the job stays with its snapshot and is marked failed, ready to be rendered again.
+    """
+    job = DocumentJob.objects.create(
+        procedure=procedure,
+        kind=str(kind),
+        subject=subject,
+        snapshot=snapshot,
+        requested_by=actor,
+        replaces_id=replaces_id,
+        reason=reason,
+    )
+    transaction.on_commit(lambda: generate_document.enqueue(job_id=job.pk))
+    return job
+
+
+def run_job(job_id: int) -> Document | None:
+    """Render one job and store its document; a crash marks the job failed and re-raises."""
+    job = DocumentJob.objects.filter(pk=job_id).first()
+    if job is None or job.status == DocumentJob.Status.DONE:
+        return None
+    try:
+        document = store(
+            procedure_id=job.procedure_id,
+            kind=job.kind,
+            subject=job.subject,
+            snapshot=job.snapshot,
+            actor_id=job.requested_by_id,
+            replaces_id=job.replaces_id,
+            reason=job.reason,
+        )
+    except Exception as error:
+        DocumentJob.objects.filter(pk=job.pk).update(
+            status=DocumentJob.Status.FAILED,
+            attempts=F("attempts") + 1,
+            last_error=type(error).__name__[:200],
+            updated_at=timezone.now(),
+        )
+        log_event(
+            action="document.failed",
+            procedure=job.procedure,
+            payload={"job": job.pk, "kind": job.kind, "error": type(error).__name__},
+        )
+        raise
+    version = job.replaces.version + 1 if job.replaces_id else 1
+    stored = (
+        document
+        or Document.objects.filter(
+            procedure_id=job.procedure_id, kind=job.kind, subject=job.subject, version=version
+        ).first()
+    )
+    DocumentJob.objects.filter(pk=job.pk).update(
+        status=DocumentJob.Status.DONE,
+        attempts=F("attempts") + 1,
+        document=stored,
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return document
+
+
+def documents_retry(*, actor, procedure_id: int) -> int:
+    """Queue again every document of the procedure that failed (chair or group member)."""
+    from workflows.services import _access, _group_member_or_chair, _lock
+
+    with transaction.atomic():
+        procedure = _lock(procedure_id)
+        _group_member_or_chair(_access(actor, procedure))
+        jobs = list(jobs_to_retry(procedure.pk).values_list("pk", flat=True))
+        if jobs:
+            DocumentJob.objects.filter(pk__in=jobs).update(
+                status=DocumentJob.Status.QUEUED, updated_at=timezone.now()
+            )
+            log_event(
+                action="document.retry_requested",
+                actor=actor,
+                procedure=procedure,
+                payload={"jobs": jobs},
+            )
+            for job_id in jobs:
+                transaction.on_commit(
+                    lambda job_id=job_id: generate_document.enqueue(job_id=job_id)
+                )
+    return len(jobs)
 
 
 def store(

@@ -69,6 +69,11 @@ TITLES: dict[str, tuple[str, str]] = {
         "ZI-INF-ZAK",
         "Informacja o zakończeniu procedury „Niebieskie Karty”",
     ),
+    DocumentKind.PROGRAMME_REPORTED: (
+        "OIK-ZGL",
+        "Zaświadczenie o zgłoszeniu się do udziału w programie",
+    ),
+    DocumentKind.PROGRAMME_COMPLETED: ("OIK-UKO", "Zaświadczenie o ukończeniu programu"),
 }
 
 
@@ -93,6 +98,8 @@ def _basis(kind: str, edition: str) -> str:
         DocumentKind.NOTICE: f"Art. 9a {ACT}",
         DocumentKind.CLOSURE_PROTOCOL: f"§ 18 {regulation}",
         DocumentKind.CLOSURE_NOTICE: f"§ 18 {regulation}",
+        DocumentKind.PROGRAMME_REPORTED: f"Art. 9b ust. 2 {ACT}",
+        DocumentKind.PROGRAMME_COMPLETED: f"Art. 9b ust. 2 {ACT}",
     }[kind]
 
 
@@ -410,6 +417,25 @@ def _referral(procedure: Procedure, subject: str) -> dict[str, Any]:
     }
 
 
+def _programme_certificate(procedure: Procedure, subject: str) -> dict[str, Any]:
+    """Issued by the crisis centre running the programme, for the person to hand in."""
+    referral = Referral.objects.select_related("enrolment__group__centre").get(
+        procedure=procedure, pk=_subject_id(subject)
+    )
+    enrolment = referral.enrolment
+    centre = enrolment.group.centre
+    return {
+        "person": _suspect_side(procedure, referral.person_id),
+        "programme": str(referral.get_programme_display()),
+        "group": enrolment.group.name,
+        "provider": centre.name,
+        "provider_address": centre.address,  # the centre's public address, never the hostel
+        "referred_on": _date(referral.referred_on),
+        "reported_on": _date(referral.reported_on),
+        "completed_on": _date(referral.completed_on),
+    }
+
+
 def _notification(procedure: Procedure, subject: str) -> dict[str, Any]:
     notification = Notification.objects.select_related("concerning").get(
         procedure=procedure, pk=_subject_id(subject)
@@ -465,6 +491,8 @@ BUILDERS = {
     DocumentKind.NOTICE: _notification,
     DocumentKind.CLOSURE_PROTOCOL: _closure,
     DocumentKind.CLOSURE_NOTICE: _closure_notice,
+    DocumentKind.PROGRAMME_REPORTED: _programme_certificate,
+    DocumentKind.PROGRAMME_COMPLETED: _programme_certificate,
 }
 assert set(BUILDERS) == set(DocumentKind)  # noqa: S101 - a missing builder is a bug
 

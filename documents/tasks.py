@@ -4,26 +4,9 @@ from django.tasks import task
 
 
 @task
-def generate_document(
-    *,
-    procedure_id: int,
-    kind: str,
-    subject: str,
-    snapshot: dict,
-    actor_id: int,
-    replaces_id: int | None = None,
-    reason: str = "",
-) -> int | None:
-    """Render and store one document; returns its id (None when it already exists)."""
-    from documents.services import store
+def generate_document(*, job_id: int) -> int | None:
+    """Render and store the document of one ``DocumentJob``; returns the document's id."""
+    from documents.services import run_job
 
-    document = store(
-        procedure_id=procedure_id,
-        kind=kind,
-        subject=subject,
-        snapshot=snapshot,
-        actor_id=actor_id,
-        replaces_id=replaces_id,
-        reason=reason,
-    )
+    document = run_job(job_id)
     return document.pk if document else None

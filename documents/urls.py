@@ -8,4 +8,5 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("<uuid:public_id>/", views.download, name="download"),
     path("<uuid:public_id>/new-version/", views.regenerate, name="regenerate"),
+    path("procedure/<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from audit.services import log_event
@@ -76,3 +77,28 @@ def verify(request):
             request=request,
         )
     return render(request, "documents/web/verify.html", {"form": form, "result": result})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retry(request, pk):
+    """Render again the documents of a procedure whose rendering failed."""
+    procedure, access = procedure_get(user=request.user, pk=pk)
+    if not (access.chair or access.group_member) or access.auditor:
+        raise PermissionDenied
+    target = reverse("workflows:procedure_detail", args=[procedure.pk]) + "#documents"
+    if request.method == "POST":
+        count = services.documents_retry(actor=request.user, procedure_id=procedure.pk)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d document is being generated again.",
+                    "%(count)d documents are being generated again.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("No document is waiting to be generated again."))
+    return HttpResponseRedirect(target)

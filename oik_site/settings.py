@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "forms.apps.StatutoryFormsConfig",
     "documents",
     "audit",
+    "centre",
 ]
 
 MIDDLEWARE = [

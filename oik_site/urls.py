@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("documents/", include("documents.urls")),
+    path("centre/", include("centre.urls")),
     path("", include("audit.urls")),
     path("", include("workflows.urls")),
 ]

@@ -36,6 +36,7 @@ NOT_CASE_URLS = {
     "workflows:procedure_list": "lists only what the user may see (checked below)",
     "workflows:nka_create": "creates a new case",
     "documents:verify": "public by design: answers without personal data",
+    "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
     "audit:compliance": "aggregates only the user's scope (checked below)",
 }
 CASE_URLS = {
@@ -57,6 +58,7 @@ CASE_URLS = {
     "workflows:monitoring_end",
     "documents:download",
     "documents:regenerate",
+    "documents:retry",
     "audit:timeline",
     "audit:person_accesses",
 }
@@ -68,8 +70,8 @@ def _patterns(resolver=None, prefix="", namespace=""):
         if isinstance(entry, URLResolver):
             ns = entry.namespace or ""
             full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            if ns == "admin":
-                yield "admin:*", None
+            if ns in ("admin", "centre"):
+                yield f"{ns}:*", None
                 continue
             yield from _patterns(entry, prefix + str(entry.pattern), full)
         elif isinstance(entry, URLPattern) and entry.name:
@@ -235,6 +237,7 @@ OWN_MATRIX = {
     "documents:download":              ("200/200", "200/200", "200/200", "200/200", "200/403"),
     "documents:download (NK-C)":       ("200/200", "200/200", "200/200", "404/404", "200/403"),
     "documents:regenerate":            ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "documents:retry":                 ("302/302", "403/403", "302/302", "403/403", "403/403"),
     "audit:timeline":                  ("200/200", "403/403", "403/403", "403/403", "200/403"),
     "audit:person_accesses":           ("200/200", "404/404", "404/404", "404/404", "200/403"),
 }  # fmt: skip

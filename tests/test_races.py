@@ -1,6 +1,7 @@
 """Two people acting on the same case at the same moment, and a step that dies half-way."""
 
 import datetime
+import io
 import threading
 from unittest import mock
 
@@ -8,7 +9,7 @@ import pytest
 from django.db import connection
 
 from audit.models import AuditEvent
-from documents.models import Document, DocumentKind
+from documents.models import Document, DocumentJob, DocumentKind
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import services
@@ -128,7 +129,7 @@ def test_a_step_that_dies_half_way_leaves_the_case_as_it_was_and_can_be_retried(
 
 @pytest.mark.django_db
 def test_a_document_that_fails_to_render_does_not_undo_the_step_and_can_be_made_later(
-    world, django_capture_on_commit_callbacks
+    client, world, django_capture_on_commit_callbacks
 ):
     procedure = drive(world, to=Stage.WITH_CHAIR)
     members = [world.social_worker.professional.pk, world.police_officer.professional.pk]
@@ -142,16 +143,53 @@ def test_a_document_that_fails_to_render_does_not_undo_the_step_and_can_be_made_
     procedure.refresh_from_db()
     assert procedure.stage == Stage.GROUP_APPOINTED  # the step stands
     assert not Document.objects.filter(procedure=procedure).exists()
-    # The task recorded its failure; rendering the same snapshot again succeeds.
-    from documents import snapshots
-    from documents.services import store
+    # The job keeps the step's snapshot and says it failed; the procedure page offers a retry.
+    job = DocumentJob.objects.get(procedure=procedure, kind=DocumentKind.GROUP_DECISION)
+    assert job.status == DocumentJob.Status.FAILED and job.attempts == 1
+    assert job.last_error == "RuntimeError"
+    client.force_login(world.chair)
+    page = client.get(f"/procedures/{procedure.pk}/")
+    failed = DocumentJob.objects.filter(procedure=procedure, status=DocumentJob.Status.FAILED)
+    assert page.context["documents_waiting"] == failed.count() == 3  # decision, 2 declarations
+    assert f"/documents/procedure/{procedure.pk}/retry/" in page.content.decode()
+    # An auditor sees the notice but cannot retry.
+    client.force_login(world.auditor)
+    assert client.post(f"/documents/procedure/{procedure.pk}/retry/").status_code == 403
+    client.force_login(world.chair)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/documents/procedure/{procedure.pk}/retry/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert not failed.exists()
+    document = Document.objects.get(procedure=procedure, kind=DocumentKind.GROUP_DECISION)
+    assert job.status == DocumentJob.Status.DONE and job.document == document
+    assert document.version == 1 and document.snapshot == job.snapshot
+    assert client.get(f"/procedures/{procedure.pk}/").context["documents_waiting"] == 0
+    # Retrying again (a second click, cron) never stores the document twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/documents/procedure/{procedure.pk}/retry/")
+    assert Document.objects.filter(procedure=procedure).count() == 3
+    actions = set(AuditEvent.objects.filter(procedure=procedure).values_list("action", flat=True))
+    assert {"document.failed", "document.retry_requested", "document.generated"} <= actions
 
-    subject = f"group:{procedure.group.pk}"
-    document = store(
-        procedure_id=procedure.pk,
-        kind=DocumentKind.GROUP_DECISION,
-        subject=subject,
-        snapshot=snapshots.build(procedure, DocumentKind.GROUP_DECISION, subject),
-        actor_id=world.chair.pk,
-    )
-    assert document is not None and document.version == 1
+
+@pytest.mark.django_db
+def test_render_documents_command_renders_what_failed(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    members = [world.social_worker.professional.pk, world.police_officer.professional.pk]
+    with (
+        mock.patch("documents.render.html_to_pdf", side_effect=RuntimeError("renderer crashed")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.group_appoint(
+            actor=world.chair, procedure_id=procedure.pk, appointed_on=TODAY, member_ids=members
+        )
+    failed = DocumentJob.objects.filter(status=DocumentJob.Status.FAILED).count()
+    assert failed >= 2  # the group decision and the members' declarations
+    out = io.StringIO()
+    call_command("render_documents", stdout=out)
+    assert f"Documents rendered: {failed}; still failing: 0." in out.getvalue()
+    assert not DocumentJob.objects.filter(status=DocumentJob.Status.FAILED).exists()
+    assert Document.objects.filter(procedure=procedure).count() == failed

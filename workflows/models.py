@@ -311,6 +311,8 @@ class Participant(models.Model):
     relation = models.CharField(_("relation"), max_length=150, blank=True)
     # Set for children: school and class (art. 9c data of household members).
     school = models.CharField(_("school and class"), max_length=200, blank=True)
+    # Counted apart in the national reporting (persons experiencing violence).
+    disabled = models.BooleanField(_("person with a disability"), default=False)
 
     class Meta:
         verbose_name = _("participant")

@@ -27,6 +27,7 @@ from documents.services import schedule as schedule_document
 from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
 from people.models import Household, Person
+from people.services import person_for
 from workflows import calendar
 from workflows.flows import ProcedureFlow
 from workflows.models import (
@@ -189,6 +190,7 @@ class PersonInput:
     email: str = ""
     relation: str = ""
     school: str = ""
+    disabled: bool = False
 
 
 @dataclass
@@ -284,30 +286,18 @@ def validate_nka(data: NKAInput) -> None:
 
 def _person_for(data: PersonInput, household: Household | None) -> Person:
     """Reuse the person with this PESEL (one record per person), else create one."""
-    person = Person.objects.filter(pesel=data.pesel).first() if data.pesel else None
-    fields = {
-        "first_name": data.first_name.strip(),
-        "last_name": data.last_name.strip(),
-        "birth_date": data.birth_date
-        or (pesel_utils.birth_date(data.pesel) if data.pesel else None),
-        "sex": data.sex
-        or (("female" if pesel_utils.sex(data.pesel) == "F" else "male") if data.pesel else ""),
-        "parents_names": data.parents_names,
-        "address": data.address,
-        "phone": data.phone,
-        "email": data.email,
-    }
-    if person is None:
-        return Person.objects.create(pesel=data.pesel or None, household=household, **fields)
-    changed = [k for k, v in fields.items() if v and getattr(person, k) != v]
-    for key in changed:
-        setattr(person, key, fields[key])
-    if household is not None and person.household_id is None:
-        person.household = household
-        changed.append("household")
-    if changed:
-        person.save(update_fields=changed)
-    return person
+    return person_for(
+        first_name=data.first_name,
+        last_name=data.last_name,
+        pesel=data.pesel,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        household=household,
+        parents_names=data.parents_names,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+    )
 
 
 def open_procedure_for_pesels(pesels: Iterable[str]) -> Procedure | None:
@@ -388,7 +378,11 @@ def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
                 procedure=procedure,
                 person=person,
                 role=person_data.role,
-                defaults={"relation": person_data.relation, "school": person_data.school},
+                defaults={
+                    "relation": person_data.relation,
+                    "school": person_data.school,
+                    "disabled": person_data.disabled,
+                },
             )
         _add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(filled_at), nka=nka)
         if not joined:
@@ -923,37 +917,54 @@ def referral_certificate_record(
     *, actor, referral_id: int, certificate: str, received_on: datetime.date
 ) -> Referral:
     """Record the certificate of reporting (``"reported"``) or of completion (``"completed"``)."""
-    _not_future(received_on, "received_on")
-    if certificate not in ("reported", "completed"):
-        raise _refuse(_("Unknown certificate."), "certificate")
     referral = Referral.objects.filter(pk=referral_id).only("procedure_id").first()
     if referral is None:
         raise PermissionDenied
     with transaction.atomic():
         procedure = _lock(referral.procedure_id)
         _group_member_or_chair(_access(actor, procedure))
-        referral = Referral.objects.select_for_update().get(pk=referral_id)
-        if received_on < referral.received_on:
-            raise _refuse(_("The certificate cannot precede the referral."), "received_on")
-        if certificate == "reported":
-            if referral.reported_on:
-                raise _refuse(_("The certificate of reporting is already recorded."))
-            referral.reported_on = received_on
-            _meet_deadline(procedure, RuleCode.PROGRAMME_REPORT, received_on, referral=referral)
-        else:
-            if referral.reported_on is None:
-                raise _refuse(_("Record the certificate of reporting first."))
-            if referral.completed_on:
-                raise _refuse(_("The certificate of completion is already recorded."))
-            referral.completed_on = received_on
-        referral.save(update_fields=["reported_on", "completed_on"])
-        log_event(
-            action=f"referral.{certificate}",
+        return record_programme_certificate(
             actor=actor,
             procedure=procedure,
-            person=referral.person,
-            payload={"referral": referral.pk, "on": str(received_on)},
+            referral_id=referral_id,
+            certificate=certificate,
+            received_on=received_on,
         )
+
+
+def record_programme_certificate(
+    *, actor, procedure: Procedure, referral_id: int, certificate: str, received_on
+) -> Referral:
+    """The certificate itself, for a caller that has locked ``procedure`` and checked the actor.
+
+    Used by the group (a certificate received from the provider) and by the crisis centre
+    running the programme (``centre.services``: enrolment reports, finishing completes).
+    """
+    _not_future(received_on, "received_on")
+    if certificate not in ("reported", "completed"):
+        raise _refuse(_("Unknown certificate."), "certificate")
+    referral = Referral.objects.select_for_update().get(pk=referral_id, procedure=procedure)
+    if received_on < referral.received_on:
+        raise _refuse(_("The certificate cannot precede the referral."), "received_on")
+    if certificate == "reported":
+        if referral.reported_on:
+            raise _refuse(_("The certificate of reporting is already recorded."))
+        referral.reported_on = received_on
+        _meet_deadline(procedure, RuleCode.PROGRAMME_REPORT, received_on, referral=referral)
+    else:
+        if referral.reported_on is None:
+            raise _refuse(_("Record the certificate of reporting first."))
+        if referral.completed_on:
+            raise _refuse(_("The certificate of completion is already recorded."))
+        referral.completed_on = received_on
+    referral.save(update_fields=["reported_on", "completed_on"])
+    log_event(
+        action=f"referral.{certificate}",
+        actor=actor,
+        procedure=procedure,
+        person=referral.person,
+        payload={"referral": referral.pk, "on": str(received_on)},
+    )
     return referral
 
 

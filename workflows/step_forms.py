@@ -138,6 +138,7 @@ class PersonForm(forms.Form):
     address = forms.CharField(label=_("address"), max_length=300, required=False)
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
     school = forms.CharField(label=_("school and class (children)"), max_length=200, required=False)
+    disabled = forms.BooleanField(label=_("person with a disability"), required=False)
 
     def clean_pesel(self) -> str:
         value = "".join(self.cleaned_data["pesel"].split())

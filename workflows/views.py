@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.workflow import chart
 
-from documents.selectors import documents_for
+from documents.selectors import documents_for, jobs_to_retry
 from forms.models import NKA, HelpPlanItem
 from workflows import calendar, selectors, services, step_forms
 from workflows.flows import ProcedureFlow
@@ -141,6 +141,7 @@ def procedure_detail(request, pk: int):
             "chart": _chart_svg(procedure) if access.full_read else "",
             "documents": documents,
             "replaced": {d.replaces_id for d in documents if d.replaces_id},
+            "documents_waiting": (jobs_to_retry(procedure.pk).count() if access.full_read else 0),
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,
@@ -180,6 +181,17 @@ class NKACreateView(LoginRequiredMixin, View):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def _consultation(self):
+        """The crisis-centre consultation this NK-A starts from (``?consultation=``), if any."""
+        from centre.models import Consultation
+        from centre.selectors import centre_for
+
+        pk = self.request.GET.get("consultation", "")
+        centre = centre_for(self.request.user)
+        if not pk.isdigit() or centre is None:
+            return None
+        return Consultation.objects.filter(pk=pk, centre=centre, procedure__isnull=True).first()
+
     def _forms(self, data=None):
         rows = self.request.GET.get("rows", "")
         extra = min(int(rows), 15) if rows.isdigit() else 2
@@ -192,6 +204,21 @@ class NKACreateView(LoginRequiredMixin, View):
             validate_max=True,
         )
         initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
+        consultation = self._consultation()
+        if consultation is not None:
+            # Started from a crisis-centre consultation: its people as the victims.
+            initial = [
+                {
+                    "role": Role.VICTIM,
+                    "first_name": c.person.first_name,
+                    "last_name": c.person.last_name,
+                    "pesel": c.person.pesel or "",
+                    "birth_date": c.person.birth_date,
+                    "sex": c.person.sex,
+                    "phone": c.person.phone,
+                }
+                for c in consultation.clients.select_related("person")
+            ] + [{"role": Role.SUSPECT}]
         professional = selectors.professional_for(self.request.user)
         form = step_forms.NKAForm(
             data, initial={"place": professional.municipality.name, "nkb_handed": True}
@@ -217,6 +244,13 @@ class NKACreateView(LoginRequiredMixin, View):
             except ServiceError as error:
                 step_forms.apply_service_error(form, error, {"people": people})
             else:
+                consultation = self._consultation()
+                if consultation is not None:
+                    from centre.services import consultation_link_procedure
+
+                    consultation_link_procedure(
+                        actor=request.user, consultation_id=consultation.pk, procedure=procedure
+                    )
                 if joined:
                     messages.info(
                         request,

@@ -1,0 +1,225 @@
+"""Forms of the centre's pages: what a form can check alone; the rest is the services'."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centre.models import Consultation, Contact, Group, PreventionEvent, TherapyCourse
+from people import pesel as pesel_utils
+from people.models import Person, Sex
+from workflows.step_forms import DateInput, PastDateField
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        born = person.date_of_birth()
+        return f"{person.last_name} {person.first_name}" + (f" ({born.year})" if born else "")
+
+
+class PersonMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person: Person) -> str:
+        return PersonChoiceField.label_from_instance(self, person)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ContactForm(forms.Form):
+    """The 3 a.m. form: five fields, the first focused, sensible defaults."""
+
+    at = forms.DateTimeField(label=_("when"), widget=DateTimeLocalInput(attrs={"autofocus": True}))
+    channel = forms.ChoiceField(label=_("how"), choices=Contact.Channel.choices)
+    person = PersonChoiceField(
+        label=_("person (empty: anonymous)"), queryset=Person.objects.none(), required=False
+    )
+    reason = forms.CharField(label=_("reason"), max_length=300)
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Contact.Outcome.choices)
+
+    def __init__(self, *args, people=None, **kwargs):
+        kwargs.setdefault("initial", {"at": timezone.localtime().replace(second=0, microsecond=0)})
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label=_("first name"), max_length=100)
+    last_name = forms.CharField(label=_("surname"), max_length=150)
+    pesel = forms.CharField(label=_("PESEL"), max_length=20, required=False)
+    birth_date = PastDateField(label=_("date of birth (when there is no PESEL)"), required=False)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
+    household_id = forms.TypedChoiceField(
+        label=_("household already recorded"), coerce=int, required=False, empty_value=None
+    )
+    household_label = forms.CharField(
+        label=_("or a new household (e.g. the family name)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
+
+    def clean_pesel(self) -> str:
+        value = "".join(self.cleaned_data["pesel"].split())
+        if not value:
+            return ""
+        try:
+            return pesel_utils.normalise(value)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("This PESEL number is not valid (checksum or date)."), code="pesel"
+            ) from exc
+
+    def clean(self):
+        data = super().clean()
+        if data.get("household_id") and data.get("household_label", "").strip():
+            self.add_error("household_label", _("Choose a household or name a new one, not both."))
+        return data
+
+
+class ConsultationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=Consultation.Kind.choices)
+    mode = forms.ChoiceField(label=_("mode"), choices=Consultation.Mode.choices)
+    held_on = PastDateField(label=_("date"))
+    duration_minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1, max_value=600)
+    people = PersonMultipleField(
+        label=_("person(s)"), queryset=Person.objects.none(), required=False
+    )
+    place = forms.CharField(label=_("place (field intervention)"), max_length=200, required=False)
+    field_reason = forms.ChoiceField(
+        label=_("reason (field intervention)"),
+        choices=[("", "—"), *Consultation.FieldReason.choices],
+        required=False,
+    )
+    notes = forms.CharField(label=_("notes"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        kwargs.setdefault("initial", {"held_on": datetime.date.today()})
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people if people is not None else Person.objects.none()
+
+
+class TherapyCourseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=TherapyCourse.Kind.choices)
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    started_on = PastDateField(label=_("started on"))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class TherapySessionForm(forms.Form):
+    held_on = PastDateField(label=_("date"))
+    duration_minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1, max_value=600)
+
+
+class TherapyEndForm(forms.Form):
+    ended_on = PastDateField(label=_("ended on"))
+    referred_to = forms.CharField(
+        label=_("referred to long-term therapy at"), max_length=200, required=False
+    )
+
+
+class GroupForm(forms.Form):
+    kind = forms.ChoiceField(label=_("type"), choices=Group.Kind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    starts_on = forms.DateField(label=_("starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("ends on"), widget=DateInput, required=False)
+
+
+class EnrolForm(forms.Form):
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    enrolled_on = PastDateField(label=_("enrolled on (for a referral: the day they reported)"))
+    referral = forms.TypedChoiceField(
+        label=_("referral from a procedure (correctional-educational group)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, people=None, referrals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["referral"].choices = [
+            ("", "—"),
+            *(
+                (r.pk, f"{r.person} – {r.procedure.number}, {r.referred_on:%Y-%m-%d}")
+                for r in referrals
+            ),
+        ]
+
+
+class FinishForm(forms.Form):
+    finished_on = PastDateField(label=_("date"))
+    completed = forms.TypedChoiceField(
+        label=_("result"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("completed")), ("no", _("left without finishing"))],
+    )
+
+
+class GroupSessionForm(forms.Form):
+    held_on = PastDateField(label=_("date"))
+    topic = forms.CharField(label=_("topic"), max_length=200, required=False)
+    present = forms.TypedMultipleChoiceField(
+        label=_("present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, enrolments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(e.pk, str(e.person)) for e in enrolments]
+
+
+class AdmitForm(forms.Form):
+    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    place = forms.TypedChoiceField(label=_("place"), coerce=int)
+    children = PersonMultipleField(
+        label=_("accompanying children"), queryset=Person.objects.none(), required=False
+    )
+    admitted_on = PastDateField(label=_("admitted on"))
+    planned_end_on = forms.DateField(label=_("planned end"), widget=DateInput)
+    reason = forms.CharField(label=_("reason for the stay"), max_length=300)
+
+    def __init__(self, *args, people=None, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].queryset = queryset
+        self.fields["children"].queryset = queryset
+        self.fields["place"].choices = [(p.pk, str(p)) for p in places]
+
+
+class ExtendForm(forms.Form):
+    new_end_on = forms.DateField(label=_("new planned end"), widget=DateInput)
+    justification = forms.CharField(label=_("justification"), widget=forms.Textarea)
+
+
+class DischargeForm(forms.Form):
+    discharged_on = PastDateField(label=_("discharged on"))
+
+
+class PreventionForm(forms.Form):
+    held_on = PastDateField(label=_("date"))
+    topic = forms.CharField(label=_("topic"), max_length=200)
+    audience = forms.ChoiceField(label=_("audience"), choices=PreventionEvent.Audience.choices)
+    participants = forms.IntegerField(label=_("participants"), min_value=1, max_value=100000)
+    place = forms.CharField(label=_("place"), max_length=200, required=False)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("from"), widget=DateInput)
+    end = forms.DateField(label=_("to"), widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end cannot precede the start."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366 * 30:
+            self.add_error("start", _("Choose a period of at most 30 years."))
+        return data

@@ -1,0 +1,107 @@
+"""Reads of the centre's register; each is limited to the centre of the reading user."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from centre.models import Centre, CentrePerson, HostelPlace, HostelStay
+from people.models import Household, Person
+
+
+def centre_for(user) -> Centre | None:
+    if not user.is_authenticated:
+        return None
+    staff = getattr(user, "centre_staff", None)
+    return staff.centre if staff is not None else None
+
+
+def centre_or_404(user) -> Centre:
+    """The user's centre; "not found" for everyone else, like a missing page."""
+    centre = centre_for(user)
+    if centre is None:
+        raise Http404
+    return centre
+
+
+def people_of(centre: Centre) -> QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=CentrePerson.objects.filter(centre=centre).values("person")
+    ).order_by("last_name", "first_name", "id")
+
+
+def households_of(centre: Centre) -> QuerySet[Household]:
+    return (
+        Household.objects.filter(members__in=people_of(centre).values("pk"))
+        .distinct()
+        .order_by("label", "id")
+    )
+
+
+def stays_overlapping(centre: Centre, start: datetime.date, end: datetime.date):
+    """Stays with at least one night between ``start`` and ``end`` (inclusive)."""
+    return (
+        HostelStay.objects.filter(centre=centre, admitted_on__lte=end)
+        .exclude(discharged_on__isnull=False, discharged_on__lte=start)
+        .select_related("person", "place")
+    )
+
+
+@dataclass
+class OccupancyDay:
+    day: datetime.date
+    occupied: int
+    places: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.occupied / self.places) if self.places else 0
+
+
+def occupancy_by_day(
+    centre: Centre, start: datetime.date, end: datetime.date, today: datetime.date
+) -> list[OccupancyDay]:
+    """Places taken on each night from ``start`` to ``end`` (one query, a sweep in Python)."""
+    places = HostelPlace.objects.filter(centre=centre).count()
+    days = (end - start).days + 1
+    delta = [0] * (days + 1)
+    for admitted, discharged in stays_overlapping(centre, start, end).values_list(
+        "admitted_on", "discharged_on"
+    ):
+        last = discharged or max(today, end) + datetime.timedelta(days=1)
+        first_index = max((admitted - start).days, 0)
+        last_index = min((last - start).days, days)
+        if first_index < last_index:
+            delta[first_index] += 1
+            delta[last_index] -= 1
+    result, running = [], 0
+    for index in range(days):
+        running += delta[index]
+        result.append(OccupancyDay(start + datetime.timedelta(days=index), running, places))
+    return result
+
+
+def current_stays(centre: Centre, today: datetime.date) -> QuerySet[HostelStay]:
+    return (
+        HostelStay.objects.filter(
+            centre=centre, discharged_on__isnull=True, accompanying__isnull=True
+        )
+        .select_related("person", "place")
+        .prefetch_related("children__person", "children__place", "extensions")
+        .order_by("planned_end_on")
+    )
+
+
+def overdue(stay: HostelStay, today: datetime.date) -> bool:
+    return stay.discharged_on is None and stay.planned_end_on < today
+
+
+def search_people(centre: Centre, query: str) -> QuerySet[Person]:
+    people = people_of(centre)
+    query = query.strip()
+    if query:
+        people = people.filter(
+            Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(pesel=query)
+        )
+    return people

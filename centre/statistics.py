@@ -1,0 +1,380 @@
+"""The figures a crisis centre and the national reporting ask for, for any period.
+
+Every figure is a database aggregation over recorded events (no stored counters), so the
+same period always gives the same answer. The number of queries does not depend on the
+size of the data (``tests/test_centre_statistics.py`` counts them).
+
+Definitions (also in ``docs/centre.md``):
+
+- **families** (distinct households): the distinct households of the people consulted, at
+  the time of each consultation, plus each consulted person recorded without a household
+  (a one-person family);
+- **person-nights**: the nights of hostel stays that fall in the period (a stay from the
+  1st to the 4th is 3 nights; an ongoing stay counts up to today);
+- **occupancy**: person-nights ÷ (places × days of the period);
+- **procedure figures** cover the procedures of the centre's county; persons experiencing
+  violence are the victims in procedures open at any time in the period, classed by their
+  age at the end of the period (children under 18, elderly 65 and over).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext_lazy as _
+
+from centre.models import (
+    Centre,
+    Consultation,
+    ConsultationPerson,
+    Contact,
+    GroupSession,
+    HostelPlace,
+    HostelStay,
+    PreventionEvent,
+    TherapyCourse,
+    TherapySession,
+)
+from workflows import calendar
+
+
+@dataclass
+class Section:
+    """A titled table: rows of (label, value, value, …) under ``columns``."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Statistics:
+    start: datetime.date
+    end: datetime.date
+    sections: list[Section]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def value(self, key: str, label: str, column: int = 1):
+        for row in self.section(key).rows:
+            if row[0] == label:
+                return row[column]
+        raise KeyError(label)
+
+
+def _labelled(choices, counts: dict, *extra_columns: dict) -> list[list]:
+    """One row per choice (zeros included, in the choices' order)."""
+    return [
+        [str(label), counts.get(value, 0), *(column.get(value, 0) for column in extra_columns)]
+        for value, label in choices
+    ]
+
+
+def _days(delta) -> int:
+    if delta is None:
+        return 0
+    if isinstance(delta, datetime.timedelta):
+        return delta.days
+    return int(delta)
+
+
+def centre_statistics(
+    centre: Centre, start: datetime.date, end: datetime.date, today: datetime.date | None = None
+) -> Statistics:
+    today = today or calendar.legal_date()
+    sections = [
+        *_consultations(centre, start, end),
+        _contacts(centre, start, end),
+        _therapy(centre, start, end),
+        _hostel(centre, start, end, today),
+        _groups(centre, start, end),
+        _prevention(centre, start, end),
+        *_procedures(centre, start, end),
+    ]
+    return Statistics(start, end, sections)
+
+
+def _consultations(centre, start, end) -> list[Section]:
+    consultations = Consultation.objects.filter(centre=centre, held_on__range=(start, end))
+    clients = ConsultationPerson.objects.filter(
+        consultation__centre=centre, consultation__held_on__range=(start, end)
+    )
+    totals = clients.aggregate(
+        people=Count("person", distinct=True),
+        households=Count("household", distinct=True),
+        alone=Count("person", distinct=True, filter=Q(household__isnull=True)),
+    )
+    summary = Section(
+        "summary",
+        str(_("Consultations, people and families")),
+        [str(_("figure")), str(_("number"))],
+        [
+            [str(_("consultations")), consultations.count()],
+            [str(_("distinct people")), totals["people"]],
+            [str(_("distinct families")), totals["households"] + totals["alone"]],
+            [
+                str(_("hours of consultations")),
+                round((consultations.aggregate(m=Sum("duration_minutes"))["m"] or 0) / 60, 1),
+            ],
+        ],
+    )
+    result = [summary]
+    for key, column, choices, title in (
+        ("by_kind", "kind", Consultation.Kind.choices, _("Consultations by type")),
+        ("by_mode", "mode", Consultation.Mode.choices, _("Consultations by mode")),
+    ):
+        counts = dict(consultations.values_list(column).annotate(n=Count("id")))
+        per = clients.values(f"consultation__{column}").annotate(
+            people=Count("person", distinct=True),
+            households=Count("household", distinct=True),
+            alone=Count("person", distinct=True, filter=Q(household__isnull=True)),
+        )
+        people = {r[f"consultation__{column}"]: r["people"] for r in per}
+        families = {r[f"consultation__{column}"]: r["households"] + r["alone"] for r in per}
+        result.append(
+            Section(
+                key,
+                str(title),
+                [str(_("type")), str(_("consultations")), str(_("people")), str(_("families"))],
+                _labelled(choices, counts, people, families),
+            )
+        )
+    field_counts = dict(
+        consultations.filter(mode=Consultation.Mode.FIELD)
+        .values_list("field_reason")
+        .annotate(n=Count("id"))
+    )
+    result.append(
+        Section(
+            "field",
+            str(_("Field interventions by reason")),
+            [str(_("reason")), str(_("interventions"))],
+            _labelled(Consultation.FieldReason.choices, field_counts),
+        )
+    )
+    return result
+
+
+def _contacts(centre, start, end) -> Section:
+    contacts = Contact.objects.filter(centre=centre, at__date__range=(start, end))
+    by_channel = dict(contacts.values_list("channel").annotate(n=Count("id")))
+    by_outcome = dict(contacts.values_list("outcome").annotate(n=Count("id")))
+    rows = [[str(_("all contacts")), sum(by_channel.values())]]
+    rows += _labelled(Contact.Channel.choices, by_channel)
+    rows += _labelled(Contact.Outcome.choices, by_outcome)
+    return Section("contacts", str(_("Duty log")), [str(_("contacts")), str(_("number"))], rows)
+
+
+def _therapy(centre, start, end) -> Section:
+    courses = TherapyCourse.objects.filter(centre=centre)
+    started = dict(
+        courses.filter(started_on__range=(start, end)).values_list("kind").annotate(n=Count("id"))
+    )
+    sessions = TherapySession.objects.filter(
+        course__centre=centre, held_on__range=(start, end)
+    ).count()
+    referred = courses.filter(ended_on__range=(start, end)).exclude(referred_to="").count()
+    rows = [
+        [f"{_('courses started')}: {label}", started.get(v, 0)]
+        for v, label in TherapyCourse.Kind.choices
+    ]
+    rows += [
+        [str(_("therapy sessions")), sessions],
+        [str(_("referred to long-term therapy")), referred],
+    ]
+    return Section(
+        "therapy", str(_("Short-term therapy")), [str(_("figure")), str(_("number"))], rows
+    )
+
+
+def _hostel(centre, start, end, today) -> Section:
+    stays = HostelStay.objects.filter(centre=centre)
+    admitted = stays.filter(admitted_on__range=(start, end)).aggregate(
+        adults=Count("id", filter=Q(accompanying__isnull=True)),
+        children=Count("id", filter=Q(accompanying__isnull=False)),
+    )
+    after_end = end + datetime.timedelta(days=1)
+    last = Least(
+        Coalesce("discharged_on", Value(min(today, after_end))),
+        Value(after_end),
+        output_field=DateField(),
+    )
+    first = Greatest("admitted_on", Value(start), output_field=DateField())
+    nights = (
+        stays.filter(admitted_on__lte=end)
+        .exclude(discharged_on__lte=start)
+        .annotate(nights=ExpressionWrapper(last - first, output_field=DurationField()))
+        .filter(nights__gt=datetime.timedelta(0))
+        .aggregate(total=Sum("nights"))["total"]
+    )
+    person_nights = _days(nights)
+    ended = (
+        stays.filter(discharged_on__range=(start, end))
+        .annotate(
+            length=ExpressionWrapper(
+                F("discharged_on") - F("admitted_on"), output_field=DurationField()
+            )
+        )
+        .aggregate(n=Count("id"), total=Sum("length"))
+    )
+    extended = stays.filter(extensions__decided_at__date__range=(start, end)).distinct().count()
+    places = HostelPlace.objects.filter(centre=centre).count()
+    days = (end - start).days + 1
+    occupancy = round(100 * person_nights / (places * days), 1) if places else 0
+    average = round(_days(ended["total"]) / ended["n"], 1) if ended["n"] else 0
+    return Section(
+        "hostel",
+        str(_("Hostel")),
+        [str(_("figure")), str(_("number"))],
+        [
+            [str(_("admissions (adults)")), admitted["adults"]],
+            [str(_("accompanying children admitted")), admitted["children"]],
+            [str(_("person-nights")), person_nights],
+            [str(_("average stay of those discharged (days)")), average],
+            [str(_("stays extended")), extended],
+            [str(_("occupancy (%)")), occupancy],
+            [str(_("places")), places],
+        ],
+    )
+
+
+def _groups(centre, start, end) -> Section:
+    from centre.models import Group
+
+    sessions = GroupSession.objects.filter(group__centre=centre, held_on__range=(start, end))
+    per = {
+        r["group__kind"]: r
+        for r in sessions.values("group__kind").annotate(
+            sessions=Count("id", distinct=True),
+            people=Count("present__person", distinct=True),
+        )
+    }
+    total_people = sessions.aggregate(n=Count("present__person", distinct=True))["n"]
+    rows = [
+        [str(label), per.get(value, {}).get("sessions", 0), per.get(value, {}).get("people", 0)]
+        for value, label in Group.Kind.choices
+    ]
+    rows.append([str(_("all groups")), sum(r[1] for r in rows), total_people])
+    return Section(
+        "groups",
+        str(_("Groups and workshops")),
+        [str(_("group")), str(_("sessions")), str(_("participants"))],
+        rows,
+    )
+
+
+def _prevention(centre, start, end) -> Section:
+    events = PreventionEvent.objects.filter(centre=centre, held_on__range=(start, end))
+    per = {
+        r["audience"]: r
+        for r in events.values("audience").annotate(n=Count("id"), people=Sum("participants"))
+    }
+    rows = [
+        [str(label), per.get(value, {}).get("n", 0), per.get(value, {}).get("people", 0)]
+        for value, label in PreventionEvent.Audience.choices
+    ]
+    rows.append([str(_("all audiences")), sum(r[1] for r in rows), sum(r[2] for r in rows)])
+    return Section(
+        "prevention",
+        str(_("Prevention and training")),
+        [str(_("audience")), str(_("events")), str(_("participants"))],
+        rows,
+    )
+
+
+def _procedures(centre, start, end) -> list[Section]:
+    from forms.models import NKA, NKC, NKD
+    from workflows.models import VICTIM_ROLES, ClosureGround, Participant, Procedure, Sector
+
+    procedures = Procedure.objects.filter(team__municipality__county=centre.county)
+    nka = dict(
+        NKA.objects.filter(
+            procedure__team__municipality__county=centre.county,
+            filled_at__date__range=(start, end),
+        )
+        .values_list("initiator_sector")
+        .annotate(n=Count("id"))
+    )
+    nkc = NKC.objects.filter(
+        procedure__team__municipality__county=centre.county,
+        meeting__held_on__range=(start, end),
+    ).count()
+    nkd = NKD.objects.filter(
+        procedure__team__municipality__county=centre.county,
+        meeting__held_on__range=(start, end),
+        appeared=True,
+    ).count()
+    covered = procedures.filter(initiated_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+    )
+    households = covered.aggregate(n=Count("household", distinct=True))["n"]
+    new_households = procedures.filter(initiated_on__range=(start, end)).aggregate(
+        n=Count("household", distinct=True)
+    )["n"]
+    closures = dict(
+        procedures.filter(closed_on__range=(start, end))
+        .values_list("closure_ground")
+        .annotate(n=Count("id"))
+    )
+    adult_born_by = end - relativedelta(years=18)
+    elderly_born_by = end - relativedelta(years=65)
+    child = Q(person__birth_date__gt=adult_born_by)
+    adult = Q(person__birth_date__lte=adult_born_by)
+    victims = Participant.objects.filter(procedure__in=covered, role__in=VICTIM_ROLES).aggregate(
+        all=Count("person", distinct=True),
+        women=Count("person", distinct=True, filter=adult & Q(person__sex="female")),
+        men=Count("person", distinct=True, filter=adult & Q(person__sex="male")),
+        girls=Count("person", distinct=True, filter=child & Q(person__sex="female")),
+        boys=Count("person", distinct=True, filter=child & Q(person__sex="male")),
+        elderly=Count("person", distinct=True, filter=Q(person__birth_date__lte=elderly_born_by)),
+        disabled=Count("person", distinct=True, filter=Q(disabled=True)),
+    )
+    known = victims["women"] + victims["men"] + victims["girls"] + victims["boys"]
+    figures = Section(
+        "procedures",
+        str(_("Procedure figures (county)")),
+        [str(_("figure")), str(_("number"))],
+        [
+            [str(_("NK-A filled")), sum(nka.values())],
+            [str(_("NK-C filled")), nkc],
+            [str(_("NK-D filled")), nkd],
+            [str(_("families covered by the procedure")), households],
+            [str(_("families with a procedure started in the period")), new_households],
+            [str(_("persons experiencing violence")), victims["all"]],
+            [str(_("women")), victims["women"]],
+            [str(_("men")), victims["men"]],
+            [str(_("girls")), victims["girls"]],
+            [str(_("boys")), victims["boys"]],
+            [str(_("sex or age unknown")), victims["all"] - known],
+            [str(_("of whom elderly (65+)")), victims["elderly"]],
+            [str(_("of whom with a disability")), victims["disabled"]],
+        ],
+    )
+    return [
+        figures,
+        Section(
+            "nka_by_sector",
+            str(_("NK-A filled by sector")),
+            [str(_("sector")), str(_("NK-A"))],
+            _labelled(Sector.choices, nka),
+        ),
+        Section(
+            "closures",
+            str(_("Procedures closed by ground")),
+            [str(_("ground")), str(_("procedures"))],
+            _labelled(ClosureGround.choices, closures),
+        ),
+    ]

@@ -1,0 +1,640 @@
+"""The crisis centre's register: statistics against a hand count, the hostel rules,
+referrals answered by a correctional-educational group, and who may see what."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, get_resolver
+
+from centre import services
+from centre.models import (
+    Centre,
+    CentreStaff,
+    Consultation,
+    Contact,
+    Group,
+    HostelPlace,
+    HostelStay,
+    PreventionEvent,
+    StayExtension,
+)
+from centre.statistics import centre_statistics
+from tests.factories import UserFactory, synthetic_pesel
+from tests.scenarios import drive
+from workflows import services as workflow_services
+from workflows.models import Participant, Stage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Statistics labels are checked in English (the page shows them in Polish)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+D = datetime.date
+HOSTEL_ADDRESS = "ul. Ukryta 13, 00-999 Testowo"
+
+
+@pytest.fixture
+def centre(world):
+    centre = Centre.objects.create(
+        name="Ośrodek Interwencji Kryzysowej w Testowie",
+        county="powiat testowy",
+        municipality=world.team.municipality,
+        address="ul. Jawna 1, 00-001 Testowo",
+        hostel_address=HOSTEL_ADDRESS,
+        hostel_limit_months=3,
+    )
+    CentreStaff.objects.create(user=world.oik_psychologist, centre=centre, function="psycholog")
+    for room, bed in (("1", "A"), ("1", "B"), ("2", "A")):
+        HostelPlace.objects.create(centre=centre, room=room, bed=bed)
+    return centre
+
+
+@pytest.fixture
+def staff(world, centre):
+    return world.oik_psychologist
+
+
+def person(staff, first, last, born, sex="F", household_label="", household_id=None):
+    return services.person_record(
+        actor=staff,
+        data=services.PersonData(
+            first_name=first,
+            last_name=last,
+            pesel=synthetic_pesel(born, sex),
+            household_label=household_label,
+            household_id=household_id,
+        ),
+    )
+
+
+def consult(staff, day, kind, mode, people, minutes=60, **extra):
+    return services.consultation_record(
+        actor=staff,
+        data=services.ConsultationInput(
+            kind=kind,
+            mode=mode,
+            held_on=day,
+            duration_minutes=minutes,
+            person_ids=[p.pk for p in people],
+            **extra,
+        ),
+    )
+
+
+def place(centre, room, bed):
+    return HostelPlace.objects.get(centre=centre, room=room, bed=bed)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@pytest.fixture
+def known_events(centre, staff):
+    """Two years of a small centre; the expected figures are counted by hand below."""
+    a = person(staff, "Alicja", "Źródlana", D(1980, 1, 1), household_label="Źródlani")
+    b = person(staff, "Bogdan", "Źródlany", D(1979, 2, 2), "M", household_id=a.household_id)
+    c = person(staff, "Cecylia", "Ćma", D(1990, 3, 3), household_label="Ćmowie")
+    d = person(staff, "Dorota", "Samotna", D(1995, 4, 4))  # no household: a family of one
+    e = person(staff, "Ela", "Źródlana", D(2016, 5, 5), household_id=a.household_id)
+    consult(staff, D(2024, 3, 1), "psychological", "in_person", [a], 60)
+    consult(staff, D(2024, 3, 2), "legal", "phone", [a, b], 30)
+    consult(
+        staff,
+        D(2025, 1, 10),
+        "crisis",
+        "field",
+        [c],
+        90,
+        place="ul. Polna 1",
+        field_reason="suicide",
+    )
+    consult(staff, D(2025, 2, 1), "psychological", "in_person", [d], 50)
+    consult(staff, D(2025, 2, 2), "psychological", "phone", [], 20)  # an anonymous call
+    # Hostel: Alicja with Ela, 10 nights in January 2025.
+    stay = services.hostel_admit(
+        actor=staff,
+        person_id=a.pk,
+        place_id=place(centre, "1", "A").pk,
+        admitted_on=D(2025, 1, 10),
+        planned_end_on=D(2025, 3, 10),
+        reason="przemoc domowa",
+        children=[(e.pk, place(centre, "1", "B").pk)],
+    )
+    services.hostel_discharge(actor=staff, stay_id=stay.pk, discharged_on=D(2025, 1, 20))
+    # Groups.
+    support = services.group_create(
+        actor=staff, kind="support", name="Wsparcie", starts_on=D(2025, 3, 1), ends_on=None
+    )
+    ea = services.enrol(actor=staff, group_id=support.pk, person_id=a.pk, enrolled_on=D(2025, 3, 1))
+    eb = services.enrol(actor=staff, group_id=support.pk, person_id=b.pk, enrolled_on=D(2025, 3, 1))
+    services.group_session_record(
+        actor=staff,
+        group_id=support.pk,
+        held_on=D(2025, 3, 1),
+        topic="1",
+        present_ids=[ea.pk, eb.pk],
+    )
+    services.group_session_record(
+        actor=staff, group_id=support.pk, held_on=D(2025, 3, 8), topic="2", present_ids=[ea.pk]
+    )
+    correctional = services.group_create(
+        actor=staff,
+        kind="correctional_educational",
+        name="Korekcja",
+        starts_on=D(2025, 3, 5),
+        ends_on=None,
+    )
+    ec = services.enrol(
+        actor=staff, group_id=correctional.pk, person_id=c.pk, enrolled_on=D(2025, 3, 5)
+    )
+    services.group_session_record(
+        actor=staff, group_id=correctional.pk, held_on=D(2025, 3, 5), topic="", present_ids=[ec.pk]
+    )
+    # Prevention.
+    for day, audience, count in (
+        (D(2025, 4, 1), "youth", 30),
+        (D(2025, 4, 2), "teachers", 12),
+        (D(2024, 5, 1), "youth", 25),
+    ):
+        services.prevention_event_record(
+            actor=staff,
+            held_on=day,
+            topic="Bezpieczna szkoła",
+            audience=audience,
+            participants=count,
+        )
+    # Duty log.
+    for when, channel, outcome in (
+        (datetime.datetime(2025, 1, 10, 3, 5, tzinfo=datetime.UTC), "police", "hostel"),
+        (datetime.datetime(2025, 2, 2, 22, 0, tzinfo=datetime.UTC), "phone", "consultation"),
+    ):
+        services.contact_record(
+            actor=staff, at=when, channel=channel, reason="kryzys", outcome=outcome
+        )
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+def test_every_statistic_matches_a_hand_count(centre, known_events):
+    y2024 = centre_statistics(centre, D(2024, 1, 1), D(2024, 12, 31))
+    assert y2024.value("summary", "consultations") == 2
+    assert y2024.value("summary", "distinct people") == 2  # Alicja, Bogdan
+    assert y2024.value("summary", "distinct families") == 1  # Źródlani
+    assert y2024.value("summary", "hours of consultations") == 1.5
+
+    y2025 = centre_statistics(centre, D(2025, 1, 1), D(2025, 12, 31))
+    assert y2025.value("summary", "consultations") == 3
+    assert y2025.value("summary", "distinct people") == 2  # Cecylia, Dorota
+    assert y2025.value("summary", "distinct families") == 2  # Ćmowie, Dorota alone
+
+    both = centre_statistics(centre, D(2024, 1, 1), D(2025, 12, 31))
+    assert both.value("summary", "consultations") == 5
+    # Across years a person and a family count once.
+    assert both.value("summary", "distinct people") == 4
+    assert both.value("summary", "distinct families") == 3
+    # By type: consultations, people, families.
+    assert both.section("by_kind").rows[0] == ["psychological", 3, 2, 2]
+    assert both.value("by_kind", "legal", 2) == 2 and both.value("by_kind", "legal", 3) == 1
+    assert both.value("by_kind", "crisis intervention") == 1
+    assert both.value("by_kind", "pedagogical") == 0
+    assert both.value("by_mode", "in person") == 2
+    assert both.value("by_mode", "by phone") == 2
+    assert both.value("by_mode", "by phone", 2) == 2  # Alicja, Bogdan (the anonymous call: none)
+    assert both.value("by_mode", "field intervention") == 1
+    assert both.value("field", "suicide in the family") == 1
+
+    january = centre_statistics(centre, D(2025, 1, 1), D(2025, 1, 31))
+    assert january.value("hostel", "admissions (adults)") == 1
+    assert january.value("hostel", "accompanying children admitted") == 1
+    assert january.value("hostel", "person-nights") == 20  # 10 nights × 2
+    assert january.value("hostel", "average stay of those discharged (days)") == 10
+    assert january.value("hostel", "occupancy (%)") == round(100 * 20 / (3 * 31), 1)
+    # Nights are cut at the period's edges: 15–31 January holds 5 nights × 2.
+    assert (
+        centre_statistics(centre, D(2025, 1, 15), D(2025, 1, 31)).value("hostel", "person-nights")
+        == 10
+    )
+
+    assert y2025.value("groups", "support group") == 2
+    assert y2025.value("groups", "support group", 2) == 2
+    assert y2025.value("groups", "correctional-educational group", 2) == 1
+    assert y2025.value("groups", "all groups") == 3 and y2025.value("groups", "all groups", 2) == 3
+
+    assert y2025.value("prevention", "youth", 2) == 30
+    assert y2025.value("prevention", "all audiences") == 2
+    assert y2025.value("prevention", "all audiences", 2) == 42
+    assert both.value("prevention", "youth") == 2 and both.value("prevention", "youth", 2) == 55
+
+    assert y2025.value("contacts", "all contacts") == 2
+    assert y2025.value("contacts", "brought by the police") == 1
+    assert y2025.value("contacts", "hostel admission") == 1
+
+
+def test_statistics_take_the_same_queries_whatever_the_size(
+    centre, known_events, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40) as small:
+        centre_statistics(centre, D(2024, 1, 1), D(2025, 12, 31))
+    staff = centre.staff.get().user
+    for n in range(20):
+        consult(staff, D(2025, 6, 1 + n % 28), "social", "in_person", [known_events["d"]])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        centre_statistics(centre, D(2024, 1, 1), D(2025, 12, 31))
+
+
+def test_procedure_figures_for_national_reporting(
+    world, centre, django_capture_on_commit_callbacks
+):
+    closed = drive(world, to=Stage.CLOSED)
+    open_case = drive(world, to=Stage.ACTIONS)
+    Participant.objects.filter(procedure=open_case, role="victim").update(disabled=True)
+    today = datetime.date.today()
+    stats = centre_statistics(centre, D(today.year, 1, 1), today)
+    assert stats.value("procedures", "NK-A filled") == 2
+    assert stats.value("nka_by_sector", "education") == 2
+    assert stats.value("procedures", "NK-C filled") == 2
+    assert stats.value("procedures", "NK-D filled") == 2
+    assert stats.value("procedures", "families covered by the procedure") == 2
+    assert stats.value("procedures", "families with a procedure started in the period") == 2
+    # Each case: a woman (born 1990) and a girl who witnessed it (born 2015).
+    assert stats.value("procedures", "persons experiencing violence") == 4
+    assert stats.value("procedures", "women") == 2
+    assert stats.value("procedures", "girls") == 2
+    assert stats.value("procedures", "men") == 0 and stats.value("procedures", "boys") == 0
+    assert stats.value("procedures", "of whom elderly (65+)") == 0
+    assert stats.value("procedures", "of whom with a disability") == 1
+    ground = closed.get_closure_ground_display()
+    assert stats.value("closures", str(ground)) == 1
+    # Another county's centre sees none of it.
+    other = Centre.objects.create(
+        name="OIK gdzie indziej",
+        county="powiat inny",
+        municipality=world.team.municipality,
+        address="x",
+    )
+    assert (
+        centre_statistics(other, D(today.year, 1, 1), today).value("procedures", "NK-A filled") == 0
+    )
+
+
+# --------------------------------------------------------------------------- hostel
+
+
+def test_a_stay_cannot_pass_the_limit_without_a_recorded_extension(centre, staff):
+    a = person(staff, "Alicja", "Łąkowa", D(1980, 1, 1))
+    bed = place(centre, "2", "A")
+    with pytest.raises(services.ServiceError) as refused:
+        services.hostel_admit(
+            actor=staff,
+            person_id=a.pk,
+            place_id=bed.pk,
+            admitted_on=D(2025, 2, 1),
+            planned_end_on=D(2025, 5, 2),  # the limit is 1 May
+            reason="przemoc",
+        )
+    assert "planned_end_on" in refused.value.message_dict
+    assert not HostelStay.objects.exists()
+    stay = services.hostel_admit(
+        actor=staff,
+        person_id=a.pk,
+        place_id=bed.pk,
+        admitted_on=D(2025, 2, 1),
+        planned_end_on=D(2025, 5, 1),
+        reason="przemoc",
+    )
+    with pytest.raises(services.ServiceError) as refused:
+        services.hostel_discharge(actor=staff, stay_id=stay.pk, discharged_on=D(2025, 5, 10))
+    assert "discharged_on" in refused.value.message_dict
+    with pytest.raises(services.ServiceError) as refused:
+        services.hostel_extend(
+            actor=staff, stay_id=stay.pk, new_end_on=D(2025, 5, 20), justification="  "
+        )
+    assert "justification" in refused.value.message_dict
+    assert not StayExtension.objects.exists()
+    services.hostel_extend(
+        actor=staff,
+        stay_id=stay.pk,
+        new_end_on=D(2025, 5, 20),
+        justification="Oczekiwanie na mieszkanie chronione (decyzja MOPS).",
+    )
+    stay = services.hostel_discharge(actor=staff, stay_id=stay.pk, discharged_on=D(2025, 5, 10))
+    assert stay.discharged_on == D(2025, 5, 10)
+    # Every stay longer than the limit has an extension on record.
+    for s in HostelStay.objects.all():
+        if (s.discharged_on or s.planned_end_on) > services.stay_limit(centre, s.admitted_on):
+            assert StayExtension.objects.filter(stay=s.accompanying or s).exists()
+
+
+def test_a_place_is_never_given_twice(centre, staff):
+    a = person(staff, "Alicja", "Łąkowa", D(1980, 1, 1))
+    b = person(staff, "Beata", "Polna", D(1981, 1, 1))
+    bed = place(centre, "2", "A")
+    services.hostel_admit(
+        actor=staff,
+        person_id=a.pk,
+        place_id=bed.pk,
+        admitted_on=D(2025, 2, 1),
+        planned_end_on=D(2025, 3, 1),
+        reason="x",
+    )
+    with pytest.raises(services.ServiceError):
+        services.hostel_admit(
+            actor=staff,
+            person_id=b.pk,
+            place_id=bed.pk,
+            admitted_on=D(2025, 2, 15),
+            planned_end_on=D(2025, 3, 1),
+            reason="x",
+        )
+
+
+def test_the_hostel_address_and_stay_are_seen_by_the_centre_staff_only(
+    client, world, centre, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure = drive(world, to=Stage.ACTIONS)
+    victim = procedure.participants.get(role="victim").person
+    # The centre records the same person (same PESEL: one record) and admits her.
+    same = services.person_record(
+        actor=staff,
+        data=services.PersonData(
+            first_name=victim.first_name, last_name=victim.last_name, pesel=victim.pesel
+        ),
+    )
+    assert same.pk == victim.pk
+    services.hostel_admit(
+        actor=staff,
+        person_id=victim.pk,
+        place_id=place(centre, "1", "A").pk,
+        admitted_on=datetime.date.today(),
+        planned_end_on=datetime.date.today() + datetime.timedelta(days=30),
+        reason="przemoc domowa",
+    )
+    client.force_login(staff)
+    assert HOSTEL_ADDRESS in client.get("/centre/hostel/").content.decode()
+    # Nobody else sees the address or the stay: team, group, initiator, auditor, outsider.
+    for user in (world.chair, world.social_worker, world.teacher, world.auditor, world.outsider):
+        client.force_login(user)
+        for url in ("/", "/procedures/", f"/procedures/{procedure.pk}/", "/centre/hostel/"):
+            body = client.get(url).content.decode()
+            assert HOSTEL_ADDRESS not in body and "1/A" not in body, (user, url)
+    # No document of the procedure carries it either.
+    from pypdf import PdfReader
+
+    for document in procedure.documents.all():
+        with document.file.open("rb") as handle:
+            text = "".join(page.extract_text() for page in PdfReader(handle).pages)
+        assert "Ukryta" not in text, document.kind
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def test_a_correctional_group_answers_the_referral_and_certifies_it(
+    world, centre, staff, django_capture_on_commit_callbacks
+):
+    from documents.models import Document, DocumentKind
+    from workflows.models import Deadline
+
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure = drive(world, to=Stage.ACTIONS)
+        suspect = procedure.participants.get(role="suspect").person
+        today = datetime.date.today()
+        referral = workflow_services.referral_record(
+            actor=world.chair,
+            procedure_id=procedure.pk,
+            person_id=suspect.pk,
+            programme="correctional_educational",
+            provider=centre.name,
+            referred_on=today,
+            received_on=today,
+        )
+    services.person_record(
+        actor=staff,
+        data=services.PersonData(
+            first_name=suspect.first_name, last_name=suspect.last_name, pesel=suspect.pesel
+        ),
+    )
+    group = services.group_create(
+        actor=staff,
+        kind=Group.Kind.CORRECTIONAL,
+        name="Program korekcyjno-edukacyjny 2026",
+        starts_on=today,
+        ends_on=None,
+    )
+    assert list(services.open_referrals_for(suspect)) == [referral]
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = services.enrol(
+            actor=staff,
+            group_id=group.pk,
+            person_id=suspect.pk,
+            enrolled_on=today,
+            referral_id=referral.pk,
+        )
+    referral.refresh_from_db()
+    assert referral.reported_on == today
+    deadline = Deadline.objects.get(referral=referral, rule="programme_report")
+    assert deadline.met_on == today
+    reported = Document.objects.get(procedure=procedure, kind=DocumentKind.PROGRAMME_REPORTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_finish(actor=staff, enrolment_id=enrolment.pk, finished_on=today)
+    referral.refresh_from_db()
+    assert referral.completed_on == today
+    completed = Document.objects.get(procedure=procedure, kind=DocumentKind.PROGRAMME_COMPLETED)
+    from pypdf import PdfReader
+
+    victim = procedure.participants.get(role="victim").person
+    for document in (reported, completed):
+        with document.file.open("rb") as handle:
+            text = "".join(p.extract_text() for p in PdfReader(handle).pages)
+        assert "Zaświadczenie" in text and suspect.last_name in text
+        assert victim.address not in text and victim.phone not in text
+    # The group sees the certificates on the procedure page.
+    assert {reported, completed} <= set(procedure.documents.all())
+    # A support group cannot answer a referral.
+    support = services.group_create(
+        actor=staff, kind=Group.Kind.SUPPORT, name="Wsparcie", starts_on=today, ends_on=None
+    )
+    with pytest.raises(services.ServiceError):
+        services.enrol(
+            actor=staff,
+            group_id=support.pk,
+            person_id=suspect.pk,
+            enrolled_on=today,
+            referral_id=referral.pk,
+        )
+
+
+# --------------------------------------------------------------------------- access and pages
+
+
+def _centre_routes():
+    resolver = get_resolver()
+    for entry in resolver.url_patterns:
+        if getattr(entry, "namespace", None) == "centre":
+            for pattern in entry.url_patterns:
+                assert isinstance(pattern, URLPattern)
+                yield pattern.name, "/centre/" + str(pattern.pattern)
+
+
+def test_every_centre_page_is_not_found_for_anyone_outside_the_centre(
+    client, world, centre, staff, known_events
+):
+    import re
+
+    group = Group.objects.first()
+    stay = HostelStay.objects.filter(accompanying__isnull=True).first()
+    values = {
+        "pk": known_events["a"].pk,
+        "enrolment_pk": group.enrolments.first().pk,
+        "kind": "reported",
+    }
+    other_centre = Centre.objects.create(
+        name="OIK Obcy", county="powiat testowy", municipality=world.team.municipality, address="y"
+    )
+    other_staff = UserFactory(username="other_oik")
+    CentreStaff.objects.create(user=other_staff, centre=other_centre, function="pedagog")
+    routes = dict(_centre_routes())
+    assert len(routes) >= 18
+    for user in (world.chair, world.social_worker, world.auditor, world.teacher, other_staff):
+        client.force_login(user)
+        for name, route in routes.items():
+            ids = dict(values)
+            if name == "stay_detail":
+                ids["pk"] = stay.pk
+            elif name in ("group_detail",):
+                ids["pk"] = group.pk
+            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                if user == other_staff and "<" not in route:
+                    # Their own centre's page: it works, and shows none of ours.
+                    expected = (200, 302)
+                elif user == world.auditor and method == "post":
+                    expected = (403,)
+                else:
+                    expected = (404,)
+                assert response.status_code in expected, (user, name, method)
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                assert "Źródlana".encode() not in body, (user, name)
+                assert HOSTEL_ADDRESS.encode() not in body, (user, name)
+    client.logout()
+    assert client.get("/centre/").status_code == 302
+
+
+def test_staff_pages_work_and_bad_input_changes_nothing(client, centre, staff, known_events):
+    client.force_login(staff)
+    group = Group.objects.first()
+    stay = HostelStay.objects.filter(accompanying__isnull=True).first()
+    for url in (
+        "/centre/",
+        "/centre/contacts/",
+        "/centre/people/?q=Źródlana",
+        "/centre/people/new/",
+        f"/centre/people/{known_events['a'].pk}/",
+        "/centre/consultations/",
+        "/centre/consultations/new/",
+        "/centre/therapy/",
+        "/centre/therapy/new/",
+        "/centre/groups/",
+        "/centre/groups/new/",
+        f"/centre/groups/{group.pk}/",
+        "/centre/hostel/",
+        "/centre/hostel/admit/",
+        f"/centre/hostel/stays/{stay.pk}/",
+        "/centre/prevention/",
+        "/centre/prevention/new/",
+        "/centre/statistics/?start=2024-01-01&end=2025-12-31",
+    ):
+        assert client.get(url).status_code == 200, url
+    counts = (
+        Contact.objects.count(),
+        Consultation.objects.count(),
+        PreventionEvent.objects.count(),
+    )
+    for url, data, field in (
+        ("/centre/", {"at": "jutro", "channel": "phone", "reason": "", "outcome": "x"}, "at"),
+        (
+            "/centre/consultations/new/",
+            {"kind": "legal", "mode": "field", "held_on": "2025-01-01", "duration_minutes": 30},
+            "place",
+        ),
+        (
+            "/centre/prevention/new/",
+            {
+                "held_on": "2999-01-01",
+                "topic": "<script>x</script>",
+                "audience": "youth",
+                "participants": "-5",
+            },
+            "held_on",
+        ),
+        (
+            "/centre/people/new/",
+            {"first_name": "A", "last_name": "B", "pesel": "12345678901"},
+            "pesel",
+        ),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert response.context["form"].errors.get(field), (url, response.context["form"].errors)
+    assert (
+        Contact.objects.count(),
+        Consultation.objects.count(),
+        PreventionEvent.objects.count(),
+    ) == counts
+    # The quick duty-log entry at 3 a.m.: five fields.
+    response = client.post(
+        "/centre/",
+        {"at": "2025-06-01T03:10", "channel": "police", "reason": "awantura", "outcome": "hostel"},
+    )
+    assert response.status_code == 302 and Contact.objects.count() == counts[0] + 1
+
+
+def test_statistics_export_as_csv_and_xlsx(client, centre, staff, known_events):
+    client.force_login(staff)
+    csv_response = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    text = csv_response.content.decode()
+    assert "2024-01-01" in text and "\n" in text
+    xlsx = client.get(
+        "/centre/statistics/?start=2024-01-01&end=2025-12-31&export=xlsx",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert xlsx.content[:2] == b"PK"  # a zip container
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx.content)) as archive:
+        names = archive.namelist()
+        shared = archive.read("xl/sharedStrings.xml").decode()
+    assert any(n.startswith("xl/worksheets/") for n in names)
+    assert (
+        "summary" in archive.filename if hasattr(archive, "filename") and archive.filename else True
+    )
+    assert "distinct families" in shared  # asked for in English
+
+
+def test_only_staff_of_the_centre_act(world, centre):
+    with pytest.raises(PermissionDenied):
+        services.prevention_event_record(
+            actor=world.chair, held_on=D(2025, 1, 1), topic="x", audience="youth", participants=3
+        )
+
+
+def test_a_consultation_can_start_an_nka(client, world, centre, staff):
+    a = person(staff, "Żaneta", "Łęcka-Ćwik", D(1988, 5, 17))
+    consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a])
+    client.force_login(staff)
+    page = client.get(f"/procedures/new/?consultation={consultation.pk}")
+    assert page.status_code == 200
+    assert page.context["people"].forms[0].initial["last_name"] == "Łęcka-Ćwik"
