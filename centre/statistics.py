@@ -112,36 +112,40 @@ def _consultations(centre, start, end) -> list[Section]:
     clients = ConsultationPerson.objects.filter(
         consultation__centre=centre, consultation__held_on__range=(start, end)
     )
-    totals = clients.aggregate(
-        people=Count("person", distinct=True),
-        households=Count("household", distinct=True),
-        alone=Count("person", distinct=True, filter=Q(household__isnull=True)),
-    )
+    # One pass over the consultations: every count by (type, mode, reason) and the minutes.
+    by_kind, by_mode, by_reason, total, minutes = {}, {}, {}, 0, 0
+    for kind, mode, reason, n, m in consultations.values_list(
+        "kind", "mode", "field_reason"
+    ).annotate(n=Count("id"), m=Sum("duration_minutes")):
+        by_kind[kind] = by_kind.get(kind, 0) + n
+        by_mode[mode] = by_mode.get(mode, 0) + n
+        if mode == Consultation.Mode.FIELD:
+            by_reason[reason] = by_reason.get(reason, 0) + n
+        total += n
+        minutes += m or 0
+    distinct = {
+        "people": Count("person", distinct=True),
+        "households": Count("household", distinct=True),
+        "alone": Count("person", distinct=True, filter=Q(household__isnull=True)),
+    }
+    totals = clients.aggregate(**distinct)
     summary = Section(
         "summary",
         str(_("Consultations, people and families")),
         [str(_("figure")), str(_("number"))],
         [
-            [str(_("consultations")), consultations.count()],
+            [str(_("consultations")), total],
             [str(_("distinct people")), totals["people"]],
             [str(_("distinct families")), totals["households"] + totals["alone"]],
-            [
-                str(_("hours of consultations")),
-                round((consultations.aggregate(m=Sum("duration_minutes"))["m"] or 0) / 60, 1),
-            ],
+            [str(_("hours of consultations")), round(minutes / 60, 1)],
         ],
     )
     result = [summary]
-    for key, column, choices, title in (
-        ("by_kind", "kind", Consultation.Kind.choices, _("Consultations by type")),
-        ("by_mode", "mode", Consultation.Mode.choices, _("Consultations by mode")),
+    for key, column, choices, counts, title in (
+        ("by_kind", "kind", Consultation.Kind.choices, by_kind, _("Consultations by type")),
+        ("by_mode", "mode", Consultation.Mode.choices, by_mode, _("Consultations by mode")),
     ):
-        counts = dict(consultations.values_list(column).annotate(n=Count("id")))
-        per = clients.values(f"consultation__{column}").annotate(
-            people=Count("person", distinct=True),
-            households=Count("household", distinct=True),
-            alone=Count("person", distinct=True, filter=Q(household__isnull=True)),
-        )
+        per = clients.values(f"consultation__{column}").annotate(**distinct)
         people = {r[f"consultation__{column}"]: r["people"] for r in per}
         families = {r[f"consultation__{column}"]: r["households"] + r["alone"] for r in per}
         result.append(
@@ -152,26 +156,26 @@ def _consultations(centre, start, end) -> list[Section]:
                 _labelled(choices, counts, people, families),
             )
         )
-    field_counts = dict(
-        consultations.filter(mode=Consultation.Mode.FIELD)
-        .values_list("field_reason")
-        .annotate(n=Count("id"))
-    )
     result.append(
         Section(
             "field",
             str(_("Field interventions by reason")),
             [str(_("reason")), str(_("interventions"))],
-            _labelled(Consultation.FieldReason.choices, field_counts),
+            _labelled(Consultation.FieldReason.choices, by_reason),
         )
     )
     return result
 
 
 def _contacts(centre, start, end) -> Section:
-    contacts = Contact.objects.filter(centre=centre, at__date__range=(start, end))
-    by_channel = dict(contacts.values_list("channel").annotate(n=Count("id")))
-    by_outcome = dict(contacts.values_list("outcome").annotate(n=Count("id")))
+    by_channel, by_outcome = {}, {}
+    for channel, outcome, n in (
+        Contact.objects.filter(centre=centre, at__date__range=(start, end))
+        .values_list("channel", "outcome")
+        .annotate(n=Count("id"))
+    ):
+        by_channel[channel] = by_channel.get(channel, 0) + n
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
     rows = [[str(_("all contacts")), sum(by_channel.values())]]
     rows += _labelled(Contact.Channel.choices, by_channel)
     rows += _labelled(Contact.Outcome.choices, by_outcome)
@@ -299,14 +303,24 @@ def _procedures(centre, start, end) -> list[Section]:
     from forms.models import NKA, NKC, NKD
     from workflows.models import VICTIM_ROLES, ClosureGround, Participant, Procedure, Sector
 
-    procedures = Procedure.objects.filter(team__municipality__county=centre.county)
-    nka = dict(
-        NKA.objects.filter(
-            procedure__team__municipality__county=centre.county,
-            filled_at__date__range=(start, end),
-        )
-        .values_list("initiator_sector")
-        .annotate(n=Count("id"))
+    in_county = Q(team__municipality__county=centre.county)
+    covered_q = Q(initiated_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    # One pass over the procedures for the families and the closures.
+    figures = Procedure.objects.filter(in_county).aggregate(
+        covered=Count("household", distinct=True, filter=covered_q),
+        new=Count("household", distinct=True, filter=Q(initiated_on__range=(start, end))),
+        **{
+            f"closed_{ground}": Count(
+                "id", filter=Q(closed_on__range=(start, end), closure_ground=ground)
+            )
+            for ground in ClosureGround.values
+        },
+    )
+    # One pass over the NK-A forms for every sector.
+    nka = NKA.objects.filter(
+        procedure__team__municipality__county=centre.county, filled_at__date__range=(start, end)
+    ).aggregate(
+        **{sector: Count("id", filter=Q(initiator_sector=sector)) for sector in Sector.values}
     )
     nkc = NKC.objects.filter(
         procedure__team__municipality__county=centre.county,
@@ -317,23 +331,13 @@ def _procedures(centre, start, end) -> list[Section]:
         meeting__held_on__range=(start, end),
         appeared=True,
     ).count()
-    covered = procedures.filter(initiated_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
-    )
-    households = covered.aggregate(n=Count("household", distinct=True))["n"]
-    new_households = procedures.filter(initiated_on__range=(start, end)).aggregate(
-        n=Count("household", distinct=True)
-    )["n"]
-    closures = dict(
-        procedures.filter(closed_on__range=(start, end))
-        .values_list("closure_ground")
-        .annotate(n=Count("id"))
-    )
     adult_born_by = end - relativedelta(years=18)
     elderly_born_by = end - relativedelta(years=65)
     child = Q(person__birth_date__gt=adult_born_by)
     adult = Q(person__birth_date__lte=adult_born_by)
-    victims = Participant.objects.filter(procedure__in=covered, role__in=VICTIM_ROLES).aggregate(
+    victims = Participant.objects.filter(
+        procedure__in=Procedure.objects.filter(in_county & covered_q), role__in=VICTIM_ROLES
+    ).aggregate(
         all=Count("person", distinct=True),
         women=Count("person", distinct=True, filter=adult & Q(person__sex="female")),
         men=Count("person", distinct=True, filter=adult & Q(person__sex="male")),
@@ -343,7 +347,7 @@ def _procedures(centre, start, end) -> list[Section]:
         disabled=Count("person", distinct=True, filter=Q(disabled=True)),
     )
     known = victims["women"] + victims["men"] + victims["girls"] + victims["boys"]
-    figures = Section(
+    summary = Section(
         "procedures",
         str(_("Procedure figures (county)")),
         [str(_("figure")), str(_("number"))],
@@ -351,8 +355,8 @@ def _procedures(centre, start, end) -> list[Section]:
             [str(_("NK-A filled")), sum(nka.values())],
             [str(_("NK-C filled")), nkc],
             [str(_("NK-D filled")), nkd],
-            [str(_("families covered by the procedure")), households],
-            [str(_("families with a procedure started in the period")), new_households],
+            [str(_("families covered by the procedure")), figures["covered"]],
+            [str(_("families with a procedure started in the period")), figures["new"]],
             [str(_("persons experiencing violence")), victims["all"]],
             [str(_("women")), victims["women"]],
             [str(_("men")), victims["men"]],
@@ -363,8 +367,9 @@ def _procedures(centre, start, end) -> list[Section]:
             [str(_("of whom with a disability")), victims["disabled"]],
         ],
     )
+    closures = {g: figures[f"closed_{g}"] for g in ClosureGround.values}
     return [
-        figures,
+        summary,
         Section(
             "nka_by_sector",
             str(_("NK-A filled by sector")),

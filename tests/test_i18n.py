@@ -10,7 +10,8 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 CATALOGS = sorted(ROOT.glob("*/locale/pl/LC_MESSAGES/django.po"))
 ENTRY = re.compile(
-    r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n?)+)+)',
+    r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?'
+    r'((?:msgstr(?:\[\d\])? (?:".*"\n?)+)+)',
     re.M,
 )
 
@@ -20,14 +21,17 @@ def _unquote(lines: str) -> str:
 
 
 def _entries(path: Path) -> list[tuple[str, list[str]]]:
+    """(msgid, translations); a message with a context is keyed as gettext stores it."""
     text = path.read_text(encoding="utf-8")
     entries = []
     for match in ENTRY.finditer(text):
-        msgid = _unquote(match.group(1))
+        msgid = _unquote(match.group(2))
         if not msgid:
             continue  # the header
+        if match.group(1):
+            msgid = f"{_unquote(match.group(1))}\x04{msgid}"
         translations = [
-            _unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(2))[1:]
+            _unquote(part) for part in re.split(r"msgstr(?:\[\d\])? ", match.group(3))[1:]
         ]
         entries.append((msgid, translations))
     return entries
@@ -35,7 +39,16 @@ def _entries(path: Path) -> list[tuple[str, list[str]]]:
 
 def test_there_are_catalogs_for_the_apps_and_the_project():
     apps = {path.parts[-5] for path in CATALOGS}
-    assert {"workflows", "forms", "people", "oik_site", "documents", "audit", "accounts"} <= apps
+    assert {
+        "workflows",
+        "forms",
+        "people",
+        "oik_site",
+        "documents",
+        "audit",
+        "accounts",
+        "centre",
+    } <= apps
 
 
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parts[-5])
