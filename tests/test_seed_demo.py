@@ -85,3 +85,21 @@ def test_the_demo_is_refused_in_production():
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not Procedure.objects.exists()
+
+
+def test_the_demo_centre_has_its_register_and_a_referral_waiting(client, seeded):
+    from centre.models import Centre, Consultation, Group, HostelStay
+    from centre.services import open_referrals_for
+    from people.models import Person
+
+    centre = Centre.objects.get()
+    assert Consultation.objects.filter(centre=centre, mode="field").exists()
+    stay = HostelStay.objects.get(centre=centre, accompanying__isnull=True, discharged_on=None)
+    assert stay.children.count() == 1
+    assert Group.objects.filter(centre=centre, kind="correctional_educational").exists()
+    mroz = Person.objects.get(first_name="Jan", last_name="Mróz")
+    assert open_referrals_for(mroz).count() == 1
+    client.force_login(seeded["dyzurny_oik"])
+    page = client.get("/centre/hostel/")
+    assert page.status_code == 200 and centre.hostel_address in page.content.decode()
+    assert client.get("/centre/statistics/").status_code == 200

@@ -95,7 +95,7 @@ PERSONAS = [
         Sector.CRISIS_CENTRE,
         Profession.PSYCHOLOGIST,
         "Powiatowy Ośrodek Interwencji Kryzysowej",
-        "psycholożka OIK, członkini grup",
+        "psycholożka OIK (rejestr ośrodka), członkini grup",
         TeamMember.Role.MEMBER,
     ),
     _Persona(
@@ -141,6 +141,9 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
 def logins() -> list[Login]:
     rows = [Login(p.username, f"{p.first} {p.last}", p.role) for p in PERSONAS]
     rows.append(Login(AUDITOR[0], f"{AUDITOR[1]} {AUDITOR[2]}", AUDITOR[3]))
+    from centre.demo import DUTY_LOGIN
+
+    rows.append(Login(DUTY_LOGIN[0], f"{DUTY_LOGIN[1]} {DUTY_LOGIN[2]}", DUTY_LOGIN[3]))
     rows.append(Login("admin", "Administrator", "administrator (panel /admin/)"))
     return rows
 
@@ -156,6 +159,13 @@ def seed() -> tuple[bool, list[Login]]:
     with transaction.atomic():
         users = _people_and_team()
     _procedures(users)
+    from centre import demo as centre_demo
+
+    centre_demo.seed(
+        Municipality.objects.get(teryt=DEMO_TERYT),
+        DEMO_PASSWORD,
+        lambda born, sex: _pesel(born, sex),
+    )
     return True, logins()
 
 
