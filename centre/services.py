@@ -413,7 +413,7 @@ def enrolment_finish(
     _not_future(finished_on, "finished_on")
     with transaction.atomic():
         enrolment = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .filter(pk=enrolment_id, group__centre=centre)
             .select_related("group", "referral")
             .first()

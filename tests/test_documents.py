@@ -51,7 +51,10 @@ def demo_documents(django_capture_on_commit_callbacks):
 def test_the_demo_procedures_produce_every_document_with_its_title_and_polish_names(
     demo_documents,
 ):
-    assert {d.kind for d in demo_documents} == set(DocumentKind.values)
+    # The programme certificates come from the crisis centre answering a referral: the demo
+    # leaves Jan Mróz's referral waiting for it (tests/test_centre.py makes both).
+    centre_made = {DocumentKind.PROGRAMME_REPORTED, DocumentKind.PROGRAMME_COMPLETED}
+    assert {d.kind for d in demo_documents} == set(DocumentKind.values) - centre_made
     for document in demo_documents:
         with document.file.open("rb") as handle:
             data = handle.read()

@@ -193,3 +193,42 @@ def test_render_documents_command_renders_what_failed(world, django_capture_on_c
     assert f"Documents rendered: {failed}; still failing: 0." in out.getvalue()
     assert not DocumentJob.objects.filter(status=DocumentJob.Status.FAILED).exists()
     assert Document.objects.filter(procedure=procedure).count() == failed
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_staff_giving_the_same_hostel_bed_at_once(world):
+    from centre import services as centre_services
+    from centre.models import Centre, CentreStaff, HostelPlace, HostelStay
+    from tests.factories import UserFactory, synthetic_pesel
+
+    centre = Centre.objects.create(
+        name="OIK", county="powiat testowy", municipality=world.team.municipality, address="x"
+    )
+    night_duty = UserFactory(username="night_duty")
+    for user in (world.oik_psychologist, night_duty):
+        CentreStaff.objects.create(user=user, centre=centre, function="dyżur")
+    bed = HostelPlace.objects.create(centre=centre, room="1", bed="A")
+    people = [
+        centre_services.person_record(
+            actor=night_duty,
+            data=centre_services.PersonData(
+                first_name=name, last_name="Nowa", pesel=synthetic_pesel(datetime.date(1990, 1, n))
+            ),
+        )
+        for n, name in ((1, "Anna"), (2, "Beata"))
+    ]
+
+    def admit(actor, person):
+        return lambda: centre_services.hostel_admit(
+            actor=actor,
+            person_id=person.pk,
+            place_id=bed.pk,
+            admitted_on=TODAY,
+            planned_end_on=TODAY + datetime.timedelta(days=14),
+            reason="przemoc",
+        )
+
+    results = _at_once([admit(world.oik_psychologist, people[0]), admit(night_duty, people[1])])
+    assert results.count("ok") == 1, results
+    assert HostelStay.objects.filter(place=bed).count() == 1
