@@ -498,7 +498,8 @@ def stay_detail(request, pk):
         ),
         pk=pk,
     )
-    log_event(action="centre.stay_viewed", request=request, person=stay.person)
+    if request.method == "GET":
+        log_event(action="centre.stay_viewed", request=request, person=stay.person)
     action = request.POST.get("action")
     extend_form = forms.ExtendForm(request.POST if action == "extend" else None)
     discharge_form = forms.DischargeForm(request.POST if action == "discharge" else None)

@@ -3,6 +3,7 @@ referrals answered by a correctional-educational group, and who may see what."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -556,7 +557,12 @@ def test_staff_pages_work_and_bad_input_changes_nothing(client, centre, staff, k
         "/centre/prevention/new/",
         "/centre/statistics/?start=2024-01-01&end=2025-12-31",
     ):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        # The strict Content-Security-Policy holds: no inline scripts, styles or handlers.
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body), url
+        assert not re.search(r"\son[a-z]+=", body) and not re.search(r'\sstyle="', body), url
     counts = (
         Contact.objects.count(),
         Consultation.objects.count(),

@@ -122,3 +122,79 @@ def test_the_nka_form_survives_hostile_input(client, world):
     names = _field_names(client.get("/procedures/new/"))
     assert "people-0-pesel" in names
     _fuzz(client, "/procedures/new/", names, _values)
+
+
+@pytest.fixture
+def centre_case(world):
+    """A centre with a person, a therapy course, a group with an enrolment and a stay."""
+    import datetime
+
+    from centre import services as centre_services
+    from centre.models import Centre, CentreStaff, HostelPlace
+    from tests.factories import synthetic_pesel
+
+    centre = Centre.objects.create(
+        name="OIK", county="powiat testowy", municipality=world.team.municipality, address="x"
+    )
+    staff = world.oik_psychologist
+    CentreStaff.objects.create(user=staff, centre=centre, function="psycholog")
+    beds = [HostelPlace.objects.create(centre=centre, room="1", bed=b) for b in "AB"]
+    person = centre_services.person_record(
+        actor=staff,
+        data=centre_services.PersonData(
+            first_name="Anna", last_name="Nowa", pesel=synthetic_pesel(datetime.date(1990, 1, 1))
+        ),
+    )
+    day = datetime.date.today() - datetime.timedelta(days=5)
+    course = centre_services.therapy_course_start(
+        actor=staff, kind="individual", person_id=person.pk, started_on=day
+    )
+    group = centre_services.group_create(
+        actor=staff, kind="support", name="Wsparcie", starts_on=day, ends_on=None
+    )
+    centre_services.enrol(actor=staff, group_id=group.pk, person_id=person.pk, enrolled_on=day)
+    stay = centre_services.hostel_admit(
+        actor=staff,
+        person_id=person.pk,
+        place_id=beds[0].pk,
+        admitted_on=day,
+        planned_end_on=day + datetime.timedelta(days=20),
+        reason="x",
+    )
+    return {"course": course.pk, "group": group.pk, "stay": stay.pk}
+
+
+# (url, fixed fields, the context name of the form)
+CENTRE_FORMS = [
+    ("/centre/", {}, "form"),
+    ("/centre/people/new/", {}, "form"),
+    ("/centre/consultations/new/", {}, "form"),
+    ("/centre/therapy/new/", {}, "form"),
+    ("/centre/therapy/{course}/", {"action": "session"}, "session_form"),
+    ("/centre/therapy/{course}/", {"action": "end"}, "end_form"),
+    ("/centre/groups/new/", {}, "form"),
+    ("/centre/groups/{group}/", {"action": "enrol"}, "enrol_form"),
+    ("/centre/groups/{group}/", {"action": "session"}, "session_form"),
+    ("/centre/hostel/admit/", {}, "form"),
+    ("/centre/hostel/stays/{stay}/", {"action": "extend"}, "extend_form"),
+    ("/centre/hostel/stays/{stay}/", {"action": "discharge"}, "discharge_form"),
+    ("/centre/prevention/new/", {}, "form"),
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "fixed", "form_name"),
+    CENTRE_FORMS,
+    ids=[f"{r}{f.get('action', '')}" for r, f, _n in CENTRE_FORMS],
+)
+def test_centre_forms_survive_hostile_input(client, world, centre_case, route, fixed, form_name):
+    url = route.format(**centre_case)
+    client.force_login(world.oik_psychologist)
+    names = list(client.get(url).context[form_name].fields)
+    assert names
+
+    def values(names):
+        fixed_values = {key: st.just(value) for key, value in fixed.items()}
+        return st.fixed_dictionaries({**dict.fromkeys(names, HOSTILE), **fixed_values})
+
+    _fuzz(client, url, names, values)

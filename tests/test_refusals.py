@@ -21,7 +21,7 @@ TODAY = datetime.date.today()
 def snapshot() -> dict[str, int]:
     """Row counts of every model of the project's apps, and of viewflow's tasks."""
     counts = {}
-    for label in ("people", "workflows", "nkforms", "audit"):
+    for label in ("people", "workflows", "nkforms", "audit", "documents", "centre"):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model.objects.count()
     counts["tasks"] = Task.objects.count()
