@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -329,16 +330,20 @@ def _own_group(centre: Centre, group_id: int) -> Group:
     return group
 
 
-def open_referrals_for(person: Person):
-    """Correctional-educational referrals of ``person`` not yet answered by a report."""
+def open_referrals_for(centre: Centre, people) -> QuerySet[Referral]:
+    """Correctional-educational referrals of ``people`` (a person or a queryset) that no
+    report answers yet, from procedures of the centre's county: all the centre learns of a
+    procedure is its number and the referral's dates."""
+    people = people if hasattr(people, "values") else [people]
     return (
         Referral.objects.filter(
-            person=person,
+            person__in=people,
             programme=Referral.Programme.CORRECTIONAL,
             reported_on__isnull=True,
             enrolment__isnull=True,
+            procedure__team__municipality__county=centre.county,
         )
-        .select_related("procedure")
+        .select_related("person", "procedure")
         .order_by("referred_on")
     )
 
@@ -373,7 +378,7 @@ def enrol(
                 raise _refuse(
                     _("Only a correctional-educational group answers a referral."), "referral"
                 )
-            referral = open_referrals_for(person).filter(pk=referral_id).first()
+            referral = open_referrals_for(centre, person).filter(pk=referral_id).first()
             if referral is None:
                 raise _refuse(_("Choose an open referral of this person."), "referral")
         enrolment = Enrolment.objects.create(

@@ -292,20 +292,9 @@ def group_detail(request, pk):
         Enrolment.objects.filter(group=group).select_related("person", "referral__procedure")
     )
     people = selectors.people_of(centre)
-    referrals = []
-    if group.kind == Group.Kind.CORRECTIONAL:
-        from workflows.models import Referral
-
-        referrals = (
-            Referral.objects.filter(
-                person__in=people,
-                programme=Referral.Programme.CORRECTIONAL,
-                reported_on__isnull=True,
-                enrolment__isnull=True,
-            )
-            .select_related("person", "procedure")
-            .order_by("referred_on")
-        )
+    referrals = (
+        services.open_referrals_for(centre, people) if group.kind == Group.Kind.CORRECTIONAL else []
+    )
     action = request.POST.get("action")
     enrol_form = forms.EnrolForm(
         request.POST if action == "enrol" else None, people=people, referrals=referrals

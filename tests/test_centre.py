@@ -431,7 +431,7 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
         starts_on=today,
         ends_on=None,
     )
-    assert list(services.open_referrals_for(suspect)) == [referral]
+    assert list(services.open_referrals_for(centre, suspect)) == [referral]
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrol(
             actor=staff,

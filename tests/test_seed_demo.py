@@ -98,7 +98,7 @@ def test_the_demo_centre_has_its_register_and_a_referral_waiting(client, seeded)
     assert stay.children.count() == 1
     assert Group.objects.filter(centre=centre, kind="correctional_educational").exists()
     mroz = Person.objects.get(first_name="Jan", last_name="Mróz")
-    assert open_referrals_for(mroz).count() == 1
+    assert open_referrals_for(centre, mroz).count() == 1
     client.force_login(seeded["dyzurny_oik"])
     page = client.get("/centre/hostel/")
     assert page.status_code == 200 and centre.hostel_address in page.content.decode()
