@@ -405,6 +405,9 @@ def main() -> None:
     args = parser.parse_args()
     setup(args.database_url)
     from django.db import connection
+    from django.utils import translation
+
+    translation.activate("en")  # the labels looked up below
 
     from centre.statistics import centre_statistics
 

@@ -108,3 +108,29 @@ def test_production_refuses_to_start_without_its_settings(missing):
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert result.returncode != 0 and missing in result.stderr
+
+
+def test_every_form_needs_its_csrf_token(world):
+    """Each page's POST forms carry the token, and a POST without it is refused."""
+    from django.test import Client
+
+    procedure = drive(world, to=Stage.ACTIONS)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.social_worker)
+    for url in (
+        f"/procedures/{procedure.pk}/",
+        f"/procedures/{procedure.pk}/plan/add/",
+        f"/procedures/{procedure.pk}/close/",
+        "/procedures/new/",
+    ):
+        body = browser.get(url).content.decode()
+        forms = re.findall(r'<form[^>]*method="post"[^>]*>(.*?)</form>', body, re.S | re.I)
+        assert forms, url
+        assert all("csrfmiddlewaretoken" in form for form in forms), url
+        assert browser.post(url, {}).status_code == 403, url
+    before = procedure.help_plan_items.count()
+    browser.post(
+        f"/procedures/{procedure.pk}/plan/add/",
+        {"form_of_help": "psychological", "action": "x", "responsible": "x"},
+    )
+    assert procedure.help_plan_items.count() == before
