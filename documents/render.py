@@ -49,33 +49,43 @@ def render_html(kind: str, snapshot: dict[str, Any], *, public_id: str, version:
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    """URL fetcher of every render: a document never loads anything (no images, no remote
-    stylesheets; fonts come from Fontconfig), so nothing with personal data can leave the
-    machine. It also spares WeasyPrint's default fetcher, which builds an SSL context —
-    reading every system CA certificate, about 25 ms — for each document."""
+    """URL fetcher for WeasyPrint versions whose fetchers are functions."""
     raise ValueError(f"documents load no external resources: {url[:80]}")
 
 
+def _url_fetcher() -> Any:
+    """A fetcher that refuses every URL: a document loads nothing (no images, no remote
+    stylesheets; fonts come from Fontconfig), so nothing with personal data leaves the
+    machine. One per thread: WeasyPrint's default builds a fetcher with an SSL context —
+    reading every system CA certificate, about 25 ms — for each document."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # pragma: no cover - WeasyPrint before the URLFetcher class
+        return _refuse_fetch
+    return URLFetcher(allowed_protocols=())
+
+
 class _Shared(threading.local):
-    """What every render of one thread of one process can reuse: the Fontconfig/Pango font
-    configuration and the parsed document stylesheet. Pango objects are not shared between
-    threads, and a process created by fork builds its own."""
+    """What every render of one thread of one process reuses: the URL fetcher, the
+    Fontconfig/Pango font configuration and the parsed document stylesheet. Pango objects are
+    not shared between threads, and a process created by fork builds its own."""
 
     pid: int | None = None
 
-    def get(self) -> tuple[Any, Any]:
+    def get(self) -> tuple[Any, Any, Any]:
         if self.pid != os.getpid():
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
+            self.url_fetcher = _url_fetcher()
             self.font_config = FontConfiguration()
             self.stylesheet = CSS(
                 string=STYLESHEET.read_text(encoding="utf-8"),
                 font_config=self.font_config,
-                url_fetcher=_refuse_fetch,
+                url_fetcher=self.url_fetcher,
             )
             self.pid = os.getpid()
-        return self.font_config, self.stylesheet
+        return self.url_fetcher, self.font_config, self.stylesheet
 
 
 _shared = _Shared()
@@ -86,8 +96,8 @@ def html_to_pdf(html: str, *, document_stylesheet: bool = False) -> tuple[bytes,
     the statutory documents is applied as well."""
     from weasyprint import HTML
 
-    font_config, stylesheet = _shared.get()
-    document = HTML(string=html, url_fetcher=_refuse_fetch).render(
+    url_fetcher, font_config, stylesheet = _shared.get()
+    document = HTML(string=html, url_fetcher=url_fetcher).render(
         font_config=font_config,
         stylesheets=[stylesheet] if document_stylesheet else None,
     )
