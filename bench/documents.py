@@ -6,7 +6,9 @@
    and takes one snapshot of every document kind.
 2. Renders each kind ``--repeat`` times, alternating with WeasyPrint rendering a bare
    HTML page with the same number of pages (the floor: same font, plain paragraphs, no
-   layout), and prints both medians. Target: ratio ≤ 1.5.
+   layout), and prints both medians. Target: ratio ≤ 1.5. The floor goes through the same
+   ``render.html_to_pdf`` as the documents — same URL fetcher and font configuration, reused
+   across renders — only without the document stylesheet.
 3. Renders a ``--batch`` of documents (all kinds, round robin) on 1 process and on every
    core, and prints the speed-up. Target: ≥ 1.8 on 2 cores.
 
