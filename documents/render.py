@@ -2,13 +2,17 @@
 
 import hashlib
 import json
+import os
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 FONT_FAMILY = "DejaVu Sans"  # Debian fonts-dejavu-core: every Polish glyph
+STYLESHEET = Path(__file__).with_name("document.css")  # every statutory document
 
 
 @dataclass(frozen=True)
@@ -40,18 +44,69 @@ def render_html(kind: str, snapshot: dict[str, Any], *, public_id: str, version:
                     f"{snapshot['header']['form_code']} · nr dokumentu {public_id} · "
                     f"wersja {version} · skrót {snapshot_hash(kind, snapshot)[:12]}"
                 ),
-                "font_family": FONT_FAMILY,
             },
         )
 
 
-def html_to_pdf(html: str) -> tuple[bytes, int]:
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    """URL fetcher for WeasyPrint versions whose fetchers are functions."""
+    raise ValueError(f"documents load no external resources: {url[:80]}")
+
+
+def _url_fetcher() -> Any:
+    """A fetcher that refuses every URL: a document loads nothing (no images, no remote
+    stylesheets; fonts come from Fontconfig), so nothing with personal data leaves the
+    machine. One per thread: WeasyPrint's default builds a fetcher with an SSL context —
+    reading every system CA certificate, about 25 ms — for each document."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # pragma: no cover - WeasyPrint before the URLFetcher class
+        return _refuse_fetch
+    return URLFetcher(allowed_protocols=())
+
+
+class _Shared(threading.local):
+    """What every render of one thread of one process reuses: the URL fetcher, the
+    Fontconfig/Pango font configuration and the parsed document stylesheet. Pango objects are
+    not shared between threads, and a process created by fork builds its own."""
+
+    pid: int | None = None
+
+    def get(self) -> tuple[Any, Any, Any]:
+        if self.pid != os.getpid():
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            self.url_fetcher = _url_fetcher()
+            self.font_config = FontConfiguration()
+            self.stylesheet = CSS(
+                string=STYLESHEET.read_text(encoding="utf-8"),
+                font_config=self.font_config,
+                url_fetcher=self.url_fetcher,
+            )
+            self.pid = os.getpid()
+        return self.url_fetcher, self.font_config, self.stylesheet
+
+
+_shared = _Shared()
+
+
+def html_to_pdf(html: str, *, document_stylesheet: bool = False) -> tuple[bytes, int]:
+    """PDF and page count of ``html``; with ``document_stylesheet`` the shared stylesheet of
+    the statutory documents is applied as well."""
     from weasyprint import HTML
 
-    document = HTML(string=html).render()
+    url_fetcher, font_config, stylesheet = _shared.get()
+    document = HTML(string=html, url_fetcher=url_fetcher).render(
+        font_config=font_config,
+        stylesheets=[stylesheet] if document_stylesheet else None,
+    )
     return document.write_pdf(), len(document.pages)
 
 
 def render(kind: str, snapshot: dict[str, Any], *, public_id: str, version: int) -> Rendered:
-    pdf, pages = html_to_pdf(render_html(kind, snapshot, public_id=public_id, version=version))
+    pdf, pages = html_to_pdf(
+        render_html(kind, snapshot, public_id=public_id, version=version),
+        document_stylesheet=True,
+    )
     return Rendered(pdf=pdf, pages=pages, sha256=hashlib.sha256(pdf).hexdigest())

@@ -319,3 +319,23 @@ def test_the_footer_hash_is_the_hash_of_the_snapshot():
     snapshot = {"header": {"form_code": "NK-A"}, "data": {"a": "Ż"}}
     assert render.snapshot_hash("nka", snapshot) == render.snapshot_hash("nka", dict(snapshot))
     assert render.snapshot_hash("nka", snapshot) != render.snapshot_hash("nkb", snapshot)
+
+
+def test_rendering_loads_no_url(monkeypatch):
+    """Documents carry personal data: whatever the HTML names, WeasyPrint opens no connection
+    and reads no file (documents.render refuses every URL)."""
+    import socket
+    import urllib.request
+
+    opened = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: opened.append(address))
+    monkeypatch.setattr(
+        urllib.request.OpenerDirector, "open", lambda self, *a, **k: opened.append(a)
+    )
+    html = (
+        '<link rel="stylesheet" href="http://127.0.0.1:9/s.css">'
+        '<p>Zażółć <img src="http://127.0.0.1:9/x.png"> <img src="file:///etc/hostname"></p>'
+    )
+    pdf, pages = render.html_to_pdf(html, document_stylesheet=True)
+    assert pages == 1 and pdf.startswith(b"%PDF")
+    assert opened == []
