@@ -48,20 +48,13 @@ def render_html(kind: str, snapshot: dict[str, Any], *, public_id: str, version:
         )
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-    """URL fetcher for WeasyPrint versions whose fetchers are functions."""
-    raise ValueError(f"documents load no external resources: {url[:80]}")
-
-
 def _url_fetcher() -> Any:
     """A fetcher that refuses every URL: a document loads nothing (no images, no remote
     stylesheets; fonts come from Fontconfig), so nothing with personal data leaves the
     machine. One per thread: WeasyPrint's default builds a fetcher with an SSL context —
-    reading every system CA certificate, about 25 ms — for each document."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # pragma: no cover - WeasyPrint before the URLFetcher class
-        return _refuse_fetch
+    reading every system CA certificate, about 25 ms — for each document (WeasyPrint 70)."""
+    from weasyprint.urls import URLFetcher
+
     return URLFetcher(allowed_protocols=())
 
 
