@@ -198,3 +198,39 @@ def test_centre_forms_survive_hostile_input(client, world, centre_case, route, f
         return st.fixed_dictionaries({**dict.fromkeys(names, HOSTILE), **fixed_values})
 
     _fuzz(client, url, names, values)
+
+
+def _never_fails(client, url, names):
+    """Any answer but a server error, and whatever was typed comes back escaped."""
+
+    @settings(
+        max_examples=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.fixed_dictionaries(dict.fromkeys(names, HOSTILE)))
+    def run(data):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302), response.status_code
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+    run()
+
+
+def test_the_document_verification_and_new_version_forms_survive_hostile_input(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        procedure = drive(world, to=Stage.GROUP_APPOINTED)
+    document = procedure.documents.first()
+    _never_fails(client, "/documents/verify/", ["code"])  # public: anyone may try
+    client.force_login(world.chair)
+    _never_fails(client, f"/documents/{document.public_id}/new-version/", ["reason"])
+
+
+def test_the_two_factor_forms_survive_hostile_input(client, world):
+    from django.test import override_settings
+
+    with override_settings(OIK_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0):
+        client.force_login(world.chair)
+        _never_fails(client, "/login/two-factor/setup/", ["token"])
