@@ -5,9 +5,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centre.models import Consultation, Contact, Group, PreventionEvent, TherapyCourse
-from people import pesel as pesel_utils
+from people.forms import PeselField
 from people.models import Person, Sex
 from workflows.step_forms import DateInput, PastDateField
 
@@ -38,7 +39,7 @@ class ContactForm(forms.Form):
     person = PersonChoiceField(
         label=_("person (empty: anonymous)"), queryset=Person.objects.none(), required=False
     )
-    reason = forms.CharField(label=_("reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("centre", "reason"), max_length=300)
     outcome = forms.ChoiceField(label=_("outcome"), choices=Contact.Outcome.choices)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -50,7 +51,7 @@ class ContactForm(forms.Form):
 class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("first name"), max_length=100)
     last_name = forms.CharField(label=_("surname"), max_length=150)
-    pesel = forms.CharField(label=_("PESEL"), max_length=20, required=False)
+    pesel = PeselField()
     birth_date = PastDateField(label=_("date of birth (when there is no PESEL)"), required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
@@ -64,17 +65,6 @@ class PersonForm(forms.Form):
     def __init__(self, *args, households=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
-
-    def clean_pesel(self) -> str:
-        value = "".join(self.cleaned_data["pesel"].split())
-        if not value:
-            return ""
-        try:
-            return pesel_utils.normalise(value)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("This PESEL number is not valid (checksum or date)."), code="pesel"
-            ) from exc
 
     def clean(self):
         data = super().clean()

@@ -110,7 +110,7 @@ class Contact(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    reason = models.CharField(_("reason"), max_length=300)
+    reason = models.CharField(pgettext_lazy("centre", "reason"), max_length=300)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

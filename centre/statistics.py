@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centre.models import (
     Centre,
@@ -47,6 +48,8 @@ from centre.models import (
     TherapySession,
 )
 from workflows import calendar
+
+NUMBER = pgettext_lazy("count", "number")  # a column header: how many
 
 
 @dataclass
@@ -132,7 +135,7 @@ def _consultations(centre, start, end) -> list[Section]:
     summary = Section(
         "summary",
         str(_("Consultations, people and families")),
-        [str(_("figure")), str(_("number"))],
+        [str(_("figure")), str(NUMBER)],
         [
             [str(_("consultations")), total],
             [str(_("distinct people")), totals["people"]],
@@ -160,7 +163,7 @@ def _consultations(centre, start, end) -> list[Section]:
         Section(
             "field",
             str(_("Field interventions by reason")),
-            [str(_("reason")), str(_("interventions"))],
+            [str(pgettext_lazy("centre", "reason")), str(_("interventions"))],
             _labelled(Consultation.FieldReason.choices, by_reason),
         )
     )
@@ -179,7 +182,12 @@ def _contacts(centre, start, end) -> Section:
     rows = [[str(_("all contacts")), sum(by_channel.values())]]
     rows += _labelled(Contact.Channel.choices, by_channel)
     rows += _labelled(Contact.Outcome.choices, by_outcome)
-    return Section("contacts", str(_("Duty log")), [str(_("contacts")), str(_("number"))], rows)
+    return Section(
+        "contacts",
+        str(_("Duty log")),
+        [str(_("contacts")), str(NUMBER)],
+        rows,
+    )
 
 
 def _therapy(centre, start, end) -> Section:
@@ -200,7 +208,10 @@ def _therapy(centre, start, end) -> Section:
         [str(_("referred to long-term therapy")), referred],
     ]
     return Section(
-        "therapy", str(_("Short-term therapy")), [str(_("figure")), str(_("number"))], rows
+        "therapy",
+        str(_("Short-term therapy")),
+        [str(_("figure")), str(NUMBER)],
+        rows,
     )
 
 
@@ -242,7 +253,7 @@ def _hostel(centre, start, end, today) -> Section:
     return Section(
         "hostel",
         str(_("Hostel")),
-        [str(_("figure")), str(_("number"))],
+        [str(_("figure")), str(NUMBER)],
         [
             [str(_("admissions (adults)")), admitted["adults"]],
             [str(_("accompanying children admitted")), admitted["children"]],
@@ -350,7 +361,7 @@ def _procedures(centre, start, end) -> list[Section]:
     summary = Section(
         "procedures",
         str(_("Procedure figures (county)")),
-        [str(_("figure")), str(_("number"))],
+        [str(_("figure")), str(NUMBER)],
         [
             [str(_("NK-A filled")), sum(nka.values())],
             [str(_("NK-C filled")), nkc],

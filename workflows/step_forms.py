@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import HelpPlanItem, ViolenceForm
-from people import pesel as pesel_utils
+from people.forms import PeselField
 from people.models import Sex
 from workflows import calendar
 from workflows.models import (
@@ -131,7 +131,7 @@ class PersonForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
     first_name = forms.CharField(label=_("first name"), max_length=100)
     last_name = forms.CharField(label=_("surname"), max_length=150)
-    pesel = forms.CharField(label=_("PESEL"), max_length=20, required=False)
+    pesel = PeselField()
     birth_date = PastDateField(label=_("date of birth (when there is no PESEL)"), required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
     relation = forms.CharField(label=_("relation"), max_length=150, required=False)
@@ -139,17 +139,6 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
     school = forms.CharField(label=_("school and class (children)"), max_length=200, required=False)
     disabled = forms.BooleanField(label=_("person with a disability"), required=False)
-
-    def clean_pesel(self) -> str:
-        value = "".join(self.cleaned_data["pesel"].split())
-        if not value:
-            return ""
-        try:
-            return pesel_utils.normalise(value)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("This PESEL number is not valid (checksum or date)."), code="pesel"
-            ) from exc
 
 
 class BasePersonFormSet(forms.BaseFormSet):
