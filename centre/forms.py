@@ -8,18 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from centre.models import Consultation, Contact, Group, PreventionEvent, TherapyCourse
+from oik_site.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Person, Sex
 from workflows.step_forms import DateInput, PastDateField
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(RecordChoiceField):
     def label_from_instance(self, person: Person) -> str:
         born = person.date_of_birth()
         return f"{person.last_name} {person.first_name}" + (f" ({born.year})" if born else "")
 
 
-class PersonMultipleField(forms.ModelMultipleChoiceField):
+class PersonMultipleField(RecordMultipleChoiceField):
     def label_from_instance(self, person: Person) -> str:
         return PersonChoiceField.label_from_instance(self, person)
 

@@ -33,6 +33,7 @@ HOSTILE = st.one_of(
             "-1",
             "0",
             "99999999999999999999",
+            "9223372036854775808",  # 2**63: one past the largest id
             "12345678901",  # a PESEL with a wrong checksum
             "00000000000",
             "Żaneta" * 4000,  # 24,000 characters

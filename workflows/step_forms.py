@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import HelpPlanItem, ViolenceForm
+from oik_site.fields import RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Sex
 from workflows import calendar
@@ -170,7 +171,7 @@ class TransferForm(StepForm):
 
 class GroupAppointForm(StepForm):
     appointed_on = PastDateField(label=_("appointed on"))
-    members = forms.ModelMultipleChoiceField(
+    members = RecordMultipleChoiceField(
         label=_("members"),
         queryset=Professional.objects.none(),
         widget=forms.CheckboxSelectMultiple,
