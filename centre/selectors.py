@@ -82,7 +82,7 @@ def occupancy_by_day(
     return result
 
 
-def current_stays(centre: Centre, today: datetime.date) -> QuerySet[HostelStay]:
+def current_stays(centre: Centre) -> QuerySet[HostelStay]:
     return (
         HostelStay.objects.filter(
             centre=centre, discharged_on__isnull=True, accompanying__isnull=True

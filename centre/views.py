@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +68,7 @@ def home(request):
             .select_related("person", "staff")
             .order_by("-at")[:50],
             "occupancy": occupancy,
-            "stays": selectors.current_stays(centre, today),
+            "stays": selectors.current_stays(centre),
             "today": today,
         },
     )
@@ -357,6 +357,7 @@ def group_detail(request, pk):
 def certificate(request, enrolment_pk, kind):
     """The certificate of reporting or completion the centre hands to the person."""
     from documents.models import Document, DocumentKind
+    from documents.views import pdf_response
 
     centre = selectors.centre_or_404(request.user)
     enrolment = get_object_or_404(
@@ -374,6 +375,7 @@ def certificate(request, enrolment_pk, kind):
             kind=kinds[kind],
             subject=f"referral:{enrolment.referral_id}",
         )
+        .select_related("procedure")
         .order_by("-version")
         .first()
     )
@@ -382,16 +384,10 @@ def certificate(request, enrolment_pk, kind):
     log_event(
         action="document.downloaded",
         request=request,
-        procedure=enrolment.referral.procedure,
+        procedure=document.procedure,
         payload={"document": document.pk, "kind": document.kind, "version": document.version},
     )
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        filename=f"{document.form_code}-{document.version}.pdf",
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(document)
 
 
 @login_required
@@ -405,7 +401,7 @@ def hostel(request):
     else:
         start, end = today - datetime.timedelta(days=13), today + datetime.timedelta(days=14)
     days = selectors.occupancy_by_day(centre, start, end, today)
-    stays = list(selectors.current_stays(centre, today))
+    stays = list(selectors.current_stays(centre))
     return render(
         request,
         "centre/hostel.html",

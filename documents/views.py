@@ -18,9 +18,8 @@ from workflows.selectors import procedure_get
 from workflows.services import ServiceError
 
 
-@login_required
-def download(request, public_id):
-    document = selectors.document_open(user=request.user, public_id=public_id, request=request)
+def pdf_response(document: Document) -> FileResponse:
+    """The stored PDF as a download that no cache keeps (the caller checked access)."""
     filename = f"{document.form_code}-{document.procedure.number.replace('/', '-')}"
     response = FileResponse(
         document.file.open("rb"),
@@ -29,6 +28,13 @@ def download(request, public_id):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def download(request, public_id):
+    return pdf_response(
+        selectors.document_open(user=request.user, public_id=public_id, request=request)
+    )
 
 
 @login_required

@@ -460,6 +460,15 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
         assert victim.address not in text and victim.phone not in text
     # The group sees the certificates on the procedure page.
     assert {reported, completed} <= set(procedure.documents.all())
+    # The centre prints them from its group page.
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(staff)
+    for which, document in (("reported", reported), ("completed", completed)):
+        response = browser.get(f"/centre/enrolments/{enrolment.pk}/certificate/{which}/")
+        assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+        assert b"".join(response.streaming_content) == document.file.open("rb").read()
     # A support group cannot answer a referral.
     support = services.group_create(
         actor=staff, kind=Group.Kind.SUPPORT, name="Wsparcie", starts_on=today, ends_on=None
