@@ -468,7 +468,8 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
     for which, document in (("reported", reported), ("completed", completed)):
         response = browser.get(f"/centre/enrolments/{enrolment.pk}/certificate/{which}/")
         assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-        assert b"".join(response.streaming_content) == document.file.open("rb").read()
+        with document.file.open("rb") as handle:
+            assert b"".join(response.streaming_content) == handle.read()
     # A support group cannot answer a referral.
     support = services.group_create(
         actor=staff, kind=Group.Kind.SUPPORT, name="Wsparcie", starts_on=today, ends_on=None
