@@ -144,9 +144,23 @@ def _consultations(centre, start, end) -> list[Section]:
         ],
     )
     result = [summary]
-    for key, column, choices, counts, title in (
-        ("by_kind", "kind", Consultation.Kind.choices, by_kind, _("Consultations by type")),
-        ("by_mode", "mode", Consultation.Mode.choices, by_mode, _("Consultations by mode")),
+    for key, column, choices, counts, title, heading in (
+        (
+            "by_kind",
+            "kind",
+            Consultation.Kind.choices,
+            by_kind,
+            _("Consultations by type"),
+            _("type"),
+        ),
+        (
+            "by_mode",
+            "mode",
+            Consultation.Mode.choices,
+            by_mode,
+            _("Consultations by mode"),
+            _("mode"),
+        ),
     ):
         per = clients.values(f"consultation__{column}").annotate(**distinct)
         people = {r[f"consultation__{column}"]: r["people"] for r in per}
@@ -155,7 +169,7 @@ def _consultations(centre, start, end) -> list[Section]:
             Section(
                 key,
                 str(title),
-                [str(_("type")), str(_("consultations")), str(_("people")), str(_("families"))],
+                [str(heading), str(_("consultations")), str(_("people")), str(_("families"))],
                 _labelled(choices, counts, people, families),
             )
         )

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
 
 # The largest primary key the databases hold (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -32,3 +33,8 @@ class RecordMultipleChoiceField(forms.ModelMultipleChoiceField):
         for pk in value:
             _check_id(self, pk)
         return super()._check_values(value)
+
+
+# Django 6.1's label of an empty choice has no Polish translation in Django yet; the project
+# catalogue (LOCALE_PATHS, which wins over Django's) provides it.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")

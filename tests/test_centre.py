@@ -656,3 +656,19 @@ def test_a_consultation_can_start_an_nka(client, world, centre, staff):
     page = client.get(f"/procedures/new/?consultation={consultation.pk}")
     assert page.status_code == 200
     assert page.context["people"].forms[0].initial["last_name"] == "Łęcka-Ćwik"
+
+
+def test_the_menu_fits_the_person_and_the_page_is_polish(client, world, centre):
+    night_duty = UserFactory(username="night_duty")
+    CentreStaff.objects.create(user=night_duty, centre=centre, function="dyżur")
+    client.force_login(night_duty)
+    page = client.get("/centre/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert 'href="/centre/"' in page and 'href="/procedures/"' not in page
+    # Django 6.1's empty choice has no Polish text of its own; the project's catalogue has.
+    assert "— wybierz —" in page and "Select an option" not in page
+    client.force_login(world.oik_psychologist)  # on the team too: both
+    page = client.get("/centre/").content.decode()
+    assert 'href="/centre/"' in page and 'href="/procedures/"' in page
+    client.force_login(world.chair)
+    page = client.get("/").content.decode()
+    assert 'href="/centre/"' not in page and 'href="/procedures/new/"' in page
