@@ -40,6 +40,10 @@ class ContactForm(forms.Form):
     person = PersonChoiceField(
         label=_("person (empty: anonymous)"), queryset=Person.objects.none(), required=False
     )
+    new_first_name = forms.CharField(
+        label=_("or a new person: first name"), max_length=100, required=False
+    )
+    new_last_name = forms.CharField(label=_("surname"), max_length=150, required=False)
     reason = forms.CharField(label=pgettext_lazy("centre", "reason"), max_length=300)
     outcome = forms.ChoiceField(label=_("outcome"), choices=Contact.Outcome.choices)
 
@@ -47,6 +51,18 @@ class ContactForm(forms.Form):
         kwargs.setdefault("initial", {"at": timezone.localtime().replace(second=0, microsecond=0)})
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("new_first_name", "").strip(), data.get("new_last_name", "").strip()
+        if (first or last) and data.get("person"):
+            self.add_error("person", _("Choose a person or write a new one, not both."))
+        elif bool(first) != bool(last):
+            self.add_error(
+                "new_last_name" if first else "new_first_name",
+                _("A new person needs both a first name and a surname."),
+            )
+        return data
 
 
 class PersonForm(forms.Form):

@@ -118,8 +118,12 @@ def contact_record(
     reason: str,
     outcome: str,
     person_id: int | None = None,
+    new_person: PersonData | None = None,
 ) -> Contact:
+    """One entry of the duty log: a person already recorded, a new one, or nobody named."""
     centre = staff_centre(actor)
+    if person_id and new_person:
+        raise _refuse(_("Choose a person or write a new one, not both."), "person")
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise _refuse(_("This moment is in the future."), "at")
     if channel not in Contact.Channel.values:
@@ -129,7 +133,10 @@ def contact_record(
     if not reason.strip():
         raise _refuse(_("Give the reason."), "reason")
     with transaction.atomic():
-        person = _own_person(centre, person_id) if person_id else None
+        if new_person is not None:
+            person = person_record(actor=actor, data=new_person)
+        else:
+            person = _own_person(centre, person_id) if person_id else None
         contact = Contact.objects.create(
             centre=centre,
             at=at,

@@ -52,6 +52,11 @@ def home(request):
             reason=d["reason"],
             outcome=d["outcome"],
             person_id=d["person"].pk if d["person"] else None,
+            new_person=(
+                services.PersonData(first_name=d["new_first_name"], last_name=d["new_last_name"])
+                if d["new_first_name"].strip()
+                else None
+            ),
         ),
     ):
         messages.success(request, _("The contact is in the duty log."))

@@ -672,3 +672,28 @@ def test_the_menu_fits_the_person_and_the_page_is_polish(client, world, centre):
     client.force_login(world.chair)
     page = client.get("/").content.decode()
     assert 'href="/centre/"' not in page and 'href="/procedures/new/"' in page
+
+
+def test_a_new_person_can_be_named_in_the_duty_log_itself(client, centre, staff):
+    from centre.models import CentrePerson
+    from people.models import Person
+
+    client.force_login(staff)
+    base = {"at": "2025-06-01T03:10", "channel": "walk_in", "reason": "kryzys", "outcome": "hostel"}
+    people = Person.objects.count()
+    half = client.post("/centre/", {**base, "new_first_name": "Halina"})
+    assert half.status_code == 200 and half.context["form"].errors["new_last_name"]
+    assert Person.objects.count() == people and not Contact.objects.exists()
+    response = client.post(
+        "/centre/", {**base, "new_first_name": "Halina", "new_last_name": "Ćwierć"}
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert contact.person.last_name == "Ćwierć"
+    assert CentrePerson.objects.filter(centre=centre, person=contact.person).exists()
+    both = client.post(
+        "/centre/",
+        {**base, "person": contact.person.pk, "new_first_name": "A", "new_last_name": "B"},
+    )
+    assert both.status_code == 200 and both.context["form"].errors["person"]
+    assert Contact.objects.count() == 1
