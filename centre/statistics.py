@@ -40,6 +40,7 @@ from centre.models import (
     Consultation,
     ConsultationPerson,
     Contact,
+    Group,
     GroupSession,
     HostelPlace,
     HostelStay,
@@ -281,8 +282,6 @@ def _hostel(centre, start, end, today) -> Section:
 
 
 def _groups(centre, start, end) -> Section:
-    from centre.models import Group
-
     sessions = GroupSession.objects.filter(group__centre=centre, held_on__range=(start, end))
     per = {
         r["group__kind"]: r

@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.charts import bar_chart
-from centre.models import Consultation, Contact, Enrolment, Group, HostelStay, TherapyCourse
+from centre.models import (
+    Consultation,
+    Contact,
+    Enrolment,
+    Group,
+    HostelStay,
+    PreventionEvent,
+    TherapyCourse,
+)
 from centre.statistics import centre_statistics
 from workflows import calendar
 from workflows.services import ServiceError
@@ -25,16 +33,17 @@ from workflows.step_forms import apply_service_error
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def _attempt(form, call) -> bool:
-    """Run ``call`` when the form is valid; a ``ServiceError`` goes next to its field."""
+def _attempt(form, call):
+    """Run ``call`` when the form is valid and return what it returns (a saved record);
+    ``None`` when the form or the service refuses (a ``ServiceError`` goes next to its field).
+    """
     if not form.is_valid():
-        return False
+        return None
     try:
-        call(form.cleaned_data)
+        return call(form.cleaned_data)
     except ServiceError as error:
         apply_service_error(form, error)
-        return False
-    return True
+        return None
 
 
 @login_required
@@ -115,18 +124,13 @@ def person_list(request):
 def person_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PersonForm(request.POST or None, households=selectors.households_of(centre))
-    created = []
-    if request.method == "POST" and _attempt(
+    person = request.method == "POST" and _attempt(
         form,
-        lambda d: created.append(
-            services.person_record(
-                actor=request.user,
-                data=services.PersonData(**d),
-            )
-        ),
-    ):
-        messages.success(request, _("%(name)s is recorded.") % {"name": created[0]})
-        return HttpResponseRedirect(reverse("centre:person_detail", args=[created[0].pk]))
+        lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
+    )
+    if person:
+        messages.success(request, _("%(name)s is recorded.") % {"name": person})
+        return HttpResponseRedirect(reverse("centre:person_detail", args=[person.pk]))
     return render(
         request,
         "centre/form.html",
@@ -214,19 +218,17 @@ def therapy_list(request):
 def therapy_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.TherapyCourseForm(request.POST or None, people=selectors.people_of(centre))
-    made = []
-    if request.method == "POST" and _attempt(
+    course = request.method == "POST" and _attempt(
         form,
-        lambda d: made.append(
-            services.therapy_course_start(
-                actor=request.user,
-                kind=d["kind"],
-                person_id=d["person"].pk,
-                started_on=d["started_on"],
-            )
+        lambda d: services.therapy_course_start(
+            actor=request.user,
+            kind=d["kind"],
+            person_id=d["person"].pk,
+            started_on=d["started_on"],
         ),
-    ):
-        return HttpResponseRedirect(reverse("centre:therapy_detail", args=[made[0].pk]))
+    )
+    if course:
+        return HttpResponseRedirect(reverse("centre:therapy_detail", args=[course.pk]))
     return render(
         request,
         "centre/form.html",
@@ -278,11 +280,11 @@ def group_list(request):
 def group_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.GroupForm(request.POST or None)
-    made = []
-    if request.method == "POST" and _attempt(
-        form, lambda d: made.append(services.group_create(actor=request.user, **d))
-    ):
-        return HttpResponseRedirect(reverse("centre:group_detail", args=[made[0].pk]))
+    group = request.method == "POST" and _attempt(
+        form, lambda d: services.group_create(actor=request.user, **d)
+    )
+    if group:
+        return HttpResponseRedirect(reverse("centre:group_detail", args=[group.pk]))
     return render(
         request, "centre/form.html", {"centre": centre, "form": form, "title": _("New group")}
     )
@@ -434,22 +436,20 @@ def hostel_admit(request):
         people=selectors.people_of(centre),
         places=centre.places.all(),
     )
-    made = []
-    if request.method == "POST" and _attempt(
+    stay = request.method == "POST" and _attempt(
         form,
-        lambda d: made.append(
-            services.hostel_admit(
-                actor=request.user,
-                person_id=d["person"].pk,
-                place_id=d["place"],
-                admitted_on=d["admitted_on"],
-                planned_end_on=d["planned_end_on"],
-                reason=d["reason"],
-                children=_child_places(request, centre, d["children"]),
-            )
+        lambda d: services.hostel_admit(
+            actor=request.user,
+            person_id=d["person"].pk,
+            place_id=d["place"],
+            admitted_on=d["admitted_on"],
+            planned_end_on=d["planned_end_on"],
+            reason=d["reason"],
+            children=_child_places(request, centre, d["children"]),
         ),
-    ):
-        return HttpResponseRedirect(reverse("centre:stay_detail", args=[made[0].pk]))
+    )
+    if stay:
+        return HttpResponseRedirect(reverse("centre:stay_detail", args=[stay.pk]))
     return render(
         request,
         "centre/form.html",
@@ -519,8 +519,6 @@ def stay_detail(request, pk):
 @login_required
 def prevention_list(request):
     centre = selectors.centre_or_404(request.user)
-    from centre.models import PreventionEvent
-
     events = PreventionEvent.objects.filter(centre=centre)[:300]
     return render(request, "centre/prevention_list.html", {"centre": centre, "events": events})
 
