@@ -67,6 +67,28 @@ def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+FAKE_PDF_MAGIC = b"%PDF-1.7\n% fake renderer (tests/conftest.py)\n"
+
+
+def _fake_html_to_pdf(html: str, *, document_stylesheet: bool = False) -> tuple[bytes, int]:
+    """A stand-in for WeasyPrint: the template is still rendered (so a template error still
+    fails the test) but no layout is done. The bytes carry the HTML, so a test can still
+    look for a text; only tests marked ``real_pdf`` read a real PDF."""
+    return FAKE_PDF_MAGIC + html.encode(), 1
+
+
+@pytest.fixture(autouse=True)
+def _renderer(request, monkeypatch):
+    """Tests not about documents use the fake renderer: WeasyPrint costs 50–100 ms per
+    document and most steps make several. ``tests/test_documents.py`` and tests marked
+    ``real_pdf`` render for real."""
+    if request.node.get_closest_marker("real_pdf") or request.module.__name__.endswith(
+        "test_documents"
+    ):
+        return
+    monkeypatch.setattr("documents.render.html_to_pdf", _fake_html_to_pdf)
+
+
 @pytest.fixture
 def world(db) -> World:
     municipality = MunicipalityFactory(name="Gmina Testowo", teryt="0612345")

@@ -217,6 +217,7 @@ def test_timeline_and_compliance_queries_do_not_grow_with_events(client, world):
     assert len(report_many) == len(report_few)
 
 
+@pytest.mark.real_pdf
 def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         procedure = drive(world, to=Stage.GROUP_APPOINTED)

@@ -357,6 +357,7 @@ def test_a_place_is_never_given_twice(centre, staff):
         )
 
 
+@pytest.mark.real_pdf
 def test_the_hostel_address_and_stay_are_seen_by_the_centre_staff_only(
     client, world, centre, staff, django_capture_on_commit_callbacks
 ):
@@ -399,6 +400,7 @@ def test_the_hostel_address_and_stay_are_seen_by_the_centre_staff_only(
 # --------------------------------------------------------------------------- referrals
 
 
+@pytest.mark.real_pdf
 def test_a_correctional_group_answers_the_referral_and_certifies_it(
     world, centre, staff, django_capture_on_commit_callbacks
 ):
