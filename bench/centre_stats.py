@@ -94,21 +94,24 @@ def generate(procedures: int, seed: int = 2026) -> "object":
             hostel_address="ul. Ukryta 1",
         )
         c.CentreStaff.objects.create(user=user, centre=centre, function="psycholog")
-        households = Household.objects.bulk_create(
-            Household(label=f"Rodzina {n}", municipality=rnd.choice(municipalities))
-            for n in range(2000)
+        households = c.CentreHousehold.objects.bulk_create(
+            c.CentreHousehold(centre=centre, label=f"Rodzina {n}") for n in range(2000)
         )
-        people = Person.objects.bulk_create(
-            Person(
-                first_name=f"Imię{n}",
-                last_name=f"Nazwisko{n}",
+        shared = Person.objects.bulk_create(
+            Person(first_name=f"Imię{n}", last_name=f"Nazwisko{n}") for n in range(3000)
+        )
+        people = c.CentrePerson.objects.bulk_create(
+            c.CentrePerson(
+                centre=centre,
+                person=p,
+                first_name=p.first_name,
+                last_name=p.last_name,
                 birth_date=born(1940, 2020),
                 sex=rnd.choice(("female", "male")),
                 household=households[n] if n < 2000 else rnd.choice(households + [None] * 200),
             )
-            for n in range(3000)
+            for n, p in enumerate(shared)
         )
-        c.CentrePerson.objects.bulk_create(c.CentrePerson(centre=centre, person=p) for p in people)
         consultations = c.Consultation.objects.bulk_create(
             c.Consultation(
                 centre=centre,
@@ -127,11 +130,7 @@ def generate(procedures: int, seed: int = 2026) -> "object":
         clients = []
         for consultation in consultations:
             for person in rnd.sample(people, rnd.choice((0, 1, 1, 1, 1, 2, 2))):
-                clients.append(
-                    c.ConsultationPerson(
-                        consultation=consultation, person=person, household_id=person.household_id
-                    )
-                )
+                clients.append(c.ConsultationPerson(consultation=consultation, person=person))
         c.ConsultationPerson.objects.bulk_create(clients, batch_size=5000)
         c.Contact.objects.bulk_create(
             (

@@ -7,21 +7,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from centre.models import Consultation, Contact, Group, PreventionEvent, TherapyCourse
+from centre.models import (
+    CentrePerson,
+    Consultation,
+    Contact,
+    Group,
+    PreventionEvent,
+    TherapyCourse,
+)
 from oik_site.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
-from people.models import Person, Sex
+from people.models import Sex
+from people.validators import check_pesel_agrees, clean_name, clean_phone
 from workflows.step_forms import DateInput, PastDateField
 
 
 class PersonChoiceField(RecordChoiceField):
-    def label_from_instance(self, person: Person) -> str:
+    """A pick among the centre's own records, labelled as the centre typed them."""
+
+    def label_from_instance(self, person: CentrePerson) -> str:
         born = person.date_of_birth()
         return f"{person.last_name} {person.first_name}" + (f" ({born.year})" if born else "")
 
 
 class PersonMultipleField(RecordMultipleChoiceField):
-    def label_from_instance(self, person: Person) -> str:
+    def label_from_instance(self, person: CentrePerson) -> str:
         return PersonChoiceField.label_from_instance(self, person)
 
 
@@ -38,7 +48,7 @@ class ContactForm(forms.Form):
     at = forms.DateTimeField(label=_("when"), widget=DateTimeLocalInput(attrs={"autofocus": True}))
     channel = forms.ChoiceField(label=_("how"), choices=Contact.Channel.choices)
     person = PersonChoiceField(
-        label=_("person (empty: anonymous)"), queryset=Person.objects.none(), required=False
+        label=_("person (empty: anonymous)"), queryset=CentrePerson.objects.none(), required=False
     )
     new_first_name = forms.CharField(
         label=_("or a new person: first name"), max_length=100, required=False
@@ -50,7 +60,15 @@ class ContactForm(forms.Form):
     def __init__(self, *args, people=None, **kwargs):
         kwargs.setdefault("initial", {"at": timezone.localtime().replace(second=0, microsecond=0)})
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].queryset = (
+            people if people is not None else CentrePerson.objects.none()
+        )
+
+    def clean_new_first_name(self) -> str:
+        return clean_name(self.cleaned_data["new_first_name"])
+
+    def clean_new_last_name(self) -> str:
+        return clean_name(self.cleaned_data["new_last_name"])
 
     def clean(self):
         data = super().clean()
@@ -83,11 +101,46 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
 
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return clean_name(self.cleaned_data["last_name"])
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_household_label(self) -> str:
+        return clean_name(self.cleaned_data["household_label"])
+
     def clean(self):
         data = super().clean()
         if data.get("household_id") and data.get("household_label", "").strip():
             self.add_error("household_label", _("Choose a household or name a new one, not both."))
+        # A PESEL encodes the date of birth and the sex: what is typed must agree with it.
+        for field, message in check_pesel_agrees(
+            data.get("pesel", ""), data.get("sex", ""), data.get("birth_date")
+        ).items():
+            self.add_error(field, message)
         return data
+
+
+class HouseholdForm(forms.Form):
+    """Put a person the centre recorded in one of its households (known or new)."""
+
+    household_id = forms.TypedChoiceField(
+        label=_("household already recorded"), coerce=int, required=False, empty_value=None
+    )
+    household_label = forms.CharField(
+        label=_("or a new household (e.g. the family name)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
+
+    def clean_household_label(self) -> str:
+        return clean_name(self.cleaned_data["household_label"])
 
 
 class ConsultationForm(forms.Form):
@@ -96,7 +149,7 @@ class ConsultationForm(forms.Form):
     held_on = PastDateField(label=_("date"))
     duration_minutes = forms.IntegerField(label=_("duration (minutes)"), min_value=1, max_value=600)
     people = PersonMultipleField(
-        label=_("person(s)"), queryset=Person.objects.none(), required=False
+        label=_("person(s)"), queryset=CentrePerson.objects.none(), required=False
     )
     place = forms.CharField(label=_("place (field intervention)"), max_length=200, required=False)
     field_reason = forms.ChoiceField(
@@ -109,17 +162,21 @@ class ConsultationForm(forms.Form):
     def __init__(self, *args, people=None, **kwargs):
         kwargs.setdefault("initial", {"held_on": datetime.date.today()})
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people if people is not None else Person.objects.none()
+        self.fields["people"].queryset = (
+            people if people is not None else CentrePerson.objects.none()
+        )
 
 
 class TherapyCourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("type"), choices=TherapyCourse.Kind.choices)
-    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("person"), queryset=CentrePerson.objects.none())
     started_on = PastDateField(label=_("started on"))
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].queryset = (
+            people if people is not None else CentrePerson.objects.none()
+        )
 
 
 class TherapySessionForm(forms.Form):
@@ -142,7 +199,7 @@ class GroupForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("person"), queryset=CentrePerson.objects.none())
     enrolled_on = PastDateField(label=_("enrolled on (for a referral: the day they reported)"))
     referral = forms.TypedChoiceField(
         label=_("referral from a procedure (correctional-educational group)"),
@@ -153,11 +210,21 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, people=None, referrals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].queryset = (
+            people if people is not None else CentrePerson.objects.none()
+        )
+        # A referral is labelled with the centre's own name for the person, never with the
+        # procedure's record of them.
+        referrals = list(referrals)
+        names = {p.person_id: str(p) for p in self.fields["person"].queryset} if referrals else {}
         self.fields["referral"].choices = [
             ("", "—"),
             *(
-                (r.pk, f"{r.person} – {r.procedure.number}, {r.referred_on:%Y-%m-%d}")
+                (
+                    r.pk,
+                    f"{names.get(r.person_id, '')} – {r.procedure.number}, "
+                    f"{r.referred_on:%Y-%m-%d}",
+                )
                 for r in referrals
             ),
         ]
@@ -185,10 +252,10 @@ class GroupSessionForm(forms.Form):
 
 
 class AdmitForm(forms.Form):
-    person = PersonChoiceField(label=_("person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("person"), queryset=CentrePerson.objects.none())
     place = forms.TypedChoiceField(label=_("place"), coerce=int)
     children = PersonMultipleField(
-        label=_("accompanying children"), queryset=Person.objects.none(), required=False
+        label=_("accompanying children"), queryset=CentrePerson.objects.none(), required=False
     )
     admitted_on = PastDateField(label=_("admitted on"))
     planned_end_on = forms.DateField(label=_("planned end"), widget=DateInput)
@@ -196,7 +263,7 @@ class AdmitForm(forms.Form):
 
     def __init__(self, *args, people=None, places=(), **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = people if people is not None else Person.objects.none()
+        queryset = people if people is not None else CentrePerson.objects.none()
         self.fields["person"].queryset = queryset
         self.fields["children"].queryset = queryset
         self.fields["place"].choices = [(p.pk, str(p)) for p in places]

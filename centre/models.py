@@ -1,18 +1,26 @@
 """The crisis intervention centre's own register (ośrodek interwencji kryzysowej, OIK).
 
-Duty log, consultations, therapy courses, groups, the hostel and prevention events. People
-and households are the same records the procedures use (``people``); a centre sees only the
-people it has recorded itself (``CentrePerson``). The hostel's address and the fact of a
-stay are visible to the centre's staff only.
+Duty log, consultations, therapy courses, groups, the hostel and prevention events. What the
+centre knows of a person is its own record (``CentrePerson``: the name, PESEL, phone and
+household as its staff typed them) and the centre sees only the people it has recorded
+itself. Each record links to the shared ``people.Person`` (matched by PESEL) so that a
+procedure's referral can be answered, but the centre never reads or changes the shared
+record's data. The hostel's address and the fact of a stay are visible to the centre's staff
+only.
 
 Changes go through ``centre.services``; reads through ``centre.selectors``.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from people import pesel as pesel_utils
+from people.models import Sex
 
 
 class Centre(models.Model):
@@ -62,17 +70,70 @@ class CentreStaff(models.Model):
         return f"{self.user.get_full_name() or self.user.get_username()} ({self.function})"
 
 
-class CentrePerson(models.Model):
-    """A person the centre has recorded: the only people its staff can pick or see."""
+class CentreHousehold(models.Model):
+    """A household (family) as the centre has recorded it: its own, never a procedure's."""
 
-    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="households")
+    label = models.CharField(_("label"), max_length=200, help_text=_("e.g. the family name"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CentrePerson(models.Model):
+    """A person the centre has recorded: the only people its staff can pick or see.
+
+    The fields are the centre's own record, kept as typed: the centre's pages, forms,
+    pickers and statistics read them, never the shared ``Person`` (whose data others typed).
+    ``person`` is the shared record (found by PESEL or created new), the link through which a
+    procedure's referral reaches the centre; a centre entry never changes it.
+    """
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="people")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("surname"), max_length=150)
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    household = models.ForeignKey(
+        CentreHousehold,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("household"),
+    )
     first_seen_on = models.DateField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["centre", "last_name", "first_name"])]
         constraints = [
             models.UniqueConstraint(fields=["centre", "person"], name="centre_person_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+    def date_of_birth(self) -> datetime.date | None:
+        """The typed date of birth, else the one the typed PESEL encodes."""
+        if self.birth_date:
+            return self.birth_date
+        if self.pesel and pesel_utils.is_valid(self.pesel):
+            return pesel_utils.birth_date(self.pesel)
+        return None
 
 
 class Contact(models.Model):
@@ -103,7 +164,7 @@ class Contact(models.Model):
         verbose_name=_("on duty"),
     )
     person = models.ForeignKey(
-        "people.Person",
+        CentrePerson,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -187,13 +248,10 @@ class Consultation(models.Model):
 
 
 class ConsultationPerson(models.Model):
-    """Who a consultation was for, with their household at that moment (for the statistics)."""
+    """Who a consultation was for (the centre's record of each person)."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="clients")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(
-        "people.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    person = models.ForeignKey(CentrePerson, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -201,7 +259,7 @@ class ConsultationPerson(models.Model):
                 fields=["consultation", "person"], name="consultation_person_once"
             )
         ]
-        indexes = [models.Index(fields=["person"]), models.Index(fields=["household"])]
+        indexes = [models.Index(fields=["person"])]
 
 
 class TherapyCourse(models.Model):
@@ -220,7 +278,7 @@ class TherapyCourse(models.Model):
         verbose_name=_("therapist"),
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+        CentrePerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
     )
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -276,7 +334,7 @@ class Group(models.Model):
 class Enrolment(models.Model):
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="enrolments")
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+        CentrePerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
     )
     enrolled_on = models.DateField(_("enrolled on"))
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
@@ -329,7 +387,7 @@ class HostelStay(models.Model):
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="stays")
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+        CentrePerson, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
     )
     place = models.ForeignKey(
         HostelPlace, on_delete=models.PROTECT, related_name="stays", verbose_name=_("place")

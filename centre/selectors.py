@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from centre.models import Centre, CentrePerson, HostelPlace, HostelStay
-from people.models import Household, Person
+from centre.models import Centre, CentreHousehold, CentrePerson, HostelPlace, HostelStay
 
 
 def centre_for(user) -> Centre | None:
@@ -25,18 +24,14 @@ def centre_or_404(user) -> Centre:
     return centre
 
 
-def people_of(centre: Centre) -> QuerySet[Person]:
-    return Person.objects.filter(
-        pk__in=CentrePerson.objects.filter(centre=centre).values("person")
-    ).order_by("last_name", "first_name", "id")
+def people_of(centre: Centre) -> QuerySet[CentrePerson]:
+    """The centre's own records of people (never the shared records' data)."""
+    return CentrePerson.objects.filter(centre=centre).order_by("last_name", "first_name", "id")
 
 
-def households_of(centre: Centre) -> QuerySet[Household]:
-    return (
-        Household.objects.filter(members__in=people_of(centre).values("pk"))
-        .distinct()
-        .order_by("label", "id")
-    )
+def households_of(centre: Centre) -> QuerySet[CentreHousehold]:
+    """The households the centre has recorded itself."""
+    return CentreHousehold.objects.filter(centre=centre).order_by("label", "id")
 
 
 def stays_overlapping(centre: Centre, start: datetime.date, end: datetime.date):
@@ -97,7 +92,8 @@ def overdue(stay: HostelStay, today: datetime.date) -> bool:
     return stay.discharged_on is None and stay.planned_end_on < today
 
 
-def search_people(centre: Centre, query: str) -> QuerySet[Person]:
+def search_people(centre: Centre, query: str) -> QuerySet[CentrePerson]:
+    """The centre's people whose (own-record) name contains ``query`` or whose PESEL is it."""
     people = people_of(centre)
     query = query.strip()
     if query:

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre.models import (
     Centre,
+    CentreHousehold,
     CentrePerson,
     Consultation,
     ConsultationPerson,
@@ -32,8 +33,9 @@ from centre.models import (
     TherapyCourse,
     TherapySession,
 )
-from people.models import Household, Person
-from people.services import person_for
+from people import pesel as pesel_utils
+from people.models import Person, Sex
+from people.validators import check_pesel_agrees, clean_name, clean_phone
 from workflows import calendar
 from workflows.models import Referral
 from workflows.rules import RuleCode, edition_on, rule
@@ -55,10 +57,12 @@ def _not_future(day: datetime.date, field: str) -> None:
         raise _refuse(_("This date is in the future."), field)
 
 
-def _own_person(centre: Centre, person_id: int) -> Person:
-    if not CentrePerson.objects.filter(centre=centre, person_id=person_id).exists():
+def _own_person(centre: Centre, person_id: int) -> CentrePerson:
+    """The centre's record ``person_id``; refused (next to "person") for anyone else's."""
+    record = CentrePerson.objects.filter(centre=centre, pk=person_id).first()
+    if record is None:
         raise _refuse(_("Choose a person recorded by this centre."), "person")
-    return Person.objects.get(pk=person_id)
+    return record
 
 
 # --------------------------------------------------------------------------- people
@@ -76,35 +80,138 @@ class PersonData:
     household_label: str = ""  # or a new one
 
 
-def person_record(*, actor, data: PersonData) -> Person:
-    """Record a person for the centre (reusing the one record per PESEL) with a household."""
+def _checked(data: PersonData) -> dict:
+    """The typed data, cleaned (names NFC, phone in international form), or ``ServiceError``
+    with a message next to each field that is wrong."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for field, clean in (
+        ("first_name", clean_name),
+        ("last_name", clean_name),
+        ("phone", clean_phone),
+    ):
+        try:
+            cleaned[field] = clean(getattr(data, field))
+        except ValidationError as error:
+            errors[field] = error.messages
+    for field in ("first_name", "last_name"):
+        if field not in errors and not cleaned[field]:
+            errors[field] = [_("This field is required.")]
+    pesel = data.pesel.strip()
+    if pesel:
+        try:
+            pesel = pesel_utils.normalise(pesel)
+        except ValueError:
+            errors["pesel"] = [_("This PESEL number is not valid (checksum or date).")]
+        else:
+            for field, message in check_pesel_agrees(pesel, data.sex, data.birth_date).items():
+                errors.setdefault(field, []).append(message)
+    if data.sex and data.sex not in Sex.values:
+        errors.setdefault("sex", []).append(_("Choose the sex."))
+    if data.birth_date and data.birth_date > calendar.legal_date():
+        errors.setdefault("birth_date", []).append(_("This date is in the future."))
+    if errors:
+        raise ServiceError(errors)
+    return {**cleaned, "pesel": pesel}
+
+
+def person_record(*, actor, data: PersonData) -> CentrePerson:
+    """Record a person in the centre's register, as typed, with the centre's own household.
+
+    Returns the centre's record. It links to the shared ``Person`` with this PESEL (or a new
+    one when the PESEL is unknown or not given), so that a procedure's referral of that person
+    reaches the centre; the shared record is never changed here, and nothing of it (name,
+    phone, address, household) is copied into the centre's record. A PESEL the centre has
+    recorded already is refused: the person is in its register.
+    """
     centre = staff_centre(actor)
+    typed = _checked(data)
     with transaction.atomic():
-        household = None
-        if data.household_id:
-            known = Household.objects.filter(
-                pk=data.household_id,
-                members__in=CentrePerson.objects.filter(centre=centre).values("person"),
-            ).first()
-            if known is None:
-                raise _refuse(_("Choose a household recorded by this centre."), "household_id")
-            household = known
-        elif data.household_label.strip():
-            household = Household.objects.create(
-                label=data.household_label.strip(), municipality=centre.municipality
-            )
-        person = person_for(
-            first_name=data.first_name,
-            last_name=data.last_name,
-            pesel=data.pesel,
+        household = _household(centre, data.household_id, data.household_label)
+        pesel = typed["pesel"]
+        # A person unknown to everyone gets a new shared record with what the centre typed
+        # and no household (the centre's household is its own and never joins the
+        # procedures'). A known PESEL only links: the shared record stays as it is.
+        new_shared = {
+            "first_name": typed["first_name"],
+            "last_name": typed["last_name"],
+            "birth_date": data.birth_date,
+            "sex": data.sex,
+        }
+        if pesel:
+            new_shared["birth_date"] = pesel_utils.birth_date(pesel)
+            new_shared["sex"] = "female" if pesel_utils.sex(pesel) == "F" else "male"
+            shared, created = Person.objects.get_or_create(pesel=pesel, defaults=new_shared)
+            if not created and CentrePerson.objects.filter(centre=centre, person=shared).exists():
+                raise _refuse(
+                    _("This centre has already recorded a person with this PESEL."), "pesel"
+                )
+        else:
+            shared = Person.objects.create(pesel=None, **new_shared)
+        record = CentrePerson.objects.create(
+            centre=centre,
+            person=shared,
+            first_name=typed["first_name"],
+            last_name=typed["last_name"],
+            pesel=pesel,
             birth_date=data.birth_date,
             sex=data.sex,
+            phone=typed["phone"],
             household=household,
-            phone=data.phone,
         )
-        CentrePerson.objects.get_or_create(centre=centre, person=person)
-        log_event(action="centre.person_recorded", actor=actor, person=person)
-    return person
+        log_event(
+            action="centre.person_recorded",
+            actor=actor,
+            person=shared,
+            payload={"centre_person": record.pk},
+        )
+    return record
+
+
+def _household(centre: Centre, household_id: int | None, label: str) -> CentreHousehold | None:
+    """A household of the centre's register by id, a new one named ``label``, or none."""
+    if household_id:
+        household = CentreHousehold.objects.filter(pk=household_id, centre=centre).first()
+        if household is None:
+            raise _refuse(_("Choose a household recorded by this centre."), "household_id")
+        return household
+    if label.strip():
+        try:
+            label = clean_name(label)
+        except ValidationError as error:
+            raise ServiceError({"household_label": error.messages}) from error
+        return CentreHousehold.objects.create(centre=centre, label=label)
+    return None
+
+
+def person_household_set(
+    *, actor, person_id: int, household_id: int | None = None, household_label: str = ""
+) -> CentrePerson:
+    """Put the centre's record of a person in a household of the centre (a known one or a new
+    one), e.g. once the family of someone who came alone is known. Only the centre's record
+    changes; the statistics then count the person with that family for the whole period."""
+    centre = staff_centre(actor)
+    if household_id and household_label.strip():
+        raise _refuse(_("Choose a household or name a new one, not both."), "household_label")
+    if not household_id and not household_label.strip():
+        raise _refuse(_("Choose a household or name a new one."), "household_id")
+    with transaction.atomic():
+        record = (
+            CentrePerson.objects.select_for_update().filter(centre=centre, pk=person_id).first()
+        )
+        if record is None:
+            raise PermissionDenied
+        household = _household(centre, household_id, household_label)
+        previous = record.household_id
+        record.household = household
+        record.save(update_fields=["household"])
+        log_event(
+            action="centre.person_household_set",
+            actor=actor,
+            person=record.person,
+            payload={"centre_person": record.pk, "from": previous, "to": household.pk},
+        )
+    return record
 
 
 # --------------------------------------------------------------------------- duty log
@@ -149,7 +256,7 @@ def contact_record(
         log_event(
             action="centre.contact_recorded",
             actor=actor,
-            person=person,
+            person=person.person if person else None,
             payload={"contact": contact.pk, "channel": channel, "outcome": outcome},
         )
     return contact
@@ -207,14 +314,13 @@ def consultation_record(*, actor, data: ConsultationInput) -> Consultation:
             contact=contact,
         )
         ConsultationPerson.objects.bulk_create(
-            ConsultationPerson(consultation=consultation, person=p, household_id=p.household_id)
-            for p in people
+            ConsultationPerson(consultation=consultation, person=p) for p in people
         )
         log_event(
             action="centre.consultation_recorded",
             actor=actor,
-            person=people[0] if len(people) == 1 else None,
-            payload={"consultation": consultation.pk, "people": [p.pk for p in people]},
+            person=people[0].person if len(people) == 1 else None,
+            payload={"consultation": consultation.pk, "people": [p.person_id for p in people]},
         )
     return consultation
 
@@ -249,7 +355,7 @@ def therapy_course_start(
         course = TherapyCourse.objects.create(
             centre=centre, kind=kind, therapist=actor, person=person, started_on=started_on
         )
-        log_event(action="centre.therapy_started", actor=actor, person=person)
+        log_event(action="centre.therapy_started", actor=actor, person=person.person)
     return course
 
 
@@ -277,7 +383,7 @@ def therapy_session_record(
         session = TherapySession.objects.create(
             course=course, held_on=held_on, duration_minutes=duration_minutes
         )
-        log_event(action="centre.therapy_session_held", actor=actor, person=course.person)
+        log_event(action="centre.therapy_session_held", actor=actor, person=course.person.person)
     return session
 
 
@@ -298,7 +404,7 @@ def therapy_course_end(
         log_event(
             action="centre.therapy_ended",
             actor=actor,
-            person=course.person,
+            person=course.person.person,
             payload={"referred_long_term": bool(course.referred_to)},
         )
     return course
@@ -338,19 +444,22 @@ def _own_group(centre: Centre, group_id: int) -> Group:
 
 
 def open_referrals_for(centre: Centre, people) -> QuerySet[Referral]:
-    """Correctional-educational referrals of ``people`` (a person or a queryset) that no
-    report answers yet, from procedures of the centre's county: all the centre learns of a
-    procedure is its number and the referral's dates."""
-    people = people if hasattr(people, "values") else [people]
+    """Correctional-educational referrals of ``people`` (the centre's record of a person, or
+    a queryset of them) that no report answers yet, from procedures of the centre's county.
+
+    A referral reaches the centre through the link of its record to the shared person (same
+    PESEL): all the centre learns of a procedure is its number and the referral's dates
+    (art. 9b of the Act on counteracting domestic violence)."""
+    shared = [people.person_id] if isinstance(people, CentrePerson) else people.values("person")
     return (
         Referral.objects.filter(
-            person__in=people,
+            person__in=shared,
             programme=Referral.Programme.CORRECTIONAL,
             reported_on__isnull=True,
             enrolment__isnull=True,
             procedure__team__municipality__county=centre.county,
         )
-        .select_related("person", "procedure")
+        .select_related("procedure")
         .order_by("referred_on")
     )
 
@@ -409,7 +518,7 @@ def enrol(
         log_event(
             action="centre.enrolled",
             actor=actor,
-            person=person,
+            person=person.person,
             payload={"group": group.pk, "referral": referral.pk if referral else None},
         )
     return enrolment
@@ -454,7 +563,7 @@ def enrolment_finish(
         log_event(
             action="centre.enrolment_completed" if completed else "centre.enrolment_left",
             actor=actor,
-            person=enrolment.person,
+            person=enrolment.person.person,
             payload={"group": enrolment.group_id},
         )
     return enrolment
@@ -577,7 +686,7 @@ def hostel_admit(
         log_event(
             action="centre.hostel_admitted",
             actor=actor,
-            person=stays[0].person,
+            person=stays[0].person.person,
             payload={"stay": stays[0].pk, "children": len(stays) - 1},
         )
     return stays[0]
@@ -625,7 +734,7 @@ def hostel_extend(
         log_event(
             action="centre.hostel_extended",
             actor=actor,
-            person=stay.person,
+            person=stay.person.person,
             payload={"stay": stay.pk, "until": new_end_on.isoformat()},
         )
     return extension
@@ -662,7 +771,7 @@ def hostel_discharge(*, actor, stay_id: int, discharged_on: datetime.date) -> Ho
         log_event(
             action="centre.hostel_discharged",
             actor=actor,
-            person=stay.person,
+            person=stay.person.person,
             payload={"stay": stay.pk},
         )
         stay.refresh_from_db()

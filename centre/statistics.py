@@ -6,9 +6,10 @@ size of the data (``tests/test_centre_statistics.py`` counts them).
 
 Definitions (also in ``docs/centre.md``):
 
-- **families** (distinct households): the distinct households of the people consulted, at
-  the time of each consultation, plus each consulted person recorded without a household
-  (a one-person family);
+- **families**: the family of a consulted person is their household in the centre's own
+  register (``CentrePerson.household``, as it is now), or the person alone when the centre
+  has recorded no household for them; each family counts once over the period, whatever the
+  order in which the people and their household were recorded;
 - **person-nights**: the nights of hostel stays that fall in the period (a stay from the
   1st to the 4th is 3 nights; an ongoing stay counts up to today);
 - **occupancy**: person-nights ÷ (places × days of the period);
@@ -127,10 +128,12 @@ def _consultations(centre, start, end) -> list[Section]:
             by_reason[reason] = by_reason.get(reason, 0) + n
         total += n
         minutes += m or 0
+    # A family is the person's current household in the centre's register, or the person
+    # alone: so a person consulted before their household was recorded is one family, not two.
     distinct = {
         "people": Count("person", distinct=True),
-        "households": Count("household", distinct=True),
-        "alone": Count("person", distinct=True, filter=Q(household__isnull=True)),
+        "households": Count("person__household", distinct=True),
+        "alone": Count("person", distinct=True, filter=Q(person__household__isnull=True)),
     }
     totals = clients.aggregate(**distinct)
     summary = Section(

@@ -108,10 +108,10 @@ def contact_list(request):
 def person_list(request):
     centre = selectors.centre_or_404(request.user)
     query = request.GET.get("q", "")[:100]
-    people = selectors.search_people(centre, query).select_related("household")[:200]
+    people = selectors.search_people(centre, query).select_related("household", "person")[:200]
     if query:
-        for person in people:
-            log_event(action="centre.person_searched", request=request, person=person)
+        for record in people:
+            log_event(action="centre.person_searched", request=request, person=record.person)
     return render(
         request,
         "centre/person_list.html",
@@ -139,16 +139,29 @@ def person_create(request):
 
 
 @login_required
+@GET_POST
 def person_detail(request, pk):
     centre = selectors.centre_or_404(request.user)
-    person = get_object_or_404(selectors.people_of(centre).select_related("household"), pk=pk)
-    log_event(action="centre.person_viewed", request=request, person=person)
+    person = get_object_or_404(
+        selectors.people_of(centre).select_related("household", "person"), pk=pk
+    )
+    household_form = forms.HouseholdForm(
+        request.POST or None, households=selectors.households_of(centre)
+    )
+    if request.method == "POST" and _attempt(
+        household_form,
+        lambda d: services.person_household_set(actor=request.user, person_id=person.pk, **d),
+    ):
+        messages.success(request, _("Saved."))
+        return HttpResponseRedirect(request.path)
+    log_event(action="centre.person_viewed", request=request, person=person.person)
     return render(
         request,
         "centre/person_detail.html",
         {
             "centre": centre,
             "person": person,
+            "household_form": household_form,
             "consultations": Consultation.objects.filter(centre=centre, clients__person=person),
             "stays": HostelStay.objects.filter(centre=centre, person=person).select_related(
                 "place"
@@ -484,12 +497,12 @@ def stay_detail(request, pk):
     centre = selectors.centre_or_404(request.user)
     stay = get_object_or_404(
         HostelStay.objects.filter(centre=centre, accompanying__isnull=True).select_related(
-            "person", "place"
+            "person__person", "place"
         ),
         pk=pk,
     )
     if request.method == "GET":
-        log_event(action="centre.stay_viewed", request=request, person=stay.person)
+        log_event(action="centre.stay_viewed", request=request, person=stay.person.person)
     action = request.POST.get("action")
     extend_form = forms.ExtendForm(request.POST if action == "extend" else None)
     discharge_form = forms.DischargeForm(request.POST if action == "discharge" else None)

@@ -119,6 +119,11 @@ def known_events(centre, staff):
         field_reason="suicide",
     )
     consult(staff, D(2025, 2, 1), "psychological", "in_person", [d], 50)
+    # Franciszek came alone first; the centre recorded him with the Ćmowie afterwards: one
+    # family with Cecylia for every period.
+    f = person(staff, "Franciszek", "Ćma", D(1988, 6, 6), "M")
+    consult(staff, D(2025, 1, 5), "social", "in_person", [f], 40)
+    services.person_household_set(actor=staff, person_id=f.pk, household_id=c.household_id)
     consult(staff, D(2025, 2, 2), "psychological", "phone", [], 20)  # an anonymous call
     # Hostel: Alicja with Ela, 10 nights in January 2025.
     stay = services.hostel_admit(
@@ -181,7 +186,7 @@ def known_events(centre, staff):
         services.contact_record(
             actor=staff, at=when, channel=channel, reason="kryzys", outcome=outcome
         )
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f}
 
 
 def test_every_statistic_matches_a_hand_count(centre, known_events):
@@ -192,21 +197,26 @@ def test_every_statistic_matches_a_hand_count(centre, known_events):
     assert y2024.value("summary", "hours of consultations") == 1.5
 
     y2025 = centre_statistics(centre, D(2025, 1, 1), D(2025, 12, 31))
-    assert y2025.value("summary", "consultations") == 3
-    assert y2025.value("summary", "distinct people") == 2  # Cecylia, Dorota
-    assert y2025.value("summary", "distinct families") == 2  # Ćmowie, Dorota alone
+    assert y2025.value("summary", "consultations") == 4
+    assert y2025.value("summary", "distinct people") == 3  # Cecylia, Dorota, Franciszek
+    # Ćmowie (Cecylia and Franciszek, though he came before his household was recorded),
+    # Dorota alone.
+    assert y2025.value("summary", "distinct families") == 2
 
     both = centre_statistics(centre, D(2024, 1, 1), D(2025, 12, 31))
-    assert both.value("summary", "consultations") == 5
+    assert both.value("summary", "consultations") == 6
     # Across years a person and a family count once.
-    assert both.value("summary", "distinct people") == 4
+    assert both.value("summary", "distinct people") == 5
     assert both.value("summary", "distinct families") == 3
     # By type: consultations, people, families.
     assert both.section("by_kind").rows[0] == ["psychological", 3, 2, 2]
     assert both.value("by_kind", "legal", 2) == 2 and both.value("by_kind", "legal", 3) == 1
     assert both.value("by_kind", "crisis intervention") == 1
     assert both.value("by_kind", "pedagogical") == 0
-    assert both.value("by_mode", "in person") == 2
+    assert both.value("by_mode", "in person") == 3
+    assert both.value("by_mode", "in person", 2) == 3  # Alicja, Dorota, Franciszek
+    assert both.value("by_mode", "in person", 3) == 3  # Źródlani, Dorota, Ćmowie
+    assert both.section("by_kind").rows[3] == ["social", 1, 1, 1]
     assert both.value("by_mode", "by phone") == 2
     assert both.value("by_mode", "by phone", 2) == 2  # Alicja, Bogdan (the anonymous call: none)
     assert both.value("by_mode", "field intervention") == 1
@@ -364,17 +374,17 @@ def test_the_hostel_address_and_stay_are_seen_by_the_centre_staff_only(
     with django_capture_on_commit_callbacks(execute=True):
         procedure = drive(world, to=Stage.ACTIONS)
     victim = procedure.participants.get(role="victim").person
-    # The centre records the same person (same PESEL: one record) and admits her.
+    # The centre records the same person (same PESEL: linked to the one record) and admits her.
     same = services.person_record(
         actor=staff,
         data=services.PersonData(
             first_name=victim.first_name, last_name=victim.last_name, pesel=victim.pesel
         ),
     )
-    assert same.pk == victim.pk
+    assert same.person_id == victim.pk
     services.hostel_admit(
         actor=staff,
-        person_id=victim.pk,
+        person_id=same.pk,
         place_id=place(centre, "1", "A").pk,
         admitted_on=datetime.date.today(),
         planned_end_on=datetime.date.today() + datetime.timedelta(days=30),
@@ -420,11 +430,10 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
             referred_on=today,
             received_on=today,
         )
-    services.person_record(
+    # The centre records him under its own record: the PESEL links it to the procedure's.
+    record = services.person_record(
         actor=staff,
-        data=services.PersonData(
-            first_name=suspect.first_name, last_name=suspect.last_name, pesel=suspect.pesel
-        ),
+        data=services.PersonData(first_name="Marek", last_name="Ćwik", pesel=suspect.pesel),
     )
     group = services.group_create(
         actor=staff,
@@ -433,12 +442,12 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
         starts_on=today,
         ends_on=None,
     )
-    assert list(services.open_referrals_for(centre, suspect)) == [referral]
+    assert list(services.open_referrals_for(centre, record)) == [referral]
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = services.enrol(
             actor=staff,
             group_id=group.pk,
-            person_id=suspect.pk,
+            person_id=record.pk,
             enrolled_on=today,
             referral_id=referral.pk,
         )
@@ -480,7 +489,7 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
         services.enrol(
             actor=staff,
             group_id=support.pk,
-            person_id=suspect.pk,
+            person_id=record.pk,
             enrolled_on=today,
             referral_id=referral.pk,
         )
@@ -677,7 +686,6 @@ def test_the_menu_fits_the_person_and_the_page_is_polish(client, world, centre):
 
 
 def test_a_new_person_can_be_named_in_the_duty_log_itself(client, centre, staff):
-    from centre.models import CentrePerson
     from people.models import Person
 
     client.force_login(staff)
@@ -692,10 +700,270 @@ def test_a_new_person_can_be_named_in_the_duty_log_itself(client, centre, staff)
     assert response.status_code == 302
     contact = Contact.objects.get()
     assert contact.person.last_name == "Ćwierć"
-    assert CentrePerson.objects.filter(centre=centre, person=contact.person).exists()
+    assert contact.person.centre == centre
     both = client.post(
         "/centre/",
         {**base, "person": contact.person.pk, "new_first_name": "A", "new_last_name": "B"},
     )
     assert both.status_code == 200 and both.context["form"].errors["person"]
     assert Contact.objects.count() == 1
+
+
+# ------------------------------------------------------------------ the centre's own record
+
+
+@pytest.fixture
+def other_county_night_duty(world):
+    """The night duty of a centre in another county, who sees no procedure."""
+    from tests.factories import MunicipalityFactory
+
+    seat = MunicipalityFactory(name="Gmina Daleka", teryt="0800001", county="powiat daleki")
+    far = Centre.objects.create(
+        name="OIK w Dalekiem", county="powiat daleki", municipality=seat, address="ul. Dalsza 2"
+    )
+    night = UserFactory(username="dyzur_daleki")
+    CentreStaff.objects.create(user=night, centre=far, function="dyżur nocny")
+    return night
+
+
+def test_a_known_pesel_typed_at_night_changes_nobody_and_shows_nothing_of_them(
+    client, world, other_county_night_duty
+):
+    """Issue 11, the reproduction: a victim of a procedure in another county; the night duty
+    records her PESEL with another name and phone."""
+    from centre.models import CentreHousehold, CentrePerson
+    from people.models import Person
+
+    procedure = drive(world, to=Stage.ACTIONS)
+    victim = procedure.participants.get(role="victim").person
+    Person.objects.filter(pk=victim.pk).update(phone="+48 500 100 200", address="ul. Tajna 5")
+    victim.refresh_from_db()
+    before = Person.objects.values().get(pk=victim.pk)
+    household = victim.household
+    members = set(household.members.values_list("pk", flat=True))
+    people = Person.objects.count()
+
+    client.force_login(other_county_night_duty)
+    response = client.post(
+        "/centre/people/new/",
+        {
+            "first_name": "Anna",
+            "last_name": "Podstawiona",
+            "pesel": victim.pesel,
+            "phone": "601 234 567",
+            "household_label": "Podstawieni",
+        },
+    )
+    assert response.status_code == 302
+    record = CentrePerson.objects.get(last_name="Podstawiona")
+    # The shared person is unchanged (name, phone, household) and no second one was made.
+    assert Person.objects.values().get(pk=victim.pk) == before
+    assert set(household.members.values_list("pk", flat=True)) == members
+    assert Person.objects.count() == people
+    # The centre's record is what it typed, linked to the shared one by the PESEL only.
+    assert (record.first_name, record.phone, record.person_id) == (
+        "Anna",
+        "+48 601 234 567",
+        victim.pk,
+    )
+    assert record.household.label == "Podstawieni"
+    assert not CentreHousehold.objects.filter(label=household.label).exists()
+    # Every page of the centre shows the typed name only; nothing of her, her household or
+    # the procedure.
+    secrets = [
+        victim.first_name,
+        victim.last_name,
+        "500 100 200",
+        "ul. Tajna 5",
+        household.label,
+        procedure.number,
+    ]
+    for url in (
+        "/centre/",
+        "/centre/people/",
+        f"/centre/people/?q={victim.pesel}",
+        f"/centre/people/{record.pk}/",
+        "/centre/people/new/",
+        "/centre/consultations/new/",
+        "/centre/therapy/new/",
+        "/centre/hostel/admit/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        body = page.content.decode()
+        for secret in secrets:
+            assert secret not in body, (url, secret)
+    assert "Podstawiona" in client.get("/centre/people/").content.decode()
+    # Her household is not among the households the centre can choose.
+    form = client.get("/centre/people/new/").context["form"]
+    assert [label for _pk, label in form.fields["household_id"].choices] == ["—", "Podstawieni"]
+    # Nor does the procedure side see anything of the centre's entry.
+    client.force_login(world.chair)
+    body = client.get(f"/procedures/{procedure.pk}/").content.decode()
+    assert "Podstawiona" not in body and "601 234 567" not in body
+
+
+def test_the_same_pesel_twice_in_one_centre_is_refused_next_to_the_field(client, centre, staff):
+    from centre.models import CentrePerson
+
+    client.force_login(staff)
+    data = {"first_name": "Ewa", "last_name": "Raz", "pesel": synthetic_pesel(D(1990, 1, 1), "F")}
+    assert client.post("/centre/people/new/", data).status_code == 302
+    again = client.post("/centre/people/new/", {**data, "last_name": "Dwa"})
+    assert again.status_code == 200 and again.context["form"].errors["pesel"]
+    assert list(CentrePerson.objects.values_list("last_name", flat=True)) == ["Raz"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "field"),
+    [
+        ({"sex": "male"}, "sex"),  # the PESEL is of a woman
+        ({"birth_date": "1990-01-02"}, "birth_date"),  # it encodes 1 January
+        ({"first_name": "Ann\u202ea"}, "first_name"),  # a right-to-left override
+        ({"last_name": "Nowa\u200bk"}, "last_name"),  # a zero-width space
+        ({"phone": "123"}, "phone"),
+        ({"phone": "telefon"}, "phone"),
+    ],
+)
+def test_the_person_form_refuses_what_contradicts_or_hides(client, centre, staff, typed, field):
+    from centre.models import CentrePerson
+    from people.models import Person
+
+    client.force_login(staff)
+    data = {
+        "first_name": "Ewa",
+        "last_name": "Nowak",
+        "pesel": synthetic_pesel(D(1990, 1, 1), "F"),
+        **typed,
+    }
+    response = client.post("/centre/people/new/", data, HTTP_ACCEPT_LANGUAGE="pl")
+    assert response.status_code == 200
+    assert response.context["form"].errors[field], response.context["form"].errors
+    assert not CentrePerson.objects.exists() and not Person.objects.filter(pesel=data["pesel"])
+
+
+def test_the_service_refuses_the_same_as_the_form(centre, staff):
+    from centre.models import CentrePerson
+
+    with pytest.raises(services.ServiceError) as refused:
+        services.person_record(
+            actor=staff,
+            data=services.PersonData(
+                first_name="E\u2066wa",
+                last_name="Nowak",
+                pesel=synthetic_pesel(D(1990, 1, 1), "F"),
+                sex="male",
+                phone="12",
+            ),
+        )
+    assert set(refused.value.message_dict) == {"first_name", "sex", "phone"}
+    assert not CentrePerson.objects.exists()
+
+
+def test_names_are_kept_in_one_unicode_form(client, centre, staff):
+    from centre.models import CentrePerson
+
+    client.force_login(staff)
+    decomposed = "L\u0301ucja"  # L + combining acute: not "Ĺucja" as one character
+    client.post("/centre/people/new/", {"first_name": "Zofia", "last_name": "Łe\u0328cka  Nowa"})
+    client.post(
+        "/centre/",
+        {
+            "at": "2025-06-01T03:10",
+            "channel": "walk_in",
+            "reason": "kryzys",
+            "outcome": "consultation",
+            "new_first_name": decomposed,
+            "new_last_name": "Ćwik",
+        },
+    )
+    names = set(CentrePerson.objects.values_list("first_name", "last_name"))
+    assert names == {("Zofia", "Łęcka Nowa"), ("\u0139ucja", "Ćwik")}
+    refused = client.post(
+        "/centre/",
+        {
+            "at": "2025-06-01T03:10",
+            "channel": "walk_in",
+            "reason": "kryzys",
+            "outcome": "consultation",
+            "new_first_name": "Ha\u200dlina",
+            "new_last_name": "Ćwik",
+        },
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["new_first_name"]
+    assert CentrePerson.objects.count() == 2 and Contact.objects.count() == 1
+
+
+# --------------------------------------------------------------------------- families
+
+
+def test_a_person_consulted_before_their_household_was_recorded_is_one_family(
+    client, centre, staff
+):
+    """Issue 11: a person first consulted alone, whose household the centre records later,
+    is one family over the period (not a family of one and then the household again)."""
+    from django.utils import translation
+
+    from centre.models import CentrePerson
+
+    client.force_login(staff)
+    # At night she came alone: named in the duty log, no household yet.
+    client.post(
+        "/centre/",
+        {
+            "at": "2025-03-01T02:00",
+            "channel": "walk_in",
+            "reason": "kryzys",
+            "outcome": "consultation",
+            "new_first_name": "Maria",
+            "new_last_name": "Wolna",
+        },
+    )
+    maria = CentrePerson.objects.get(last_name="Wolna")
+    consult(staff, D(2025, 3, 1), "crisis", "in_person", [maria])
+    # A week later her husband comes with the family's name; then her page gets the household.
+    client.post(
+        "/centre/people/new/",
+        {"first_name": "Piotr", "last_name": "Wolny", "household_label": "Wolni"},
+    )
+    piotr = CentrePerson.objects.get(last_name="Wolny")
+    consult(staff, D(2025, 3, 8), "psychological", "in_person", [piotr])
+    response = client.post(f"/centre/people/{maria.pk}/", {"household_id": piotr.household_id})
+    assert response.status_code == 302
+    maria.refresh_from_db()
+    assert maria.household_id == piotr.household_id
+    consult(staff, D(2025, 3, 9), "psychological", "in_person", [maria])
+    translation.activate("en")  # the pages above switched the language to Polish
+    march = centre_statistics(centre, D(2025, 3, 1), D(2025, 3, 31))
+    assert march.value("summary", "distinct people") == 2
+    assert march.value("summary", "distinct families") == 1  # the Wolni, once
+    assert march.value("by_kind", "crisis intervention", 3) == 1
+    # Her first consultation alone counts with the family whatever the period.
+    assert (
+        centre_statistics(centre, D(2025, 3, 1), D(2025, 3, 1)).value(
+            "summary", "distinct families"
+        )
+        == 1
+    )
+
+
+def test_a_household_is_chosen_among_the_centres_own_only(client, world, centre, staff):
+    from centre.models import CentreHousehold, CentrePerson
+
+    mine = person(staff, "Ola", "Moja", D(1990, 2, 2))
+    far = Centre.objects.create(
+        name="OIK Inny", county="powiat testowy", municipality=world.team.municipality, address="z"
+    )
+    theirs = CentreHousehold.objects.create(centre=far, label="Cudzy dom")
+    client.force_login(staff)
+    response = client.post(f"/centre/people/{mine.pk}/", {"household_id": theirs.pk})
+    assert response.status_code == 200 and response.context["household_form"].errors
+    assert CentrePerson.objects.get(pk=mine.pk).household is None
+    # Another centre's person is "not found", like a missing page.
+    stranger = CentrePerson.objects.create(
+        centre=far, person=mine.person, first_name="X", last_name="Y"
+    )
+    assert (
+        client.post(f"/centre/people/{stranger.pk}/", {"household_label": "Z"}).status_code == 404
+    )
+    assert not CentreHousehold.objects.filter(label="Z").exists()

@@ -88,16 +88,16 @@ def test_the_demo_is_refused_in_production():
 
 
 def test_the_demo_centre_has_its_register_and_a_referral_waiting(client, seeded):
-    from centre.models import Centre, Consultation, Group, HostelStay
+    from centre.models import Centre, CentrePerson, Consultation, Group, HostelStay
     from centre.services import open_referrals_for
-    from people.models import Person
 
     centre = Centre.objects.get()
     assert Consultation.objects.filter(centre=centre, mode="field").exists()
     stay = HostelStay.objects.get(centre=centre, accompanying__isnull=True, discharged_on=None)
     assert stay.children.count() == 1
     assert Group.objects.filter(centre=centre, kind="correctional_educational").exists()
-    mroz = Person.objects.get(first_name="Jan", last_name="Mróz")
+    # The centre's record of Jan Mróz, linked to the procedure's by his PESEL.
+    mroz = CentrePerson.objects.get(centre=centre, first_name="Jan", last_name="Mróz")
     assert open_referrals_for(centre, mroz).count() == 1
     client.force_login(seeded["dyzurny_oik"])
     page = client.get("/centre/hostel/")
