@@ -146,7 +146,9 @@ def person_detail(request, pk):
         selectors.people_of(centre).select_related("household", "person"), pk=pk
     )
     household_form = forms.HouseholdForm(
-        request.POST or None, households=selectors.households_of(centre)
+        request.POST or None,
+        households=selectors.households_of(centre),
+        initial={"household_id": person.household_id},
     )
     if request.method == "POST" and _attempt(
         household_form,
@@ -154,7 +156,8 @@ def person_detail(request, pk):
     ):
         messages.success(request, _("Saved."))
         return HttpResponseRedirect(request.path)
-    log_event(action="centre.person_viewed", request=request, person=person.person)
+    if request.method == "GET":
+        log_event(action="centre.person_viewed", request=request, person=person.person)
     return render(
         request,
         "centre/person_detail.html",

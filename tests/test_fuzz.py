@@ -162,13 +162,14 @@ def centre_case(world):
         planned_end_on=day + datetime.timedelta(days=20),
         reason="x",
     )
-    return {"course": course.pk, "group": group.pk, "stay": stay.pk}
+    return {"person": person.pk, "course": course.pk, "group": group.pk, "stay": stay.pk}
 
 
 # (url, fixed fields, the context name of the form)
 CENTRE_FORMS = [
     ("/centre/", {}, "form"),
     ("/centre/people/new/", {}, "form"),
+    ("/centre/people/{person}/", {}, "household_form"),
     ("/centre/consultations/new/", {}, "form"),
     ("/centre/therapy/new/", {}, "form"),
     ("/centre/therapy/{course}/", {"action": "session"}, "session_form"),
