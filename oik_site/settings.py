@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is acting, for the events of administrative changes (audit.admin_changes).
+    "audit.admin_changes.ActingUserMiddleware",
     # django-otp marks a session verified; ours sends the unverified to the code page.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
