@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Sign-in")
+
+    def ready(self) -> None:
+        from accounts import throttle  # noqa: F401 - counts failed sign-ins per address

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from accounts.services import confirmed_device
 
@@ -49,3 +50,22 @@ class TwoFactorMiddleware:
         if self._open is None:
             self._open = frozenset(reverse(name) for name in OPEN_WITHOUT_SECOND_FACTOR)
         return self._open
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown may be kept by a browser or a proxy cache.
+
+    Pages and downloads of a signed-in user carry personal data: a shared office computer's
+    back button or disk cache must not bring them back after sign-out. Place after
+    ``AuthenticationMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

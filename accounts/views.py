@@ -1,14 +1,16 @@
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts import services
+from accounts import services, throttle
 from accounts.forms import TokenForm
 
 
@@ -94,3 +96,24 @@ def _base32(device) -> str:
 
 def _groups(text: str) -> list[str]:
     return [text[i : i + 4] for i in range(0, len(text), 4)]
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in, refused with 429 to an address past its limit of failed sign-ins
+    (``accounts.throttle``); django-axes handles the account-and-address lockout."""
+
+    def post(self, request, *args, **kwargs):
+        if throttle.address_blocked(request):
+            return render(request, "registration/locked_out.html", {"address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in user's own new password (old one, new one twice, Django's validators).
+
+    The change is an audit event (``auth.password_changed``, ``audit.admin_changes``) like
+    every password change; the session stays signed in (and its second factor verified).
+    """
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("password_change_done")

@@ -7,4 +7,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from audit import signals  # noqa: F401 - connects the task receivers
+        from audit import admin_changes, signals  # noqa: F401 - connects the task receivers
+
+        admin_changes.connect()

@@ -1,7 +1,6 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class VerifyForm(forms.Form):
@@ -14,7 +13,7 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > MAX_UPLOAD:
+        if upload and upload.size > settings.OIK_VERIFY_MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(_("The file is too large to be one of our documents."))
         return upload
 

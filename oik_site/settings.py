@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_ratelimit",
     "accounts",
     "people",
     "workflows",
@@ -69,11 +70,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is acting, for the events of administrative changes (audit.admin_changes).
+    "audit.admin_changes.ActingUserMiddleware",
+    # Every response to a signed-in user: Cache-Control no-store.
+    "accounts.middleware.NoStoreMiddleware",
     # django-otp marks a session verified; ours sends the unverified to the code page.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses an oversized upload to the public verification page before its body is read
+    # (CsrfViewMiddleware reads the body in process_view, after every middleware's __call__).
+    "documents.middleware.VerifyUploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: django-axes turns a locked-out login into its lockout response.
@@ -120,20 +128,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: lock an account after repeated failed logins (per username, so one person
-# cannot lock out a whole office behind one address).
+# Sign-in throttling (docs/security.md, "Sign-in"). django-axes locks an account after
+# repeated failures *from one address* (account and address together): ten wrong passwords
+# typed from elsewhere cannot lock the chair out of their own office. Guessing across
+# accounts from one address (password spraying) is slowed by a per-address limit on failed
+# sign-ins (accounts.throttle, django-ratelimit), high enough for an office behind one
+# public address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("OIK_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("OIK_LOGIN_LOCKOUT_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks for per-address lockout too; municipal offices share one public address,
-# so ten typos across an office would lock everyone out. Lockout is per account by design.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+OIK_LOGIN_ADDRESS_FAILURE_RATE = env_str("OIK_LOGIN_ADDRESS_FAILURE_RATE", "30/15m")
+
+# The cache holds the throttling counters (sign-in per address, the public verification
+# page). Development: this process's memory. Production: the database (run
+# `python manage.py createcachetable` once), shared by every worker; or
+# OIK_CACHE_BACKEND=locmem for a single process.
+_CACHE_BACKENDS = {
+    "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "database": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "oik_cache",
+    },
+}
+_cache = env_str("OIK_CACHE_BACKEND", "database" if PRODUCTION else "locmem")
+if _cache not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"OIK_CACHE_BACKEND must be one of {sorted(_CACHE_BACKENDS)}")
+CACHES = {"default": _CACHE_BACKENDS[_cache]}
+# django-ratelimit prefers memcached or Redis; for a throttle an increment lost in a race
+# (database cache) or a per-process count (locmem) is acceptable.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# The public document verification page (documents.views.verify): attempts per client
+# address, and the largest PDF it accepts (our documents are a few hundred kilobytes).
+OIK_VERIFY_RATE = env_str("OIK_VERIFY_RATE", "30/h")
+OIK_VERIFY_MAX_UPLOAD_MB = env_int("OIK_VERIFY_MAX_UPLOAD_MB", 20)
 
 # Sessions end after this much inactivity (every request renews the cookie).
 SESSION_COOKIE_AGE = env_int("OIK_SESSION_IDLE_MINUTES", 30) * 60
@@ -224,6 +258,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 OIK_REMINDER_WORKING_DAYS = env_int("OIK_REMINDER_WORKING_DAYS", 2)
 # The address links in e-mails point to (reminders carry a link, never personal data).
 OIK_SITE_URL = env_str("OIK_SITE_URL", "http://127.0.0.1:8000")
+# Centre statistics that include procedure figures: cells below this are shown as "<N>" to
+# centre staff who take no part in procedures (centre.statistics).
+OIK_STATISTICS_MIN_CELL = env_int("OIK_STATISTICS_MIN_CELL", 3)
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,14 @@ if os.environ.get("CI") == "true":
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttling counters (sign-in, verification) live in the cache: none carry over."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Stored PDFs go to a temporary folder, never the developer's .local/."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

@@ -30,6 +30,8 @@ NOT_CASE_URLS = {
     "accounts:two_factor_qr": "the user's own authenticator (tests/test_two_factor.py)",
     "accounts:two_factor_verify": "the user's own second factor (tests/test_two_factor.py)",
     "set_language": "language switch",
+    "password_change": "the user's own password (tests/test_edges.py)",
+    "password_change_done": "the user's own password (tests/test_edges.py)",
     "admin:*": "superusers only (tests/test_refusals.py)",
     "workflows:inbox": "lists only what the user may see (tests/test_web_queries.py)",
     "workflows:dashboard": "lists only what the user may see",

@@ -294,7 +294,10 @@ def test_the_verification_page_identifies_a_document_and_rejects_a_changed_one(
     assert not client.post("/documents/verify/", {"code": "0" * 64}).context["result"].known
     response = client.post("/documents/verify/", {})
     assert response.context["form"].errors
-    assert AuditEvent.objects.filter(action="document.verified").count() == 6
+    assert AuditEvent.objects.filter(action="document.verified").count() == 4
+    # Unknown guesses are aggregated: the first of the hour is an event, the second is not.
+    [unknown] = AuditEvent.objects.filter(action="document.verification_unknown")
+    assert unknown.payload["count_this_hour"] == 1
 
 
 def test_downloads_follow_who_may_see_the_case(world, client, django_capture_on_commit_callbacks):

@@ -17,16 +17,16 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
 
 
-def _login(client, username, password):
-    return client.post("/login/", {"username": username, "password": password})
+def _login(client, username, password, address="127.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_ten_wrong_passwords_lock_the_account(client, world):
+def test_ten_wrong_passwords_lock_the_account_from_that_address(client, world):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert _login(client, "chair", "wrong-password").status_code == 200
     locked = _login(client, "chair", "wrong-password")
     assert locked.status_code == 429
-    # Even the right password is refused while the lock lasts…
+    # Even the right password is refused from that address while the lock lasts…
     assert _login(client, "chair", "correct-horse-battery").status_code == 429
     assert "_auth_user_id" not in client.session
     # …and other accounts are not affected.

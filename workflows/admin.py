@@ -6,8 +6,15 @@ for superusers only (see ``oik_site.urls``).
 """
 
 from django.contrib import admin
+from viewflow.workflow.models import Process, Task
 
 from workflows.models import AuditorScope, Municipality, Professional, Team, TeamMember
+
+# viewflow registers its Process and Task: editing or deleting them stops a case for good and
+# bypasses the services (and their audit events). The flow's state changes only through them.
+for _model in (Process, Task):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Municipality)
