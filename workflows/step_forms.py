@@ -9,6 +9,7 @@ field they concern.
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import HelpPlanItem, ViolenceForm
@@ -68,6 +69,20 @@ def apply_service_error(form: forms.Form, error, formsets=None) -> None:
             target.add_error(
                 None if field_name in (None, NON_FIELD_ERRORS) else field_name, message
             )
+
+
+def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
+    """Render bound forms as typed without running their validation (no error shown).
+
+    Django validates a bound form the first time its errors are read; marking the errors
+    as already computed and empty keeps the typed values and skips the checks.
+    """
+    form._errors = ErrorDict()
+    for formset in formsets:
+        formset._errors = []
+        formset._non_form_errors = formset.error_class()
+        for member in formset.forms:
+            member._errors = ErrorDict()
 
 
 # --------------------------------------------------------------------------- NK-A

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workflows import calendar
+from workflows import calendar, idempotency
 
 register = template.Library()
 
@@ -40,3 +40,11 @@ def due(due_on: datetime.date | None, met_on: datetime.date | None = None):
 @register.filter
 def in_set(value, container) -> bool:
     return value in container
+
+
+@register.simple_tag
+def form_token():
+    """The hidden one-time token of a creating form (``workflows.idempotency``)."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.issue_token()
+    )
