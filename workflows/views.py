@@ -146,7 +146,7 @@ def procedure_detail(request, pk: int):
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,
             "open_plan_items": sum(
-                1 for i in page.plan_items if i.status == HelpPlanItem.Status.OPEN
+                1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
             ),
         },
     )
