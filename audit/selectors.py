@@ -174,7 +174,7 @@ def compliance(
     percentiles are read off that histogram (nearest rank). Three queries in all.
     """
     today = calendar.legal_date()
-    deadlines = Deadline.objects.filter(
+    deadlines = Deadline.objects.current().filter(
         procedure__in=procedures, rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
     )
     rows = {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES}

@@ -344,10 +344,14 @@ def _procedures(centre, start, end) -> list[Section]:
         },
     )
     # One pass over the NK-A forms for every sector.
-    nka = NKA.objects.filter(
-        procedure__team__municipality__county=centre.county, filled_at__date__range=(start, end)
-    ).aggregate(
-        **{sector: Count("id", filter=Q(initiator_sector=sector)) for sector in Sector.values}
+    nka = (
+        NKA.objects.current()
+        .filter(
+            procedure__team__municipality__county=centre.county, filled_at__date__range=(start, end)
+        )
+        .aggregate(
+            **{sector: Count("id", filter=Q(initiator_sector=sector)) for sector in Sector.values}
+        )
     )
     nkc = NKC.objects.filter(
         procedure__team__municipality__county=centre.county,

@@ -26,7 +26,7 @@ from centre.models import (
     TherapyCourse,
 )
 from centre.statistics import centre_statistics
-from workflows import calendar
+from workflows import calendar, idempotency
 from workflows.services import ServiceError
 from workflows.step_forms import apply_service_error
 
@@ -46,13 +46,41 @@ def _attempt(form, call):
         return None
 
 
+def _create_once(request, form, call, url, message=""):
+    """``_attempt`` for a form that creates a record, once per form token.
+
+    ``url`` maps the saved record to the page to go to; ``message`` is the text shown
+    after it, or a function of the record. Returns the redirect (also for a form sent
+    again, which writes nothing: ``workflows.idempotency``), or ``None`` when the form or
+    the service refuses.
+    """
+    previous = idempotency.previous_submission(request)
+    if previous is not None:
+        return previous
+    if not form.is_valid():
+        return None
+
+    def perform() -> str:
+        record = call(form.cleaned_data)
+        if message:
+            messages.success(request, message(record) if callable(message) else message)
+        return url(record)
+
+    try:
+        return idempotency.submit_once(request, perform)
+    except ServiceError as error:
+        apply_service_error(form, error)
+        return None
+
+
 @login_required
 @GET_POST
 def home(request):
     centre = selectors.centre_or_404(request.user)
     today = calendar.legal_date()
     form = forms.ContactForm(request.POST or None, people=selectors.people_of(centre))
-    if request.method == "POST" and _attempt(
+    done = request.method == "POST" and _create_once(
+        request,
         form,
         lambda d: services.contact_record(
             actor=request.user,
@@ -67,9 +95,11 @@ def home(request):
                 else None
             ),
         ),
-    ):
-        messages.success(request, _("The contact is in the duty log."))
-        return HttpResponseRedirect(reverse("centre:home"))
+        lambda _contact: reverse("centre:home"),
+        _("The contact is in the duty log."),
+    )
+    if done:
+        return done
     since = timezone.now() - datetime.timedelta(hours=24)
     occupancy = selectors.occupancy_by_day(centre, today, today, today)[0]
     return render(
@@ -124,13 +154,15 @@ def person_list(request):
 def person_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PersonForm(request.POST or None, households=selectors.households_of(centre))
-    person = request.method == "POST" and _attempt(
+    done = request.method == "POST" and _create_once(
+        request,
         form,
         lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
+        lambda person: reverse("centre:person_detail", args=[person.pk]),
+        lambda person: _("%(name)s is recorded.") % {"name": person},
     )
-    if person:
-        messages.success(request, _("%(name)s is recorded.") % {"name": person})
-        return HttpResponseRedirect(reverse("centre:person_detail", args=[person.pk]))
+    if done:
+        return done
     return render(
         request,
         "centre/form.html",
@@ -197,7 +229,8 @@ def consultation_list(request):
 def consultation_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.ConsultationForm(request.POST or None, people=selectors.people_of(centre))
-    if request.method == "POST" and _attempt(
+    done = request.method == "POST" and _create_once(
+        request,
         form,
         lambda d: services.consultation_record(
             actor=request.user,
@@ -212,9 +245,11 @@ def consultation_create(request):
                 notes=d["notes"],
             ),
         ),
-    ):
-        messages.success(request, _("The consultation is recorded."))
-        return HttpResponseRedirect(reverse("centre:consultation_list"))
+        lambda _consultation: reverse("centre:consultation_list"),
+        _("The consultation is recorded."),
+    )
+    if done:
+        return done
     return render(
         request,
         "centre/form.html",
@@ -234,7 +269,8 @@ def therapy_list(request):
 def therapy_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.TherapyCourseForm(request.POST or None, people=selectors.people_of(centre))
-    course = request.method == "POST" and _attempt(
+    done = request.method == "POST" and _create_once(
+        request,
         form,
         lambda d: services.therapy_course_start(
             actor=request.user,
@@ -242,9 +278,10 @@ def therapy_create(request):
             person_id=d["person"].pk,
             started_on=d["started_on"],
         ),
+        lambda course: reverse("centre:therapy_detail", args=[course.pk]),
     )
-    if course:
-        return HttpResponseRedirect(reverse("centre:therapy_detail", args=[course.pk]))
+    if done:
+        return done
     return render(
         request,
         "centre/form.html",
@@ -262,11 +299,14 @@ def therapy_detail(request, pk):
     action = request.POST.get("action")
     session_form = forms.TherapySessionForm(request.POST if action == "session" else None)
     end_form = forms.TherapyEndForm(request.POST if action == "end" else None)
-    if action == "session" and _attempt(
+    done = action == "session" and _create_once(
+        request,
         session_form,
         lambda d: services.therapy_session_record(actor=request.user, course_id=course.pk, **d),
-    ):
-        return HttpResponseRedirect(request.path)
+        lambda _session: request.path,
+    )
+    if done:
+        return done
     if action == "end" and _attempt(
         end_form,
         lambda d: services.therapy_course_end(actor=request.user, course_id=course.pk, **d),
@@ -296,11 +336,14 @@ def group_list(request):
 def group_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.GroupForm(request.POST or None)
-    group = request.method == "POST" and _attempt(
-        form, lambda d: services.group_create(actor=request.user, **d)
+    done = request.method == "POST" and _create_once(
+        request,
+        form,
+        lambda d: services.group_create(actor=request.user, **d),
+        lambda group: reverse("centre:group_detail", args=[group.pk]),
     )
-    if group:
-        return HttpResponseRedirect(reverse("centre:group_detail", args=[group.pk]))
+    if done:
+        return done
     return render(
         request, "centre/form.html", {"centre": centre, "form": form, "title": _("New group")}
     )
@@ -329,7 +372,8 @@ def group_detail(request, pk):
     finish_form = forms.FinishForm(request.POST if action == "finish" else None)
     done = False
     if action == "enrol":
-        done = _attempt(
+        done = _create_once(
+            request,
             enrol_form,
             lambda d: services.enrol(
                 actor=request.user,
@@ -338,9 +382,12 @@ def group_detail(request, pk):
                 enrolled_on=d["enrolled_on"],
                 referral_id=d["referral"],
             ),
+            lambda _enrolment: request.path,
+            _("Saved."),
         )
     elif action == "session":
-        done = _attempt(
+        done = _create_once(
+            request,
             session_form,
             lambda d: services.group_session_record(
                 actor=request.user,
@@ -349,6 +396,8 @@ def group_detail(request, pk):
                 topic=d["topic"],
                 present_ids=d["present"],
             ),
+            lambda _session: request.path,
+            _("Saved."),
         )
     elif action == "finish":
         enrolment_id = request.POST.get("enrolment", "")
@@ -358,9 +407,11 @@ def group_detail(request, pk):
                 actor=request.user, enrolment_id=int(enrolment_id), **d
             ),
         )
-    if done:
+    if done and action == "finish":
         messages.success(request, _("Saved."))
         return HttpResponseRedirect(request.path)
+    if done:
+        return done
     return render(
         request,
         "centre/group_detail.html",
@@ -452,7 +503,8 @@ def hostel_admit(request):
         people=selectors.people_of(centre),
         places=centre.places.all(),
     )
-    stay = request.method == "POST" and _attempt(
+    done = request.method == "POST" and _create_once(
+        request,
         form,
         lambda d: services.hostel_admit(
             actor=request.user,
@@ -463,9 +515,10 @@ def hostel_admit(request):
             reason=d["reason"],
             children=_child_places(request, centre, d["children"]),
         ),
+        lambda stay: reverse("centre:stay_detail", args=[stay.pk]),
     )
-    if stay:
-        return HttpResponseRedirect(reverse("centre:stay_detail", args=[stay.pk]))
+    if done:
+        return done
     return render(
         request,
         "centre/form.html",
@@ -544,10 +597,14 @@ def prevention_list(request):
 def prevention_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PreventionForm(request.POST or None)
-    if request.method == "POST" and _attempt(
-        form, lambda d: services.prevention_event_record(actor=request.user, **d)
-    ):
-        return HttpResponseRedirect(reverse("centre:prevention_list"))
+    done = request.method == "POST" and _create_once(
+        request,
+        form,
+        lambda d: services.prevention_event_record(actor=request.user, **d),
+        lambda _event: reverse("centre:prevention_list"),
+    )
+    if done:
+        return done
     return render(
         request,
         "centre/form.html",

@@ -211,6 +211,30 @@ def document_regenerate(*, actor, document_id: int, reason: str) -> None:
         )
 
 
+def documents_supersede(
+    *, procedure, old_subject: str, new_subject: str, actor, reason: str
+) -> int:
+    """A corrected record: a new version of each current document about ``old_subject``,
+    built from the corrected record ``new_subject`` and pointing at the one it replaces.
+
+    Call inside the correction's transaction; returns how many versions were scheduled.
+    """
+    current = Document.objects.filter(
+        procedure=procedure, subject=old_subject, replaced_by__isnull=True
+    ).order_by("id")
+    for document in current:
+        _render_after_commit(
+            procedure=procedure,
+            kind=document.kind,
+            subject=new_subject,
+            snapshot=snapshots.build(procedure, document.kind, new_subject),
+            actor=actor,
+            replaces_id=document.pk,
+            reason=reason,
+        )
+    return len(current)
+
+
 @dataclass(frozen=True)
 class Verification:
     document: Document | None

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from workflows.models import Role, Sector
+from workflows.models import Revisable, Role, Sector
 
 
 class ViolenceForm(models.TextChoices):
@@ -22,7 +22,7 @@ class ViolenceForm(models.TextChoices):
     OTHER = "other", _("other (e.g. neglect)")
 
 
-class NKA(models.Model):
+class NKA(Revisable):
     """„Niebieska Karta – A" (annex 1): starts the procedure at the moment it is filled."""
 
     procedure = models.ForeignKey(
@@ -137,7 +137,7 @@ class NKC(models.Model):
         verbose_name_plural = _("NK-C forms")
 
 
-class HelpPlanItem(models.Model):
+class HelpPlanItem(Revisable):
     """One action of the individual help plan (indywidualny plan pomocy)."""
 
     class FormOfHelp(models.TextChoices):
@@ -177,6 +177,24 @@ class HelpPlanItem(models.Model):
         verbose_name = _("help plan item")
         verbose_name_plural = _("help plan items")
         ordering = ["due_on", "id"]
+
+
+class HelpPlanStatusChange(models.Model):
+    """One change of a help-plan action's status, with its note: the notes are never lost."""
+
+    item = models.ForeignKey(HelpPlanItem, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=10, choices=HelpPlanItem.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=HelpPlanItem.Status.choices)
+    note = models.CharField(_("status note"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("help plan status change")
+        verbose_name_plural = _("help plan status changes")
+        ordering = ["changed_at", "id"]
 
 
 class NKD(models.Model):

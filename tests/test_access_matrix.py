@@ -58,6 +58,8 @@ CASE_URLS = {
     "workflows:monitoring_note_create",
     "workflows:procedure_close",
     "workflows:monitoring_end",
+    "workflows:record_withdraw",
+    "workflows:record_correct",
     "documents:download",
     "documents:regenerate",
     "documents:retry",
@@ -137,6 +139,8 @@ def _case(world, django_capture_on_commit_callbacks):
     values = {
         "pk": procedure.pk,
         "nka_pk": procedure.nka_forms.first().pk,
+        "kind": "nka",
+        "record_pk": procedure.nka_forms.first().pk,
         "item_pk": procedure.help_plan_items.first().pk,
         "referral_pk": referral.pk,
         "public_id": procedure.documents.first().public_id,
@@ -235,6 +239,9 @@ OWN_MATRIX = {
     "workflows:monitoring_note_create": ("200/200", "403/403", "200/200", "403/403", "403/403"),
     "workflows:procedure_close":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
     "workflows:monitoring_end":        ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    # The NK-A card, already with the chair: no longer its initiator's to change.
+    "workflows:record_withdraw":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:record_correct":        ("200/200", "403/403", "200/200", "403/403", "403/403"),
     # The initiator's own NK-A; the NK-C row below is someone else's document.
     "documents:download":              ("200/200", "200/200", "200/200", "200/200", "200/403"),
     "documents:download (NK-C)":       ("200/200", "200/200", "200/200", "404/404", "200/403"),

@@ -25,6 +25,7 @@ from centre.statistics import centre_statistics
 from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from workflows import services as workflow_services
+from workflows.idempotency import issue_token
 from workflows.models import Participant, Stage
 
 pytestmark = pytest.mark.django_db
@@ -614,7 +615,7 @@ def test_staff_pages_work_and_bad_input_changes_nothing(client, centre, staff, k
         # One past the largest id: a message, not a database error (SQLite overflows).
         ("/centre/hostel/admit/", {"children": str(2**63)}, "children"),
     ):
-        response = client.post(url, data)
+        response = client.post(url, {**data, "form_token": issue_token()})
         assert response.status_code == 200, url
         assert response.context["form"].errors.get(field), (url, response.context["form"].errors)
     assert (
@@ -625,7 +626,13 @@ def test_staff_pages_work_and_bad_input_changes_nothing(client, centre, staff, k
     # The quick duty-log entry at 3 a.m.: five fields.
     response = client.post(
         "/centre/",
-        {"at": "2025-06-01T03:10", "channel": "police", "reason": "awantura", "outcome": "hostel"},
+        {
+            "at": "2025-06-01T03:10",
+            "channel": "police",
+            "reason": "awantura",
+            "outcome": "hostel",
+            "form_token": issue_token(),
+        },
     )
     assert response.status_code == 302 and Contact.objects.count() == counts[0] + 1
 
@@ -691,11 +698,19 @@ def test_a_new_person_can_be_named_in_the_duty_log_itself(client, centre, staff)
     client.force_login(staff)
     base = {"at": "2025-06-01T03:10", "channel": "walk_in", "reason": "kryzys", "outcome": "hostel"}
     people = Person.objects.count()
-    half = client.post("/centre/", {**base, "new_first_name": "Halina"})
+    half = client.post(
+        "/centre/", {**base, "new_first_name": "Halina", "form_token": issue_token()}
+    )
     assert half.status_code == 200 and half.context["form"].errors["new_last_name"]
     assert Person.objects.count() == people and not Contact.objects.exists()
     response = client.post(
-        "/centre/", {**base, "new_first_name": "Halina", "new_last_name": "Ćwierć"}
+        "/centre/",
+        {
+            **base,
+            "new_first_name": "Halina",
+            "new_last_name": "Ćwierć",
+            "form_token": issue_token(),
+        },
     )
     assert response.status_code == 302
     contact = Contact.objects.get()
@@ -703,7 +718,13 @@ def test_a_new_person_can_be_named_in_the_duty_log_itself(client, centre, staff)
     assert contact.person.centre == centre
     both = client.post(
         "/centre/",
-        {**base, "person": contact.person.pk, "new_first_name": "A", "new_last_name": "B"},
+        {
+            **base,
+            "person": contact.person.pk,
+            "new_first_name": "A",
+            "new_last_name": "B",
+            "form_token": issue_token(),
+        },
     )
     assert both.status_code == 200 and both.context["form"].errors["person"]
     assert Contact.objects.count() == 1
@@ -967,3 +988,28 @@ def test_a_household_is_chosen_among_the_centres_own_only(client, world, centre,
         client.post(f"/centre/people/{stranger.pk}/", {"household_label": "Z"}).status_code == 404
     )
     assert not CentreHousehold.objects.filter(label="Z").exists()
+
+def test_a_consultation_sent_twice_is_recorded_once(client, centre, staff):
+    from audit.models import AuditEvent
+
+    client.force_login(staff)
+    a = person(staff, "Alicja", "Źródlana", D(1980, 1, 1))
+    data = {
+        "kind": "psychological",
+        "mode": "in_person",
+        "held_on": "2025-06-02",
+        "duration_minutes": "60",
+        "people": [a.pk],
+        "form_token": issue_token(),
+    }
+
+    first = client.post("/centre/consultations/new/", data)
+    again = client.post("/centre/consultations/new/", data, follow=True)
+
+    assert first.status_code == 302
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "This form was already sent; nothing was added." in [
+        str(m) for m in again.context["messages"]
+    ]
+    assert Consultation.objects.count() == 1
+    assert AuditEvent.objects.filter(action__startswith="centre.consultation").count() == 1

@@ -13,6 +13,7 @@ from viewflow.workflow.status import STATUS
 from audit.models import AuditEvent
 from forms.models import NKA, NKC, NKD, HelpPlanItem
 from tests.factories import synthetic_pesel
+from workflows.idempotency import issue_token
 from workflows.models import Procedure, Stage
 
 TODAY = datetime.date.today()
@@ -48,6 +49,7 @@ def nka_post_data(**overrides) -> dict:
         "police_called": "on",
         "nkb_handed": "on",
         "nkb_handed_to": "Żaneta Łęcka-Ćwik",
+        "form_token": issue_token(),
     }
     data.update(overrides)
     return data
@@ -73,7 +75,7 @@ def last_action(procedure) -> str:
 
 def step(client, name, procedure, data, **kwargs):
     url = reverse(f"workflows:{name}", kwargs={"pk": procedure.pk, **kwargs})
-    response = client.post(url, data)
+    response = client.post(url, {**data, "form_token": issue_token()})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == reverse("workflows:procedure_detail", args=[procedure.pk])
     procedure.refresh_from_db()
@@ -224,7 +226,7 @@ def test_ground_1_is_refused_with_an_open_plan_item_then_closes(client, world):
     data = {"ground": "violence_stopped", "closed_on": _d(0), "summary": "Plan zrealizowany."}
     events = AuditEvent.objects.exclude(action__endswith=".viewed").count()
 
-    response = client.post(url, data)
+    response = client.post(url, {**data, "form_token": issue_token()})
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -282,7 +284,11 @@ def test_group_without_a_police_officer_is_refused_on_the_page(client, world):
 
     response = client.post(
         reverse("workflows:group_appoint", args=[procedure.pk]),
-        {"appointed_on": _d(0), "members": [world.social_worker.professional.pk]},
+        {
+            "appointed_on": _d(0),
+            "members": [world.social_worker.professional.pk],
+            "form_token": issue_token(),
+        },
     )
 
     assert response.status_code == 200

@@ -47,6 +47,62 @@ class Profession(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class RecordQuerySet(models.QuerySet):
+    def current(self):
+        """The records in force: neither withdrawn nor replaced by a correction.
+
+        Pages, documents, statistics and deadlines count only these; the others stay
+        readable in the case history.
+        """
+        return self.filter(withdrawn_at__isnull=True, corrected_by__isnull=True)
+
+
+class Revisable(models.Model):
+    """A record of the procedure that is never deleted or edited in place.
+
+    It is *withdrawn* (kept, marked, with a reason) or *corrected* by a new row that points
+    to it with ``corrects``; the old row is then superseded (``corrected_by`` exists) and
+    stays in the history. ``workflows.corrections`` is the only writer of these fields.
+    """
+
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def is_superseded(self) -> bool:
+        return hasattr(self, "corrected_by")
+
+    @property
+    def is_current(self) -> bool:
+        return not self.is_withdrawn and not self.is_superseded
+
+
 class Municipality(models.Model):
     """A gmina; each has one interdisciplinary team."""
 
@@ -357,7 +413,7 @@ class GroupMember(models.Model):
         ]
 
 
-class Meeting(models.Model):
+class Meeting(Revisable):
     """A group meeting. Meetings with the victim and with the suspect are always separate."""
 
     class Kind(models.TextChoices):
@@ -416,7 +472,7 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals to programmes")
 
 
-class ProtectiveOrder(models.Model):
+class ProtectiveOrder(Revisable):
     """Police / Military Gendarmerie order (ustawa o Policji art. 15aa–15ak): 14 days."""
 
     class Kind(models.TextChoices):
@@ -450,7 +506,7 @@ class ProtectiveOrder(models.Model):
         return self.court_extended_until or self.expires_on
 
 
-class Notification(models.Model):
+class Notification(Revisable):
     class Kind(models.TextChoices):
         MISDEMEANOUR = "misdemeanour_66c", _("misdemeanour notification (art. 66c k.w.)")
         PROSECUTOR = "prosecutor", _("notice to the prosecutor")
@@ -474,7 +530,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
 
-class MonitoringNote(models.Model):
+class MonitoringNote(Revisable):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="monitoring_notes"
     )
@@ -488,6 +544,16 @@ class MonitoringNote(models.Model):
         verbose_name = _("monitoring note")
         verbose_name_plural = _("monitoring notes")
         ordering = ["visited_on", "id"]
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def current(self):
+        """Deadlines that still bind: not those of a withdrawn NK-A.
+
+        A corrected card's deadlines move to its new version (``workflows.corrections``),
+        so a superseded card has none.
+        """
+        return self.filter(models.Q(nka__isnull=True) | models.Q(nka__withdrawn_at__isnull=True))
 
 
 class Deadline(models.Model):
@@ -508,6 +574,8 @@ class Deadline(models.Model):
     referral = models.ForeignKey(
         Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
     )
+
+    objects = DeadlineQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -545,3 +613,24 @@ class DeadlineNotice(models.Model):
                 fields=["deadline", "kind", "recipient"], name="deadline_notice_once"
             )
         ]
+
+
+class FormSubmission(models.Model):
+    """A one-time form token, spent in the transaction that wrote what the form created.
+
+    A second POST of the same form (back button, double click, a retried request) finds
+    the token spent, creates nothing and goes where the first one went
+    (``workflows.idempotency``).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    redirect_to = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return self.token

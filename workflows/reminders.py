@@ -142,7 +142,8 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
     today = today or calendar.legal_date()
     horizon = calendar.add_working_days(today, settings.OIK_REMINDER_WORKING_DAYS)
     deadlines = list(
-        Deadline.objects.filter(met_on__isnull=True, due_on__lte=horizon)
+        Deadline.objects.current()
+        .filter(met_on__isnull=True, due_on__lte=horizon)
         .exclude(procedure__stage=Stage.CLOSED)
         .exclude(rule__in=[RuleCode.PROTECTIVE_ORDER, RuleCode.TEAM_MEETINGS])
         .select_related("procedure__initiated_by", "nka__initiator")

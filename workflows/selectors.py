@@ -202,7 +202,8 @@ def open_tasks_for(user) -> list[TaskRow]:
     # Earliest open deadline per (procedure, rule): for the transfer task that is the
     # first NK-A's; a card that joined later has its own deadline on the dashboard.
     for deadline in (
-        Deadline.objects.filter(procedure_id__in=procedure_ids, met_on__isnull=True)
+        Deadline.objects.current()
+        .filter(procedure_id__in=procedure_ids, met_on__isnull=True)
         .exclude(rule=RuleCode.PROGRAMME_REPORT)
         .order_by("due_on", "id")
     ):
@@ -231,7 +232,8 @@ def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadl
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
     base = (
-        Deadline.objects.filter(met_on__isnull=True, procedure__in=visible_procedures(user))
+        Deadline.objects.current()
+        .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
         .exclude(procedure__stage="closed")
         .select_related("procedure__household")
         .order_by("due_on", "id")
@@ -287,7 +289,7 @@ def procedure_search(
     if overdue:
         procedures = procedures.filter(
             Exists(
-                Deadline.objects.filter(
+                Deadline.objects.current().filter(
                     procedure=OuterRef("pk"),
                     met_on__isnull=True,
                     due_on__lt=calendar.legal_date(),
@@ -295,7 +297,11 @@ def procedure_search(
             )
         ).exclude(stage="closed")
     procedures = procedures.select_related("household", "team__municipality").annotate(
-        next_due=Min("deadlines__due_on", filter=Q(deadlines__met_on__isnull=True))
+        next_due=Min(
+            "deadlines__due_on",
+            filter=Q(deadlines__met_on__isnull=True)
+            & (Q(deadlines__nka__isnull=True) | Q(deadlines__nka__withdrawn_at__isnull=True)),
+        )
     )
     if query:
         from audit.services import log_event
@@ -359,7 +365,11 @@ def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePa
         Referral,
     )
 
-    nka_forms = NKA.objects.filter(procedure=procedure).select_related("initiator")
+    # Every version of every record: the current ones, the withdrawn (marked) and the
+    # superseded (in the history under their correction).
+    nka_forms = NKA.objects.filter(procedure=procedure).select_related(
+        "initiator", "corrected_by", "withdrawn_by"
+    )
     if not access.full_read:
         nka_forms = nka_forms.filter(initiator=user)
         tasks = list(
@@ -385,21 +395,37 @@ def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePa
         group_members=group_members,
         meetings=list(
             Meeting.objects.filter(procedure=procedure)
+            .select_related("corrected_by", "withdrawn_by")
             .prefetch_related("present__user", "heard")
             .order_by("held_on", "id")
         ),
         nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim")),
         nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect")),
-        plan_items=list(HelpPlanItem.objects.filter(procedure=procedure).order_by("due_on", "id")),
+        plan_items=list(
+            HelpPlanItem.objects.filter(procedure=procedure)
+            .select_related("corrected_by", "withdrawn_by")
+            .prefetch_related("status_changes__changed_by")
+            .order_by("due_on", "id")
+        ),
         referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
-        orders=list(ProtectiveOrder.objects.filter(procedure=procedure).select_related("person")),
+        orders=list(
+            ProtectiveOrder.objects.filter(procedure=procedure).select_related(
+                "person", "corrected_by", "withdrawn_by"
+            )
+        ),
         notifications=list(
-            Notification.objects.filter(procedure=procedure).select_related("concerning")
+            Notification.objects.filter(procedure=procedure).select_related(
+                "concerning", "corrected_by", "withdrawn_by"
+            )
         ),
         monitoring_notes=list(
-            MonitoringNote.objects.filter(procedure=procedure).select_related("author")
+            MonitoringNote.objects.filter(procedure=procedure).select_related(
+                "author", "corrected_by", "withdrawn_by"
+            )
         ),
-        deadlines=list(Deadline.objects.filter(procedure=procedure).order_by("due_on", "id")),
+        deadlines=list(
+            Deadline.objects.current().filter(procedure=procedure).order_by("due_on", "id")
+        ),
         events=list(
             AuditEvent.objects.filter(procedure=procedure)
             .exclude(action__endswith=".viewed")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -24,7 +25,7 @@ from viewflow.workflow.status import STATUS
 from audit.services import log_event
 from documents.models import DocumentKind
 from documents.services import schedule as schedule_document
-from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
+from forms.models import NKA, NKC, NKD, HelpPlanItem, HelpPlanStatusChange, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
 from people.models import Household, Person
 from people.services import person_for
@@ -464,9 +465,16 @@ def nka_transfer(
             raise PermissionDenied
         if nka.transferred_on is not None:
             raise _refuse(_("This card has already been sent to the chair."))
+        if not nka.is_current:
+            raise _refuse(_("This record was withdrawn or corrected; change its current version."))
         if sent_on < calendar.legal_date(nka.filled_at):
             raise _refuse(_("The card cannot be sent before it was filled."), "sent_on")
-        first = not procedure.nka_forms.filter(pk__lt=nka.pk).exists()
+        # The first card in force (a correction keeps the card's filled_at).
+        first = (
+            not procedure.nka_forms.current()
+            .filter(Q(filled_at__lt=nka.filled_at) | Q(filled_at=nka.filled_at, pk__lt=nka.pk))
+            .exists()
+        )
         nka.transferred_on = sent_on
         nka.save(update_fields=["transferred_on"])
         _meet_deadline(procedure, RuleCode.NKA_TO_CHAIR, sent_on, nka=nka)
@@ -829,6 +837,8 @@ def help_plan_item_add(*, actor, procedure_id: int, item: PlanItemInput) -> Help
 
 
 def help_plan_item_set_status(*, actor, item_id: int, status: str, note: str = "") -> HelpPlanItem:
+    """Change a help-plan action's status; every change and its note is kept as a
+    ``HelpPlanStatusChange`` (the item shows the latest note)."""
     if status not in HelpPlanItem.Status.values:
         raise _refuse(_("Unknown status."), "status")
     if status == HelpPlanItem.Status.DROPPED and not note.strip():
@@ -841,15 +851,20 @@ def help_plan_item_set_status(*, actor, item_id: int, status: str, note: str = "
         _group_member_or_chair(_access(actor, procedure))
         _require_stage(procedure, *ACTIVE_STAGES)
         item = HelpPlanItem.objects.select_for_update().get(pk=item_id)
+        if not item.is_current:
+            raise _refuse(_("This record was withdrawn or corrected; change its current version."))
         old = item.status
         item.status = status
         item.status_note = note
         item.save(update_fields=["status", "status_note"])
+        change = HelpPlanStatusChange.objects.create(
+            item=item, from_status=old, to_status=status, note=note, changed_by=actor
+        )
         log_event(
             action="help_plan.item_status",
             actor=actor,
             procedure=procedure,
-            payload={"item": item.pk, "from": old, "to": status},
+            payload={"item": item.pk, "from": old, "to": status, "change": change.pk},
         )
     return item
 
@@ -1120,7 +1135,7 @@ def procedure_close(
         task = _task(procedure, "actions", actor, group_task=True)
         if (
             ground == ClosureGround.VIOLENCE_STOPPED
-            and procedure.help_plan_items.filter(status=HelpPlanItem.Status.OPEN).exists()
+            and procedure.help_plan_items.current().filter(status=HelpPlanItem.Status.OPEN).exists()
         ):
             raise _refuse(
                 _(
@@ -1130,7 +1145,10 @@ def procedure_close(
                 "ground",
             )
         last_meeting = (
-            procedure.meetings.order_by("-held_on").values_list("held_on", flat=True).first()
+            procedure.meetings.current()
+            .order_by("-held_on")
+            .values_list("held_on", flat=True)
+            .first()
         )
         if last_meeting and closed_on < last_meeting:
             raise _refuse(_("Closure cannot precede the last meeting."), "closed_on")

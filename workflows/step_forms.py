@@ -9,6 +9,8 @@ field they concern.
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import HelpPlanItem, ViolenceForm
@@ -68,6 +70,20 @@ def apply_service_error(form: forms.Form, error, formsets=None) -> None:
             target.add_error(
                 None if field_name in (None, NON_FIELD_ERRORS) else field_name, message
             )
+
+
+def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
+    """Render bound forms as typed without running their validation (no error shown).
+
+    Django validates a bound form the first time its errors are read; marking the errors
+    as already computed and empty keeps the typed values and skips the checks.
+    """
+    form._errors = ErrorDict()
+    for formset in formsets:
+        formset._errors = []
+        formset._non_form_errors = formset.error_class()
+        for member in formset.forms:
+            member._errors = ErrorDict()
 
 
 # --------------------------------------------------------------------------- NK-A
@@ -428,3 +444,36 @@ class ProcedureSearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("all stages")), *Stage.choices]
+
+
+# --------------------------------------------------------------------------- records
+
+
+class WithdrawForm(StepForm):
+    reason = forms.CharField(
+        label=_("reason for the withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+def correction_form(model, field_names: tuple[str, ...]) -> type[StepForm]:
+    """A form with ``model``'s correctable fields (labels from the model) and a reason."""
+    fields = forms.fields_for_model(
+        model,
+        fields=[name for name in field_names if name != "violence_forms"],
+        widgets={
+            f.name: DateInput
+            for f in model._meta.get_fields()
+            if isinstance(f, models.DateField) and f.name in field_names
+        },
+    )
+    if "violence_forms" in field_names:
+        fields["violence_forms"] = NKAForm.base_fields["violence_forms"]
+    ordered = {name: fields[name] for name in field_names}
+    ordered["reason"] = forms.CharField(
+        label=_("reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    return type(f"{model.__name__}CorrectionForm", (StepForm,), ordered)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import views
+from workflows import views, views_records
 
 app_name = "workflows"
 
@@ -62,6 +62,16 @@ urlpatterns = [
         "procedures/<int:pk>/monitoring/new/",
         views.MonitoringNoteCreateView.as_view(),
         name="monitoring_note_create",
+    ),
+    path(
+        "procedures/<int:pk>/records/<slug:kind>/<int:record_pk>/withdraw/",
+        views_records.RecordWithdrawView.as_view(),
+        name="record_withdraw",
+    ),
+    path(
+        "procedures/<int:pk>/records/<slug:kind>/<int:record_pk>/correct/",
+        views_records.RecordCorrectView.as_view(),
+        name="record_correct",
     ),
     path("procedures/<int:pk>/close/", views.CloseView.as_view(), name="procedure_close"),
     path(

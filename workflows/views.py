@@ -20,7 +20,7 @@ from viewflow.workflow import chart
 
 from documents.selectors import documents_for, jobs_to_retry
 from forms.models import NKA, HelpPlanItem
-from workflows import calendar, selectors, services, step_forms
+from workflows import calendar, idempotency, selectors, services, step_forms
 from workflows.flows import ProcedureFlow
 from workflows.models import VICTIM_ROLES, Participant, Referral, Role
 from workflows.rules import RULE_LABELS
@@ -146,7 +146,7 @@ def procedure_detail(request, pk: int):
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,
             "open_plan_items": sum(
-                1 for i in page.plan_items if i.status == HelpPlanItem.Status.OPEN
+                1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
             ),
         },
     )
@@ -193,12 +193,10 @@ class NKACreateView(LoginRequiredMixin, View):
         return Consultation.objects.filter(pk=pk, centre=centre, procedure__isnull=True).first()
 
     def _forms(self, data=None):
-        rows = self.request.GET.get("rows", "")
-        extra = min(int(rows), 15) if rows.isdigit() else 2
         formset_class = step_forms.forms.formset_factory(
             step_forms.PersonForm,
             formset=step_forms.BasePersonFormSet,
-            extra=extra,
+            extra=2,
             min_num=2,
             max_num=20,
             validate_max=True,
@@ -226,11 +224,28 @@ class NKACreateView(LoginRequiredMixin, View):
         people = formset_class(data, prefix="people", initial=initial)
         return form, people
 
+    def _add_row(self, request):
+        """ "More rows for people": everything typed comes back, with one empty row more.
+
+        Nothing is validated or saved, so no error is shown for the half-filled card.
+        """
+        data = request.POST.copy()
+        total = data.get("people-TOTAL_FORMS", "")
+        data["people-TOTAL_FORMS"] = str(min(int(total) + 1, 20) if total.isdigit() else 3)
+        form, people = self._forms(data)
+        step_forms.without_validation(form, people)
+        return render(request, self.template_name, {"form": form, "people": people})
+
     def get(self, request):
         form, people = self._forms()
         return render(request, self.template_name, {"form": form, "people": people})
 
     def post(self, request):
+        if "add_row" in request.POST:
+            return self._add_row(request)
+        previous = idempotency.previous_submission(request)
+        if previous is not None:
+            return previous
         form, people = self._forms(request.POST)
         if form.is_valid() and people.is_valid():
             data = services.NKAInput(
@@ -239,11 +254,10 @@ class NKACreateView(LoginRequiredMixin, View):
                     services.PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data
                 ],
             )
-            try:
+            outcome = {}
+
+            def initiate() -> str:
                 procedure, _nka, joined = services.procedure_initiate(actor=request.user, data=data)
-            except ServiceError as error:
-                step_forms.apply_service_error(form, error, {"people": people})
-            else:
                 consultation = self._consultation()
                 if consultation is not None:
                     from centre.services import consultation_link_procedure
@@ -251,19 +265,27 @@ class NKACreateView(LoginRequiredMixin, View):
                     consultation_link_procedure(
                         actor=request.user, consultation_id=consultation.pk, procedure=procedure
                     )
-                if joined:
+                outcome.update(procedure=procedure, joined=joined)
+                return _procedure_url(procedure)
+
+            try:
+                response = idempotency.submit_once(request, initiate)
+            except ServiceError as error:
+                step_forms.apply_service_error(form, error, {"people": people})
+            else:
+                if outcome.get("joined"):
                     messages.info(
                         request,
                         _("A procedure for this household is open: the card joined %(number)s.")
-                        % {"number": procedure.number},
+                        % {"number": outcome["procedure"].number},
                     )
-                else:
+                elif outcome:
                     messages.success(
                         request,
                         _("Procedure %(number)s started. Send the NK-A original to the chair.")
-                        % {"number": procedure.number},
+                        % {"number": outcome["procedure"].number},
                     )
-                return HttpResponseRedirect(_procedure_url(procedure))
+                return response
         return render(request, self.template_name, {"form": form, "people": people})
 
 
@@ -322,16 +344,28 @@ class StepView(LoginRequiredMixin, View):
 
     def post(self, request, **kwargs):
         self.check_object()
+        previous = idempotency.previous_submission(request)
+        if previous is not None:
+            return previous
         form = self.form_class(request.POST, initial=self.initial(), **self.form_kwargs())
         if form.is_valid():
             try:
-                self.perform(form)
+                return self.submit(lambda: self.perform(form))
             except ServiceError as error:
                 step_forms.apply_service_error(form, error, self.extra_formsets())
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(_procedure_url(self.procedure))
         return self.render_form(form)
+
+    def submit(self, perform) -> HttpResponseRedirect:
+        """Run ``perform`` once per form token (``workflows.idempotency``); back to the case."""
+
+        def write() -> str:
+            perform()
+            return self.success_url()
+
+        return idempotency.submit_once(self.request, write, success_message=self.success_message)
+
+    def success_url(self) -> str:
+        return _procedure_url(self.procedure)
 
     def extra_formsets(self) -> dict:
         return {}
@@ -470,6 +504,9 @@ class VictimMeetingView(_MeetingView):
         return super().get(request, **kwargs)
 
     def post(self, request, **kwargs):
+        previous = idempotency.previous_submission(request)
+        if previous is not None:
+            return previous
         self.plan = step_forms.PlanItemFormSet(request.POST, prefix="plan")
         form = self.form_class(request.POST, initial=self.initial(), **self.form_kwargs())
         if form.is_valid() and self.plan.is_valid():
@@ -478,22 +515,21 @@ class VictimMeetingView(_MeetingView):
                 name: data[name] for name in services.NKCInput.__dataclass_fields__ if name in data
             }
             try:
-                services.victim_meeting_record(
-                    actor=request.user,
-                    procedure_id=self.procedure.pk,
-                    meeting=self.meeting_input(data),
-                    nkc=services.NKCInput(**nkc_fields),
-                    plan=[
-                        services.PlanItemInput(**f.cleaned_data)
-                        for f in self.plan.forms
-                        if f.cleaned_data
-                    ],
+                return self.submit(
+                    lambda: services.victim_meeting_record(
+                        actor=request.user,
+                        procedure_id=self.procedure.pk,
+                        meeting=self.meeting_input(data),
+                        nkc=services.NKCInput(**nkc_fields),
+                        plan=[
+                            services.PlanItemInput(**f.cleaned_data)
+                            for f in self.plan.forms
+                            if f.cleaned_data
+                        ],
+                    )
                 )
             except ServiceError as error:
                 step_forms.apply_service_error(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(_procedure_url(self.procedure))
         return self.render_form(form)
 
     def render_form(self, form):

@@ -7,7 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from workflows import calendar
+from workflows import calendar, corrections, idempotency
+from workflows.models import Stage
 
 register = template.Library()
 
@@ -40,3 +41,48 @@ def due(due_on: datetime.date | None, met_on: datetime.date | None = None):
 @register.filter
 def in_set(value, container) -> bool:
     return value in container
+
+
+@register.simple_tag
+def form_token():
+    """The hidden one-time token of a creating form (``workflows.idempotency``)."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', idempotency.FIELD, idempotency.issue_token()
+    )
+
+
+@register.simple_tag
+def record_class(record) -> str:
+    """CSS class of a record's row: struck through when withdrawn, muted when superseded."""
+    if record.is_withdrawn:
+        return "withdrawn"
+    return "superseded" if record.is_superseded else ""
+
+
+@register.inclusion_tag("workflows/includes/record_state.html", takes_context=True)
+def record_state(context, record, kind: str) -> dict:
+    """A record's state (corrected, withdrawn, superseded) and, for whoever may, the
+    "correct" and "withdraw" links (``workflows.corrections.may_revise``)."""
+    procedure = context["procedure"]
+    may = (
+        record.is_current
+        and procedure.stage != Stage.CLOSED
+        and corrections.may_revise(
+            access=context["access"],
+            kind=corrections.KINDS[kind],
+            record=record,
+            user=context["user"],
+        )
+    )
+    return {"r": record, "kind": kind, "may": may, "procedure": procedure}
+
+
+@register.simple_tag
+def event_label(action: str) -> str:
+    """The case history's name of a withdrawal or correction; other codes as they are."""
+    for kind in corrections.KINDS.values():
+        if action == f"{kind.event}withdrawn":
+            return _("%(record)s withdrawn") % {"record": kind.label}
+        if action == f"{kind.event}corrected":
+            return _("%(record)s corrected") % {"record": kind.label}
+    return action
