@@ -1,8 +1,9 @@
 """The audit store: one append-only, hash-chained table of domain events and reads.
 
-Written only by ``audit.services.log_event``. Every event stores the hash of the event
-before it (one global chain, see docs/audit.md); ``python manage.py verify_audit`` walks
-the chain. The model refuses UPDATE and DELETE; on PostgreSQL a trigger refuses them too.
+Written only by ``audit.services``. Every event stores the hash of the event before it
+(one global chain, see docs/audit.md) and a keyed MAC of its hash; ``python manage.py
+verify_audit`` walks the chain and compares it with the newest signed checkpoint. The model
+refuses UPDATE and DELETE; on PostgreSQL a trigger refuses them too.
 """
 
 from django.conf import settings
@@ -32,6 +33,9 @@ class AuditEvent(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of ``hash`` with the audit key, which lives outside the database
+    # (settings.OIK_AUDIT_KEY): whoever rewrites rows and re-hashes the chain cannot forge it.
+    mac = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["id"]
@@ -65,3 +69,42 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
+    # HMAC of (last_event_id, last_hash): moving the head back to an earlier event is noticed.
+    mac = models.CharField(max_length=64, blank=True)
+
+
+class AuditEventSubject(models.Model):
+    """Index rows of a read event: one per person or procedure the page showed.
+
+    The event's payload lists the same ids (hashed with it); these rows only make "who saw
+    this person" an indexed lookup on SQLite and PostgreSQL alike. ``verify_audit`` checks
+    that they match the payloads.
+    """
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="subjects")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "event"]),
+            models.Index(fields=["procedure", "event"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(procedure__isnull=False),
+                name="audit_subject_names_someone",
+            )
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from audit.chain import GENESIS, event_hash
-from audit.models import AuditChainHead, AuditEvent
+from audit.chain import GENESIS, event_hash, event_mac, head_mac
+from audit.models import READ_VERBS, AuditChainHead, AuditEvent, AuditEventSubject
 
 # Keys whose values are personal data of special sensitivity: never stored in clear.
 MASKED_KEYS = frozenset(
@@ -65,11 +65,60 @@ def log_event(
     data ends in a verb of ``audit.models.READ_VERBS`` (``procedure.viewed``). Keys of
     ``payload`` in ``MASKED_KEYS`` are masked before they are stored.
     """
+    return _append(
+        action=action,
+        actor=actor,
+        procedure_id=procedure.pk if procedure else None,
+        person_id=person.pk if person else None,
+        payload=_mask(payload or {}),
+        request=request,
+    )
+
+
+def _ids(items) -> list[int]:
+    return sorted({item if isinstance(item, int) else item.pk for item in items})
+
+
+def log_read(
+    *,
+    action: str,
+    actor=None,
+    request=None,
+    people=(),
+    procedures=(),
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent | None:
+    """Record that a page showed these people and procedures: ONE event for the page view.
+
+    The payload's ``shown`` lists the ids (sorted, so they are hashed with the event) and each id
+    gets an ``AuditEventSubject`` row, so "who saw this person" finds the read by index.
+    ``people`` and ``procedures`` are objects or ids. A page that showed nobody writes
+    nothing and ``None`` is returned. ``action`` must end in a read verb.
+    """
+    if action.rsplit(".", 1)[-1] not in READ_VERBS:
+        raise ValueError(f"{action!r} is not a read: its last part must be one of {READ_VERBS}")
+    person_ids, procedure_ids = _ids(people), _ids(procedures)
+    if not person_ids and not procedure_ids:
+        return None
+    content = _mask(payload or {})
+    content["shown"] = {"people": person_ids, "procedures": procedure_ids}
+    return _append(
+        action=action,
+        actor=actor,
+        procedure_id=None,
+        person_id=None,
+        payload=content,
+        request=request,
+        subjects=[AuditEventSubject(person_id=pk) for pk in person_ids]
+        + [AuditEventSubject(procedure_id=pk) for pk in procedure_ids],
+    )
+
+
+def _append(*, action, actor, procedure_id, person_id, payload, request, subjects=()) -> AuditEvent:
     if actor is None and request is not None:
         actor = request.user
     if actor is not None and not actor.is_authenticated:
         actor = None
-    payload = _mask(payload or {})
     client = request.META.get("REMOTE_ADDR", "") if request is not None else current_client.get()
     role, institution = actor_description(actor)
     with transaction.atomic():
@@ -85,11 +134,19 @@ def log_event(
             "actor_institution": institution,
             "client": client,
             "action": action,
-            "procedure_id": procedure.pk if procedure else None,
-            "person_id": person.pk if person else None,
+            "procedure_id": procedure_id,
+            "person_id": person_id,
             "payload": payload,
         }
         digest = event_hash(prev_hash=head.last_hash, **fields)
-        event = AuditEvent.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
-        AuditChainHead.objects.filter(pk=1).update(last_hash=digest, last_event_id=event.pk)
+        event = AuditEvent.objects.create(
+            prev_hash=head.last_hash, hash=digest, mac=event_mac(digest), **fields
+        )
+        AuditChainHead.objects.filter(pk=1).update(
+            last_hash=digest, last_event_id=event.pk, mac=head_mac(event.pk, digest)
+        )
+        if subjects:
+            for subject in subjects:
+                subject.event = event
+            AuditEventSubject.objects.bulk_create(subjects)
     return event

@@ -47,14 +47,14 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def local_secret_key(directory: Path) -> str:
-    """Return a development secret kept in ``directory/secret_key``, creating it once.
+def local_secret_key(directory: Path, name: str = "secret_key") -> str:
+    """Return a development secret kept in ``directory/name``, creating it once.
 
     Used only outside production: each checkout gets its own random key and none is
     ever committed.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "secret_key"
+    path = directory / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)

@@ -2,7 +2,7 @@
 
 Development (the default) runs on SQLite with console e-mail and a secret generated once
 per checkout. ``OIK_ENV=production`` refuses to start without ``DJANGO_SECRET_KEY``,
-``DJANGO_ALLOWED_HOSTS`` and ``DATABASE_URL``.
+``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and the audit key (``OIK_AUDIT_KEY``).
 """
 
 from pathlib import Path
@@ -39,6 +39,31 @@ else:
     SECRET_KEY = env_str("DJANGO_SECRET_KEY") or local_secret_key(LOCAL_DIR)
     DEBUG = env_bool("DJANGO_DEBUG", True)
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# The audit trail's key (HMAC of every event and of the checkpoints, docs/audit.md): kept
+# outside the database so that whoever can write to the database cannot forge the chain.
+# OIK_AUDIT_KEY, or OIK_AUDIT_KEY_FILE naming a file that holds it; production refuses to
+# start without one; development generates .local/audit_key once.
+_audit_key_file = env_str("OIK_AUDIT_KEY_FILE").strip()
+if env_str("OIK_AUDIT_KEY").strip():
+    OIK_AUDIT_KEY = env_str("OIK_AUDIT_KEY").strip()
+elif _audit_key_file:
+    try:
+        OIK_AUDIT_KEY = Path(_audit_key_file).read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"OIK_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "Production mode needs the audit key: set OIK_AUDIT_KEY or OIK_AUDIT_KEY_FILE"
+    )
+else:
+    OIK_AUDIT_KEY = local_secret_key(LOCAL_DIR, "audit_key")
+if len(OIK_AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("The audit key must be at least 32 characters long")
+# Signed checkpoints of the chain's head (python manage.py audit_checkpoint, from cron).
+OIK_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("OIK_AUDIT_CHECKPOINT_DIR", str(LOCAL_DIR / "audit-checkpoints"))
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -75,6 +75,12 @@ def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test's audit checkpoints go to its own folder, never the developer's .local/."""
+    settings.OIK_AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
 FAKE_PDF_MAGIC = b"%PDF-1.7\n% fake renderer (tests/conftest.py)\n"
 
 

@@ -81,6 +81,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "nk.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "OIK_AUDIT_KEY": secrets.token_urlsafe(48),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -94,7 +95,9 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "OIK_AUDIT_KEY"]
+)
 def test_production_refuses_to_start_without_its_settings(missing):
     env = {
         **os.environ,
@@ -102,6 +105,7 @@ def test_production_refuses_to_start_without_its_settings(missing):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "nk.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "OIK_AUDIT_KEY": secrets.token_urlsafe(48),
     }
     env.pop(missing)
     result = subprocess.run(

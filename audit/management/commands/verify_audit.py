@@ -6,10 +6,16 @@ from audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Walk the audit hash chain; exit with an error naming the first broken link."
+    help = (
+        "Walk the audit hash chain, check every event's MAC, the head and the newest signed "
+        "checkpoint; exit with an error naming what is wrong."
+    )
 
     def handle(self, *args, **options):
         report = verify_chain()
         if not report.ok:
             raise CommandError(f"Audit chain broken after {report.events} events: {report.problem}")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.events} events."))
+        against = f", matches checkpoint {report.checkpoint}" if report.checkpoint else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {report.events} events{against}.")
+        )
