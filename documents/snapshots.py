@@ -16,6 +16,7 @@ from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
 from workflows import calendar
 from workflows.models import (
     VICTIM_ROLES,
+    CardRouting,
     GroupMember,
     Meeting,
     Notification,
@@ -39,6 +40,8 @@ REGULATION = {
     ),
 }
 ANNEX = {"nka": 1, "nkb": 2, "nkc": 3, "nkd": 4}
+# The documents of one card, which its initiator sees and prints (documents.selectors).
+CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
 
 # kind → (form code, official title)
 TITLES: dict[str, tuple[str, str]] = {
@@ -120,8 +123,16 @@ def _professional(professional: Professional) -> dict[str, str]:
     }
 
 
-def _header(procedure: Procedure, kind: str) -> dict[str, Any]:
+def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any]:
     team = procedure.team
+    number = procedure.number
+    if kind in CARD_KINDS:
+        # A card's own documents: its initiator prints them, so they name no case. A card
+        # routed to another municipality's team carries the filer's own team.
+        number = ""
+        routing = CardRouting.objects.filter(nka_id=_subject_id(subject)).first()
+        if routing is not None:
+            team = routing.from_team
     form_code, title = TITLES[kind]
     return {
         "form_code": form_code,
@@ -129,7 +140,7 @@ def _header(procedure: Procedure, kind: str) -> dict[str, Any]:
         "basis": _basis(kind, procedure.edition),
         "edition": procedure.edition,
         "edition_title": EDITION_TITLES[Edition(procedure.edition)],
-        "number": procedure.number,
+        "number": number,
         "team": team.name,
         "team_address": team.address,
         "municipality": team.municipality.name,
@@ -175,20 +186,29 @@ def _subject_id(subject: str) -> int:
 # --------------------------------------------------------------------------- builders
 
 
+def _card_person(entry) -> dict[str, str]:
+    """One person as the card itself records them (``NKAPerson``), never the shared record:
+    a card prints what its initiator typed, not what other professionals stored."""
+    return {
+        "name": f"{entry.first_name} {entry.last_name}".strip(),
+        "role": str(entry.get_role_display()),
+        "pesel": entry.pesel,
+        "birth_date": _date(entry.birth_date),
+        "parents_names": entry.parents_names,
+        "address": entry.address,
+        "phone": entry.phone,
+        "relation": entry.relation,
+        "school": entry.school,
+    }
+
+
 def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
     from forms.models import NKA, ViolenceForm
 
     nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
-    entries = nka.entries.select_related("person").order_by("id")
-    participants = {
-        (p.person_id, p.role): p
-        for p in Participant.objects.filter(procedure=procedure).select_related("person")
-    }
     people = []
-    for entry in entries:
-        participant = participants.get((entry.person_id, entry.role))
-        row = _person_full(participant) if participant else {"name": _name(entry.person)}
-        row["relation"] = entry.relation or row.get("relation", "")
+    for entry in nka.entries.order_by("id"):
+        row = _card_person(entry)
         row["group"] = (
             "victim"
             if entry.role in VICTIM_ROLES
@@ -502,7 +522,7 @@ def build(procedure: Procedure, kind: str, subject: str) -> dict[str, Any]:
     with translation.override("pl"):
         data = BUILDERS[DocumentKind(kind)](procedure, subject)
         return {
-            "header": _header(procedure, kind),
+            "header": _header(procedure, kind, subject),
             "data": data,
             "suspect_facing": kind in SUSPECT_FACING,
         }

@@ -27,7 +27,11 @@ from workflows.services import ServiceError
 
 def pdf_response(document: Document) -> FileResponse:
     """The stored PDF as a download that no cache keeps (the caller checked access)."""
-    filename = f"{document.form_code}-{document.procedure.number.replace('/', '-')}"
+    if document.subject.startswith("nka:"):
+        # A card's own documents name the card, not the case (its initiator downloads them).
+        filename = f"{document.form_code}-karta-{document.subject.split(':', 1)[1]}"
+    else:
+        filename = f"{document.form_code}-{document.procedure.number.replace('/', '-')}"
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

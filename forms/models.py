@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.models import Sex
+from people.validators import validate_name, validate_phone
 from workflows.models import Revisable, Role, Sector
 
 
@@ -91,17 +93,53 @@ class NKA(Revisable):
 
 
 class NKAPerson(models.Model):
-    """A person listed on one NK-A (victims, suspects, other household members)."""
+    """A person listed on one NK-A (victims, suspects, other household members).
+
+    The card's own record of the person, as the initiator typed it and frozen with the
+    card (§ 2 ust. 4 of Dz.U. 2023 poz. 1870: the card lists every victim and suspect).
+    ``person`` links the shared record; typing a card never changes it, only an explicit
+    reconciliation does (``people.services.person_reconcile``).
+    """
 
     nka = models.ForeignKey(NKA, on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
+    last_name = models.CharField(_("surname"), max_length=150, validators=[validate_name])
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
+    parents_names = models.CharField(_("parents' first names"), max_length=200, blank=True)
+    address = models.CharField(_("address of residence or stay"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
     relation = models.CharField(_("relation to the suspect / victim"), max_length=150, blank=True)
+    school = models.CharField(_("school and class"), max_length=200, blank=True)
+    disabled = models.BooleanField(_("person with a disability"), default=False)
+
+    # The fields a reconciliation may copy onto the shared ``people.Person``.
+    PERSON_FIELDS = (
+        "first_name",
+        "last_name",
+        "birth_date",
+        "sex",
+        "parents_names",
+        "address",
+        "phone",
+        "email",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["nka", "person", "role"], name="nka_person_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
 
 
 class NKC(models.Model):

@@ -6,10 +6,12 @@ violence; read it only through selectors that check access.
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from people import pesel as pesel_utils
+from people.validators import validate_name, validate_phone
 
 
 class Sex(models.TextChoices):
@@ -39,8 +41,8 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("surname"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
+    last_name = models.CharField(_("surname"), max_length=150, validators=[validate_name])
     pesel = models.CharField(
         _("PESEL"), max_length=11, blank=True, null=True, unique=True, default=None
     )
@@ -48,7 +50,7 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     parents_names = models.CharField(_("parents' first names"), max_length=200, blank=True)
     address = models.CharField(_("address of residence or stay"), max_length=300, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     household = models.ForeignKey(
         Household,
@@ -84,3 +86,30 @@ class Person(models.Model):
         if born is None:
             return None
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class PersonChange(models.Model):
+    """One reconciliation: card values copied onto the shared ``Person``, old values kept.
+
+    The shared record changes only this way (``people.services.person_reconcile``); what a
+    card says stays on the card (``forms.NKAPerson``).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes")
+    procedure = models.ForeignKey(
+        "workflows.Procedure", on_delete=models.PROTECT, related_name="person_changes"
+    )
+    nka_person = models.ForeignKey(
+        "nkforms.NKAPerson", on_delete=models.PROTECT, related_name="reconciliations"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("change of a person's record")
+        verbose_name_plural = _("changes of people's records")
+        ordering = ["at", "id"]

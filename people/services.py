@@ -1,4 +1,9 @@
-"""One record per person, shared by the procedures and the crisis centre."""
+"""One record per person, shared by the procedures and the crisis centre.
+
+Typing never rewrites the shared record: a card or a centre entry keeps what it was told
+as its own record, and the shared ``Person`` changes only through an explicit, audited
+reconciliation by someone entitled to the case (``workflows.reconcile.person_reconcile``).
+"""
 
 import datetime
 
@@ -16,27 +21,25 @@ def person_for(
     household: Household | None = None,
     **details: str,
 ) -> Person:
-    """Reuse the person with this PESEL, else create one; fill what the record lacks.
+    """The shared person with this PESEL, unchanged; else a new person from the typed data.
 
-    ``details`` are further ``Person`` text fields (address, phone, e-mail, parents' names);
-    a non-empty value replaces the stored one.
+    A person found by PESEL is returned as stored: not the name, the phone, the address nor
+    the household is touched, whatever was typed (a PESEL typed by someone who does not know
+    the person must neither rewrite nor reveal them). Without a PESEL a new person is always
+    created: people are never matched by name. ``household`` and ``details`` (further
+    ``Person`` text fields: address, phone, e-mail, parents' names) apply to a new person
+    only.
     """
-    person = Person.objects.filter(pesel=pesel).first() if pesel else None
     fields = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "birth_date": birth_date or (pesel_utils.birth_date(pesel) if pesel else None),
         "sex": sex or (("female" if pesel_utils.sex(pesel) == "F" else "male") if pesel else ""),
+        "household": household,
         **details,
     }
-    if person is None:
-        return Person.objects.create(pesel=pesel or None, household=household, **fields)
-    changed = [k for k, v in fields.items() if v and getattr(person, k) != v]
-    for key in changed:
-        setattr(person, key, fields[key])
-    if household is not None and person.household_id is None:
-        person.household = household
-        changed.append("household")
-    if changed:
-        person.save(update_fields=changed)
+    if not pesel:
+        return Person.objects.create(pesel=None, **fields)
+    # get_or_create retries the read when a concurrent insert wins the unique PESEL.
+    person, _created = Person.objects.get_or_create(pesel=pesel, defaults=fields)
     return person

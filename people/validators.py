@@ -1,8 +1,12 @@
-"""Checks of what someone types about a person: names, phone numbers, PESEL agreement.
+"""Names and phone numbers of people: the checks every form and model field shares.
 
-Used by every form that records a person (the crisis centre's person forms; the NK-A
-people). Each raises Django's ``ValidationError`` with a message for the field, or returns
-the messages per field, so the page shows them next to the field.
+Names are stored in Unicode NFC, so "Łęcka" typed with a combining ogonek and the same name
+typed with the precomposed letter are one name (search, sorting, printing). Bidirectional
+controls and zero-width characters are refused: they let a name display as something else
+than it is (e.g. "Kowalska" that sorts or searches as another name), and no Polish name
+needs them. Phone numbers are validated by ``phonenumbers`` (libphonenumber) with Poland as
+the default region and stored in E.164 (``+48600100200``): one spelling per number, so the
+same number typed with spaces or dashes is the same number.
 """
 
 import datetime
@@ -10,69 +14,96 @@ import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from people import pesel as pesel_utils
 
-# Characters that change how a name is displayed without being part of it: the bidirectional
-# embeddings, overrides and isolates (a name could print reversed, "Trojan Source"), and the
-# zero-width characters (two names that look the same would differ). Unicode category Cf.
-_INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u061c\ufeff\u00ad"
+PHONE_REGION = "PL"
+
+# U+202A–202E embeddings and overrides, U+2066–2069 isolates, U+200E/200F marks, U+061C.
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200e", "\u200f", "\u061c"]
 )
+# Zero-width space, non-joiner, joiner, word joiner, byte-order mark.
+ZERO_WIDTH = frozenset(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
 
 
 def validate_name(value: str) -> None:
-    """Refuse a name with bidirectional controls, zero-width or other control characters."""
-    if any(ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
+    """Raise ``ValidationError`` when a name carries invisible or direction-changing marks."""
+    if any(ch in BIDI_CONTROLS for ch in value):
         raise ValidationError(
-            _("A name cannot contain invisible or direction-changing characters."),
-            code="invisible",
+            _("The name contains invisible text-direction characters; type it again."),
+            code="name_bidi",
+        )
+    if any(ch in ZERO_WIDTH for ch in value):
+        raise ValidationError(
+            _("The name contains invisible zero-width characters; type it again."),
+            code="name_zero_width",
         )
 
 
 def clean_name(value: str) -> str:
-    """The name NFC-normalised with outer spaces and runs of spaces collapsed; refused as
-    ``validate_name`` refuses. NFC makes "Łęcka" typed on two keyboards one and the same."""
+    """The name in NFC with surrounding spaces removed; raises like ``validate_name``."""
+    value = unicodedata.normalize("NFC", value or "").strip()
     validate_name(value)
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    return value
 
 
 def clean_phone(value: str) -> str:
-    """A phone number in international form (``+48 601 234 567``); Polish when no country
-    code is given. Empty stays empty; an impossible number is refused."""
-    value = value.strip()
+    """The phone number in E.164 (``+48…``), or ``""`` for an empty value.
+
+    Raises ``ValidationError`` when libphonenumber does not know the number as valid.
+    """
+    value = (value or "").strip()
     if not value:
         return ""
     try:
-        number = phonenumbers.parse(value, "PL")
+        number = phonenumbers.parse(value, PHONE_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("This is not a phone number."), code="phone") from exc
+        raise ValidationError(_("This is not a valid phone number."), code="phone") from exc
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("This is not a valid phone number."), code="phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_phone(value: str) -> None:
+    """Model-field form of ``clean_phone``."""
+    clean_phone(value)
+
+
+def validate_pesel_agreement(
+    *, pesel: str, sex: str = "", birth_date: datetime.date | None = None
+) -> None:
+    """Refuse a sex or a birth date that contradicts the PESEL (python-stdnum decodes it).
+
+    Raises ``ValidationError`` keyed by ``sex`` and/or ``birth_date``; an invalid or empty
+    PESEL is not this check's business (the PESEL field refuses it).
+    """
+    if not pesel or not pesel_utils.is_valid(pesel):
+        return
+    errors: dict[str, list[str]] = {}
+    encoded_sex = "female" if pesel_utils.sex(pesel) == "F" else "male"
+    if sex and sex != encoded_sex:
+        errors["sex"] = [_("The sex does not match the PESEL number.")]
+    encoded_birth = pesel_utils.birth_date(pesel)
+    if birth_date and birth_date != encoded_birth:
+        errors["birth_date"] = [
+            _("The date of birth does not match the PESEL number (%(date)s).")
+            % {"date": encoded_birth.strftime("%d.%m.%Y")}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_pesel_agrees(
     pesel: str, sex: str = "", birth_date: datetime.date | None = None
 ) -> dict[str, str]:
-    """Messages per field (``sex``, ``birth_date``) where the typed value contradicts what
-    the PESEL encodes; empty when they agree or nothing was typed. The PESEL encodes the
-    date of birth and the sex (art. 15 ust. 2 of the Act on population records)."""
-    if not pesel or not pesel_utils.is_valid(pesel):
-        return {}
-    errors = {}
-    encoded_sex = "female" if pesel_utils.sex(pesel) == "F" else "male"
-    if sex and sex != encoded_sex:
-        errors["sex"] = (
-            _("The PESEL is of a woman.")
-            if encoded_sex == "female"
-            else _("The PESEL is of a man.")
-        )
-    encoded_birth = pesel_utils.birth_date(pesel)
-    if birth_date and birth_date != encoded_birth:
-        errors["birth_date"] = _("The PESEL gives the date of birth %(date)s.") % {
-            "date": encoded_birth.isoformat()
-        }
-    return errors
+    """``validate_pesel_agreement`` as messages per field (``sex``, ``birth_date``), for a
+    form that adds them itself; empty when they agree or nothing was typed."""
+    try:
+        validate_pesel_agreement(pesel=pesel, sex=sex, birth_date=birth_date)
+    except ValidationError as error:
+        return {field: str(messages[0]) for field, messages in error.message_dict.items()}
+    return {}

@@ -989,6 +989,7 @@ def test_a_household_is_chosen_among_the_centres_own_only(client, world, centre,
     )
     assert not CentreHousehold.objects.filter(label="Z").exists()
 
+
 def test_a_consultation_sent_twice_is_recorded_once(client, centre, staff):
     from audit.models import AuditEvent
 

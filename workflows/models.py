@@ -634,3 +634,30 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class CardRouting(models.Model):
+    """An NK-A routed to the team of another municipality, where its PESEL has an open case.
+
+    The card joins that team's open procedure flagged "received from another municipality,
+    to consider" (the chair decides what to do with it); the filer's own team keeps only
+    the fact that it forwarded a card, and the filer gets no access to the other case. A
+    card filed elsewhere is forwarded to the competent team [practice, domain note 4a].
+    """
+
+    nka = models.OneToOneField("nkforms.NKA", on_delete=models.PROTECT, related_name="routing")
+    from_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="cards_forwarded", verbose_name=_("from")
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="cards_received", verbose_name=_("to")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="cards_received"
+    )
+    routed_at = models.DateTimeField(_("routed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card routed to another team")
+        verbose_name_plural = _("cards routed to another team")
+        ordering = ["-routed_at", "-id"]

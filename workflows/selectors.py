@@ -61,9 +61,11 @@ def team_chair_user(*, team_id: int):
 
 
 def visible_procedures(user) -> QuerySet[Procedure]:
-    """Procedures ``user`` may read: team, group, initiator (own NK-A) or auditor scope.
+    """Procedures ``user`` may read: their team's, their group's, or an auditor's scope.
 
-    A professional without a confidentiality declaration on record sees nothing.
+    A professional without a confidentiality declaration on record sees nothing. An
+    initiator who is neither on the team nor in the group sees no procedure: only their
+    own cards (``cards_of``), whatever case a card opened, joined or was routed to.
     """
     if not user.is_authenticated:
         return Procedure.objects.none()
@@ -77,8 +79,6 @@ def visible_procedures(user) -> QuerySet[Procedure]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return Procedure.objects.none()
-    from forms.models import NKA
-
     return Procedure.objects.filter(
         Q(Exists(TeamMember.objects.filter(team=OuterRef("team"), professional=professional)))
         | Q(
@@ -88,7 +88,6 @@ def visible_procedures(user) -> QuerySet[Procedure]:
                 )
             )
         )
-        | Q(Exists(NKA.objects.filter(procedure=OuterRef("pk"), initiator=user)))
     )
 
 
@@ -127,7 +126,9 @@ def procedure_access(user, procedure: Procedure) -> Access:
     initiator = procedure.nka_forms.filter(initiator=user).exists()
     chair = membership is not None and membership.role == TeamMember.Role.CHAIR
     return Access(
-        read=bool(membership or group_member or initiator),
+        # The initiator alone does not read the case: their own cards are read through
+        # ``card_open``, which never names the case (number, household, other data).
+        read=bool(membership or group_member),
         chair=chair,
         team_member=membership is not None,
         group_member=group_member,
@@ -193,6 +194,9 @@ def open_tasks_for(user) -> list[TaskRow]:
                 process__procedure__group__memberships__professional=professional,
             )
         )
+        # The initiator's transfer is listed with their cards (``cards_of``), which name
+        # no case.
+        .exclude(flow_task=ProcedureFlow.transfer_to_chair)
         .select_related("process__procedure__household")
         .distinct()
         .order_by("created")
@@ -353,7 +357,7 @@ class ProcedurePage:
 
 
 def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePage:
-    """The data of the procedure page for ``user``; an initiator sees only their own NK-A."""
+    """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
     from audit.models import AuditEvent
     from forms.models import NKA, NKC, NKD, HelpPlanItem
     from workflows.models import (
@@ -368,16 +372,8 @@ def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePa
     # Every version of every record: the current ones, the withdrawn (marked) and the
     # superseded (in the history under their correction).
     nka_forms = NKA.objects.filter(procedure=procedure).select_related(
-        "initiator", "corrected_by", "withdrawn_by"
+        "initiator", "routing", "corrected_by", "withdrawn_by"
     )
-    if not access.full_read:
-        nka_forms = nka_forms.filter(initiator=user)
-        tasks = list(
-            Task.objects.filter(process_id=procedure.process_id, owner=user).order_by("created")
-        )
-        return ProcedurePage(
-            procedure=procedure, access=access, nka_forms=list(nka_forms), tasks=tasks
-        )
     group_members = list(
         GroupMember.objects.filter(group__procedure=procedure)
         .select_related("professional__user")
@@ -445,7 +441,7 @@ def team_members_for(*, procedure: Procedure) -> QuerySet[Professional]:
 
 
 def nka_open(*, user, pk: int, nka_pk: int, request=None):
-    """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case or filled it.
+    """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case.
 
     Returns ``(procedure, access, nka)``; ``Http404`` otherwise. The read is logged.
     """
@@ -454,7 +450,7 @@ def nka_open(*, user, pk: int, nka_pk: int, request=None):
 
     procedure, access = procedure_get(user=user, pk=pk)
     nka = NKA.objects.filter(pk=nka_pk, procedure=procedure).select_related("initiator").first()
-    if nka is None or not (access.full_read or nka.initiator_id == user.pk):
+    if nka is None or not access.full_read:
         raise Http404
     log_event(
         action="nka.viewed",
@@ -464,3 +460,97 @@ def nka_open(*, user, pk: int, nka_pk: int, request=None):
         payload={"nka": nka.pk},
     )
     return procedure, access, nka
+
+
+# --------------------------------------------------------------------------- own cards
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One NK-A the user filled, with what they must still do: nothing of the case."""
+
+    nka: object
+    deadline: Deadline | None
+
+    @property
+    def to_do(self) -> bool:
+        return self.nka.transferred_on is None
+
+
+def _card_rows(nkas) -> list[CardRow]:
+    nkas = list(nkas)
+    deadlines = {
+        d.nka_id: d
+        for d in Deadline.objects.filter(
+            nka__in=[n.pk for n in nkas], rule=RuleCode.NKA_TO_CHAIR
+        ).order_by("id")
+    }
+    return [CardRow(nka=n, deadline=deadlines.get(n.pk)) for n in nkas]
+
+
+def cards_of(*, user) -> list[CardRow]:
+    """The NK-A cards ``user`` filled, newest first, each with its transfer deadline.
+
+    Whatever the card did (opened a case, joined one, was routed to another team), the
+    row is the same: the card's own data, never the case's number or household.
+    """
+    from forms.models import NKA
+
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    return _card_rows(NKA.objects.filter(initiator=user).order_by("-filled_at", "-id"))
+
+
+def card_deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[CardRow]]:
+    """The user's own cards not yet sent to the chair: ``overdue`` and ``due_soon``."""
+    today = calendar.legal_date()
+    horizon = calendar.add_working_days(today, within_working_days)
+    rows = [r for r in cards_of(user=user) if r.to_do and r.deadline is not None]
+    rows.sort(key=lambda r: r.deadline.due_on)
+    return {
+        "overdue": [r for r in rows if r.deadline.due_on < today],
+        "due_soon": [r for r in rows if today <= r.deadline.due_on <= horizon],
+    }
+
+
+def card_open(*, user, nka_pk: int, request=None) -> CardRow:
+    """The user's own NK-A ``nka_pk``; ``Http404`` for anybody else's card. The read is logged.
+
+    The event names the procedure for the audit trail; nothing of it reaches the page.
+    """
+    from audit.services import log_event
+    from forms.models import NKA
+
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        raise Http404
+    nka = NKA.objects.filter(pk=nka_pk, initiator=user).select_related("procedure").first()
+    if nka is None:
+        raise Http404
+    log_event(
+        action="nka.viewed",
+        actor=user,
+        procedure=nka.procedure,
+        request=request,
+        payload={"nka": nka.pk, "as": "initiator"},
+    )
+    return _card_rows([nka])[0]
+
+
+def cards_routed(*, user) -> dict[str, list]:
+    """For a team chair: cards received from another municipality, to consider, and the
+    bare fact of cards of their municipality forwarded elsewhere (no case named)."""
+    from workflows.models import CardRouting
+
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return {"received": [], "forwarded": []}
+    chaired = TeamMember.objects.filter(
+        professional=professional, role=TeamMember.Role.CHAIR
+    ).values("team_id")
+    routings = CardRouting.objects.select_related("nka", "procedure").order_by("-routed_at")
+    return {
+        "received": list(routings.filter(to_team_id__in=chaired)),
+        "forwarded": list(routings.filter(from_team_id__in=chaired)),
+    }

@@ -27,6 +27,7 @@ from documents.models import DocumentKind
 from documents.services import schedule as schedule_document
 from forms.models import NKA, NKC, NKD, HelpPlanItem, HelpPlanStatusChange, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
+from people import validators
 from people.models import Household, Person
 from people.services import person_for
 from workflows import calendar
@@ -34,6 +35,7 @@ from workflows.flows import ProcedureFlow
 from workflows.models import (
     STAGE_TRANSITIONS,
     VICTIM_ROLES,
+    CardRouting,
     ClosureGround,
     Deadline,
     DiagnosticGroup,
@@ -49,6 +51,7 @@ from workflows.models import (
     Referral,
     Role,
     Stage,
+    Team,
 )
 from workflows.rules import Edition, RuleCode, edition_on, rule
 from workflows.selectors import Access, procedure_access
@@ -222,8 +225,18 @@ class NKAInput:
     filled_at: datetime.datetime | None = None
 
 
+def _born(person: PersonInput) -> datetime.date | None:
+    """The birth date the law counts: the PESEL's when a PESEL is given, never the typed one."""
+    if person.pesel and pesel_utils.is_valid(person.pesel):
+        return pesel_utils.birth_date(person.pesel)
+    return person.birth_date
+
+
 def validate_nka(data: NKAInput) -> None:
-    """Refuse an NK-A that the law does not allow; raises ``ServiceError``."""
+    """Refuse an NK-A that the law does not allow; raises ``ServiceError``.
+
+    Normalises the people in place: PESEL to 11 digits, names to NFC, phones to E.164.
+    """
     errors: dict[str, list[str]] = {}
 
     def add(field_name: str, message: str) -> None:
@@ -249,6 +262,15 @@ def validate_nka(data: NKAInput) -> None:
     seen_pesel: set[tuple[str, str]] = set()
     for index, person in enumerate(data.people):
         prefix = f"people-{index}-"
+        for name_field in ("first_name", "last_name"):
+            try:
+                setattr(person, name_field, validators.clean_name(getattr(person, name_field)))
+            except ValidationError as error:
+                add(prefix + name_field, error.messages[0])
+        try:
+            person.phone = validators.clean_phone(person.phone)
+        except ValidationError as error:
+            add(prefix + "phone", error.messages[0])
         if person.pesel:
             try:
                 person.pesel = pesel_utils.normalise(person.pesel)
@@ -258,6 +280,14 @@ def validate_nka(data: NKAInput) -> None:
             if (person.pesel, person.role) in seen_pesel:
                 add(prefix + "pesel", _("This person is listed twice in the same role."))
             seen_pesel.add((person.pesel, person.role))
+            try:
+                validators.validate_pesel_agreement(
+                    pesel=person.pesel, sex=person.sex, birth_date=person.birth_date
+                )
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        add(prefix + field_name, message)
         elif person.birth_date is None:
             add(
                 prefix + "birth_date",
@@ -265,7 +295,7 @@ def validate_nka(data: NKAInput) -> None:
             )
         if person.birth_date and person.birth_date > today:
             add(prefix + "birth_date", _("The date cannot be in the future."))
-        born = person.birth_date or (pesel_utils.birth_date(person.pesel) if person.pesel else None)
+        born = _born(person)
         if person.role == Role.SUSPECT and born is not None:
             age = (
                 data.incident_date.year
@@ -286,7 +316,7 @@ def validate_nka(data: NKAInput) -> None:
 
 
 def _person_for(data: PersonInput, household: Household | None) -> Person:
-    """Reuse the person with this PESEL (one record per person), else create one."""
+    """The shared person with this PESEL (unchanged), else a new one from the card."""
     return person_for(
         first_name=data.first_name,
         last_name=data.last_name,
@@ -301,42 +331,87 @@ def _person_for(data: PersonInput, household: Household | None) -> Person:
     )
 
 
-def open_procedure_for_pesels(pesels: Iterable[str]) -> Procedure | None:
-    """The open procedure in which any of these PESELs already takes part."""
+def competent_team(*, professional: Professional, data: NKAInput) -> Team | None:
+    """The team competent for a new card: today the team of the filer's own municipality.
+
+    The one place that decides it. Practice names the team of the municipality where the
+    victim lives (domain note 4a, "a card filled elsewhere is forwarded"); a later change
+    of this function alone moves the rule there. ``None`` when the municipality has no team.
+    """
+    return getattr(professional.municipality, "team", None)
+
+
+def open_procedure_for_pesels(
+    pesels: Iterable[str], *, team: Team | None = None, exclude_team: Team | None = None
+) -> Procedure | None:
+    """The open procedure in which any of these PESELs takes part or lives in its household.
+
+    ``team`` limits the search to that team's procedures, ``exclude_team`` to the others'.
+    A household member who is not yet a participant still belongs to the household's open
+    procedure: a new card naming them joins it.
+    """
     pesels = [p for p in pesels if p]
     if not pesels:
         return None
-    return (
-        Procedure.objects.exclude(stage=Stage.CLOSED)
-        .filter(participants__person__pesel__in=pesels)
-        .order_by("id")
-        .first()
+    procedures = Procedure.objects.exclude(stage=Stage.CLOSED).filter(
+        Q(participants__person__pesel__in=pesels) | Q(household__members__pesel__in=pesels)
     )
+    if team is not None:
+        procedures = procedures.filter(team=team)
+    if exclude_team is not None:
+        procedures = procedures.exclude(team=exclude_team)
+    return procedures.order_by("id").first()
 
 
-def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
-    """Record an NK-A. Returns ``(procedure, nka, joined)``.
+@dataclass(frozen=True)
+class Filed:
+    """What ``procedure_initiate`` did; only the card is for the filer's eyes."""
 
-    The procedure starts at the moment NK-A is filled (§ 2 of the regulation). When any
-    listed person already takes part in an open procedure, the card joins it instead of
-    opening a second one (``joined`` is True) and goes to the same group.
+    procedure: Procedure
+    nka: NKA
+    joined: bool
+    routed: bool
+
+    def __iter__(self):
+        # ``procedure, nka, joined = procedure_initiate(...)`` keeps working.
+        return iter((self.procedure, self.nka, self.joined))
+
+
+def procedure_initiate(*, actor, data: NKAInput) -> Filed:
+    """Record an NK-A. Returns a ``Filed`` (``procedure, nka, joined`` when unpacked).
+
+    The procedure starts at the moment NK-A is filled (§ 2 of the regulation). The card goes
+    to the competent team (``competent_team``). When a listed PESEL takes part in, or lives
+    in the household of, an open procedure of that team, the card joins it (``joined``) and
+    goes to the same group. When the PESEL has an open procedure of ANOTHER team only, the
+    card is routed there as a card to consider (``routed``; a ``CardRouting`` row): it adds
+    no participant to that case and gives the filer no access to it. Otherwise a new
+    procedure opens. What the card says about each person is kept on the card
+    (``NKAPerson``); a shared person found by PESEL is linked and never changed.
     """
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
         raise PermissionDenied
     validate_nka(data)
+    team = competent_team(professional=professional, data=data)
+    if team is None:
+        raise _refuse(_("Your municipality has no interdisciplinary team in the system."))
     filled_at = data.filled_at or timezone.now()
+    pesels = [p.pesel for p in data.people]
     with transaction.atomic():
-        existing = open_procedure_for_pesels(p.pesel for p in data.people)
+        procedure, joined, routed = None, False, False
+        existing = open_procedure_for_pesels(pesels, team=team)
+        if existing is None:
+            existing = open_procedure_for_pesels(pesels, exclude_team=team)
+            routed = existing is not None
         if existing is not None:
             procedure = _lock(existing.pk)
             if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
-                existing = None
-        if existing is None:
-            procedure = _new_procedure(actor, professional, data, filled_at)
-            joined = False
+                procedure, routed = None, False
+        if procedure is None:
+            procedure = _new_procedure(actor, team, data, filled_at)
         else:
-            joined = True
+            joined = not routed
         nka = NKA.objects.create(
             procedure=procedure,
             edition=procedure.edition,
@@ -367,14 +442,13 @@ def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
             nkb_handed_to=data.nkb_handed_to,
             nkb_not_handed_reason=data.nkb_not_handed_reason,
         )
+        # A routed card's new people join no household of the other municipality.
+        household = None if routed else procedure.household
         for person_data in data.people:
-            person = _person_for(person_data, procedure.household)
-            NKAPerson.objects.get_or_create(
-                nka=nka,
-                person=person,
-                role=person_data.role,
-                defaults={"relation": person_data.relation},
-            )
+            person = _person_for(person_data, household)
+            _card_entry(nka, person, person_data)
+            if routed:
+                continue  # the other team's chair considers the card first
             Participant.objects.get_or_create(
                 procedure=procedure,
                 person=person,
@@ -385,8 +459,12 @@ def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
                     "disabled": person_data.disabled,
                 },
             )
+        if routed:
+            CardRouting.objects.create(
+                nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
+            )
         _add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(filled_at), nka=nka)
-        if not joined:
+        if not (joined or routed):
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
@@ -396,23 +474,48 @@ def procedure_initiate(*, actor, data: NKAInput) -> tuple[Procedure, NKA, bool]:
         schedule_document(
             procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
         )
-        log_event(
-            action="nka.joined" if joined else "procedure.initiated",
-            actor=actor,
-            procedure=procedure,
-            payload={"nka": nka.pk, "people": len(data.people), "edition": procedure.edition},
-        )
-    return procedure, nka, joined
+        action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
+        payload = {"nka": nka.pk, "people": len(data.people), "edition": procedure.edition}
+        if routed:
+            payload["from_team"] = team.pk
+        log_event(action=action, actor=actor, procedure=procedure, payload=payload)
+    return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
 
 
-def _new_procedure(actor, professional: Professional, data: NKAInput, filled_at) -> Procedure:
-    team = getattr(professional.municipality, "team", None)
-    if team is None:
-        raise _refuse(_("Your municipality has no interdisciplinary team in the system."))
+def _card_entry(nka: NKA, person: Person, data: PersonInput) -> NKAPerson:
+    """The card's own record of one person, as typed (the PESEL's date and sex when blank)."""
+    birth_date, sex = data.birth_date, data.sex
+    if data.pesel:
+        birth_date = birth_date or pesel_utils.birth_date(data.pesel)
+        sex = sex or ("female" if pesel_utils.sex(data.pesel) == "F" else "male")
+    return NKAPerson.objects.create(
+        nka=nka,
+        person=person,
+        role=data.role,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        pesel=data.pesel,
+        birth_date=birth_date,
+        sex=sex,
+        parents_names=data.parents_names,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+        relation=data.relation,
+        school=data.school,
+        disabled=data.disabled,
+    )
+
+
+def _new_procedure(actor, team: Team, data: NKAInput, filled_at) -> Procedure:
+    """Open a procedure of ``team``. A known person's household is reused only when it is
+    in the team's municipality; otherwise the card gets a new household."""
     household = None
     for person_data in data.people:
         if person_data.pesel:
-            known = Person.objects.filter(pesel=person_data.pesel).select_related("household")
+            known = Person.objects.filter(
+                pesel=person_data.pesel, household__municipality=team.municipality
+            ).select_related("household")
             person = known.first()
             if person and person.household:
                 household = person.household
@@ -422,7 +525,7 @@ def _new_procedure(actor, professional: Professional, data: NKAInput, filled_at)
         household = Household.objects.create(
             label=victim.last_name.strip(),
             address=victim.address,
-            municipality=professional.municipality,
+            municipality=team.municipality,
         )
     started = calendar.legal_date(filled_at)
     try:
@@ -436,7 +539,8 @@ def _new_procedure(actor, professional: Professional, data: NKAInput, filled_at)
                 initiated_by=actor,
             )
     except IntegrityError as exc:
-        # Another NK-A opened a procedure for this household a moment ago.
+        # Another NK-A opened a procedure for this household a moment ago (a real race:
+        # the open procedure of the household was looked up in this transaction).
         raise _refuse(
             _("A procedure for this household was opened a moment ago; submit the card again.")
         ) from exc
@@ -457,9 +561,13 @@ def nka_transfer(
     _not_future(received_on, "received_on")
     if received_on < sent_on:
         raise _refuse(_("The chair cannot receive the card before it was sent."), "received_on")
+    professional = getattr(actor, "professional", None)
+    if professional is None or not professional.has_declaration:
+        raise PermissionDenied
     with transaction.atomic():
         procedure = _lock(procedure_id)
-        _access(actor, procedure)
+        # The card's initiator, and only they, record its transfer; they need not (and an
+        # initiator alone does not) see the rest of the case.
         nka = NKA.objects.select_for_update().filter(pk=nka_id, procedure=procedure).first()
         if nka is None or nka.initiator_id != actor.pk:
             raise PermissionDenied

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forms.models import HelpPlanItem, ViolenceForm
 from oik_site.fields import RecordMultipleChoiceField
+from people import validators
 from people.forms import PeselField
 from people.models import Sex
 from workflows import calendar
@@ -156,6 +157,29 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
     school = forms.CharField(label=_("school and class (children)"), max_length=200, required=False)
     disabled = forms.BooleanField(label=_("person with a disability"), required=False)
+
+    def clean_first_name(self) -> str:
+        return validators.clean_name(self.cleaned_data["first_name"])
+
+    def clean_last_name(self) -> str:
+        return validators.clean_name(self.cleaned_data["last_name"])
+
+    def clean_phone(self) -> str:
+        return validators.clean_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            validators.validate_pesel_agreement(
+                pesel=cleaned.get("pesel", ""),
+                sex=cleaned.get("sex", ""),
+                birth_date=cleaned.get("birth_date"),
+            )
+        except forms.ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field_name, message)
+        return cleaned
 
 
 class BasePersonFormSet(forms.BaseFormSet):

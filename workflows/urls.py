@@ -12,10 +12,13 @@ urlpatterns = [
     path("procedures/<int:pk>/", views.procedure_detail, name="procedure_detail"),
     path("procedures/<int:pk>/nka/<int:nka_pk>/", views.nka_detail, name="nka_detail"),
     path(
-        "procedures/<int:pk>/nka/<int:nka_pk>/transfer/",
-        views.NKATransferView.as_view(),
-        name="nka_transfer",
+        "procedures/<int:pk>/nka/<int:nka_pk>/reconcile/",
+        views.person_reconcile,
+        name="person_reconcile",
     ),
+    # The initiator's own cards: addressed by the card alone, never by the case.
+    path("cards/<int:nka_pk>/", views.card_detail, name="card_detail"),
+    path("cards/<int:nka_pk>/transfer/", views.CardTransferView.as_view(), name="nka_transfer"),
     path("procedures/<int:pk>/group/", views.GroupAppointView.as_view(), name="group_appoint"),
     path(
         "procedures/<int:pk>/pass-to-group/",

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.workflow import chart
 
-from documents.selectors import documents_for, jobs_to_retry
-from forms.models import NKA, HelpPlanItem
-from workflows import calendar, idempotency, selectors, services, step_forms
+from documents.selectors import card_documents, documents_for, jobs_to_retry
+from forms.models import HelpPlanItem
+from workflows import calendar, idempotency, reconcile, selectors, services, step_forms
 from workflows.flows import ProcedureFlow
-from workflows.models import VICTIM_ROLES, Participant, Referral, Role
-from workflows.rules import RULE_LABELS
+from workflows.models import VICTIM_ROLES, CardRouting, Participant, Referral, Role
+from workflows.rules import RULE_LABELS, RuleCode, edition_on, rule
 from workflows.services import ServiceError
 
 
@@ -38,10 +39,18 @@ def _procedure_url(procedure) -> str:
 def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
+    cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
+    today = calendar.legal_date()
+    late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     return render(
         request,
         "workflows/inbox.html",
-        {"rows": rows, "overdue": sum(1 for r in rows if r.overdue)},
+        {
+            "rows": rows,
+            "cards": cards,
+            "routed": selectors.cards_routed(user=request.user),
+            "overdue": sum(1 for r in rows if r.overdue) + late_cards,
+        },
     )
 
 
@@ -50,12 +59,15 @@ def dashboard(request):
     """The team's deadlines: overdue and due within the reminder window."""
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
+    cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
     return render(
         request,
         "workflows/dashboard.html",
         {
             "overdue": due["overdue"],
             "due_soon": due["due_soon"],
+            "cards_overdue": cards["overdue"],
+            "cards_due_soon": cards["due_soon"],
             "window": days,
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
@@ -152,11 +164,9 @@ def procedure_detail(request, pk: int):
     )
 
 
-@login_required
-def nka_detail(request, pk: int, nka_pk: int):
-    procedure, access, nka = selectors.nka_open(
-        user=request.user, pk=pk, nka_pk=nka_pk, request=request
-    )
+def _nka_page(request, procedure, access, nka, *, reconcile_error: str = ""):
+    entries = list(nka.entries.select_related("person").order_by("role", "id"))
+    may_reconcile = (access.chair or access.group_member) and not access.auditor
     return render(
         request,
         "workflows/nka_detail.html",
@@ -164,9 +174,140 @@ def nka_detail(request, pk: int, nka_pk: int):
             "procedure": procedure,
             "access": access,
             "nka": nka,
-            "entries": list(nka.entries.select_related("person").order_by("role", "id")),
+            "entries": entries,
+            "routed": CardRouting.objects.filter(nka=nka).exists(),
+            "differences": (
+                [(e, reconcile.person_differences(e)) for e in entries] if may_reconcile else []
+            ),
+            "may_reconcile": may_reconcile,
+            "reconcile_error": reconcile_error,
         },
     )
+
+
+@login_required
+def nka_detail(request, pk: int, nka_pk: int):
+    procedure, access, nka = selectors.nka_open(
+        user=request.user, pk=pk, nka_pk=nka_pk, request=request
+    )
+    return _nka_page(request, procedure, access, nka)
+
+
+@login_required
+def person_reconcile(request, pk: int, nka_pk: int):
+    """Copy the chosen card values onto the shared people's records (chair or group)."""
+    procedure, access, nka = selectors.nka_open(
+        user=request.user, pk=pk, nka_pk=nka_pk, request=request
+    )
+    if not (access.chair or access.group_member) or access.auditor:
+        raise PermissionDenied
+    target = reverse("workflows:nka_detail", args=[procedure.pk, nka.pk])
+    if request.method != "POST":
+        return HttpResponseRedirect(target)
+    chosen: dict[int, list[str]] = {}
+    for value in request.POST.getlist("change"):
+        entry_pk, _sep, field_name = value.partition(":")
+        if entry_pk.isdigit() and field_name:
+            chosen.setdefault(int(entry_pk), []).append(field_name)
+    try:
+        if not chosen:
+            raise ServiceError(
+                {"fields": [_("Choose at least one value that differs from the record.")]}
+            )
+        with transaction.atomic():
+            for entry_pk, fields in chosen.items():
+                reconcile.person_reconcile(
+                    actor=request.user,
+                    procedure_id=procedure.pk,
+                    nka_person_id=entry_pk,
+                    fields=fields,
+                )
+    except ServiceError as error:
+        message = " ".join(m for messages in error.message_dict.values() for m in messages)
+        return _nka_page(request, procedure, access, nka, reconcile_error=message)
+    messages.success(request, _("The chosen values are now in the people's records."))
+    return HttpResponseRedirect(target)
+
+
+# --------------------------------------------------------------------------- own cards
+
+
+@login_required
+def card_detail(request, nka_pk: int):
+    """The initiator's own card: what it says, what they must do, its NK-A and NK-B.
+
+    Nothing of the case the card belongs to: not its number, household, stage or people
+    other than the card's own. The same page whether the card opened, joined or was routed.
+    """
+    card = selectors.card_open(user=request.user, nka_pk=nka_pk, request=request)
+    return render(
+        request,
+        "workflows/card_detail.html",
+        {
+            "card": card,
+            "nka": card.nka,
+            "entries": list(card.nka.entries.order_by("role", "id")),
+            "documents": list(card_documents(nka=card.nka)),
+            "documents_waiting": 0,
+            "can_act": False,
+            "replaced": set(),
+        },
+    )
+
+
+class CardTransferView(LoginRequiredMixin, View):
+    """The initiator records sending their card's original to the team chair (§ 7)."""
+
+    template_name = "workflows/step.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.card = selectors.card_open(user=request.user, nka_pk=kwargs["nka_pk"], request=request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form):
+        days = rule(RuleCode.NKA_TO_CHAIR, self.card.nka.edition).value
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "title": _("Send the NK-A original to the team chair"),
+                "intro": _(
+                    "The original goes to the chair within %(days)s working days of filling."
+                )
+                % {"days": days},
+                "back_url": reverse("workflows:card_detail", args=[self.card.nka.pk]),
+            },
+        )
+
+    def get(self, request, **kwargs):
+        today = calendar.legal_date()
+        return self.render_form(
+            step_forms.TransferForm(initial={"sent_on": today, "received_on": today})
+        )
+
+    def post(self, request, **kwargs):
+        form = step_forms.TransferForm(request.POST)
+        if form.is_valid():
+            try:
+                services.nka_transfer(
+                    actor=request.user,
+                    procedure_id=self.card.nka.procedure_id,
+                    nka_id=self.card.nka.pk,
+                    **form.cleaned_data,
+                )
+            except ServiceError as error:
+                step_forms.apply_service_error(form, error)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("The transfer of the NK-A is recorded."))
+                return HttpResponseRedirect(
+                    reverse("workflows:card_detail", args=[self.card.nka.pk])
+                )
+        return self.render_form(form)
 
 
 class NKACreateView(LoginRequiredMixin, View):
@@ -254,38 +395,36 @@ class NKACreateView(LoginRequiredMixin, View):
                     services.PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data
                 ],
             )
-            outcome = {}
 
             def initiate() -> str:
-                procedure, _nka, joined = services.procedure_initiate(actor=request.user, data=data)
+                filed = services.procedure_initiate(actor=request.user, data=data)
                 consultation = self._consultation()
                 if consultation is not None:
                     from centre.services import consultation_link_procedure
 
                     consultation_link_procedure(
-                        actor=request.user, consultation_id=consultation.pk, procedure=procedure
+                        actor=request.user,
+                        consultation_id=consultation.pk,
+                        procedure=filed.procedure,
                     )
-                outcome.update(procedure=procedure, joined=joined)
-                return _procedure_url(procedure)
+                return reverse("workflows:card_detail", args=[filed.nka.pk])
 
+            # The same answer whether the card opened, joined or was routed: the filer
+            # learns nothing of any other case (issue 11).
+            edition = edition_on(calendar.legal_date(data.filled_at))
+            days = rule(RuleCode.NKA_TO_CHAIR, edition).value
             try:
-                response = idempotency.submit_once(request, initiate)
+                return idempotency.submit_once(
+                    request,
+                    initiate,
+                    success_message=_(
+                        "NK-A recorded. Send the original to the team chair within "
+                        "%(days)s working days."
+                    )
+                    % {"days": days},
+                )
             except ServiceError as error:
                 step_forms.apply_service_error(form, error, {"people": people})
-            else:
-                if outcome.get("joined"):
-                    messages.info(
-                        request,
-                        _("A procedure for this household is open: the card joined %(number)s.")
-                        % {"number": outcome["procedure"].number},
-                    )
-                elif outcome:
-                    messages.success(
-                        request,
-                        _("Procedure %(number)s started. Send the NK-A original to the chair.")
-                        % {"number": outcome["procedure"].number},
-                    )
-                return response
         return render(request, self.template_name, {"form": form, "people": people})
 
 
@@ -380,38 +519,6 @@ class StepView(LoginRequiredMixin, View):
             .select_related("person")
             .order_by("person__last_name")
         ]
-
-
-class NKATransferView(StepView):
-    form_class = step_forms.TransferForm
-    title = gettext_lazy("Send the NK-A original to the team chair")
-    intro = gettext_lazy("The original goes to the chair within 5 working days of filling.")
-    success_message = gettext_lazy("The transfer of the NK-A is recorded.")
-
-    def may(self, access) -> bool:
-        return access.initiator
-
-    def get_nka(self):
-        nka = NKA.objects.filter(
-            pk=self.kwargs["nka_pk"], procedure=self.procedure, initiator=self.request.user
-        ).first()
-        if nka is None:
-            raise Http404
-        return nka
-
-    def check_object(self):
-        self.get_nka()
-
-    def initial(self):
-        return {"sent_on": self.today(), "received_on": self.today()}
-
-    def perform(self, form):
-        services.nka_transfer(
-            actor=self.request.user,
-            procedure_id=self.procedure.pk,
-            nka_id=self.get_nka().pk,
-            **form.cleaned_data,
-        )
 
 
 class GroupAppointView(StepView):
