@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,17 +148,25 @@ def person_record(*, actor, data: PersonData) -> CentrePerson:
                 )
         else:
             shared = Person.objects.create(pesel=None, **new_shared)
-        record = CentrePerson.objects.create(
-            centre=centre,
-            person=shared,
-            first_name=typed["first_name"],
-            last_name=typed["last_name"],
-            pesel=pesel,
-            birth_date=data.birth_date,
-            sex=data.sex,
-            phone=typed["phone"],
-            household=household,
-        )
+        try:
+            # Two entries of the same PESEL at the same moment: the second meets the unique
+            # (centre, person) constraint and gets the same answer as one a minute later.
+            with transaction.atomic():
+                record = CentrePerson.objects.create(
+                    centre=centre,
+                    person=shared,
+                    first_name=typed["first_name"],
+                    last_name=typed["last_name"],
+                    pesel=pesel,
+                    birth_date=data.birth_date,
+                    sex=data.sex,
+                    phone=typed["phone"],
+                    household=household,
+                )
+        except IntegrityError as error:
+            raise _refuse(
+                _("This centre has already recorded a person with this PESEL."), "pesel"
+            ) from error
         log_event(
             action="centre.person_recorded",
             actor=actor,
