@@ -8,6 +8,7 @@ from django.http import Http404
 
 from centre.models import Centre, CentrePerson, HostelPlace, HostelStay
 from people.models import Household, Person
+from workflows.models import Professional
 
 
 def centre_for(user) -> Centre | None:
@@ -23,6 +24,17 @@ def centre_or_404(user) -> Centre:
     if centre is None:
         raise Http404
     return centre
+
+
+def takes_part_in_procedures(user) -> bool:
+    """Whether ``user`` works in procedures: a professional with a confidentiality declaration
+    who sits on a team or a diagnostic group. Other centre staff get the procedure figures of
+    the statistics with small cells suppressed (``centre.statistics.suppress_small_cells``)."""
+    return (
+        Professional.objects.filter(user=user, confidentiality_declared_on__isnull=False)
+        .filter(Q(team_memberships__isnull=False) | Q(groups__isnull=False))
+        .exists()
+    )
 
 
 def people_of(centre: Centre) -> QuerySet[Person]:
