@@ -1,6 +1,5 @@
 """Auditors' pages: timeline (with CSV and PDF export), compliance report, who saw a person."""
 
-import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.utils import timezone, translation
 
 from audit import selectors
 from audit.services import log_event
+from oik_site.exports import SafeCSVWriter
 from workflows import calendar
 
 
@@ -18,7 +18,7 @@ def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     number = data.procedure.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="timeline-{number}.csv"'
-    writer = csv.writer(response)
+    writer = SafeCSVWriter(response)
     writer.writerow(
         [
             "id",

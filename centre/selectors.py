@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from centre.models import Centre, CentreHousehold, CentrePerson, HostelPlace, HostelStay
+from workflows.models import Professional
 
 
 def centre_for(user) -> Centre | None:
@@ -22,6 +23,17 @@ def centre_or_404(user) -> Centre:
     if centre is None:
         raise Http404
     return centre
+
+
+def takes_part_in_procedures(user) -> bool:
+    """Whether ``user`` works in procedures: a professional with a confidentiality declaration
+    who sits on a team or a diagnostic group. Other centre staff get the procedure figures of
+    the statistics with small cells suppressed (``centre.statistics.suppress_small_cells``)."""
+    return (
+        Professional.objects.filter(user=user, confidentiality_declared_on__isnull=False)
+        .filter(Q(team_memberships__isnull=False) | Q(groups__isnull=False))
+        .exists()
+    )
 
 
 def people_of(centre: Centre) -> QuerySet[CentrePerson]:

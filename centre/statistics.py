@@ -62,6 +62,16 @@ class Section:
     title: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    # Cells below this were replaced by "<N>" (``suppress_small_cells``); 0 when none were.
+    suppressed_below: int = 0
+
+    @property
+    def suppressed_label(self) -> str:
+        return f"<{self.suppressed_below}"
+
+    @property
+    def suppressed_top(self) -> int:
+        return self.suppressed_below - 1
 
 
 @dataclass
@@ -414,3 +424,28 @@ def _procedures(centre, start, end) -> list[Section]:
             _labelled(ClosureGround.choices, closures),
         ),
     ]
+
+
+# Sections built from the procedures of the county (``_procedures``).
+PROCEDURE_SECTIONS = ("procedures", "nka_by_sector", "closures")
+
+
+def suppress_small_cells(stats: Statistics, *, minimum: int) -> Statistics:
+    """Replace, in the procedure figures, every count from 1 to ``minimum - 1`` by "<minimum".
+
+    For centre staff who take no part in procedures: over a one-day window a "1" in "NK-A
+    filled by the education sector" or "boys" points at one family. Zeros and the centre's
+    own figures stay as they are. This is primary suppression only: a total that is shown
+    can still, with the other shown cells, narrow a suppressed one down (docs/centre.md).
+    """
+    if minimum <= 1:
+        return stats
+    for section in stats.sections:
+        if section.key not in PROCEDURE_SECTIONS:
+            continue
+        for row in section.rows:
+            for index, value in enumerate(row[1:], start=1):
+                if isinstance(value, int) and 0 < value < minimum:
+                    section.suppressed_below = minimum
+                    row[index] = section.suppressed_label
+    return stats

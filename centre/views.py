@@ -1,9 +1,9 @@
 """The centre's pages. Everyone but the centre's own staff gets "not found"."""
 
-import csv
 import datetime
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -25,7 +25,8 @@ from centre.models import (
     PreventionEvent,
     TherapyCourse,
 )
-from centre.statistics import centre_statistics
+from centre.statistics import centre_statistics, suppress_small_cells
+from oik_site.exports import SafeCSVWriter, xlsx_workbook
 from workflows import calendar, idempotency
 from workflows.services import ServiceError
 from workflows.step_forms import apply_service_error
@@ -622,6 +623,8 @@ def statistics(request):
     else:
         start, end = datetime.date(today.year, 1, 1), today
     stats = centre_statistics(centre, start, end, today)
+    if not selectors.takes_part_in_procedures(request.user):
+        suppress_small_cells(stats, minimum=settings.OIK_STATISTICS_MIN_CELL)
     export = request.GET.get("export")
     if export in ("csv", "xlsx") and (form.is_valid() or not request.GET):
         log_event(
@@ -631,12 +634,13 @@ def statistics(request):
         )
         name = f"statystyki-{start:%Y%m%d}-{end:%Y%m%d}"
         if export == "csv":
-            return _csv(stats, name)
+            return _csv(stats, name, centre)
         return _xlsx(stats, name, centre)
     charts = {
         s.key: bar_chart([(row[0], row[1]) for row in s.rows])
         for s in stats.sections
         if s.key in ("by_kind", "by_mode", "field", "prevention", "nka_by_sector", "closures")
+        and not s.suppressed_below
     }
     return render(
         request,
@@ -645,9 +649,10 @@ def statistics(request):
     )
 
 
-def _csv(stats, name: str) -> HttpResponse:
+def _csv(stats, name: str, centre) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)
+    writer.writerow([_("centre"), centre.name])
     writer.writerow([_("period"), stats.start.isoformat(), stats.end.isoformat()])
     for section in stats.sections:
         writer.writerow([])
@@ -660,10 +665,8 @@ def _csv(stats, name: str) -> HttpResponse:
 
 
 def _xlsx(stats, name: str, centre) -> HttpResponse:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsx_workbook(buffer)
     bold = workbook.add_format({"bold": True})
     for section in stats.sections:
         sheet = workbook.add_worksheet(section.key[:31])

