@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.workflow import chart
 
+from audit.services import log_read
 from documents.selectors import documents_for, jobs_to_retry
 from forms.models import NKA, HelpPlanItem
 from workflows import calendar, selectors, services, step_forms
@@ -38,6 +39,7 @@ def _procedure_url(procedure) -> str:
 def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
+    log_read(action="inbox.viewed", request=request, procedures=[row.procedure for row in rows])
     return render(
         request,
         "workflows/inbox.html",
@@ -50,6 +52,11 @@ def dashboard(request):
     """The team's deadlines: overdue and due within the reminder window."""
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
+    log_read(
+        action="dashboard.viewed",
+        request=request,
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]],
+    )
     return render(
         request,
         "workflows/dashboard.html",
@@ -81,8 +88,14 @@ def procedure_list(request):
         user=request.user, query=query, stage=stage, overdue=overdue, request=request
     )
     page = Paginator(procedures, 25).get_page(request.GET.get("page"))
-    if query:
-        selectors.search_results_seen(user=request.user, procedures=page, request=request)
+    selectors.procedure_list_seen(
+        user=request.user,
+        procedures=page,
+        query=query,
+        stage=stage,
+        overdue=overdue,
+        request=request,
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -205,19 +218,21 @@ class NKACreateView(LoginRequiredMixin, View):
         )
         initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
         consultation = self._consultation()
+        self.prefilled = []
         if consultation is not None:
+            self.prefilled = [c.person for c in consultation.clients.select_related("person")]
             # Started from a crisis-centre consultation: its people as the victims.
             initial = [
                 {
                     "role": Role.VICTIM,
-                    "first_name": c.person.first_name,
-                    "last_name": c.person.last_name,
-                    "pesel": c.person.pesel or "",
-                    "birth_date": c.person.birth_date,
-                    "sex": c.person.sex,
-                    "phone": c.person.phone,
+                    "first_name": c.first_name,
+                    "last_name": c.last_name,
+                    "pesel": c.pesel or "",
+                    "birth_date": c.birth_date,
+                    "sex": c.sex,
+                    "phone": c.phone,
                 }
-                for c in consultation.clients.select_related("person")
+                for c in self.prefilled
             ] + [{"role": Role.SUSPECT}]
         professional = selectors.professional_for(self.request.user)
         form = step_forms.NKAForm(
@@ -228,6 +243,8 @@ class NKACreateView(LoginRequiredMixin, View):
 
     def get(self, request):
         form, people = self._forms()
+        # Prefilled from a consultation: the page shows the centre's record of its people.
+        log_read(action="nka_form.viewed", request=request, people=self.prefilled)
         return render(request, self.template_name, {"form": form, "people": people})
 
     def post(self, request):
@@ -315,7 +332,17 @@ class StepView(LoginRequiredMixin, View):
 
     def get(self, request, **kwargs):
         self.check_object()
-        return self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+        self.shown_people = []
+        response = self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+        # The form names the case and lists its participants: a read (one event).
+        log_read(
+            action="step_form.viewed",
+            request=request,
+            procedures=[self.procedure],
+            people=self.shown_people,
+            payload={"step": request.resolver_match.url_name},
+        )
+        return response
 
     def check_object(self) -> None:
         """Raise ``Http404`` when the URL names an object outside this procedure."""
@@ -340,12 +367,15 @@ class StepView(LoginRequiredMixin, View):
         return calendar.legal_date()
 
     def participants(self, roles):
-        return [
+        people = [
             p.person
             for p in Participant.objects.filter(procedure=self.procedure, role__in=list(roles))
             .select_related("person")
             .order_by("person__last_name")
         ]
+        if hasattr(self, "shown_people"):
+            self.shown_people += people
+        return people
 
 
 class NKATransferView(StepView):
