@@ -57,11 +57,17 @@ class AuditEvent(models.Model):
 
     @property
     def is_read(self) -> bool:
-        return self.action.rsplit(".", 1)[-1] in READ_VERBS
+        return is_read_action(self.action)
 
 
 # The last verb of a read event's action: reads of personal data.
 READ_VERBS = frozenset({"viewed", "downloaded", "exported", "searched", "verified"})
+
+
+def is_read_action(action: str) -> bool:
+    """``procedure.viewed`` and the crisis centre's ``centre.person_viewed`` are reads."""
+    last = action.rsplit(".", 1)[-1]
+    return last in READ_VERBS or last.rsplit("_", 1)[-1] in READ_VERBS
 
 
 class AuditChainHead(models.Model):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 
-from audit.models import READ_VERBS, AuditEvent
+from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
 from workflows import calendar
 from workflows.models import Deadline, Participant, Procedure
 from workflows.rules import RULE_LABELS, RuleCode
@@ -48,8 +48,8 @@ def may_audit(access: Access) -> bool:
 
 def _read_filter() -> Q:
     query = Q()
-    for verb in READ_VERBS:
-        query |= Q(action__endswith=f".{verb}")
+    for verb in READ_VERBS:  # as audit.models.is_read_action
+        query |= Q(action__endswith=f".{verb}") | Q(action__endswith=f"_{verb}")
     return query
 
 
@@ -236,10 +236,38 @@ def compliance_scope(user) -> QuerySet[Procedure]:
 # --------------------------------------------------------------------------- who saw
 
 
-def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list[AuditEvent]]:
-    """Every read of a person's data: events about them and reads of their procedures."""
+# Reads made on the crisis centre's pages: their action codes start with this.
+CENTRE_READS = "centre."
+
+
+def _auditor_sees_centre_person(user, person) -> bool:
+    """An auditor whose scope covers a crisis centre that recorded ``person``."""
+    from centre.models import CentrePerson
+    from workflows.selectors import auditor_scope_for
+
+    scope = auditor_scope_for(user)
+    if scope is None:
+        return False
+    records = CentrePerson.objects.filter(person=person)
+    if scope.municipality_id:
+        records = records.filter(centre__municipality_id=scope.municipality_id)
+    elif scope.county:
+        records = records.filter(centre__county=scope.county)
+    return records.exists()
+
+
+def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list[AuditEvent], bool]:
+    """Every read of a person's data: events about them, reads of their procedures, and the
+    list pages that showed them or their procedures (found through ``AuditEventSubject``).
+
+    Returns ``(person, events, centre_included)``. Auditors see every read, the crisis
+    centre's included. A team chair sees no read made on the centre's pages: the procedure
+    side must not learn that a person was in the centre's hostel (or consulted the centre at
+    all) from who looked at them there (docs/audit.md, "Who saw this person").
+    """
     from audit.services import log_event
     from people.models import Person
+    from workflows.selectors import auditor_scope_for
 
     # Someone outside the person's cases gets "not found", as for a person who does not exist.
     person = Person.objects.filter(pk=person_id).first()
@@ -252,15 +280,19 @@ def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list
         allowed = compliance_scope(user).filter(pk__in=procedure_ids).exists()
     except PermissionDenied:
         allowed = False
-    if not allowed:
+    auditor = auditor_scope_for(user) is not None
+    if not allowed and not (auditor and _auditor_sees_centre_person(user, person)):
         raise Http404
-    events = list(
-        AuditEvent.objects.filter(
-            _read_filter(), Q(person=person) | Q(procedure_id__in=procedure_ids)
-        )
-        .select_related("actor", "procedure")
-        .order_by("id")
+    shown = AuditEventSubject.objects.filter(
+        Q(person=person) | Q(procedure_id__in=procedure_ids)
+    ).values("event_id")
+    events = AuditEvent.objects.filter(
+        _read_filter(),
+        Q(person=person) | Q(procedure_id__in=procedure_ids) | Q(pk__in=shown),
     )
+    if not auditor:
+        events = events.exclude(action__startswith=CENTRE_READS)
+    events = list(events.select_related("actor", "procedure").order_by("id"))
     log_event(
         action="person.viewed",
         actor=user,
@@ -268,4 +300,4 @@ def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list
         payload={"report": "accesses"},
         request=request,
     )
-    return person, events
+    return person, events, auditor

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS, event_hash, event_mac, head_mac
-from audit.models import READ_VERBS, AuditChainHead, AuditEvent, AuditEventSubject
+from audit.models import READ_VERBS, AuditChainHead, AuditEvent, AuditEventSubject, is_read_action
 
 # Keys whose values are personal data of special sensitivity: never stored in clear.
 MASKED_KEYS = frozenset(
@@ -95,7 +95,7 @@ def log_read(
     ``people`` and ``procedures`` are objects or ids. A page that showed nobody writes
     nothing and ``None`` is returned. ``action`` must end in a read verb.
     """
-    if action.rsplit(".", 1)[-1] not in READ_VERBS:
+    if not is_read_action(action):
         raise ValueError(f"{action!r} is not a read: its last part must be one of {READ_VERBS}")
     person_ids, procedure_ids = _ids(people), _ids(procedures)
     if not person_ids and not procedure_ids:

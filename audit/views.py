@@ -115,7 +115,11 @@ def compliance(request):
 
 @login_required
 def person_accesses(request, person_pk: int):
-    person, events = selectors.person_accesses(
+    person, events, centre_included = selectors.person_accesses(
         user=request.user, person_id=person_pk, request=request
     )
-    return render(request, "audit/person_accesses.html", {"person": person, "events": events})
+    return render(
+        request,
+        "audit/person_accesses.html",
+        {"person": person, "events": events, "centre_included": centre_included},
+    )

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.services import log_event
+from audit.services import log_event, log_read
 from centre import forms, selectors, services
 from centre.charts import bar_chart
 from centre.models import (
+    CentrePerson,
     Consultation,
     Contact,
     Enrolment,
@@ -32,6 +33,20 @@ from workflows.services import ServiceError
 from workflows.step_forms import apply_service_error
 
 GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _seen(request, action: str, records=(), form=None, fields=()) -> None:
+    """One read event for a centre page: the people it shows, those in the choices of
+    ``form``'s person ``fields`` included (docs/audit.md). ``records`` are the centre's own
+    records (``CentrePerson`` objects or ids); the event names the shared person each is
+    linked to, so "who saw this person" finds centre reads too."""
+    record_ids = [getattr(r, "pk", r) for r in records]
+    shown = list(
+        CentrePerson.objects.filter(pk__in=record_ids).values_list("person_id", flat=True)
+    )
+    for name in fields:
+        shown += form.fields[name].queryset.values_list("person_id", flat=True)
+    log_read(action=action, request=request, people=shown)
 
 
 def _attempt(form, call):
@@ -103,17 +118,28 @@ def home(request):
         return done
     since = timezone.now() - datetime.timedelta(hours=24)
     occupancy = selectors.occupancy_by_day(centre, today, today, today)[0]
+    contacts = list(
+        Contact.objects.filter(centre=centre, at__gte=since)
+        .select_related("person", "staff")
+        .order_by("-at")[:50]
+    )
+    stays = list(selectors.current_stays(centre))
+    _seen(
+        request,
+        "centre.duty_log_viewed",
+        [c.person_id for c in contacts if c.person_id] + [s.person_id for s in stays],
+        form,
+        ["person"],
+    )
     return render(
         request,
         "centre/home.html",
         {
             "centre": centre,
             "form": form,
-            "contacts": Contact.objects.filter(centre=centre, at__gte=since)
-            .select_related("person", "staff")
-            .order_by("-at")[:50],
+            "contacts": contacts,
             "occupancy": occupancy,
-            "stays": selectors.current_stays(centre),
+            "stays": stays,
             "today": today,
         },
     )
@@ -128,10 +154,12 @@ def contact_list(request):
         contacts = contacts.filter(
             at__date__range=(form.cleaned_data["start"], form.cleaned_data["end"])
         )
+    contacts = list(contacts.order_by("-at")[:500])
+    _seen(request, "centre.contacts_viewed", [c.person_id for c in contacts if c.person_id])
     return render(
         request,
         "centre/contact_list.html",
-        {"centre": centre, "form": form, "contacts": contacts.order_by("-at")[:500]},
+        {"centre": centre, "form": form, "contacts": contacts},
     )
 
 
@@ -139,10 +167,11 @@ def contact_list(request):
 def person_list(request):
     centre = selectors.centre_or_404(request.user)
     query = request.GET.get("q", "")[:100]
-    people = selectors.search_people(centre, query).select_related("household", "person")[:200]
-    if query:
-        for record in people:
-            log_event(action="centre.person_searched", request=request, person=record.person)
+    people = list(
+        selectors.search_people(centre, query).select_related("household", "person")[:200]
+    )
+    # One event naming everyone the page lists (the search text is not stored).
+    _seen(request, "centre.person_searched" if query else "centre.people_viewed", people)
     return render(
         request,
         "centre/person_list.html",
@@ -218,6 +247,11 @@ def consultation_list(request):
         .select_related("staff")
         .prefetch_related("clients__person")[:300]
     )
+    _seen(
+        request,
+        "centre.consultations_viewed",
+        [client.person_id for c in consultations for client in c.clients.all()],
+    )
     return render(
         request,
         "centre/consultation_list.html",
@@ -251,6 +285,7 @@ def consultation_create(request):
     )
     if done:
         return done
+    _seen(request, "centre.consultation_form_viewed", form=form, fields=["people"])
     return render(
         request,
         "centre/form.html",
@@ -261,7 +296,10 @@ def consultation_create(request):
 @login_required
 def therapy_list(request):
     centre = selectors.centre_or_404(request.user)
-    courses = TherapyCourse.objects.filter(centre=centre).select_related("person", "therapist")
+    courses = list(
+        TherapyCourse.objects.filter(centre=centre).select_related("person", "therapist")
+    )
+    _seen(request, "centre.therapy_viewed", [c.person_id for c in courses])
     return render(request, "centre/therapy_list.html", {"centre": centre, "courses": courses})
 
 
@@ -283,6 +321,7 @@ def therapy_create(request):
     )
     if done:
         return done
+    _seen(request, "centre.therapy_form_viewed", form=form, fields=["person"])
     return render(
         request,
         "centre/form.html",
@@ -313,6 +352,7 @@ def therapy_detail(request, pk):
         lambda d: services.therapy_course_end(actor=request.user, course_id=course.pk, **d),
     ):
         return HttpResponseRedirect(request.path)
+    _seen(request, "centre.therapy_course_viewed", [course.person_id])
     return render(
         request,
         "centre/therapy_detail.html",
@@ -413,6 +453,13 @@ def group_detail(request, pk):
         return HttpResponseRedirect(request.path)
     if done:
         return done
+    _seen(
+        request,
+        "centre.group_viewed",
+        [e.person_id for e in enrolments],
+        enrol_form,
+        ["person"],
+    )
     return render(
         request,
         "centre/group_detail.html",
@@ -477,6 +524,7 @@ def hostel(request):
         start, end = today - datetime.timedelta(days=13), today + datetime.timedelta(days=14)
     days = selectors.occupancy_by_day(centre, start, end, today)
     stays = list(selectors.current_stays(centre))
+    _seen(request, "centre.hostel_viewed", [s.person_id for s in stays])
     return render(
         request,
         "centre/hostel.html",
@@ -520,6 +568,7 @@ def hostel_admit(request):
     )
     if done:
         return done
+    _seen(request, "centre.admission_form_viewed", form=form, fields=["person"])
     return render(
         request,
         "centre/form.html",
@@ -558,8 +607,6 @@ def stay_detail(request, pk):
         ),
         pk=pk,
     )
-    if request.method == "GET":
-        log_event(action="centre.stay_viewed", request=request, person=stay.person.person)
     action = request.POST.get("action")
     extend_form = forms.ExtendForm(request.POST if action == "extend" else None)
     discharge_form = forms.DischargeForm(request.POST if action == "discharge" else None)
@@ -572,6 +619,8 @@ def stay_detail(request, pk):
         lambda d: services.hostel_discharge(actor=request.user, stay_id=stay.pk, **d),
     ):
         return HttpResponseRedirect(request.path)
+    # Shown again after a refused extension or discharge too: a read each time.
+    log_event(action="centre.stay_viewed", request=request, person=stay.person.person)
     return render(
         request,
         "centre/stay_detail.html",

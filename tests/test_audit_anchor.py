@@ -132,6 +132,16 @@ def test_a_forged_checkpoint_fails_on_its_signature(world, settings):
     _refused(f"checkpoint {path.name} has a bad signature")
 
 
+def test_a_deleted_read_index_row_fails(client, world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    client.force_login(world.chair)
+    client.get("/procedures/")
+    listed = AuditEvent.objects.get(action="procedure_list.viewed")
+    assert listed.payload["shown"]["procedures"] == [procedure.pk]
+    _tamper("DELETE FROM audit_auditeventsubject WHERE event_id = %s", [listed.pk])
+    _refused(f"event {listed.pk}.*the subject index was changed")
+
+
 def test_the_checkpoint_command_signs_the_head_and_verify_compares(world, settings, capsys):
     drive(world, to=Stage.ACTIONS)
     call_command("audit_checkpoint")

@@ -270,23 +270,20 @@ def procedure_search(
 ) -> QuerySet[Procedure]:
     """Visible procedures matching a name, PESEL or number, a stage, or open overdue deadlines.
 
-    A search that names someone is a read of personal data and is logged (without the query
-    text, which may itself be a PESEL).
+    The page logs what it showed (``procedure_list_seen``).
     """
     procedures = visible_procedures(user)
     query = " ".join(query.split())
     if query:
         digits = query.replace(" ", "")
-        if digits.isdigit() and len(digits) == 11:
+        if _query_kind(query) == "pesel":
             match = Q(participants__person__pesel=digits)
-            kind = "pesel"
         else:
             match = Q(number__icontains=query) | Q(household__label__icontains=query)
             for word in query.split():
                 match |= Q(participants__person__last_name__icontains=word) | Q(
                     participants__person__first_name__icontains=word
                 )
-            kind = "text"
         procedures = procedures.filter(pk__in=Procedure.objects.filter(match).values("pk"))
     if stage:
         procedures = procedures.filter(stage=stage)
@@ -307,31 +304,37 @@ def procedure_search(
             & (Q(deadlines__nka__isnull=True) | Q(deadlines__nka__withdrawn_at__isnull=True)),
         )
     )
-    if query:
-        from audit.services import log_event
-
-        log_event(
-            action="procedures.searched",
-            actor=user,
-            request=request,
-            payload={"query_kind": kind, "stage": stage, "overdue": overdue},
-        )
     return procedures.order_by("-initiated_on", "-id")
 
 
-def search_results_seen(*, user, procedures, request=None) -> None:
-    """A search that found people: log a read of each procedure shown on the results page,
-    so the who-saw report of a person lists the searches that returned them."""
-    from audit.services import log_event
+def _query_kind(query: str) -> str:
+    digits = query.replace(" ", "")
+    return "pesel" if digits.isdigit() and len(digits) == 11 else "text"
 
-    for rank, procedure in enumerate(procedures, start=1):
-        log_event(
-            action="procedure.searched",
-            actor=user,
-            procedure=procedure,
-            payload={"rank": rank},
-            request=request,
-        )
+
+def procedure_list_seen(
+    *, user, procedures, query: str = "", stage: str = "", overdue: bool = False, request=None
+) -> None:
+    """One read event for a page of the procedure list, naming the procedures shown (each
+    row shows the household's name), so the who-saw report of a person lists the lists and
+    searches that showed them. The query text is not stored (it may be a PESEL), only its
+    kind; a search that found nobody is logged too (``procedures.searched``)."""
+    from audit.services import log_event, log_read
+
+    payload = {"stage": stage, "overdue": overdue}
+    if query:
+        payload["query_kind"] = _query_kind(" ".join(query.split()))
+    shown = list(procedures)
+    if query and not shown:
+        log_event(action="procedures.searched", actor=user, request=request, payload=payload)
+        return
+    log_read(
+        action="procedure.searched" if query else "procedure_list.viewed",
+        actor=user,
+        request=request,
+        procedures=shown,
+        payload=payload,
+    )
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from viewflow.workflow import chart
 
+from audit.services import log_read
 from documents.selectors import card_documents, documents_for, jobs_to_retry
 from forms.models import HelpPlanItem
 from workflows import calendar, idempotency, reconcile, selectors, services, step_forms
@@ -42,6 +43,7 @@ def inbox(request):
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
+    log_read(action="inbox.viewed", request=request, procedures=[row.procedure for row in rows])
     return render(
         request,
         "workflows/inbox.html",
@@ -60,6 +62,11 @@ def dashboard(request):
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
     cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
+    log_read(
+        action="dashboard.viewed",
+        request=request,
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]],
+    )
     return render(
         request,
         "workflows/dashboard.html",
@@ -93,8 +100,14 @@ def procedure_list(request):
         user=request.user, query=query, stage=stage, overdue=overdue, request=request
     )
     page = Paginator(procedures, 25).get_page(request.GET.get("page"))
-    if query:
-        selectors.search_results_seen(user=request.user, procedures=page, request=request)
+    selectors.procedure_list_seen(
+        user=request.user,
+        procedures=page,
+        query=query,
+        stage=stage,
+        overdue=overdue,
+        request=request,
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -344,19 +357,21 @@ class NKACreateView(LoginRequiredMixin, View):
         )
         initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
         consultation = self._consultation()
+        self.prefilled = []
         if consultation is not None:
+            self.prefilled = [c.person for c in consultation.clients.select_related("person")]
             # Started from a crisis-centre consultation: its people as the victims.
             initial = [
                 {
                     "role": Role.VICTIM,
-                    "first_name": c.person.first_name,
-                    "last_name": c.person.last_name,
-                    "pesel": c.person.pesel or "",
-                    "birth_date": c.person.birth_date,
-                    "sex": c.person.sex,
-                    "phone": c.person.phone,
+                    "first_name": c.first_name,
+                    "last_name": c.last_name,
+                    "pesel": c.pesel or "",
+                    "birth_date": c.birth_date,
+                    "sex": c.sex,
+                    "phone": c.phone,
                 }
-                for c in consultation.clients.select_related("person")
+                for c in self.prefilled
             ] + [{"role": Role.SUSPECT}]
         professional = selectors.professional_for(self.request.user)
         form = step_forms.NKAForm(
@@ -379,6 +394,12 @@ class NKACreateView(LoginRequiredMixin, View):
 
     def get(self, request):
         form, people = self._forms()
+        # Prefilled from a consultation: the page shows the centre's record of its people.
+        log_read(
+            action="nka_form.viewed",
+            request=request,
+            people=[record.person_id for record in self.prefilled],
+        )
         return render(request, self.template_name, {"form": form, "people": people})
 
     def post(self, request):
@@ -476,7 +497,17 @@ class StepView(LoginRequiredMixin, View):
 
     def get(self, request, **kwargs):
         self.check_object()
-        return self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+        self.shown_people = []
+        response = self.render_form(self.form_class(initial=self.initial(), **self.form_kwargs()))
+        # The form names the case and lists its participants: a read (one event).
+        log_read(
+            action="step_form.viewed",
+            request=request,
+            procedures=[self.procedure],
+            people=self.shown_people,
+            payload={"step": request.resolver_match.url_name},
+        )
+        return response
 
     def check_object(self) -> None:
         """Raise ``Http404`` when the URL names an object outside this procedure."""
@@ -513,12 +544,15 @@ class StepView(LoginRequiredMixin, View):
         return calendar.legal_date()
 
     def participants(self, roles):
-        return [
+        people = [
             p.person
             for p in Participant.objects.filter(procedure=self.procedure, role__in=list(roles))
             .select_related("person")
             .order_by("person__last_name")
         ]
+        if hasattr(self, "shown_people"):
+            self.shown_people += people
+        return people
 
 
 class GroupAppointView(StepView):
