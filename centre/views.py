@@ -41,9 +41,7 @@ def _seen(request, action: str, records=(), form=None, fields=()) -> None:
     records (``CentrePerson`` objects or ids); the event names the shared person each is
     linked to, so "who saw this person" finds centre reads too."""
     record_ids = [getattr(r, "pk", r) for r in records]
-    shown = list(
-        CentrePerson.objects.filter(pk__in=record_ids).values_list("person_id", flat=True)
-    )
+    shown = list(CentrePerson.objects.filter(pk__in=record_ids).values_list("person_id", flat=True))
     for name in fields:
         shown += form.fields[name].queryset.values_list("person_id", flat=True)
     log_read(action=action, request=request, people=shown)
