@@ -741,7 +741,7 @@ def test_a_consultation_sent_twice_is_recorded_once(client, centre, staff):
 
     assert first.status_code == 302
     assert again.redirect_chain[0][0] == first["Location"]
-    assert "This form was already sent; nothing was added." in [
+    assert "Ten formularz został już wysłany; niczego nie dodano." in [
         str(m) for m in again.context["messages"]
     ]
     assert Consultation.objects.count() == 1
