@@ -338,7 +338,14 @@ def _prevention(centre, start, end) -> Section:
 
 def _procedures(centre, start, end) -> list[Section]:
     from forms.models import NKA, NKC, NKD
-    from workflows.models import VICTIM_ROLES, ClosureGround, Participant, Procedure, Sector
+    from workflows.models import (
+        VICTIM_ROLES,
+        ClosureGround,
+        Meeting,
+        Participant,
+        Procedure,
+        Sector,
+    )
 
     in_county = Q(team__municipality__county=centre.county)
     covered_q = Q(initiated_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
@@ -365,11 +372,11 @@ def _procedures(centre, start, end) -> list[Section]:
     )
     nkc = NKC.objects.filter(
         procedure__team__municipality__county=centre.county,
-        meeting__held_on__range=(start, end),
+        meeting__in=Meeting.objects.current().filter(held_on__range=(start, end)),
     ).count()
     nkd = NKD.objects.filter(
         procedure__team__municipality__county=centre.county,
-        meeting__held_on__range=(start, end),
+        meeting__in=Meeting.objects.current().filter(held_on__range=(start, end)),
         appeared=True,
     ).count()
     adult_born_by = end - relativedelta(years=18)

@@ -14,6 +14,7 @@ from audit.verify import verify_chain
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import demo
+from workflows.idempotency import issue_token
 from workflows.models import Deadline, Procedure, Stage
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +100,7 @@ def test_events_record_role_institution_and_client(client, world):
         {
             "appointed_on": datetime.date.today().isoformat(),
             "members": [world.social_worker.professional.pk, world.police_officer.professional.pk],
+            "form_token": issue_token(),
         },
         REMOTE_ADDR="10.1.2.3",
     )

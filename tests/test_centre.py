@@ -1009,8 +1009,41 @@ def test_a_consultation_sent_twice_is_recorded_once(client, centre, staff):
 
     assert first.status_code == 302
     assert again.redirect_chain[0][0] == first["Location"]
-    assert "This form was already sent; nothing was added." in [
+    assert "Ten formularz został już wysłany; niczego nie dodano." in [
         str(m) for m in again.context["messages"]
     ]
     assert Consultation.objects.count() == 1
     assert AuditEvent.objects.filter(action__startswith="centre.consultation").count() == 1
+
+
+def test_withdrawn_or_superseded_records_leave_the_procedure_figures(world, centre):
+    from workflows import corrections
+
+    case = drive(world, to=Stage.ACTIONS)
+    other = drive(world, to=Stage.ACTIONS)
+    today = datetime.date.today()
+    corrections.record_withdraw(
+        actor=world.chair,
+        slug="nka",
+        record_id=case.nka_forms.get().pk,
+        reason="Karta wypełniona dwukrotnie.",
+    )
+    corrections.record_correct(
+        actor=world.chair,
+        slug="nka",
+        record_id=other.nka_forms.get().pk,
+        changes={"incident_place": "klatka schodowa"},
+        reason="Pomyłka w miejscu zdarzenia.",
+    )
+    corrections.record_withdraw(
+        actor=world.social_worker,
+        slug="meeting",
+        record_id=case.meetings.get(kind="victim").pk,
+        reason="Spotkanie wpisane do złej sprawy.",
+    )
+
+    stats = centre_statistics(centre, D(today.year, 1, 1), today)
+
+    assert stats.value("procedures", "NK-A filled") == 1
+    assert stats.value("nka_by_sector", "education") == 1
+    assert stats.value("procedures", "NK-C filled") == 1

@@ -57,7 +57,7 @@ def test_nka_sent_twice_creates_one_card_and_one_event(client, world):
     assert NKA.objects.count() == 1
     assert events("procedure.initiated") == 1 and events("nka.joined") == 0
     assert again.redirect_chain[0][0] == first["Location"]
-    assert "This form was already sent; nothing was added." in messages_of(again)
+    assert "Ten formularz został już wysłany; niczego nie dodano." in messages_of(again)
     assert FormSubmission.objects.get().redirect_to == first["Location"]
     assert procedure.deadlines.count() == 1
 
@@ -70,7 +70,7 @@ def test_nka_without_a_form_token_writes_nothing(client, world):
     response = client.post(reverse("workflows:nka_create"), data)
 
     assert response.status_code == 200
-    assert "This form has expired" in response.content.decode()
+    assert "Formularz wygasł" in response.content.decode()
     assert not Procedure.objects.exists()
     assert not FormSubmission.objects.exists()
 
