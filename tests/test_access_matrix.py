@@ -44,6 +44,8 @@ NOT_CASE_URLS = {
 CASE_URLS = {
     "workflows:procedure_detail",
     "workflows:nka_detail",
+    "workflows:person_reconcile",
+    "workflows:card_detail",
     "workflows:nka_transfer",
     "workflows:group_appoint",
     "workflows:pass_to_group",
@@ -216,38 +218,43 @@ def test_lists_and_reports_of_another_municipality_do_not_show_the_case(
 # recorded), by every kind of person of its own municipality. "GET/POST" statuses:
 # 200 the page (a POST without data re-renders the form with its messages), 302 the login
 # page, 403 a person who may see the case but not take this step, 404 as if it did not
-# exist. Everybody not listed in a row (a crisis-centre psychologist who is neither on the
-# team nor in the group, a group member whose confidentiality declaration is not on record,
-# a team member of another municipality, an account without a role) gets 404/404, and the
-# anonymous visitor the login page.
+# exist. The initiator alone sees no case (issue 11): every case URL answers them 404,
+# except their own card's page, its transfer and its NK-A/NK-B documents. Everybody not
+# listed in a row (a crisis-centre psychologist who is neither on the team nor in the group,
+# a group member whose confidentiality declaration is not on record, a team member of
+# another municipality, an account without a role) gets 404/404, and the anonymous visitor
+# the login page.
 OWN_PERSONAS = ("chair", "team member", "group member", "initiator", "auditor")
 OWN_MATRIX = {
     #                                   chair      team mem.  group mem. initiator  auditor
-    "workflows:procedure_detail":      ("200/200", "200/200", "200/200", "200/200", "200/403"),
-    "workflows:nka_detail":            ("200/200", "200/200", "200/200", "200/200", "200/403"),
-    "workflows:nka_transfer":          ("403/403", "403/403", "403/403", "200/200", "403/403"),
-    "workflows:group_appoint":         ("200/200", "403/403", "403/403", "403/403", "403/403"),
-    "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "403/403", "403/403"),
-    "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:plan_item_status":      ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:referral_create":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:referral_certificate":  ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:protective_order_create": ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:notification_create":   ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:monitoring_note_create": ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:procedure_close":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:monitoring_end":        ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:procedure_detail":      ("200/200", "200/200", "200/200", "404/404", "200/403"),
+    "workflows:nka_detail":            ("200/200", "200/200", "200/200", "404/404", "200/403"),
+    "workflows:person_reconcile":      ("302/200", "403/403", "302/200", "404/404", "403/403"),
+    # The initiator's own card, addressed by the card alone: nobody else's page.
+    "workflows:card_detail":           ("404/404", "404/404", "404/404", "200/200", "404/403"),
+    "workflows:nka_transfer":          ("404/404", "404/404", "404/404", "200/200", "404/403"),
+    "workflows:group_appoint":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:plan_item_status":      ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:referral_create":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:referral_certificate":  ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:protective_order_create": ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:notification_create":   ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:monitoring_note_create": ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:procedure_close":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:monitoring_end":        ("200/200", "403/403", "200/200", "404/404", "403/403"),
     # The NK-A card, already with the chair: no longer its initiator's to change.
-    "workflows:record_withdraw":       ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "workflows:record_correct":        ("200/200", "403/403", "200/200", "403/403", "403/403"),
+    "workflows:record_withdraw":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:record_correct":        ("200/200", "403/403", "200/200", "404/404", "403/403"),
     # The initiator's own NK-A; the NK-C row below is someone else's document.
     "documents:download":              ("200/200", "200/200", "200/200", "200/200", "200/403"),
     "documents:download (NK-C)":       ("200/200", "200/200", "200/200", "404/404", "200/403"),
-    "documents:regenerate":            ("200/200", "403/403", "200/200", "403/403", "403/403"),
-    "documents:retry":                 ("302/302", "403/403", "302/302", "403/403", "403/403"),
-    "audit:timeline":                  ("200/200", "403/403", "403/403", "403/403", "200/403"),
+    "documents:regenerate":            ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "documents:retry":                 ("302/302", "403/403", "302/302", "404/404", "403/403"),
+    "audit:timeline":                  ("200/200", "403/403", "403/403", "404/404", "200/403"),
     "audit:person_accesses":           ("200/200", "404/404", "404/404", "404/404", "200/403"),
 }  # fmt: skip
 

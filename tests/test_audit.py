@@ -110,15 +110,25 @@ def test_events_record_role_institution_and_client(client, world):
 
 def test_opening_a_procedure_adds_exactly_one_view_event_shown_on_the_timeline(client, world):
     procedure = drive(world, to=Stage.MEETINGS)
-    for user in (world.social_worker, world.auditor, world.teacher):
+    for user in (world.social_worker, world.auditor):
         before = AuditEvent.objects.count()
         client.force_login(user)
         assert client.get(f"/procedures/{procedure.pk}/").status_code == 200
         added = list(AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:])
         assert [(e.action, e.actor) for e in added] == [("procedure.viewed", user)]
+    # The initiator opens their card, not the case: the read is logged as the card's.
+    before = AuditEvent.objects.count()
+    client.force_login(world.teacher)
+    assert client.get(f"/procedures/{procedure.pk}/").status_code == 404
+    nka = procedure.nka_forms.get()
+    assert client.get(f"/cards/{nka.pk}/").status_code == 200
+    added = list(AuditEvent.objects.filter(pk__gt=0).order_by("id")[before:])
+    assert [(e.action, e.actor, e.procedure_id) for e in added] == [
+        ("nka.viewed", world.teacher, procedure.pk)
+    ]
     client.force_login(world.auditor)
     page = client.get(f"/procedures/{procedure.pk}/timeline/").content.decode()
-    assert page.count("procedure.viewed") == 3
+    assert page.count("procedure.viewed") == 2
     assert "Zielińska" in page  # the social worker who looked
 
 

@@ -34,11 +34,15 @@ def test_the_initiator_is_reminded_two_working_days_before_and_the_chair_after(w
     report = check_deadlines(working(3))
     assert (report.reminders, report.escalations) == (1, 0)
     assert mail.outbox[0].to == [world.teacher.email]
-    assert procedure.number in mail.outbox[0].subject
+    # The initiator is told about their card, not the case (issue 11).
+    nka = procedure.nka_forms.get()
+    assert procedure.number not in mail.outbox[0].subject + mail.outbox[0].body
+    assert f"/cards/{nka.pk}/" in mail.outbox[0].body
 
     report = check_deadlines(working(6))
     assert (report.reminders, report.escalations) == (0, 1)
     assert mail.outbox[1].to == [world.chair.email]
+    assert procedure.number in mail.outbox[1].subject
     actions = list(
         AuditEvent.objects.filter(procedure=procedure, action__startswith="deadline.")
         .order_by("id")
@@ -89,7 +93,9 @@ def test_messages_carry_no_personal_data(world):
         text = message.subject + message.body
         for secret in filter(None, secrets):
             assert secret not in text
-        assert f"/procedures/{procedure.pk}/" in message.body
+    initiator, chair = mail.outbox
+    assert f"/cards/{procedure.nka_forms.get().pk}/" in initiator.body
+    assert f"/procedures/{procedure.pk}/" in chair.body
 
 
 def test_messages_are_in_polish_by_default(world):

@@ -56,32 +56,52 @@ def _assignees(deadline: Deadline, chairs: dict[int, object], groups: dict[int, 
     return []
 
 
-def _message(deadline: Deadline, kind: str, today: datetime.date) -> tuple[str, str]:
-    """Subject and body in the site language: number, step, due date, link. Nothing else."""
+def _message(
+    deadline: Deadline, kind: str, today: datetime.date, recipient=None
+) -> tuple[str, str]:
+    """Subject and body in the site language: number, step, due date, link. Nothing else.
+
+    The card's initiator is told about their card (its date and its page), never the case:
+    an initiator sees no case, and a routed card's case is another municipality's.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         label = str(RULE_LABELS[RuleCode(deadline.rule)])
         due = date_format(deadline.due_on, "DATE_FORMAT")
-        link = settings.OIK_SITE_URL.rstrip("/") + reverse(
-            "workflows:procedure_detail", args=[deadline.procedure_id]
+        to_initiator = (
+            recipient is not None and deadline.nka_id and deadline.nka.initiator_id == recipient.pk
         )
+        if to_initiator:
+            name = _("your NK-A of %(date)s") % {
+                "date": date_format(calendar.legal_date(deadline.nka.filled_at), "DATE_FORMAT")
+            }
+            link = settings.OIK_SITE_URL.rstrip("/") + reverse(
+                "workflows:card_detail", args=[deadline.nka_id]
+            )
+        else:
+            name = deadline.procedure.number
+            link = settings.OIK_SITE_URL.rstrip("/") + reverse(
+                "workflows:procedure_detail", args=[deadline.procedure_id]
+            )
         if kind == DeadlineNotice.Kind.REMINDER:
             left = calendar.working_days_between(today, deadline.due_on)
             subject = _("Reminder: %(number)s – %(step)s by %(due)s") % {
-                "number": deadline.procedure.number,
+                "number": name,
                 "step": label,
                 "due": due,
             }
             lead = _("Working days left: %(left)s.") % {"left": left}
         else:
             subject = _("Overdue: %(number)s – %(step)s was due %(due)s") % {
-                "number": deadline.procedure.number,
+                "number": name,
                 "step": label,
                 "due": due,
             }
             lead = _("The statutory deadline has passed and the step is not recorded.")
         body = "\n".join(
             [
-                _("Procedure: %(number)s") % {"number": deadline.procedure.number},
+                _("Procedure: %(number)s") % {"number": name}
+                if not to_initiator
+                else _("Card: %(card)s") % {"card": name},
                 _("Step: %(step)s") % {"step": label},
                 _("Due: %(due)s") % {"due": due},
                 lead,
@@ -100,7 +120,7 @@ def _notify(deadline: Deadline, kind: str, recipient, today: datetime.date, repo
     if not recipient.email:
         report.skipped_no_email.append(recipient.get_username())
         return
-    subject, body = _message(deadline, kind, today)
+    subject, body = _message(deadline, kind, today, recipient)
     try:
         with transaction.atomic():
             DeadlineNotice.objects.create(deadline=deadline, kind=kind, recipient=recipient)
