@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, AuditEventSubject, is_read_action
 from tests.conftest import nka_input
 from tests.factories import synthetic_pesel
 from tests.scenarios import drive
@@ -19,11 +19,25 @@ TODAY = datetime.date.today()
 
 
 def snapshot() -> dict[str, int]:
-    """Row counts of every model of the project's apps, and of viewflow's tasks."""
+    """Row counts of every model of the project's apps, and of viewflow's tasks.
+
+    Audit events count without reads: a refused form shown again shows people, and that
+    read is logged (issue 11); a refusal must write no change, and no change event.
+    """
     counts = {}
     for label in ("people", "workflows", "nkforms", "audit", "documents", "centre"):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model.objects.count()
+    counts["audit.AuditEvent"] = sum(
+        1
+        for action in AuditEvent.objects.values_list("action", flat=True)
+        if not is_read_action(action)
+    )
+    counts["audit.AuditEventSubject"] = sum(
+        1
+        for action in AuditEventSubject.objects.values_list("event__action", flat=True)
+        if not is_read_action(action)
+    )
     counts["tasks"] = Task.objects.count()
     counts["task_states"] = sorted(Task.objects.values_list("id", "status"))
     return counts

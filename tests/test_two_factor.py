@@ -154,6 +154,7 @@ def _production_env(**extra):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "nk.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "OIK_AUDIT_KEY": secrets.token_urlsafe(48),
         **extra,
     }
 
