@@ -45,8 +45,9 @@ def validate_name(value: str) -> None:
 
 
 def clean_name(value: str) -> str:
-    """The name in NFC with surrounding spaces removed; raises like ``validate_name``."""
-    value = unicodedata.normalize("NFC", value or "").strip()
+    """The name in NFC with surrounding spaces removed and runs of spaces collapsed; raises
+    like ``validate_name``."""
+    value = " ".join(unicodedata.normalize("NFC", value or "").split())
     validate_name(value)
     return value
 

@@ -190,7 +190,8 @@ def test_withdrawal_without_a_reason_writes_nothing(client, world):
     assert not FormSubmission.objects.exists()
 
 
-@pytest.mark.parametrize("who,status", [("auditor", 403), ("teacher", 403), ("outsider", 404)])
+# The initiator sees only their own card, not the case (issue 11): 404 like an outsider.
+@pytest.mark.parametrize("who,status", [("auditor", 403), ("teacher", 404), ("outsider", 404)])
 def test_who_may_not_withdraw_writes_nothing(client, world, who, status):
     procedure = drive(world, to=Stage.ACTIONS)
     note = note_on(procedure, world.social_worker)
@@ -219,8 +220,8 @@ def test_a_record_of_another_procedure_is_not_found(client, world):
 
 
 def test_a_withdrawn_nka_leaves_every_deadline_count(client, world):
-    """The initiator withdraws a card filed by mistake before sending it to the chair: its
-    "send to the chair" deadline no longer counts as open or overdue anywhere."""
+    """The chair withdraws a card filed twice by mistake before it was sent: its "send to
+    the chair" deadline no longer counts as open or overdue anywhere."""
     client.force_login(world.teacher)
     client.post(reverse("workflows:nka_create"), nka_post_data())
     procedure = Procedure.objects.get()
@@ -228,6 +229,7 @@ def test_a_withdrawn_nka_leaves_every_deadline_count(client, world):
     deadline = Deadline.objects.get(nka=nka)
     later = calendar.add_working_days(deadline.due_on, 3)
     assert selectors.deadlines_due(user=world.chair, within_working_days=30)["due_soon"]
+    client.force_login(world.chair)
 
     response = client.post(
         withdraw_url(procedure, "nka", nka),
@@ -255,7 +257,8 @@ def test_the_initiator_may_not_withdraw_a_card_already_with_the_chair(client, wo
         withdraw_url(procedure, "nka", nka), {"reason": "x", "form_token": issue_token()}
     )
 
-    assert response.status_code == 403
+    # The initiator sees their card, not the case (issue 11): the case's URLs are not found.
+    assert response.status_code == 404
     nka.refresh_from_db()
     assert nka.withdrawn_at is None
 
@@ -295,7 +298,7 @@ def test_correcting_an_nka_keeps_the_old_card_and_versions_its_documents(
         procedure = drive(world, to=Stage.INITIATED)
     old = procedure.nka_forms.get()
     old_document = Document.objects.get(procedure=procedure, kind=DocumentKind.NKA)
-    client.force_login(world.teacher)
+    client.force_login(world.chair)
     form = client.get(correct_url(procedure, "nka", old)).context["form"]
     assert form.initial["incident_place"] == old.incident_place
     data = {
