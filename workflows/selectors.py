@@ -443,18 +443,26 @@ def team_members_for(*, procedure: Procedure) -> QuerySet[Professional]:
     return Professional.objects.filter(team_memberships__team_id=procedure.team_id)
 
 
-def nka_open(*, user, pk: int, nka_pk: int, request=None):
+def nka_get(*, user, pk: int, nka_pk: int):
     """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case.
 
-    Returns ``(procedure, access, nka)``; ``Http404`` otherwise. The read is logged.
+    Returns ``(procedure, access, nka)``; ``Http404`` otherwise. Logs nothing: for a page
+    that shows the card, use ``nka_open``.
     """
-    from audit.services import log_event
     from forms.models import NKA
 
     procedure, access = procedure_get(user=user, pk=pk)
     nka = NKA.objects.filter(pk=nka_pk, procedure=procedure).select_related("initiator").first()
     if nka is None or not access.full_read:
         raise Http404
+    return procedure, access, nka
+
+
+def nka_open(*, user, pk: int, nka_pk: int, request=None):
+    """``nka_get`` for a page that shows the card: the read is logged."""
+    from audit.services import log_event
+
+    procedure, access, nka = nka_get(user=user, pk=pk, nka_pk=nka_pk)
     log_event(
         action="nka.viewed",
         actor=user,

@@ -209,14 +209,12 @@ def nka_detail(request, pk: int, nka_pk: int):
 @login_required
 def person_reconcile(request, pk: int, nka_pk: int):
     """Copy the chosen card values onto the shared people's records (chair or group)."""
-    procedure, access, nka = selectors.nka_open(
-        user=request.user, pk=pk, nka_pk=nka_pk, request=request
-    )
+    procedure, access, nka = selectors.nka_get(user=request.user, pk=pk, nka_pk=nka_pk)
     if not (access.chair or access.group_member) or access.auditor:
         raise PermissionDenied
     target = reverse("workflows:nka_detail", args=[procedure.pk, nka.pk])
     if request.method != "POST":
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(target)  # the form lives on the NK-A page
     chosen: dict[int, list[str]] = {}
     for value in request.POST.getlist("change"):
         entry_pk, _sep, field_name = value.partition(":")
@@ -237,6 +235,10 @@ def person_reconcile(request, pk: int, nka_pk: int):
                 )
     except ServiceError as error:
         message = " ".join(m for messages in error.message_dict.values() for m in messages)
+        # The card is shown again with the message: a read of it, logged.
+        procedure, access, nka = selectors.nka_open(
+            user=request.user, pk=pk, nka_pk=nka_pk, request=request
+        )
         return _nka_page(request, procedure, access, nka, reconcile_error=message)
     messages.success(request, _("The chosen values are now in the people's records."))
     return HttpResponseRedirect(target)
