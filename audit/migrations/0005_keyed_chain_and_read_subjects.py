@@ -1,6 +1,7 @@
 """The keyed chain (a MAC on every event and on the head), the index of what read events
-showed (AuditEventSubject), and on PostgreSQL append-only triggers for the new table and
-against TRUNCATE.
+showed (AuditEventSubject), and on PostgreSQL the append-only trigger for the new table.
+TRUNCATE is refused to the application role by its grants (``audit_grants``), not by a
+trigger: a TRUNCATE trigger would also stop the test database from being flushed.
 
 Existing events get their MAC here, with the audit key of the settings that run the
 migration: run it once with the production key in place (docs/audit.md).
@@ -9,30 +10,13 @@ migration: run it once with the production key in place (docs/audit.md).
 import django.db.models.deletion
 from django.db import migrations, models
 
-FUNCTION = """
-CREATE OR REPLACE FUNCTION audit_refuse_truncate() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'audit tables are append-only (TRUNCATE of %)', TG_TABLE_NAME
-        USING ERRCODE = 'integrity_constraint_violation';
-END;
-$$ LANGUAGE plpgsql;
-"""
 TRIGGERS = """
 CREATE TRIGGER audit_auditeventsubject_append_only
 BEFORE UPDATE OR DELETE ON audit_auditeventsubject
 FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();
-CREATE TRIGGER audit_auditevent_no_truncate
-BEFORE TRUNCATE ON audit_auditevent
-FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate();
-CREATE TRIGGER audit_auditeventsubject_no_truncate
-BEFORE TRUNCATE ON audit_auditeventsubject
-FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_truncate();
 """
 DROP = """
 DROP TRIGGER IF EXISTS audit_auditeventsubject_append_only ON audit_auditeventsubject;
-DROP TRIGGER IF EXISTS audit_auditevent_no_truncate ON audit_auditevent;
-DROP TRIGGER IF EXISTS audit_auditeventsubject_no_truncate ON audit_auditeventsubject;
-DROP FUNCTION IF EXISTS audit_refuse_truncate();
 """
 
 
@@ -65,7 +49,6 @@ def mac_existing(apps, schema_editor):
 
 def triggers_on(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION, params=None)
         schema_editor.execute(TRIGGERS, params=None)
 
 
