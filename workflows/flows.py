@@ -10,16 +10,20 @@ Dz.U. 2023 poz. 1870:
     → closure → [monitoring after closure] → end
 """
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+
+from workflows.models import Procedure, Stage
+from workflows.rules import RuleCode
 
 
 def _procedure(activation):
     # The process row is saved before the Procedure links to it, so nodes find the
     # procedure through the id the start handle stored in the process data.
-    from workflows.models import Procedure
-
     return Procedure.objects.select_related("team").get(pk=activation.process.data["procedure"])
 
 
@@ -88,5 +92,129 @@ class ProcedureFlow(flow.Flow):
     end = flow.End()
 
 
-# Nodes completed by group members (unassigned until a member acts).
-GROUP_NODES = ("victim_meeting", "suspect_meeting", "actions", "post_closure_monitoring")
+class Actor(StrEnum):
+    """Who takes a step of a case."""
+
+    INITIATOR = "initiator"  # the professional who filled the card, for their card only
+    CHAIR = "chair"  # the team chair
+    GROUP = "group"  # a member of the case's diagnostic-support group
+    CASE_WORKER = "case_worker"  # the chair or a member of the group
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that can be done in a case: the one declaration of who, when and which rule.
+
+    ``node`` is the flow node the step completes (``None`` for a record kept while the case
+    is in one of ``stages``). ``stage`` is where the case stands while the node's task is
+    open. ``meets`` is the statutory deadline the step meets and ``opens`` those it starts.
+    """
+
+    action: str
+    actor: Actor
+    node: str | None = None
+    stage: Stage | None = None
+    stages: frozenset[Stage] = frozenset()
+    meets: RuleCode | None = None
+    opens: tuple[RuleCode, ...] = ()
+
+
+ACTIVE = frozenset({Stage.MEETINGS, Stage.ACTIONS})
+NOT_CLOSED = frozenset(Stage) - {Stage.CLOSED}
+ANY_STAGE = frozenset(Stage)
+
+# The steps of the procedure (Dz.U. 2023 poz. 1870; the numbers are in workflows.rules).
+STEPS: dict[str, Step] = {
+    step.action: step
+    for step in (
+        # § 7: the initiator sends the NK-A original to the chair.
+        Step(
+            "transfer",
+            Actor.INITIATOR,
+            node="transfer_to_chair",
+            stage=Stage.INITIATED,
+            meets=RuleCode.NKA_TO_CHAIR,
+            opens=(RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP),
+        ),
+        # art. 9a ust. 10–11 of the Act: the group is created.
+        Step(
+            "appoint_group",
+            Actor.CHAIR,
+            node="appoint_group",
+            stage=Stage.WITH_CHAIR,
+            meets=RuleCode.GROUP_CREATED,
+        ),
+        # § 8: the chair passes the NK-A to the group.
+        Step(
+            "pass_to_group",
+            Actor.CHAIR,
+            node="pass_to_group",
+            stage=Stage.GROUP_APPOINTED,
+            meets=RuleCode.NKA_TO_GROUP,
+            opens=(RuleCode.FIRST_MEETING,),
+        ),
+        # § 8–9: separate meetings with the victim (NK-C) and the suspect (NK-D).
+        Step(
+            "victim_meeting",
+            Actor.GROUP,
+            node="victim_meeting",
+            stage=Stage.MEETINGS,
+            meets=RuleCode.FIRST_MEETING,
+        ),
+        Step(
+            "suspect_meeting",
+            Actor.GROUP,
+            node="suspect_meeting",
+            stage=Stage.MEETINGS,
+            meets=RuleCode.FIRST_MEETING,
+        ),
+        # § 18: closure on one of two grounds.
+        Step("close", Actor.CASE_WORKER, node="actions", stage=Stage.ACTIONS),
+        Step(
+            "end_monitoring",
+            Actor.CASE_WORKER,
+            node="post_closure_monitoring",
+            stage=Stage.CLOSED,
+        ),
+        # Records kept while the case runs.
+        Step("plan_item_add", Actor.CASE_WORKER, stages=ACTIVE),
+        Step("plan_item_status", Actor.CASE_WORKER, stages=ACTIVE),
+        Step(
+            "referral",
+            Actor.CASE_WORKER,
+            stages=ACTIVE,
+            opens=(RuleCode.PROGRAMME_REPORT,),
+        ),
+        Step(
+            "referral_certificate",
+            Actor.CASE_WORKER,
+            stages=ANY_STAGE,
+            meets=RuleCode.PROGRAMME_REPORT,
+        ),
+        Step("protective_order", Actor.CASE_WORKER, stages=ACTIVE),
+        Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
+        # After closure only while monitoring runs (checked by the service on the date).
+        Step("monitoring_note", Actor.CASE_WORKER, stages=ACTIVE | {Stage.CLOSED}),
+        Step("reconcile", Actor.CASE_WORKER, stages=ANY_STAGE),
+        Step("record_revise", Actor.CASE_WORKER, stages=NOT_CLOSED),
+        Step("documents_retry", Actor.CASE_WORKER, stages=ANY_STAGE),
+        Step("document_regenerate", Actor.CASE_WORKER, stages=ANY_STAGE),
+    )
+}
+
+NODE_STEPS: dict[str, Step] = {step.node: step for step in STEPS.values() if step.node}
+
+
+def stage_of(open_nodes: set[str] | frozenset[str]) -> Stage:
+    """Where a case stands, derived from the open tasks of its process.
+
+    The one function that decides the stage; ``Procedure.stage`` stores its answer for
+    constraints and filtering. No open task means the process ended (closed, no monitoring).
+    """
+    stages = {NODE_STEPS[node].stage for node in open_nodes if node in NODE_STEPS}
+    if not stages:
+        return Stage.CLOSED
+    # Open tasks of one case always share a stage (the split's two meetings); the
+    # earliest is the honest answer should they ever not.
+    order = list(Stage)
+    return min(stages, key=order.index)

@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows import calendar
-from workflows.flows import GROUP_NODES, ProcedureFlow
+from workflows.flows import NODE_STEPS, Actor, ProcedureFlow
 from workflows.models import (
     AuditorScope,
     Deadline,
@@ -23,14 +23,14 @@ from workflows.rules import RULE_LABELS, RuleCode
 
 User = get_user_model()
 
-# Which statutory deadline each human task is judged against.
+# Which statutory deadline each human task is judged against (the flow's declaration).
 NODE_RULES: dict[str, RuleCode] = {
-    "transfer_to_chair": RuleCode.NKA_TO_CHAIR,
-    "appoint_group": RuleCode.GROUP_CREATED,
-    "pass_to_group": RuleCode.NKA_TO_GROUP,
-    "victim_meeting": RuleCode.FIRST_MEETING,
-    "suspect_meeting": RuleCode.FIRST_MEETING,
+    node: step.meets for node, step in NODE_STEPS.items() if step.meets is not None
 }
+# Nodes any member of the case's group may take (unassigned until a member acts).
+GROUP_NODES = tuple(
+    node for node, step in NODE_STEPS.items() if step.actor in (Actor.GROUP, Actor.CASE_WORKER)
+)
 
 
 def professional_for(user) -> Professional | None:
