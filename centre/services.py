@@ -39,7 +39,8 @@ from people.validators import check_pesel_agrees, clean_name, clean_phone
 from workflows import calendar
 from workflows.models import Referral
 from workflows.rules import RuleCode, edition_on, rule
-from workflows.services import ServiceError, _refuse
+from workflows.steps import ServiceError
+from workflows.steps import refuse as _refuse
 
 __all__ = ["ServiceError"]
 
@@ -485,7 +486,8 @@ def enrol(
     With a referral, the enrolment date is the report date: it meets (or misses) the 30-day
     deadline in the procedure, and the certificate of reporting is generated.
     """
-    from workflows.services import _lock, record_programme_certificate
+    from workflows.services import record_programme_certificate
+    from workflows.steps import lock_procedure as _lock
 
     centre = staff_centre(actor)
     _not_future(enrolled_on, "enrolled_on")
@@ -536,7 +538,8 @@ def enrolment_finish(
     *, actor, enrolment_id: int, finished_on: datetime.date, completed: bool = True
 ) -> Enrolment:
     """The person finished the group (``completed``) or left it; completion is certified."""
-    from workflows.services import _lock, record_programme_certificate
+    from workflows.services import record_programme_certificate
+    from workflows.steps import lock_procedure as _lock
 
     centre = staff_centre(actor)
     _not_future(finished_on, "finished_on")

@@ -104,26 +104,26 @@ def run_job(job_id: int) -> Document | None:
 
 def documents_retry(*, actor, procedure_id: int) -> int:
     """Queue again every document of the procedure that failed (chair or group member)."""
-    from workflows.services import _access, _group_member_or_chair, _lock
+    from workflows.steps import step
 
-    with transaction.atomic():
-        procedure = _lock(procedure_id)
-        _group_member_or_chair(_access(actor, procedure))
-        jobs = list(jobs_to_retry(procedure.pk).values_list("pk", flat=True))
+    with step(
+        actor=actor,
+        procedure_id=procedure_id,
+        action="documents_retry",
+        event="document.retry_requested",
+    ) as s:
+        jobs = list(jobs_to_retry(s.procedure.pk).values_list("pk", flat=True))
         if jobs:
             DocumentJob.objects.filter(pk__in=jobs).update(
                 status=DocumentJob.Status.QUEUED, updated_at=timezone.now()
             )
-            log_event(
-                action="document.retry_requested",
-                actor=actor,
-                procedure=procedure,
-                payload={"jobs": jobs},
-            )
+            s.payload = {"jobs": jobs}
             for job_id in jobs:
                 transaction.on_commit(
                     lambda job_id=job_id: generate_document.enqueue(job_id=job_id)
                 )
+        else:
+            s.event = ""  # nothing to retry: nothing written
     return len(jobs)
 
 
@@ -181,25 +181,24 @@ def store(
 
 def document_regenerate(*, actor, document_id: int, reason: str) -> None:
     """A new version of a document from the current data, pointing to the one it replaces."""
-    from workflows.services import ServiceError, _access, _group_member_or_chair, _lock
+    from workflows.steps import ServiceError, step
 
     if not reason.strip():
         raise ServiceError({"reason": [_("Give the reason for the new version.")]})
     document = Document.objects.filter(pk=document_id).only("procedure_id").first()
     if document is None:
         raise PermissionDenied
-    with transaction.atomic():
-        procedure = _lock(document.procedure_id)
-        _group_member_or_chair(_access(actor, procedure))
+    with step(
+        actor=actor,
+        procedure_id=document.procedure_id,
+        action="document_regenerate",
+        event="document.regeneration_requested",
+    ) as s:
+        procedure = s.procedure
         document = Document.objects.get(pk=document_id)
         if hasattr(document, "replaced_by"):
             raise ServiceError({"__all__": [_("A newer version of this document exists.")]})
-        log_event(
-            action="document.regeneration_requested",
-            actor=actor,
-            procedure=procedure,
-            payload={"document": document.pk, "kind": document.kind},
-        )
+        s.payload = {"document": document.pk, "kind": document.kind}
         _render_after_commit(
             procedure=procedure,
             kind=document.kind,

@@ -162,6 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "workflows.permissions.StepBackend",  # the nodes' "workflows.<action>" permissions
 ]
 AXES_FAILURE_LIMIT = env_int("OIK_LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("OIK_LOGIN_LOCKOUT_HOURS", 1)

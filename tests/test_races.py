@@ -103,7 +103,7 @@ def test_a_step_that_dies_half_way_leaves_the_case_as_it_was_and_can_be_retried(
     before = snapshot()
     # The process "dies" after the closure was written but before the task completed.
     with (
-        mock.patch("workflows.services._complete", side_effect=SystemExit("killed")),
+        mock.patch("workflows.steps.complete_task", side_effect=SystemExit("killed")),
         pytest.raises(SystemExit),
     ):
         services.procedure_close(

@@ -24,16 +24,17 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import log_event
 from documents.services import documents_supersede
 from forms.models import NKA, NKC, NKD, HelpPlanItem, ViolenceForm
 from workflows import calendar
+from workflows.flows import STEPS
 from workflows.models import (
     Deadline,
     Meeting,
@@ -42,11 +43,15 @@ from workflows.models import (
     Procedure,
     ProtectiveOrder,
     Revisable,
-    Stage,
 )
+from workflows.permissions import acts_as
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access
-from workflows.services import ServiceError, _access, _lock, _refuse
+from workflows.steps import ServiceError, step
+from workflows.steps import refuse as _refuse
+
+STEP = "record_revise"  # the chair and the group (workflows.flows.STEPS)
+CARD_STEP = "card_revise"  # an NK-A card's initiator before the transfer
 
 # --------------------------------------------------------------------------- per kind
 
@@ -210,46 +215,56 @@ KINDS: dict[str, RecordKind] = {
 # --------------------------------------------------------------------------- rights
 
 
-def may_revise(*, access: Access, kind: RecordKind, record: Revisable, user) -> bool:
-    """May ``user`` withdraw or correct ``record``? The pages' links and the services ask this."""
-    if access.auditor or not access.read:
-        return False
-    if access.chair or access.group_member:
-        return True
+def _initiators_own_card(record: Revisable, user: AbstractBaseUser) -> bool:
     return (
         isinstance(record, NKA) and record.initiator_id == user.pk and record.transferred_on is None
     )
 
 
+def may_revise(
+    *, access: Access, kind: RecordKind, record: Revisable, user: AbstractBaseUser
+) -> bool:
+    """May ``user`` withdraw or correct ``record``? The pages' links and the services ask this.
+
+    Who: the step ``record_revise`` of ``workflows.flows.STEPS`` (``permissions.acts_as``),
+    or a card's initiator (who also reads the case) until the card is with the chair.
+    Whether the case still allows it (not closed) is the step's stage, checked by ``_revise``.
+    """
+    if access.auditor or not access.read:
+        return False
+    if acts_as(access, STEPS[STEP].actor):
+        return True
+    return acts_as(access, STEPS[CARD_STEP].actor) and _initiators_own_card(record, user)
+
+
 # --------------------------------------------------------------------------- the skeleton
 
 
-def _revise(*, actor, slug: str, record_id: int, reason: str, write) -> Revisable:
-    """Lock, check, ``write(procedure, record)``, log; returns what ``write`` returns."""
+def _revise(*, actor: AbstractBaseUser, slug: str, record_id: int, reason: str, write) -> Revisable:
+    """The step ``record_revise``: ``write(procedure, kind, record, reason)`` inside
+    ``workflows.steps.step``; returns what ``write`` returns."""
     kind = KINDS[slug]
     reason = reason.strip()
     if not reason:
         raise _refuse(_("Give the reason."), "reason")
-    found = kind.model.objects.filter(pk=record_id).only("procedure_id").first()
+    found = kind.model.objects.filter(pk=record_id).first()
     if found is None:
         raise PermissionDenied
-    with transaction.atomic():
-        procedure = _lock(found.procedure_id)
-        access = _access(actor, procedure)
+    with step(
+        actor=actor,
+        procedure_id=found.procedure_id,
+        action=CARD_STEP if _initiators_own_card(found, actor) else STEP,
+        event=kind.event,
+        refusal=_("The procedure is closed: its records are final."),
+    ) as s:
         record = kind.model.objects.select_for_update().get(pk=record_id)
-        if not may_revise(access=access, kind=kind, record=record, user=actor):
+        if not may_revise(access=s.access, kind=kind, record=record, user=actor):
             raise PermissionDenied
-        if procedure.stage == Stage.CLOSED:
-            raise _refuse(_("The procedure is closed: its records are final."))
         if not record.is_current:
             raise _refuse(_("This record was already withdrawn or corrected."))
-        result, action, payload = write(procedure, kind, record, reason)
-        log_event(
-            action=f"{kind.event}{action}",
-            actor=actor,
-            procedure=procedure,
-            payload={"record": record.pk, **payload},
-        )
+        result, action, payload = write(s.procedure, kind, record, reason)
+        s.event = f"{kind.event}{action}"
+        s.payload = {"record": record.pk, **payload}
     return result
 
 

@@ -1,9 +1,15 @@
-"""The procedure as a viewflow process: the diagram the users and auditors see.
+"""The procedure declared once: the viewflow process and, beside it, the table of its steps.
 
-Every human node is completed only through ``workflows.services`` (which locks the
-procedure, checks state and permission, writes the domain data and the audit event);
-viewflow's own views are not exposed. Nodes read like the procedure of
-Dz.U. 2023 poz. 1870:
+``ProcedureFlow`` is the diagram the users and auditors see; ``STEPS`` says, for every
+human node and every record kept during the case, who acts, the statutory deadline the
+step meets and those it opens, and the stage the case is in meanwhile. Everything else is
+derived from these two: the stage (``stage_of``), who may act (``workflows.permissions``),
+the nodes' assignment and permission (``.Assign`` / ``.Permission`` below), the inbox's
+group tasks and due dates (``workflows.selectors``).
+
+Every human node is completed only through the step services (``workflows.steps.step``
+locks the procedure, checks the actor and the node, writes the audit event); viewflow's
+own views are not exposed. Nodes read like the procedure of Dz.U. 2023 poz. 1870:
 
     NK-A filled → transfer to the chair → group appointed → NK-A passed to the group
     → (meeting with the victim ‖ meeting with the suspect) → actions and monitoring
@@ -16,6 +22,8 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Process, Task
+from viewflow.workflow.status import STATUS
 
 from workflows.models import Procedure, Stage
 from workflows.rules import RuleCode
@@ -37,59 +45,10 @@ def _initiator(activation):
     return _procedure(activation).initiated_by
 
 
-class ProcedureFlow(flow.Flow):
-    process_title = _("Niebieska Karta procedure")
-    # The Join needs a real row lock on PostgreSQL; on SQLite (no SELECT … FOR UPDATE)
-    # Django drops the clause and the database serialises writers anyway.
-    lock_impl = lock.select_for_update_lock
-
-    start = flow.StartHandle().Next(this.transfer_to_chair)
-
-    transfer_to_chair = (
-        flow.View(None)
-        .Annotation(title=_("Send the NK-A original to the team chair"))
-        .Assign(_initiator)
-        .Next(this.appoint_group)
-    )
-    appoint_group = (
-        flow.View(None)
-        .Annotation(title=_("Appoint the diagnostic-support group"))
-        .Assign(_chair)
-        .Next(this.pass_to_group)
-    )
-    pass_to_group = (
-        flow.View(None)
-        .Annotation(title=_("Pass the NK-A to the group members"))
-        .Assign(_chair)
-        .Next(this.split_meetings)
-    )
-    split_meetings = flow.Split().Next(this.victim_meeting).Next(this.suspect_meeting)
-    victim_meeting = (
-        flow.View(None)
-        .Annotation(title=_("Meeting with the victim: NK-C and help plan"))
-        .Next(this.join_meetings)
-    )
-    suspect_meeting = (
-        flow.View(None)
-        .Annotation(title=_("Meeting with the suspect: NK-D"))
-        .Next(this.join_meetings)
-    )
-    join_meetings = flow.Join().Next(this.actions)
-    actions = (
-        flow.View(None)
-        .Annotation(title=_("Actions, monitoring and closure"))
-        .Next(this.check_post_closure)
-    )
-    check_post_closure = (
-        flow.If(lambda activation: _procedure(activation).monitor_until is not None)
-        .Annotation(title=_("Monitoring after closure?"))
-        .Then(this.post_closure_monitoring)
-        .Else(this.end)
-    )
-    post_closure_monitoring = (
-        flow.View(None).Annotation(title=_("Monitoring after closure")).Next(this.end)
-    )
-    end = flow.End()
+def _procedure_of(process: Process) -> Procedure:
+    """The object of a node's permission: ``user.has_perm("workflows.<action>", procedure)``
+    is answered by ``workflows.permissions.StepBackend``."""
+    return Procedure.objects.get(pk=process.data["procedure"])
 
 
 class Actor(StrEnum):
@@ -107,7 +66,9 @@ class Step:
 
     ``node`` is the flow node the step completes (``None`` for a record kept while the case
     is in one of ``stages``). ``stage`` is where the case stands while the node's task is
-    open. ``meets`` is the statutory deadline the step meets and ``opens`` those it starts.
+    open. A step with both a node and ``stages`` may also be taken without its node while
+    the case is in one of ``stages`` (a joined card's transfer). ``meets`` is the statutory
+    deadline the step meets and ``opens`` those it starts (``workflows.rules``).
     """
 
     action: str
@@ -133,6 +94,8 @@ STEPS: dict[str, Step] = {
             Actor.INITIATOR,
             node="transfer_to_chair",
             stage=Stage.INITIATED,
+            # A card that joined an open case is sent at any stage, completing no node.
+            stages=ANY_STAGE,
             meets=RuleCode.NKA_TO_CHAIR,
             opens=(RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP),
         ),
@@ -196,11 +159,67 @@ STEPS: dict[str, Step] = {
         # After closure only while monitoring runs (checked by the service on the date).
         Step("monitoring_note", Actor.CASE_WORKER, stages=ACTIVE | {Stage.CLOSED}),
         Step("reconcile", Actor.CASE_WORKER, stages=ANY_STAGE),
+        # Withdrawal and correction of a record (workflows.corrections); an NK-A card also
+        # by its initiator until the original is with the chair (§ 7).
         Step("record_revise", Actor.CASE_WORKER, stages=NOT_CLOSED),
+        Step("card_revise", Actor.INITIATOR, stages=NOT_CLOSED),
         Step("documents_retry", Actor.CASE_WORKER, stages=ANY_STAGE),
         Step("document_regenerate", Actor.CASE_WORKER, stages=ANY_STAGE),
     )
 }
+
+
+def _human(action: str, title) -> flow.View:
+    """The human node of ``STEPS[action]``: assigned to the initiator or the chair when they
+    act (a group's task stays unassigned until a member takes it), and permitted to whoever
+    ``workflows.permissions.may`` allows (``user.has_perm("workflows.<action>", procedure)``).
+    """
+    step = STEPS[action]
+    node = (
+        flow.View(None).Annotation(title=title).Permission(f"workflows.{action}", obj=_procedure_of)
+    )
+    if step.actor == Actor.INITIATOR:
+        node = node.Assign(_initiator)
+    elif step.actor == Actor.CHAIR:
+        node = node.Assign(_chair)
+    return node
+
+
+class ProcedureFlow(flow.Flow):
+    process_title = _("Niebieska Karta procedure")
+    # The Join needs a real row lock on PostgreSQL; on SQLite (no SELECT … FOR UPDATE)
+    # Django drops the clause and the database serialises writers anyway.
+    lock_impl = lock.select_for_update_lock
+
+    start = flow.StartHandle().Next(this.transfer_to_chair)
+
+    transfer_to_chair = _human("transfer", _("Send the NK-A original to the team chair")).Next(
+        this.appoint_group
+    )
+    appoint_group = _human("appoint_group", _("Appoint the diagnostic-support group")).Next(
+        this.pass_to_group
+    )
+    pass_to_group = _human("pass_to_group", _("Pass the NK-A to the group members")).Next(
+        this.split_meetings
+    )
+    split_meetings = flow.Split().Next(this.victim_meeting).Next(this.suspect_meeting)
+    victim_meeting = _human(
+        "victim_meeting", _("Meeting with the victim: NK-C and help plan")
+    ).Next(this.join_meetings)
+    suspect_meeting = _human("suspect_meeting", _("Meeting with the suspect: NK-D")).Next(
+        this.join_meetings
+    )
+    join_meetings = flow.Join().Next(this.actions)
+    actions = _human("close", _("Actions, monitoring and closure")).Next(this.check_post_closure)
+    check_post_closure = (
+        flow.If(lambda activation: _procedure(activation).monitor_until is not None)
+        .Annotation(title=_("Monitoring after closure?"))
+        .Then(this.post_closure_monitoring)
+        .Else(this.end)
+    )
+    post_closure_monitoring = _human("end_monitoring", _("Monitoring after closure")).Next(this.end)
+    end = flow.End()
+
 
 NODE_STEPS: dict[str, Step] = {step.node: step for step in STEPS.values() if step.node}
 
@@ -209,7 +228,8 @@ def stage_of(open_nodes: set[str] | frozenset[str]) -> Stage:
     """Where a case stands, derived from the open tasks of its process.
 
     The one function that decides the stage; ``Procedure.stage`` stores its answer for
-    constraints and filtering. No open task means the process ended (closed, no monitoring).
+    constraints and filtering (``workflows.steps.step`` saves it after every node). No open
+    task means the process ended (closed, no monitoring).
     """
     stages = {NODE_STEPS[node].stage for node in open_nodes if node in NODE_STEPS}
     if not stages:
@@ -218,3 +238,38 @@ def stage_of(open_nodes: set[str] | frozenset[str]) -> Stage:
     # earliest is the honest answer should they ever not.
     order = list(Stage)
     return min(stages, key=order.index)
+
+
+OPEN = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def open_nodes(procedure: Procedure) -> frozenset[str]:
+    """The names of the nodes whose tasks are open in ``procedure``'s process."""
+    if procedure.process_id is None:
+        return frozenset()
+    return frozenset(
+        task.flow_task.name
+        for task in Task.objects.filter(process_id=procedure.process_id, status__in=OPEN).only(
+            "flow_task"
+        )
+    )
+
+
+def procedure_stage(procedure: Procedure) -> Stage:
+    """The stage of ``procedure`` now, read from its process (``stage_of``)."""
+    return stage_of(open_nodes(procedure))
+
+
+def group_nodes() -> list[flow.View]:
+    """Nodes any member of the case's group may take: unassigned until a member acts."""
+    return [
+        getattr(ProcedureFlow, node)
+        for node, step in NODE_STEPS.items()
+        if step.actor in (Actor.GROUP, Actor.CASE_WORKER)
+    ]
+
+
+def rule_met_at(node: str) -> RuleCode | None:
+    """The statutory deadline the task ``node`` is judged against (the inbox's due date)."""
+    step = NODE_STEPS.get(node)
+    return step.meets if step else None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workflows.models import FormSubmission
-from workflows.services import ServiceError
+from workflows.steps import ServiceError
 
 FIELD = "form_token"
 _SALT = "workflows.form_token"

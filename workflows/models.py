@@ -237,7 +237,12 @@ class AuditorScope(models.Model):
 
 
 class Stage(models.TextChoices):
-    """Stages of the procedure (Dz.U. 2023 poz. 1870)."""
+    """Stages of the procedure (Dz.U. 2023 poz. 1870).
+
+    Which stage a case is in is derived from its open tasks by ``workflows.flows.stage_of``
+    (each node's stage is declared in ``workflows.flows.STEPS``); ``Procedure.stage`` stores
+    the answer for constraints and filtering and is written only by ``workflows.steps.step``.
+    """
 
     INITIATED = "initiated", _("initiated (NK-A filled)")
     WITH_CHAIR = "with_chair", _("with the team chair")
@@ -245,18 +250,6 @@ class Stage(models.TextChoices):
     MEETINGS = "meetings", _("meetings with the victim and the suspect")
     ACTIONS = "actions", _("actions and monitoring")
     CLOSED = "closed", _("closed")
-
-
-# The one declaration of allowed stage transitions; services check against it and
-# tests/docs draw it.
-STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
-    Stage.INITIATED: frozenset({Stage.WITH_CHAIR}),
-    Stage.WITH_CHAIR: frozenset({Stage.GROUP_APPOINTED}),
-    Stage.GROUP_APPOINTED: frozenset({Stage.MEETINGS}),
-    Stage.MEETINGS: frozenset({Stage.ACTIONS}),
-    Stage.ACTIONS: frozenset({Stage.CLOSED}),
-    Stage.CLOSED: frozenset(),
-}
 
 
 class ClosureGround(models.TextChoices):

@@ -5,18 +5,28 @@ themselves (who acts, at which node or in which stages) are declared once in
 ``workflows.flows.STEPS``. A professional outside the case never reaches these questions:
 ``selectors.procedure_get`` answers 404 first.
 
+viewflow asks it too: every human node carries ``.Permission("workflows.<action>",
+obj=<procedure>)`` and ``StepBackend`` (in ``AUTHENTICATION_BACKENDS``) answers
+``user.has_perm`` with ``may``.
+
 Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 ``pass_to_group``, ``victim_meeting``, ``suspect_meeting``, ``close``, ``end_monitoring``,
 ``plan_item_add``, ``plan_item_status``, ``referral``, ``referral_certificate``,
 ``protective_order``, ``notification``, ``monitoring_note``, ``reconcile``,
-``record_revise``, ``documents_retry``, ``document_regenerate``.
+``record_revise``, ``card_revise``, ``documents_retry``, ``document_regenerate``.
 """
 
 from collections.abc import Iterable
 
-from workflows.flows import STEPS, Actor, Step
+from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from workflows.flows import STEPS, Actor, Step, open_nodes
 from workflows.models import Procedure
-from workflows.selectors import Access
+from workflows.selectors import Access, procedure_access
+
+PERMISSION_PREFIX = "workflows."
 
 
 def acts_as(access: Access, actor: Actor) -> bool:
@@ -35,12 +45,14 @@ def acts_as(access: Access, actor: Actor) -> bool:
     return False
 
 
-def _at_this_point(step: Step, procedure: Procedure, open_nodes: Iterable[str] | None) -> bool:
-    if step.node is not None:
-        if open_nodes is None:
-            return procedure.stage == step.stage
-        return step.node in set(open_nodes)
-    return procedure.stage in step.stages
+def _at_this_point(step: Step, procedure: Procedure, nodes: Iterable[str] | None) -> bool:
+    if procedure.stage in step.stages:
+        return True
+    if step.node is None:
+        return False
+    if nodes is None:
+        return procedure.stage == step.stage
+    return step.node in set(nodes)
 
 
 def may(
@@ -59,6 +71,27 @@ def may(
     """
     step = STEPS[action]
     return acts_as(access, step.actor) and _at_this_point(step, procedure, open_nodes)
+
+
+class StepBackend(BaseBackend):
+    """Answers ``user.has_perm("workflows.<action>", procedure)`` with ``may``.
+
+    The flow's nodes carry ``.Permission("workflows.<action>", obj=<the procedure>)``, so
+    viewflow's ``node.can_assign(user, task)`` asks this backend, and through it the same
+    function the services and the pages ask. Any other permission, or one without a
+    procedure, is not this backend's to answer (``False``; other backends may grant it).
+    """
+
+    def has_perm(
+        self, user_obj: AbstractBaseUser | AnonymousUser, perm: str, obj: object = None
+    ) -> bool:
+        if not isinstance(obj, Procedure) or not perm.startswith(PERMISSION_PREFIX):
+            return False
+        action = perm.removeprefix(PERMISSION_PREFIX)
+        if action not in STEPS or not user_obj.is_active:
+            return False
+        access = procedure_access(user_obj, obj)
+        return may(access, action, obj, open_nodes=open_nodes(obj))
 
 
 def allowed_actions(

@@ -13,13 +13,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
 from forms.models import NKAPerson
 from people.models import Person, PersonChange
-from workflows.services import _access, _group_member_or_chair, _lock, _refuse
+from workflows.steps import User, refuse, step
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ def person_differences(entry: NKAPerson) -> list[Difference]:
 
 
 def person_reconcile(
-    *, actor, procedure_id: int, nka_person_id: int, fields: list[str]
+    *, actor: User, procedure_id: int, nka_person_id: int, fields: list[str]
 ) -> PersonChange:
     """Copy the card's ``fields`` of ``nka_person_id`` onto the shared person.
 
@@ -62,9 +60,10 @@ def person_reconcile(
     chairs the case's team or sits in its group (auditors and initiators are refused), and
     ``ServiceError`` (key ``fields``) when nothing chosen differs. Nothing is written then.
     """
-    with transaction.atomic():
-        procedure = _lock(procedure_id)
-        _group_member_or_chair(_access(actor, procedure))
+    with step(
+        actor=actor, procedure_id=procedure_id, action="reconcile", event="person.reconciled"
+    ) as s:
+        procedure = s.procedure
         entry = (
             NKAPerson.objects.filter(pk=nka_person_id, nka__procedure=procedure)
             .select_related("nka")
@@ -77,7 +76,7 @@ def person_reconcile(
         unknown = set(fields) - set(NKAPerson.PERSON_FIELDS)
         chosen = [name for name in NKAPerson.PERSON_FIELDS if name in fields and name in offered]
         if unknown or not chosen:
-            raise _refuse(_("Choose at least one value that differs from the record."), "fields")
+            raise refuse(_("Choose at least one value that differs from the record."), "fields")
         person = entry.person
         before = {name: _text(getattr(person, name)) for name in chosen}
         for name in chosen:
@@ -93,18 +92,13 @@ def person_reconcile(
             before=before,
             after=after,
         )
-        log_event(
-            action="person.reconciled",
-            actor=actor,
-            procedure=procedure,
-            person=person,
-            payload={
-                "nka": entry.nka_id,
-                "nka_person": entry.pk,
-                "change": change.pk,
-                "fields": chosen,
-                "before": before,
-                "after": after,
-            },
-        )
+        s.person = person
+        s.payload = {
+            "nka": entry.nka_id,
+            "nka_person": entry.pk,
+            "change": change.pk,
+            "fields": chosen,
+            "before": before,
+            "after": after,
+        }
     return change

@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows import calendar
-from workflows.flows import NODE_STEPS, Actor, ProcedureFlow
+from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
 from workflows.models import (
     AuditorScope,
     Deadline,
@@ -22,15 +22,6 @@ from workflows.models import (
 from workflows.rules import RULE_LABELS, RuleCode
 
 User = get_user_model()
-
-# Which statutory deadline each human task is judged against (the flow's declaration).
-NODE_RULES: dict[str, RuleCode] = {
-    node: step.meets for node, step in NODE_STEPS.items() if step.meets is not None
-}
-# Nodes any member of the case's group may take (unassigned until a member acts).
-GROUP_NODES = tuple(
-    node for node, step in NODE_STEPS.items() if step.actor in (Actor.GROUP, Actor.CASE_WORKER)
-)
 
 
 def professional_for(user) -> Professional | None:
@@ -183,14 +174,13 @@ def open_tasks_for(user) -> list[TaskRow]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    group_nodes = [getattr(ProcedureFlow, name) for name in GROUP_NODES]
     tasks = list(
         Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(
             Q(owner=user)
             | Q(
                 owner__isnull=True,
-                flow_task__in=group_nodes,
+                flow_task__in=group_nodes(),
                 process__procedure__group__memberships__professional=professional,
             )
         )
@@ -215,7 +205,7 @@ def open_tasks_for(user) -> list[TaskRow]:
     rows = []
     for task in tasks:
         node = _node_name(task)
-        rule_code = NODE_RULES.get(node)
+        rule_code = rule_met_at(node)
         deadline = deadlines.get((task.process.procedure.pk, rule_code)) if rule_code else None
         rows.append(
             TaskRow(

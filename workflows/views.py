@@ -23,7 +23,7 @@ from audit.services import log_read
 from documents.selectors import card_documents, documents_for, jobs_to_retry
 from forms.models import HelpPlanItem
 from workflows import calendar, idempotency, reconcile, selectors, services, step_forms
-from workflows.flows import ProcedureFlow
+from workflows.flows import ProcedureFlow, rule_met_at
 from workflows.models import VICTIM_ROLES, CardRouting, Participant, Referral, Role
 from workflows.rules import RULE_LABELS, RuleCode, edition_on, rule
 from workflows.services import ServiceError
@@ -149,7 +149,7 @@ def procedure_detail(request, pk: int):
         {
             "title": task.flow_task.task_title,
             "owner": task.owner,
-            "deadline": open_deadlines.get(selectors.NODE_RULES.get(task.flow_task.name)),
+            "deadline": open_deadlines.get(rule_met_at(task.flow_task.name)),
         }
         for task in open_tasks
     ]

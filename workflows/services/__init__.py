@@ -1,0 +1,79 @@
+"""Every change of a procedure, one function per step (style.md, convention 2), by topic.
+
+Each service is only its own rules and writes inside ``workflows.steps.step``, the one
+skeleton that locks the procedure, checks the actor and the node (``workflows.flows.STEPS``,
+``workflows.permissions``), completes the viewflow task, stores the derived stage, logs
+the audit event and schedules the documents after commit. Views, the admin, commands and
+tests all call these functions: ``from workflows import services``.
+
+Raises ``ServiceError`` (a ``ValidationError`` whose ``message_dict`` keys are form field
+names, ``__all__`` for the whole step) when the input or state refuses the step, and
+``PermissionDenied`` when the actor may not take it. Nothing is written in either case.
+"""
+
+from workflows.rules import Edition
+from workflows.services.actions import (
+    PlanItemInput,
+    help_plan_item_add,
+    help_plan_item_set_status,
+    monitoring_note_add,
+    notification_record,
+    protective_order_record,
+    record_programme_certificate,
+    referral_certificate_record,
+    referral_record,
+)
+from workflows.services.closure import post_closure_monitoring_end, procedure_close
+from workflows.services.group import REQUIRED_PROFESSIONS, group_appoint, nka_pass_to_group
+from workflows.services.initiation import (
+    ADULT_AGE,
+    Filed,
+    NKAInput,
+    PersonInput,
+    competent_team,
+    nka_transfer,
+    open_procedure_for_pesels,
+    procedure_initiate,
+    validate_nka,
+)
+from workflows.services.meetings import (
+    MeetingInput,
+    NKCInput,
+    NKDInput,
+    suspect_meeting_record,
+    victim_meeting_record,
+)
+from workflows.steps import ServiceError
+
+__all__ = [
+    "ADULT_AGE",
+    "REQUIRED_PROFESSIONS",
+    "Edition",
+    "Filed",
+    "MeetingInput",
+    "NKAInput",
+    "NKCInput",
+    "NKDInput",
+    "PersonInput",
+    "PlanItemInput",
+    "ServiceError",
+    "competent_team",
+    "group_appoint",
+    "help_plan_item_add",
+    "help_plan_item_set_status",
+    "monitoring_note_add",
+    "nka_pass_to_group",
+    "nka_transfer",
+    "notification_record",
+    "open_procedure_for_pesels",
+    "post_closure_monitoring_end",
+    "procedure_close",
+    "procedure_initiate",
+    "protective_order_record",
+    "record_programme_certificate",
+    "referral_certificate_record",
+    "referral_record",
+    "suspect_meeting_record",
+    "validate_nka",
+    "victim_meeting_record",
+]

@@ -1,0 +1,334 @@
+"""Records kept while the case runs: the help plan, referrals to a programme and their
+certificates, protective orders, notifications and monitoring notes."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from documents.models import DocumentKind
+from forms.models import HelpPlanItem, HelpPlanStatusChange
+from people.models import Person
+from workflows import calendar
+from workflows.models import (
+    MonitoringNote,
+    Notification,
+    Participant,
+    Procedure,
+    ProtectiveOrder,
+    Referral,
+    Role,
+    Stage,
+)
+from workflows.rules import RuleCode, rule
+from workflows.steps import User, meet_deadline, not_future, refuse, step
+
+CERTIFICATES = ("reported", "completed")
+
+
+@dataclass
+class PlanItemInput:
+    form_of_help: str
+    action: str
+    responsible: str
+    due_on: datetime.date
+
+
+def help_plan_item_add(*, actor: User, procedure_id: int, item: PlanItemInput) -> HelpPlanItem:
+    with step(
+        actor=actor, procedure_id=procedure_id, action="plan_item_add", event="help_plan.item_added"
+    ) as s:
+        procedure = s.procedure
+        nkc = procedure.nkc_forms.order_by("-id").first()
+        if nkc is None:
+            raise refuse(_("The help plan starts with NK-C at the meeting with the victim."))
+        created = HelpPlanItem.objects.create(procedure=procedure, nkc=nkc, **item.__dict__)
+        s.payload = {"item": created.pk, "form_of_help": item.form_of_help}
+    return created
+
+
+def help_plan_item_set_status(
+    *, actor: User, item_id: int, status: str, note: str = ""
+) -> HelpPlanItem:
+    """Change a help-plan action's status; every change and its note is kept as a
+    ``HelpPlanStatusChange`` (the item shows the latest note)."""
+    if status not in HelpPlanItem.Status.values:
+        raise refuse(_("Unknown status."), "status")
+    if status == HelpPlanItem.Status.DROPPED and not note.strip():
+        raise refuse(_("Give the reason for dropping the action."), "status_note")
+    item = HelpPlanItem.objects.filter(pk=item_id).only("procedure_id").first()
+    if item is None:
+        raise PermissionDenied
+    with step(
+        actor=actor,
+        procedure_id=item.procedure_id,
+        action="plan_item_status",
+        event="help_plan.item_status",
+    ) as s:
+        item = HelpPlanItem.objects.select_for_update().get(pk=item_id)
+        if not item.is_current:
+            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        old = item.status
+        item.status = status
+        item.status_note = note
+        item.save(update_fields=["status", "status_note"])
+        change = HelpPlanStatusChange.objects.create(
+            item=item, from_status=old, to_status=status, note=note, changed_by=actor
+        )
+        s.payload = {"item": item.pk, "from": old, "to": status, "change": change.pk}
+    return item
+
+
+def _suspect(procedure: Procedure, person_id: int) -> Person:
+    participant = (
+        Participant.objects.filter(procedure=procedure, person_id=person_id, role=Role.SUSPECT)
+        .select_related("person")
+        .first()
+    )
+    if participant is None:
+        raise refuse(_("Choose a suspected person of this procedure."), "person")
+    return participant.person
+
+
+def referral_record(
+    *,
+    actor: User,
+    procedure_id: int,
+    person_id: int,
+    programme: str,
+    provider: str,
+    referred_on: datetime.date,
+    received_on: datetime.date,
+) -> Referral:
+    """The team refers the perpetrator to a programme (art. 9b): 30 days to report."""
+    not_future(referred_on, "referred_on")
+    not_future(received_on, "received_on")
+    if received_on < referred_on:
+        raise refuse(_("The referral cannot be received before it was issued."), "received_on")
+    if programme not in Referral.Programme.values:
+        raise refuse(_("Unknown programme."), "programme")
+    with step(
+        actor=actor, procedure_id=procedure_id, action="referral", event="referral.issued"
+    ) as s:
+        procedure = s.procedure
+        s.person = person = _suspect(procedure, person_id)
+        referral = Referral.objects.create(
+            procedure=procedure,
+            person=person,
+            programme=programme,
+            provider=provider,
+            referred_on=referred_on,
+            received_on=received_on,
+            created_by=actor,
+        )
+        s.open_deadlines(received_on, referral=referral)
+        s.document(DocumentKind.REFERRAL, f"referral:{referral.pk}")
+        s.payload = {"referral": referral.pk, "programme": programme}
+    return referral
+
+
+def referral_certificate_record(
+    *, actor: User, referral_id: int, certificate: str, received_on: datetime.date
+) -> Referral:
+    """Record the certificate of reporting (``"reported"``) or of completion (``"completed"``)."""
+    found = Referral.objects.filter(pk=referral_id).only("procedure_id").first()
+    if found is None:
+        raise PermissionDenied
+    with step(
+        actor=actor,
+        procedure_id=found.procedure_id,
+        action="referral_certificate",
+        event=f"referral.{certificate}",
+    ) as s:
+        referral = _certificate(
+            procedure=s.procedure,
+            referral_id=referral_id,
+            certificate=certificate,
+            received_on=received_on,
+        )
+        s.person = referral.person
+        s.payload = {"referral": referral.pk, "on": str(received_on)}
+    return referral
+
+
+def _certificate(
+    *, procedure: Procedure, referral_id: int, certificate: str, received_on: datetime.date
+) -> Referral:
+    not_future(received_on, "received_on")
+    if certificate not in CERTIFICATES:
+        raise refuse(_("Unknown certificate."), "certificate")
+    referral = Referral.objects.select_for_update().get(pk=referral_id, procedure=procedure)
+    if received_on < referral.received_on:
+        raise refuse(_("The certificate cannot precede the referral."), "received_on")
+    if certificate == "reported":
+        if referral.reported_on:
+            raise refuse(_("The certificate of reporting is already recorded."))
+        referral.reported_on = received_on
+        meet_deadline(procedure, RuleCode.PROGRAMME_REPORT, received_on, referral=referral)
+    else:
+        if referral.reported_on is None:
+            raise refuse(_("Record the certificate of reporting first."))
+        if referral.completed_on:
+            raise refuse(_("The certificate of completion is already recorded."))
+        referral.completed_on = received_on
+    referral.save(update_fields=["reported_on", "completed_on"])
+    return referral
+
+
+def record_programme_certificate(
+    *,
+    actor: User,
+    procedure: Procedure,
+    referral_id: int,
+    certificate: str,
+    received_on: datetime.date,
+) -> Referral:
+    """The certificate itself, for a caller that has locked ``procedure`` and checked the actor.
+
+    Used by the crisis centre running the programme (``centre.services``: enrolment reports,
+    finishing completes); the group records a certificate received from the provider with
+    ``referral_certificate_record``. Writes the ``referral.<certificate>`` audit event.
+    """
+    referral = _certificate(
+        procedure=procedure,
+        referral_id=referral_id,
+        certificate=certificate,
+        received_on=received_on,
+    )
+    log_event(
+        action=f"referral.{certificate}",
+        actor=actor,
+        procedure=procedure,
+        person=referral.person,
+        payload={"referral": referral.pk, "on": str(received_on)},
+    )
+    return referral
+
+
+def protective_order_record(
+    *,
+    actor: User,
+    procedure_id: int,
+    person_id: int,
+    kind: str,
+    issuer: str,
+    issued_on: datetime.date,
+    court_extended_until: datetime.date | None = None,
+) -> ProtectiveOrder:
+    """Record a police / ŻW protective order; it expires after 14 days (art. 15ak)."""
+    not_future(issued_on, "issued_on")
+    if kind not in ProtectiveOrder.Kind.values:
+        raise refuse(_("Unknown kind of order."), "kind")
+    if issuer not in ProtectiveOrder.Issuer.values:
+        raise refuse(_("Unknown issuer."), "issuer")
+    with step(
+        actor=actor,
+        procedure_id=procedure_id,
+        action="protective_order",
+        event="protective_order.recorded",
+    ) as s:
+        procedure = s.procedure
+        s.person = person = _suspect(procedure, person_id)
+        validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
+        expires_on = calendar.due_date(validity, issued_on, roll_forward=False)
+        if court_extended_until and court_extended_until <= expires_on:
+            raise refuse(
+                _("A court extension must end after the order's own expiry."),
+                "court_extended_until",
+            )
+        order = ProtectiveOrder.objects.create(
+            procedure=procedure,
+            person=person,
+            kind=kind,
+            issuer=issuer,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            court_extended_until=court_extended_until,
+            created_by=actor,
+        )
+        s.payload = {"order": order.pk, "kind": kind, "expires_on": str(expires_on)}
+    return order
+
+
+def notification_record(
+    *,
+    actor: User,
+    procedure_id: int,
+    kind: str,
+    addressee: str,
+    sent_on: datetime.date,
+    reason: str,
+    person_id: int | None = None,
+) -> Notification:
+    """Record a misdemeanour notification (art. 66c k.w.) or a notice to the prosecutor,
+    the police or the alcohol commission."""
+    not_future(sent_on, "sent_on")
+    if kind not in Notification.Kind.values:
+        raise refuse(_("Unknown kind of notification."), "kind")
+    with step(
+        actor=actor, procedure_id=procedure_id, action="notification", event="notification.sent"
+    ) as s:
+        procedure = s.procedure
+        s.person = person = _suspect(procedure, person_id) if person_id else None
+        if kind == Notification.Kind.MISDEMEANOUR and person is None:
+            raise refuse(_("A misdemeanour notification concerns a suspected person."), "person")
+        notification = Notification.objects.create(
+            procedure=procedure,
+            kind=kind,
+            addressee=addressee,
+            sent_on=sent_on,
+            reason=reason,
+            concerning=person,
+            created_by=actor,
+        )
+        document = (
+            DocumentKind.MISDEMEANOUR
+            if kind == Notification.Kind.MISDEMEANOUR
+            else DocumentKind.NOTICE
+        )
+        s.document(document, f"notification:{notification.pk}")
+        s.payload = {"notification": notification.pk, "kind": kind}
+    return notification
+
+
+def monitoring_note_add(
+    *, actor: User, procedure_id: int, visited_on: datetime.date, note: str
+) -> MonitoringNote:
+    """A monitoring visit or contact; after closure only while monitoring runs."""
+    not_future(visited_on, "visited_on")
+    with step(
+        actor=actor,
+        procedure_id=procedure_id,
+        action="monitoring_note",
+        event="monitoring.note_added",
+    ) as s:
+        procedure = s.procedure
+        after_closure = procedure.stage == Stage.CLOSED
+        if after_closure and not (
+            procedure.monitor_until and procedure.closed_on <= visited_on <= procedure.monitor_until
+        ):
+            raise refuse(_("The procedure is closed and not under monitoring on that date."))
+        created = MonitoringNote.objects.create(
+            procedure=procedure,
+            visited_on=visited_on,
+            note=note,
+            after_closure=after_closure,
+            author=actor,
+        )
+        s.payload = {"note_id": created.pk, "after_closure": after_closure}
+    return created
+
+
+__all__ = [
+    "PlanItemInput",
+    "help_plan_item_add",
+    "help_plan_item_set_status",
+    "monitoring_note_add",
+    "notification_record",
+    "protective_order_record",
+    "record_programme_certificate",
+    "referral_certificate_record",
+    "referral_record",
+]

@@ -1,0 +1,478 @@
+"""Initiation: an NK-A card is filed and its original sent to the chair (§ 2, § 7 of
+Dz.U. 2023 poz. 1870)."""
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from documents.models import DocumentKind
+from documents.services import schedule as schedule_document
+from forms.models import NKA, NKAPerson, ViolenceForm
+from people import pesel as pesel_utils
+from people import validators
+from people.models import Household, Person
+from people.services import person_for
+from workflows import calendar
+from workflows.flows import ProcedureFlow
+from workflows.models import (
+    VICTIM_ROLES,
+    CardRouting,
+    Participant,
+    Procedure,
+    Professional,
+    Role,
+    Stage,
+    Team,
+)
+from workflows.rules import RuleCode, edition_on
+from workflows.steps import (
+    ServiceError,
+    User,
+    add_deadline,
+    lock_procedure,
+    not_future,
+    refuse,
+    step,
+)
+
+ADULT_AGE = 18
+
+
+@dataclass
+class PersonInput:
+    first_name: str
+    last_name: str
+    role: str
+    pesel: str = ""
+    birth_date: datetime.date | None = None
+    sex: str = ""
+    parents_names: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    relation: str = ""
+    school: str = ""
+    disabled: bool = False
+
+
+@dataclass
+class NKAInput:
+    place: str
+    incident_date: datetime.date
+    incident_place: str
+    incident_description: str
+    people: list[PersonInput]
+    violence_forms: list[str] = field(default_factory=list)
+    violence_other: str = ""
+    visible_injuries: bool = False
+    medical_help_given: bool = False
+    medical_certificate: bool = False
+    suspect_under_influence: bool = False
+    victim_under_influence: bool = False
+    suspect_has_firearm: bool = False
+    victim_feels_in_danger: bool = False
+    witnesses: str = ""
+    police_called: bool = False
+    protective_order_issued: bool = False
+    suspect_detained: bool = False
+    shelter_arranged: bool = False
+    additional_info: str = ""
+    nkb_handed: bool = False
+    nkb_handed_to: str = ""
+    nkb_not_handed_reason: str = ""
+    filled_at: datetime.datetime | None = None
+
+
+def _born(person: PersonInput) -> datetime.date | None:
+    """The birth date the law counts: the PESEL's when a PESEL is given, never the typed one."""
+    if person.pesel and pesel_utils.is_valid(person.pesel):
+        return pesel_utils.birth_date(person.pesel)
+    return person.birth_date
+
+
+def validate_nka(data: NKAInput) -> None:
+    """Refuse an NK-A that the law does not allow; raises ``ServiceError``.
+
+    Normalises the people in place: PESEL to 11 digits, names to NFC, phones to E.164.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    today = calendar.legal_date()
+    if data.incident_date > today:
+        add("incident_date", _("The date cannot be in the future."))
+    roles = [p.role for p in data.people]
+    if not any(r in VICTIM_ROLES for r in roles):
+        add(NON_FIELD_ERRORS, _("NK-A must list at least one person experiencing violence."))
+    if Role.SUSPECT not in roles:
+        add(NON_FIELD_ERRORS, _("NK-A must list at least one suspected person."))
+    unknown = set(data.violence_forms) - set(ViolenceForm.values)
+    if unknown:
+        add("violence_forms", _("Unknown form of violence."))
+    if not data.violence_forms:
+        add("violence_forms", _("Mark at least one form of violence."))
+    if ViolenceForm.OTHER in data.violence_forms and not data.violence_other.strip():
+        add("violence_other", _("Describe the other form of violence."))
+    if not data.nkb_handed and not data.nkb_not_handed_reason.strip():
+        add("nkb_not_handed_reason", _("Say why the NK-B form was not handed over."))
+    seen_pesel: set[tuple[str, str]] = set()
+    for index, person in enumerate(data.people):
+        prefix = f"people-{index}-"
+        for name_field in ("first_name", "last_name"):
+            try:
+                setattr(person, name_field, validators.clean_name(getattr(person, name_field)))
+            except ValidationError as error:
+                add(prefix + name_field, error.messages[0])
+        try:
+            person.phone = validators.clean_phone(person.phone)
+        except ValidationError as error:
+            add(prefix + "phone", error.messages[0])
+        if person.pesel:
+            try:
+                person.pesel = pesel_utils.normalise(person.pesel)
+            except ValueError:
+                add(prefix + "pesel", _("This PESEL number is not valid (checksum or date)."))
+                continue
+            if (person.pesel, person.role) in seen_pesel:
+                add(prefix + "pesel", _("This person is listed twice in the same role."))
+            seen_pesel.add((person.pesel, person.role))
+            try:
+                validators.validate_pesel_agreement(
+                    pesel=person.pesel, sex=person.sex, birth_date=person.birth_date
+                )
+            except ValidationError as error:
+                for field_name, messages in error.message_dict.items():
+                    for message in messages:
+                        add(prefix + field_name, message)
+        elif person.birth_date is None:
+            add(
+                prefix + "birth_date",
+                _("Give the PESEL or, where there is none, the date of birth."),
+            )
+        if person.birth_date and person.birth_date > today:
+            add(prefix + "birth_date", _("The date cannot be in the future."))
+        born = _born(person)
+        if person.role == Role.SUSPECT and born is not None:
+            age = (
+                data.incident_date.year
+                - born.year
+                - ((data.incident_date.month, data.incident_date.day) < (born.month, born.day))
+            )
+            if age < ADULT_AGE:
+                # art. 2 pkt 4 of the Act: only an adult can be recorded as using violence.
+                add(
+                    prefix + "pesel" if person.pesel else prefix + "birth_date",
+                    _(
+                        "A person under 18 cannot be recorded as suspected of domestic "
+                        "violence; a minor's case goes to the family court or the school."
+                    ),
+                )
+    if errors:
+        raise ServiceError(errors)
+
+
+def _person_for(data: PersonInput, household: Household | None) -> Person:
+    """The shared person with this PESEL (unchanged), else a new one from the card."""
+    return person_for(
+        first_name=data.first_name,
+        last_name=data.last_name,
+        pesel=data.pesel,
+        birth_date=data.birth_date,
+        sex=data.sex,
+        household=household,
+        parents_names=data.parents_names,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+    )
+
+
+def competent_team(*, professional: Professional, data: NKAInput) -> Team | None:
+    """The team competent for a new card: today the team of the filer's own municipality.
+
+    The one place that decides it. Practice names the team of the municipality where the
+    victim lives (domain note 4a, "a card filled elsewhere is forwarded"); a later change
+    of this function alone moves the rule there. ``None`` when the municipality has no team.
+    """
+    return getattr(professional.municipality, "team", None)
+
+
+def open_procedure_for_pesels(
+    pesels: Iterable[str], *, team: Team | None = None, exclude_team: Team | None = None
+) -> Procedure | None:
+    """The open procedure in which any of these PESELs takes part or lives in its household.
+
+    ``team`` limits the search to that team's procedures, ``exclude_team`` to the others'.
+    A household member who is not yet a participant still belongs to the household's open
+    procedure: a new card naming them joins it.
+    """
+    pesels = [p for p in pesels if p]
+    if not pesels:
+        return None
+    procedures = Procedure.objects.exclude(stage=Stage.CLOSED).filter(
+        Q(participants__person__pesel__in=pesels) | Q(household__members__pesel__in=pesels)
+    )
+    if team is not None:
+        procedures = procedures.filter(team=team)
+    if exclude_team is not None:
+        procedures = procedures.exclude(team=exclude_team)
+    return procedures.order_by("id").first()
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What ``procedure_initiate`` did; only the card is for the filer's eyes."""
+
+    procedure: Procedure
+    nka: NKA
+    joined: bool
+    routed: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        # ``procedure, nka, joined = procedure_initiate(...)`` keeps working.
+        return iter((self.procedure, self.nka, self.joined))
+
+
+def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
+    """Record an NK-A. Returns a ``Filed`` (``procedure, nka, joined`` when unpacked).
+
+    The procedure starts at the moment NK-A is filled (§ 2 of the regulation). The card goes
+    to the competent team (``competent_team``). When a listed PESEL takes part in, or lives
+    in the household of, an open procedure of that team, the card joins it (``joined``) and
+    goes to the same group. When the PESEL has an open procedure of ANOTHER team only, the
+    card is routed there as a card to consider (``routed``; a ``CardRouting`` row): it adds
+    no participant to that case and gives the filer no access to it. Otherwise a new
+    procedure opens. What the card says about each person is kept on the card
+    (``NKAPerson``); a shared person found by PESEL is linked and never changed.
+    """
+    professional = getattr(actor, "professional", None)
+    if professional is None or not professional.has_declaration:
+        raise PermissionDenied
+    validate_nka(data)
+    team = competent_team(professional=professional, data=data)
+    if team is None:
+        raise refuse(_("Your municipality has no interdisciplinary team in the system."))
+    filled_at = data.filled_at or timezone.now()
+    pesels = [p.pesel for p in data.people]
+    with transaction.atomic():
+        procedure, joined, routed = None, False, False
+        existing = open_procedure_for_pesels(pesels, team=team)
+        if existing is None:
+            existing = open_procedure_for_pesels(pesels, exclude_team=team)
+            routed = existing is not None
+        if existing is not None:
+            procedure = lock_procedure(existing.pk)
+            if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
+                procedure, routed = None, False
+        if procedure is None:
+            procedure = _new_procedure(actor, team, data, filled_at)
+        else:
+            joined = not routed
+        nka = NKA.objects.create(
+            procedure=procedure,
+            edition=procedure.edition,
+            filled_at=filled_at,
+            place=data.place,
+            initiator=actor,
+            initiator_sector=professional.sector,
+            initiator_institution=professional.institution,
+            incident_date=data.incident_date,
+            incident_place=data.incident_place,
+            incident_description=data.incident_description,
+            violence_forms=sorted(set(data.violence_forms)),
+            violence_other=data.violence_other,
+            visible_injuries=data.visible_injuries,
+            medical_help_given=data.medical_help_given,
+            medical_certificate=data.medical_certificate,
+            suspect_under_influence=data.suspect_under_influence,
+            victim_under_influence=data.victim_under_influence,
+            suspect_has_firearm=data.suspect_has_firearm,
+            victim_feels_in_danger=data.victim_feels_in_danger,
+            witnesses=data.witnesses,
+            police_called=data.police_called,
+            protective_order_issued=data.protective_order_issued,
+            suspect_detained=data.suspect_detained,
+            shelter_arranged=data.shelter_arranged,
+            additional_info=data.additional_info,
+            nkb_handed=data.nkb_handed,
+            nkb_handed_to=data.nkb_handed_to,
+            nkb_not_handed_reason=data.nkb_not_handed_reason,
+        )
+        # A routed card's new people join no household of the other municipality.
+        household = None if routed else procedure.household
+        for person_data in data.people:
+            person = _person_for(person_data, household)
+            _card_entry(nka, person, person_data)
+            if routed:
+                continue  # the other team's chair considers the card first
+            Participant.objects.get_or_create(
+                procedure=procedure,
+                person=person,
+                role=person_data.role,
+                defaults={
+                    "relation": person_data.relation,
+                    "school": person_data.school,
+                    "disabled": person_data.disabled,
+                },
+            )
+        if routed:
+            CardRouting.objects.create(
+                nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
+            )
+        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(filled_at), nka=nka)
+        if not (joined or routed):
+            process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
+            procedure.process = process
+            procedure.save(update_fields=["process"])
+        schedule_document(
+            procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
+        )
+        schedule_document(
+            procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
+        )
+        action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
+        payload = {"nka": nka.pk, "people": len(data.people), "edition": procedure.edition}
+        if routed:
+            payload["from_team"] = team.pk
+        log_event(action=action, actor=actor, procedure=procedure, payload=payload)
+    return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
+
+
+def _card_entry(nka: NKA, person: Person, data: PersonInput) -> NKAPerson:
+    """The card's own record of one person, as typed (the PESEL's date and sex when blank)."""
+    birth_date, sex = data.birth_date, data.sex
+    if data.pesel:
+        birth_date = birth_date or pesel_utils.birth_date(data.pesel)
+        sex = sex or ("female" if pesel_utils.sex(data.pesel) == "F" else "male")
+    return NKAPerson.objects.create(
+        nka=nka,
+        person=person,
+        role=data.role,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        pesel=data.pesel,
+        birth_date=birth_date,
+        sex=sex,
+        parents_names=data.parents_names,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+        relation=data.relation,
+        school=data.school,
+        disabled=data.disabled,
+    )
+
+
+def _new_procedure(actor: User, team: Team, data: NKAInput, filled_at) -> Procedure:
+    """Open a procedure of ``team``. A known person's household is reused only when it is
+    in the team's municipality; otherwise the card gets a new household."""
+    household = None
+    for person_data in data.people:
+        if person_data.pesel:
+            known = Person.objects.filter(
+                pesel=person_data.pesel, household__municipality=team.municipality
+            ).select_related("household")
+            person = known.first()
+            if person and person.household:
+                household = person.household
+                break
+    if household is None:
+        victim = next(p for p in data.people if p.role in VICTIM_ROLES)
+        household = Household.objects.create(
+            label=victim.last_name.strip(),
+            address=victim.address,
+            municipality=team.municipality,
+        )
+    started = calendar.legal_date(filled_at)
+    try:
+        with transaction.atomic():
+            procedure = Procedure.objects.create(
+                number=f"tmp-{timezone.now().timestamp()}-{actor.pk}",
+                team=team,
+                household=household,
+                edition=edition_on(started),
+                initiated_on=started,
+                initiated_by=actor,
+            )
+    except IntegrityError as exc:
+        # Another NK-A opened a procedure for this household a moment ago (a real race:
+        # the open procedure of the household was looked up in this transaction).
+        raise refuse(
+            _("A procedure for this household was opened a moment ago; submit the card again.")
+        ) from exc
+    procedure.number = f"NK/{team.municipality.teryt}/{started.year}/{procedure.pk:05d}"
+    procedure.save(update_fields=["number"])
+    return procedure
+
+
+def nka_transfer(
+    *,
+    actor: User,
+    procedure_id: int,
+    nka_id: int,
+    sent_on: datetime.date,
+    received_on: datetime.date,
+) -> NKA:
+    """The initiator records sending the NK-A original to the chair (§ 7: 5 working days).
+
+    For the procedure's first card this completes the initiation task and moves the case to
+    the chair; a card that joined an open procedure is recorded without a stage change.
+    """
+    not_future(sent_on, "sent_on")
+    not_future(received_on, "received_on")
+    if received_on < sent_on:
+        raise refuse(_("The chair cannot receive the card before it was sent."), "received_on")
+    with step(
+        actor=actor, procedure_id=procedure_id, action="transfer", event="nka.transferred"
+    ) as s:
+        procedure = s.procedure
+        # The card's initiator, and only they, record its transfer; they need not (and an
+        # initiator alone does not) see the rest of the case.
+        nka = NKA.objects.select_for_update().filter(pk=nka_id, procedure=procedure).first()
+        if nka is None or nka.initiator_id != actor.pk:
+            raise PermissionDenied
+        if nka.transferred_on is not None:
+            raise refuse(_("This card has already been sent to the chair."))
+        if not nka.is_current:
+            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        if sent_on < calendar.legal_date(nka.filled_at):
+            raise refuse(_("The card cannot be sent before it was filled."), "sent_on")
+        # The first card in force (a correction keeps the card's filled_at).
+        first = (
+            not procedure.nka_forms.current()
+            .filter(Q(filled_at__lt=nka.filled_at) | Q(filled_at=nka.filled_at, pk__lt=nka.pk))
+            .exists()
+        )
+        nka.transferred_on = sent_on
+        nka.save(update_fields=["transferred_on"])
+        s.meet_deadline(sent_on, nka=nka)
+        if first:
+            s.take_node()
+            procedure.chair_received_on = received_on
+            procedure.save(update_fields=["chair_received_on", "updated_at"])
+            s.open_deadlines(received_on)
+        s.payload = {"nka": nka.pk, "sent_on": str(sent_on), "received_on": str(received_on)}
+    return nka
+
+
+__all__ = [
+    "ADULT_AGE",
+    "Filed",
+    "NKAInput",
+    "PersonInput",
+    "competent_team",
+    "nka_transfer",
+    "open_procedure_for_pesels",
+    "procedure_initiate",
+    "validate_nka",
+]

@@ -1,0 +1,245 @@
+"""The one skeleton of every step of a case (style.md, convention 2).
+
+A service is its own rules and writes inside ``step``::
+
+    with step(actor=actor, procedure_id=pk, action="appoint_group", event="group.appointed") as s:
+        ...  # check the input against the case, write the rows
+        s.meet_deadline(appointed_on)
+        s.document(DocumentKind.GROUP_DECISION, f"group:{group.pk}")
+        s.payload = {"members": [...]}
+
+``step`` opens one transaction and locks the procedure row; checks that the actor holds
+the step's role (``workflows.permissions``) and that the case is where the step happens:
+the open task of its node (``workflows.flows.STEPS``; viewflow's ``can_execute`` /
+``can_assign`` on the task agree) or one of its stages. On leaving the block it completes
+the task, re-derives and stores the stage (``flows.procedure_stage``), schedules the
+documents (rendered after commit) and writes the one audit event. A refusal raises
+``ServiceError`` (a ``ValidationError`` keyed by form field names) or ``PermissionDenied``
+and writes nothing.
+"""
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from audit.services import log_event
+from documents.services import schedule as schedule_document
+from people.models import Person
+from workflows import calendar
+from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, procedure_stage
+from workflows.models import Deadline, Procedure, Referral, Stage
+from workflows.permissions import acts_as
+from workflows.rules import RuleCode, rule
+from workflows.selectors import Access, procedure_access
+
+User = AbstractBaseUser
+
+
+class ServiceError(ValidationError):
+    """A refused step; ``message_dict`` maps form field names to messages."""
+
+
+def refuse(message: str, field_name: str = NON_FIELD_ERRORS) -> ServiceError:
+    """The ``ServiceError`` for one message on one field (the whole step by default)."""
+    return ServiceError({field_name: [message]})
+
+
+def not_future(day: datetime.date | None, field_name: str) -> None:
+    """Refuse a date after today (the legal date in Europe/Warsaw)."""
+    if day is not None and day > calendar.legal_date():
+        raise refuse(_("The date cannot be in the future."), field_name)
+
+
+def lock_procedure(procedure_id: int) -> Procedure:
+    """Lock the procedure row for the rest of the transaction (no-op on SQLite).
+
+    A missing procedure is refused like an invisible one (``PermissionDenied``).
+    """
+    try:
+        return Procedure.objects.select_for_update().get(pk=procedure_id)
+    except Procedure.DoesNotExist as exc:
+        raise PermissionDenied from exc
+
+
+def add_deadline(
+    procedure: Procedure,
+    code: RuleCode,
+    start: datetime.date,
+    *,
+    nka: Any = None,
+    referral: Referral | None = None,
+) -> Deadline:
+    """Open the statutory deadline ``code`` counted from ``start`` (the case's edition)."""
+    statutory = rule(code, procedure.edition)
+    return Deadline.objects.create(
+        procedure=procedure,
+        rule=code,
+        edition=procedure.edition,
+        starts_on=start,
+        due_on=calendar.due_date(statutory, start),
+        nka=nka,
+        referral=referral,
+    )
+
+
+def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
+    """Mark the open deadlines ``code`` met on ``on`` and record each, on time or late."""
+    for deadline in Deadline.objects.filter(
+        procedure=procedure, rule=code, met_on__isnull=True, **extra
+    ):
+        Deadline.objects.filter(pk=deadline.pk).update(met_on=on)
+        late = (on - deadline.due_on).days
+        log_event(
+            action="deadline.met" if late <= 0 else "deadline.met_late",
+            procedure=procedure,
+            payload={
+                "deadline": deadline.pk,
+                "rule": deadline.rule,
+                "due_on": str(deadline.due_on),
+                "met_on": str(on),
+                "days_late": max(late, 0),
+            },
+        )
+
+
+def complete_task(task: Task, actor: User) -> None:
+    """Complete a human task from code; ``step`` checked the actor first."""
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    activation.start(None)
+    activation.execute()
+
+
+def _stage_refusal(procedure: Procedure, message: str | None = None) -> ServiceError:
+    if message:
+        return refuse(message)
+    if procedure.stage == Stage.CLOSED:
+        return refuse(_("The procedure is already closed; a new incident needs a new NK-A."))
+    return refuse(
+        _("This step is not possible at the stage “%(stage)s”.")
+        % {"stage": procedure.get_stage_display()}
+    )
+
+
+@dataclass
+class StepRun:
+    """One step being taken: what the service writes into, read by ``step`` on exit."""
+
+    actor: User
+    procedure: Procedure
+    access: Access
+    declared: Step
+    event: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    person: Person | None = None
+    task: Task | None = None
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    with_stage: list[str] = field(default_factory=list)
+
+    def take_node(self) -> Task:
+        """Take the open task of the step's node, or refuse.
+
+        ``step`` calls it on entry; a step declared with both a node and stages (the
+        transfer of a card) calls it when this run completes the node (the first card).
+        """
+        procedure, node_name = self.procedure, self.declared.node
+        node = getattr(ProcedureFlow, str(node_name))
+        task = (
+            Task.objects.select_for_update()
+            .filter(process_id=procedure.process_id, flow_task=node, status__in=OPEN)
+            .order_by("-id")
+            .first()
+        )
+        if task is None:
+            if procedure.stage != self.declared.stage:
+                raise _stage_refusal(procedure)
+            raise refuse(_("This step has already been completed, possibly by someone else."))
+        if not (node.can_execute(self.actor, task) or node.can_assign(self.actor, task)):
+            raise PermissionDenied
+        self.task = task
+        return task
+
+    def save_with_stage(self, *fields: str) -> None:
+        """Save these fields of the procedure together with its new stage (one UPDATE, so
+        the table's constraints see both: a closed case has its closing date)."""
+        self.with_stage.extend(fields)
+
+    def document(self, kind: str, subject: str) -> None:
+        """Generate document ``kind`` about ``subject`` once the step is written."""
+        self.documents.append((kind, subject))
+
+    def meet_deadline(self, on: datetime.date, **extra: Any) -> None:
+        """Meet the deadline the step is declared to meet (``Step.meets``)."""
+        if self.declared.meets is not None:
+            meet_deadline(self.procedure, self.declared.meets, on, **extra)
+
+    def open_deadlines(self, start: datetime.date, **extra: Any) -> None:
+        """Open the deadlines the step is declared to open (``Step.opens``)."""
+        for code in self.declared.opens:
+            add_deadline(self.procedure, code, start, **extra)
+
+
+@contextmanager
+def step(
+    *, actor: User, procedure_id: int, action: str, event: str, refusal: str | None = None
+) -> Iterator[StepRun]:
+    """Take the step ``action`` (a key of ``flows.STEPS``) in one transaction; see the module.
+
+    ``event`` is the audit action written on success (the service may change
+    ``run.event``, ``run.payload`` and ``run.person`` before the block ends; an empty
+    ``run.event`` writes no event, for a step that found nothing to do). ``refusal`` is the
+    message when the case is in none of the step's stages (a generic one by default).
+    """
+    declared = STEPS[action]
+    with transaction.atomic():
+        procedure = lock_procedure(procedure_id)
+        access = procedure_access(actor, procedure)
+        if not acts_as(access, declared.actor):
+            raise PermissionDenied
+        run = StepRun(
+            actor=actor, procedure=procedure, access=access, declared=declared, event=event
+        )
+        if declared.node is not None and not declared.stages:
+            run.take_node()
+        elif procedure.stage not in declared.stages:
+            raise _stage_refusal(procedure, refusal)
+        yield run
+        if run.task is not None:
+            complete_task(run.task, actor)
+            stage = procedure_stage(procedure)
+            if stage != procedure.stage or run.with_stage:
+                procedure.stage = stage
+                procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
+        for kind, subject in run.documents:
+            schedule_document(procedure=procedure, kind=kind, subject=subject, actor=actor)
+        if run.event:
+            log_event(
+                action=run.event,
+                actor=actor,
+                procedure=procedure,
+                person=run.person,
+                payload=run.payload or None,
+            )
+
+
+__all__ = [
+    "ServiceError",
+    "StepRun",
+    "add_deadline",
+    "complete_task",
+    "lock_procedure",
+    "meet_deadline",
+    "not_future",
+    "refuse",
+    "step",
+]
