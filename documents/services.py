@@ -10,7 +10,6 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -181,16 +180,13 @@ def store(
 
 def document_regenerate(*, actor, document_id: int, reason: str) -> None:
     """A new version of a document from the current data, pointing to the one it replaces."""
-    from workflows.steps import ServiceError, step
+    from workflows.steps import ServiceError, procedure_id_of, step
 
     if not reason.strip():
         raise ServiceError({"reason": [_("Give the reason for the new version.")]})
-    document = Document.objects.filter(pk=document_id).only("procedure_id").first()
-    if document is None:
-        raise PermissionDenied
     with step(
         actor=actor,
-        procedure_id=document.procedure_id,
+        procedure_id=procedure_id_of(Document, document_id),
         action="document_regenerate",
         event="document.regeneration_requested",
     ) as s:

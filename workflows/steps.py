@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -68,6 +68,16 @@ def lock_procedure(procedure_id: int) -> Procedure:
         return Procedure.objects.select_for_update().get(pk=procedure_id)
     except Procedure.DoesNotExist as exc:
         raise PermissionDenied from exc
+
+
+def procedure_id_of(model: type[models.Model], pk: int) -> int:
+    """The procedure of record ``pk`` of ``model``; a missing record is refused like an
+    invisible one (``PermissionDenied``)."""
+    procedure_id = model._default_manager.filter(pk=pk).values_list("procedure_id", flat=True)
+    found = procedure_id.first()
+    if found is None:
+        raise PermissionDenied
+    return found
 
 
 def add_deadline(
@@ -240,6 +250,7 @@ __all__ = [
     "lock_procedure",
     "meet_deadline",
     "not_future",
+    "procedure_id_of",
     "refuse",
     "step",
 ]

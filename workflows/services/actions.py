@@ -4,7 +4,6 @@ certificates, protective orders, notifications and monitoring notes."""
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
@@ -23,7 +22,7 @@ from workflows.models import (
     Stage,
 )
 from workflows.rules import RuleCode, rule
-from workflows.steps import User, meet_deadline, not_future, refuse, step
+from workflows.steps import User, meet_deadline, not_future, procedure_id_of, refuse, step
 
 CERTIFICATES = ("reported", "completed")
 
@@ -58,12 +57,9 @@ def help_plan_item_set_status(
         raise refuse(_("Unknown status."), "status")
     if status == HelpPlanItem.Status.DROPPED and not note.strip():
         raise refuse(_("Give the reason for dropping the action."), "status_note")
-    item = HelpPlanItem.objects.filter(pk=item_id).only("procedure_id").first()
-    if item is None:
-        raise PermissionDenied
     with step(
         actor=actor,
-        procedure_id=item.procedure_id,
+        procedure_id=procedure_id_of(HelpPlanItem, item_id),
         action="plan_item_status",
         event="help_plan.item_status",
     ) as s:
@@ -133,12 +129,9 @@ def referral_certificate_record(
     *, actor: User, referral_id: int, certificate: str, received_on: datetime.date
 ) -> Referral:
     """Record the certificate of reporting (``"reported"``) or of completion (``"completed"``)."""
-    found = Referral.objects.filter(pk=referral_id).only("procedure_id").first()
-    if found is None:
-        raise PermissionDenied
     with step(
         actor=actor,
-        procedure_id=found.procedure_id,
+        procedure_id=procedure_id_of(Referral, referral_id),
         action="referral_certificate",
         event=f"referral.{certificate}",
     ) as s:
