@@ -31,9 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import log_event
-from documents.services import documents_supersede
 from forms.models import NKA, NKC, NKD, HelpPlanItem, ViolenceForm
-from workflows import calendar
+from workflows import calendar, paperwork
 from workflows.models import (
     Deadline,
     Meeting,
@@ -313,7 +312,7 @@ def record_correct(*, actor, slug: str, record_id: int, changes: dict, reason: s
             kind.copy_related(old, new)
         documents = 0
         if kind.documents:
-            documents = documents_supersede(
+            documents = paperwork.supersede(
                 procedure=procedure,
                 old_subject=f"{kind.documents}:{old.pk}",
                 new_subject=f"{kind.documents}:{new.pk}",

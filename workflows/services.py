@@ -23,14 +23,15 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
-from documents.models import DocumentKind
-from documents.services import schedule as schedule_document
+from documents import services as document_store
+from documents.models import Document, DocumentKind
+from documents.selectors import jobs_to_retry
 from forms.models import NKA, NKC, NKD, HelpPlanItem, HelpPlanStatusChange, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
 from people.services import person_for
-from workflows import calendar
+from workflows import calendar, paperwork
 from workflows.flows import ProcedureFlow
 from workflows.models import (
     STAGE_TRANSITIONS,
@@ -468,10 +469,10 @@ def procedure_initiate(*, actor, data: NKAInput) -> Filed:
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
         )
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
@@ -660,14 +661,14 @@ def group_appoint(
         procedure.save(update_fields=["stage", "updated_at"])
         _meet_deadline(procedure, RuleCode.GROUP_CREATED, appointed_on)
         _complete(task, actor)
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure,
             kind=DocumentKind.GROUP_DECISION,
             subject=f"group:{group.pk}",
             actor=actor,
         )
         for member in members:
-            schedule_document(
+            paperwork.schedule(
                 procedure=procedure,
                 kind=DocumentKind.DECLARATION,
                 subject=f"member:{member.pk}",
@@ -842,7 +843,7 @@ def victim_meeting_record(
         if meeting.invited_on:
             kinds.insert(0, DocumentKind.VICTIM_INVITATION)
         for kind in kinds:
-            schedule_document(
+            paperwork.schedule(
                 procedure=procedure, kind=kind, subject=f"meeting:{record.pk}", actor=actor
             )
         log_event(
@@ -908,7 +909,7 @@ def suspect_meeting_record(
         if meeting.invited_on:
             kinds.insert(0, DocumentKind.SUSPECT_SUMMONS)
         for kind in kinds:
-            schedule_document(
+            paperwork.schedule(
                 procedure=procedure, kind=kind, subject=f"meeting:{record.pk}", actor=actor
             )
         log_event(
@@ -1020,7 +1021,7 @@ def referral_record(
             created_by=actor,
         )
         _add_deadline(procedure, RuleCode.PROGRAMME_REPORT, received_on, referral=referral)
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure,
             kind=DocumentKind.REFERRAL,
             subject=f"referral:{referral.pk}",
@@ -1170,7 +1171,7 @@ def notification_record(
             concerning=person,
             created_by=actor,
         )
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure,
             kind=DocumentKind.MISDEMEANOUR
             if kind == Notification.Kind.MISDEMEANOUR
@@ -1280,7 +1281,7 @@ def procedure_close(
         )
         _complete(task, actor)
         for kind in (DocumentKind.CLOSURE_PROTOCOL, DocumentKind.CLOSURE_NOTICE):
-            schedule_document(
+            paperwork.schedule(
                 procedure=procedure, kind=kind, subject=f"procedure:{procedure.pk}", actor=actor
             )
         log_event(
@@ -1314,3 +1315,39 @@ __all__ = [
     "PlanItemInput",
     "ServiceError",
 ]
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def document_regenerate(*, actor, document_id: int, reason: str) -> None:
+    """A new version of a document from the current data (chair or group member)."""
+    if not reason.strip():
+        raise _refuse(_("Give the reason for the new version."), "reason")
+    document = Document.objects.filter(pk=document_id).only("procedure_id").first()
+    if document is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        procedure = _lock(document.procedure_id)
+        _group_member_or_chair(_access(actor, procedure))
+        document = Document.objects.get(pk=document_id)
+        if hasattr(document, "replaced_by"):
+            raise _refuse(_("A newer version of this document exists."))
+        log_event(
+            action="document.regeneration_requested",
+            actor=actor,
+            procedure=procedure,
+            payload={"document": document.pk, "kind": document.kind},
+        )
+        paperwork.new_version(
+            procedure=procedure, document=document, actor=actor, reason=reason.strip()
+        )
+
+
+def documents_retry(*, actor, procedure_id: int) -> int:
+    """Queue again every document of the procedure that failed (chair or group member)."""
+    with transaction.atomic():
+        procedure = _lock(procedure_id)
+        _group_member_or_chair(_access(actor, procedure))
+        jobs = list(jobs_to_retry(procedure.pk).values_list("pk", flat=True))
+        return document_store.requeue(procedure=procedure, job_ids=jobs, actor=actor)
