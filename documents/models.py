@@ -148,8 +148,8 @@ class DocumentJob(models.Model):
     """A document a step asked for: its snapshot, kept until the PDF is stored.
 
     Written in the step's transaction, so the snapshot survives a renderer crash or a lost
-    task; a failed job is rendered again from the same snapshot (``documents_retry`` or
-    ``python manage.py render_documents``).
+    task; a failed job is rendered again from the same snapshot
+    (``workflows.services.documents_retry`` or ``python manage.py render_documents``).
     """
 
     class Status(models.TextChoices):

@@ -1,8 +1,9 @@
-"""Generating, regenerating and verifying the statutory documents.
+"""The store of frozen documents: queue a snapshot, render it, keep it, verify it.
 
-``schedule`` is called by the workflow services inside the transaction of a step: it takes
-the data snapshot there (so the document shows the state the step wrote) and queues the
-rendering for after the commit. A step that rolls back queues nothing.
+The store knows nothing of the procedure. The procedure's side (``workflows.paperwork``)
+builds each document's snapshot inside the transaction of its step and hands it to
+``queue``, which records a ``DocumentJob`` there and renders it after the commit. A step
+that rolls back queues nothing; a rendering that fails leaves the job, ready to run again.
 """
 
 import hashlib
@@ -14,29 +15,22 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from audit.services import log_event
-from documents import render, snapshots
-from documents.models import Document, DocumentJob, DocumentKind
-from documents.selectors import jobs_to_retry
+from documents import render
+from documents.models import Document, DocumentJob
 from documents.tasks import generate_document
-from workflows.models import Procedure
 
 
-def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
-    """Snapshot now, render after commit (inside the step's transaction)."""
-    _render_after_commit(
-        procedure=procedure,
-        kind=kind,
-        subject=subject,
-        snapshot=snapshots.build(procedure, kind, subject),
-        actor=actor,
-    )
-
-
-def _render_after_commit(
-    *, procedure, kind: str, subject: str, snapshot: dict, actor, replaces_id=None, reason=""
+def queue(
+    *,
+    procedure_id: int,
+    kind: str,
+    subject: str,
+    snapshot: dict,
+    actor,
+    replaces_id: int | None = None,
+    reason: str = "",
 ) -> DocumentJob:
     """Record the job in the current transaction; queue its rendering for the commit.
 
@@ -44,7 +38,7 @@ def _render_after_commit(
     the job stays with its snapshot and is marked failed, ready to be rendered again.
     """
     job = DocumentJob.objects.create(
-        procedure=procedure,
+        procedure_id=procedure_id,
         kind=str(kind),
         subject=subject,
         snapshot=snapshot,
@@ -101,29 +95,22 @@ def run_job(job_id: int) -> Document | None:
     return document
 
 
-def documents_retry(*, actor, procedure_id: int) -> int:
-    """Queue again every document of the procedure that failed (chair or group member)."""
-    from workflows.steps import step
-
-    with step(
-        actor=actor,
-        procedure_id=procedure_id,
-        action="documents_retry",
-        event="document.retry_requested",
-    ) as s:
-        jobs = list(jobs_to_retry(s.procedure.pk).values_list("pk", flat=True))
-        if jobs:
-            DocumentJob.objects.filter(pk__in=jobs).update(
-                status=DocumentJob.Status.QUEUED, updated_at=timezone.now()
-            )
-            s.payload = {"jobs": jobs}
-            for job_id in jobs:
-                transaction.on_commit(
-                    lambda job_id=job_id: generate_document.enqueue(job_id=job_id)
-                )
-        else:
-            s.event = ""  # nothing to retry: nothing written
-    return len(jobs)
+def requeue(*, procedure, job_ids: list[int], actor) -> int:
+    """Queue the jobs ``job_ids`` of ``procedure`` again (the caller locked it and checked
+    the actor's right); returns how many."""
+    if job_ids:
+        DocumentJob.objects.filter(pk__in=job_ids, procedure_id=procedure.pk).update(
+            status=DocumentJob.Status.QUEUED, updated_at=timezone.now()
+        )
+        log_event(
+            action="document.retry_requested",
+            actor=actor,
+            procedure=procedure,
+            payload={"jobs": job_ids},
+        )
+        for job_id in job_ids:
+            transaction.on_commit(lambda job_id=job_id: generate_document.enqueue(job_id=job_id))
+    return len(job_ids)
 
 
 def store(
@@ -178,56 +165,13 @@ def store(
     return document
 
 
-def document_regenerate(*, actor, document_id: int, reason: str) -> None:
-    """A new version of a document from the current data, pointing to the one it replaces."""
-    from workflows.steps import ServiceError, procedure_id_of, step
-
-    if not reason.strip():
-        raise ServiceError({"reason": [_("Give the reason for the new version.")]})
-    with step(
-        actor=actor,
-        procedure_id=procedure_id_of(Document, document_id),
-        action="document_regenerate",
-        event="document.regeneration_requested",
-    ) as s:
-        procedure = s.procedure
-        document = Document.objects.get(pk=document_id)
-        if hasattr(document, "replaced_by"):
-            raise ServiceError({"__all__": [_("A newer version of this document exists.")]})
-        s.payload = {"document": document.pk, "kind": document.kind}
-        _render_after_commit(
-            procedure=procedure,
-            kind=document.kind,
-            subject=document.subject,
-            snapshot=snapshots.build(procedure, document.kind, document.subject),
-            actor=actor,
-            replaces_id=document.pk,
-            reason=reason.strip(),
-        )
-
-
-def documents_supersede(
-    *, procedure, old_subject: str, new_subject: str, actor, reason: str
-) -> int:
-    """A corrected record: a new version of each current document about ``old_subject``,
-    built from the corrected record ``new_subject`` and pointing at the one it replaces.
-
-    Call inside the correction's transaction; returns how many versions were scheduled.
-    """
-    current = Document.objects.filter(
-        procedure=procedure, subject=old_subject, replaced_by__isnull=True
-    ).order_by("id")
-    for document in current:
-        _render_after_commit(
-            procedure=procedure,
-            kind=document.kind,
-            subject=new_subject,
-            snapshot=snapshots.build(procedure, document.kind, new_subject),
-            actor=actor,
-            replaces_id=document.pk,
-            reason=reason,
-        )
-    return len(current)
+def current_versions(*, procedure_id: int, subject: str) -> list[Document]:
+    """The documents about ``subject`` that no newer version replaces, oldest first."""
+    return list(
+        Document.objects.filter(
+            procedure_id=procedure_id, subject=subject, replaced_by__isnull=True
+        ).order_by("id")
+    )
 
 
 @dataclass(frozen=True)
@@ -269,4 +213,4 @@ def verify(*, data: bytes | None = None, text: str = "") -> Verification:
     return Verification(matches[0] if len(matches) == 1 else None, "short hash")
 
 
-__all__ = ["DocumentKind", "document_regenerate", "schedule", "store", "verify"]
+__all__ = ["current_versions", "queue", "requeue", "run_job", "store", "verify"]

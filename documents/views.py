@@ -1,78 +1,36 @@
-"""Download, regenerate and verify documents."""
+"""The store's own pages: anyone may verify a document; ``pdf_response`` serves one to a
+caller that checked who may have it (the procedure's and the centre's pages)."""
 
 import math
 import time
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.http import FileResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from audit.services import log_event
-from documents import selectors, services
-from documents.forms import RegenerateForm, VerifyForm
+from documents import services
+from documents.forms import VerifyForm
 from documents.middleware import too_large_response
 from documents.models import Document
-from workflows.selectors import procedure_get
-from workflows.services import ServiceError
 
 
-def pdf_response(document: Document) -> FileResponse:
-    """The stored PDF as a download that no cache keeps (the caller checked access)."""
-    if document.subject.startswith("nka:"):
-        # A card's own documents name the card, not the case (its initiator downloads them).
-        filename = f"{document.form_code}-karta-{document.subject.split(':', 1)[1]}"
-    else:
-        filename = f"{document.form_code}-{document.procedure.number.replace('/', '-')}"
+def pdf_response(document: Document, *, name: str) -> FileResponse:
+    """The stored PDF as a download that no cache keeps (the caller checked access).
+
+    The file is called ``<form code>-<name>-v<version>.pdf``.
+    """
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
-        filename=f"{filename}-v{document.version}.pdf",
+        filename=f"{document.form_code}-{name}-v{document.version}.pdf",
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-@login_required
-def download(request, public_id):
-    return pdf_response(
-        selectors.document_open(user=request.user, public_id=public_id, request=request)
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def regenerate(request, public_id):
-    document = get_object_or_404(Document.objects.select_related("procedure"), public_id=public_id)
-    procedure, access = procedure_get(user=request.user, pk=document.procedure_id)
-    if not (access.chair or access.group_member) or access.auditor:
-        raise PermissionDenied
-    form = RegenerateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_regenerate(
-                actor=request.user, document_id=document.pk, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(None if field == "__all__" else field, message)
-        else:
-            messages.success(request, _("A new version of the document is being generated."))
-            return HttpResponseRedirect(reverse("workflows:procedure_detail", args=[procedure.pk]))
-    return render(
-        request,
-        "documents/web/regenerate.html",
-        {"document": document, "procedure": procedure, "form": form},
-    )
 
 
 def _verify_rate(group: str, request) -> str:
@@ -138,28 +96,3 @@ def verify(request):
                     request=request,
                 )
     return render(request, "documents/web/verify.html", {"form": form, "result": result})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def retry(request, pk):
-    """Render again the documents of a procedure whose rendering failed."""
-    procedure, access = procedure_get(user=request.user, pk=pk)
-    if not (access.chair or access.group_member) or access.auditor:
-        raise PermissionDenied
-    target = reverse("workflows:procedure_detail", args=[procedure.pk]) + "#documents"
-    if request.method == "POST":
-        count = services.documents_retry(actor=request.user, procedure_id=procedure.pk)
-        if count:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)d document is being generated again.",
-                    "%(count)d documents are being generated again.",
-                    count,
-                )
-                % {"count": count},
-            )
-        else:
-            messages.info(request, _("No document is waiting to be generated again."))
-    return HttpResponseRedirect(target)

@@ -62,9 +62,9 @@ CASE_URLS = {
     "workflows:monitoring_end",
     "workflows:record_withdraw",
     "workflows:record_correct",
-    "documents:download",
-    "documents:regenerate",
-    "documents:retry",
+    "workflows:document_download",
+    "workflows:document_regenerate",
+    "workflows:documents_retry",
     "audit:timeline",
     "audit:person_accesses",
 }
@@ -250,10 +250,10 @@ OWN_MATRIX = {
     "workflows:record_withdraw":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:record_correct":        ("200/200", "403/403", "200/200", "404/404", "403/403"),
     # The initiator's own NK-A; the NK-C row below is someone else's document.
-    "documents:download":              ("200/200", "200/200", "200/200", "200/200", "200/403"),
-    "documents:download (NK-C)":       ("200/200", "200/200", "200/200", "404/404", "200/403"),
-    "documents:regenerate":            ("200/200", "403/403", "200/200", "404/404", "403/403"),
-    "documents:retry":                 ("302/302", "403/403", "302/302", "404/404", "403/403"),
+    "workflows:document_download": ("200/200", "200/200", "200/200", "200/200", "200/403"),
+    "workflows:document_download (NK-C)": ("200/200", "200/200", "200/200", "404/404", "200/403"),
+    "workflows:document_regenerate": ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:documents_retry": ("302/302", "403/403", "302/302", "404/404", "403/403"),
     "audit:timeline":                  ("200/200", "403/403", "403/403", "404/404", "200/403"),
     "audit:person_accesses":           ("200/200", "404/404", "404/404", "404/404", "200/403"),
 }  # fmt: skip

@@ -12,11 +12,12 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from documents import render, snapshots
 from documents.models import SUSPECT_FACING, Document, DocumentKind
-from documents.services import document_regenerate, store
+from documents.services import store
 from tests.conftest import nka_input
 from tests.scenarios import drive
 from workflows import demo, services
 from workflows.models import Stage
+from workflows.services import document_regenerate
 
 pytestmark = pytest.mark.django_db
 

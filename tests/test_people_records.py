@@ -166,7 +166,7 @@ def test_a_card_from_another_municipality_with_a_known_pesel_changes_and_reveals
     documents = Document.objects.filter(subject=f"nka:{card.pk}")
     assert {d.kind for d in documents} == {DocumentKind.NKA, DocumentKind.NKB}
     for document in documents:
-        response = client.get(reverse("documents:download", args=[document.public_id]))
+        response = client.get(reverse("workflows:document_download", args=[document.public_id]))
         assert response.status_code == 200
         assert case.number.replace("/", "-") not in response["Content-Disposition"]
         text = _text(response)
@@ -505,11 +505,13 @@ def test_an_initiator_sees_their_cards_and_tasks_but_nothing_else_of_the_case(
     kinds = {d.kind for d in page.context["documents"]}
     assert kinds == {DocumentKind.NKA, DocumentKind.NKB}
     for document in page.context["documents"]:
-        response = client.get(reverse("documents:download", args=[document.public_id]))
+        response = client.get(reverse("workflows:document_download", args=[document.public_id]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     nkc = Document.objects.get(procedure=case, kind=DocumentKind.NKC)
-    assert client.get(reverse("documents:download", args=[nkc.public_id])).status_code == 404
+    assert (
+        client.get(reverse("workflows:document_download", args=[nkc.public_id])).status_code == 404
+    )
     first_card = case.nka_forms.order_by("id").first()
     assert client.get(reverse("workflows:card_detail", args=[first_card.pk])).status_code == 200
     client.force_login(world.social_worker)

@@ -31,9 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from documents.services import documents_supersede
 from forms.models import NKA, NKC, NKD, HelpPlanItem, ViolenceForm
-from workflows import calendar
+from workflows import calendar, paperwork
 from workflows.flows import STEPS
 from workflows.models import (
     Deadline,
@@ -328,7 +327,7 @@ def record_correct(*, actor, slug: str, record_id: int, changes: dict, reason: s
             kind.copy_related(old, new)
         documents = 0
         if kind.documents:
-            documents = documents_supersede(
+            documents = paperwork.supersede(
                 procedure=procedure,
                 old_subject=f"{kind.documents}:{old.pk}",
                 new_subject=f"{kind.documents}:{new.pk}",

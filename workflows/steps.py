@@ -32,9 +32,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
-from documents.services import schedule as schedule_document
 from people.models import Person
-from workflows import calendar
+from workflows import calendar, paperwork
 from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, procedure_stage
 from workflows.models import Deadline, Procedure, Referral, Stage
 from workflows.permissions import acts_as
@@ -231,7 +230,7 @@ def step(
                 procedure.stage = stage
                 procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
         for kind, subject in run.documents:
-            schedule_document(procedure=procedure, kind=kind, subject=subject, actor=actor)
+            paperwork.schedule(procedure=procedure, kind=kind, subject=subject, actor=actor)
         if run.event:
             log_event(
                 action=run.event,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import views, views_records
+from workflows import views, views_documents, views_records
 
 app_name = "workflows"
 
@@ -77,6 +77,22 @@ urlpatterns = [
         name="record_correct",
     ),
     path("procedures/<int:pk>/close/", views.CloseView.as_view(), name="procedure_close"),
+    # The procedure's documents (the store serves the file once access is checked).
+    path(
+        "documents/<uuid:public_id>/",
+        views_documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "documents/<uuid:public_id>/new-version/",
+        views_documents.document_regenerate,
+        name="document_regenerate",
+    ),
+    path(
+        "documents/procedure/<int:pk>/retry/",
+        views_documents.documents_retry,
+        name="documents_retry",
+    ),
     path(
         "procedures/<int:pk>/monitoring/end/",
         views.MonitoringEndView.as_view(),

@@ -20,7 +20,7 @@ from django.views import View
 from viewflow.workflow import chart
 
 from audit.services import log_read
-from documents.selectors import card_documents, documents_for, jobs_to_retry
+from documents.selectors import jobs_to_retry
 from forms.models import HelpPlanItem
 from workflows import calendar, idempotency, reconcile, selectors, services, step_forms
 from workflows.flows import ProcedureFlow, rule_met_at
@@ -141,7 +141,7 @@ def _chart_svg(procedure) -> str:
 def procedure_detail(request, pk: int):
     procedure, access = selectors.procedure_open(user=request.user, pk=pk, request=request)
     page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
-    documents = list(documents_for(procedure=procedure, access=access, user=request.user))
+    documents = list(selectors.documents_for(procedure=procedure, access=access, user=request.user))
     open_tasks = [t for t in page.tasks if t.status in ("NEW", "ASSIGNED")]
     open_nodes = {t.flow_task.name for t in open_tasks}
     open_deadlines = {d.rule: d for d in page.deadlines if d.met_on is None and not d.referral_id}
@@ -262,7 +262,7 @@ def card_detail(request, nka_pk: int):
             "card": card,
             "nka": card.nka,
             "entries": list(card.nka.entries.order_by("role", "id")),
-            "documents": list(card_documents(nka=card.nka)),
+            "documents": list(selectors.card_documents(nka=card.nka)),
             "documents_waiting": 0,
             "can_act": False,
             "replaced": set(),

@@ -24,6 +24,7 @@ from workflows.services.actions import (
     referral_record,
 )
 from workflows.services.closure import post_closure_monitoring_end, procedure_close
+from workflows.services.documents import document_regenerate, documents_retry
 from workflows.services.group import REQUIRED_PROFESSIONS, group_appoint, nka_pass_to_group
 from workflows.services.initiation import (
     ADULT_AGE,
@@ -46,6 +47,8 @@ from workflows.services.meetings import (
 from workflows.steps import ServiceError
 
 __all__ = [
+    "document_regenerate",
+    "documents_retry",
     "ADULT_AGE",
     "REQUIRED_PROFESSIONS",
     "Edition",

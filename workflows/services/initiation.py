@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents.models import DocumentKind
-from documents.services import schedule as schedule_document
 from forms.models import NKA, NKAPerson, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
 from people.services import person_for
-from workflows import calendar
+from workflows import calendar, paperwork
 from workflows.flows import ProcedureFlow
 from workflows.models import (
     VICTIM_ROLES,
@@ -334,10 +333,10 @@ def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
         )
-        schedule_document(
+        paperwork.schedule(
             procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"

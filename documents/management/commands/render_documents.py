@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from documents.services import jobs_to_retry, run_job
+from documents.selectors import jobs_to_retry
+from documents.services import run_job
 
 
 class Command(BaseCommand):

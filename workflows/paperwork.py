@@ -1,0 +1,59 @@
+"""The procedure's documents: what each one says and when it is made.
+
+``documents`` is a store of frozen PDFs that knows nothing of the procedure. This module is
+the procedure's side of it: a step calls ``schedule`` inside its transaction, which builds
+the document's snapshot there (``snapshots``, so the document shows what the step wrote)
+and hands it to the store, which renders it after the commit. A correction gives each
+current document of the corrected record a new version (``supersede``).
+"""
+
+from documents import services as store
+from documents import snapshots
+from documents.models import Document
+from workflows.models import Procedure
+
+
+def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
+    """Snapshot now, render after commit (call inside the step's transaction)."""
+    store.queue(
+        procedure_id=procedure.pk,
+        kind=kind,
+        subject=subject,
+        snapshot=snapshots.build(procedure, kind, subject),
+        actor=actor,
+    )
+
+
+def new_version(*, procedure: Procedure, document: Document, actor, reason: str) -> None:
+    """A new version of ``document`` from the current data, pointing at the one it replaces."""
+    store.queue(
+        procedure_id=procedure.pk,
+        kind=document.kind,
+        subject=document.subject,
+        snapshot=snapshots.build(procedure, document.kind, document.subject),
+        actor=actor,
+        replaces_id=document.pk,
+        reason=reason,
+    )
+
+
+def supersede(
+    *, procedure: Procedure, old_subject: str, new_subject: str, actor, reason: str
+) -> int:
+    """A corrected record: a new version of each current document about ``old_subject``,
+    built from the corrected record ``new_subject`` and pointing at the one it replaces.
+
+    Call inside the correction's transaction; returns how many versions were scheduled.
+    """
+    current = store.current_versions(procedure_id=procedure.pk, subject=old_subject)
+    for document in current:
+        store.queue(
+            procedure_id=procedure.pk,
+            kind=document.kind,
+            subject=new_subject,
+            snapshot=snapshots.build(procedure, document.kind, new_subject),
+            actor=actor,
+            replaces_id=document.pk,
+            reason=reason,
+        )
+    return len(current)
