@@ -26,20 +26,8 @@ from workflows.models import (
     Referral,
     Role,
 )
-from workflows.rules import EDITION_TITLES, Edition
+from workflows.rules import edition_spec
 
-ACT = "ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej (Dz.U. 2024 poz. 1673)"
-REGULATION = {
-    Edition.E2023: (
-        "rozporządzenia Rady Ministrów z dnia 6 września 2023 r. w sprawie procedury "
-        "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” (Dz.U. 2023 poz. 1870)"
-    ),
-    Edition.E2011: (
-        "rozporządzenia Rady Ministrów z dnia 13 września 2011 r. w sprawie procedury "
-        "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” (Dz.U. 2011 nr 209 poz. 1245)"
-    ),
-}
-ANNEX = {"nka": 1, "nkb": 2, "nkc": 3, "nkd": 4}
 # The documents of one card, which its initiator sees and prints (documents.selectors).
 CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
 
@@ -80,32 +68,6 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-def _basis(kind: str, edition: str) -> str:
-    regulation = REGULATION[Edition(edition)]
-    if kind in ANNEX:
-        return f"Załącznik nr {ANNEX[kind]} do {regulation}"
-    return {
-        DocumentKind.GROUP_DECISION: f"Art. 9a ust. 10 i 11 {ACT}",
-        DocumentKind.DECLARATION: f"Art. 9c ust. 3 {ACT}",
-        DocumentKind.VICTIM_INVITATION: f"Na podstawie {regulation}",
-        DocumentKind.SUSPECT_SUMMONS: f"Na podstawie {regulation}",
-        DocumentKind.INITIATION_NOTICE: f"Na podstawie {regulation}",
-        DocumentKind.MINUTES: f"Na podstawie {regulation}",
-        DocumentKind.REFERRAL: (
-            f"Art. 9b {ACT}; wzory pouczeń: rozporządzenie Ministra Rodziny i Polityki "
-            "Społecznej z dnia 20 czerwca 2023 r. (Dz.U. 2023 poz. 1164)"
-        ),
-        DocumentKind.MISDEMEANOUR: (
-            f"Art. 9a {ACT} w związku z art. 66c ustawy z dnia 20 maja 1971 r. – Kodeks wykroczeń"
-        ),
-        DocumentKind.NOTICE: f"Art. 9a {ACT}",
-        DocumentKind.CLOSURE_PROTOCOL: f"§ 18 {regulation}",
-        DocumentKind.CLOSURE_NOTICE: f"§ 18 {regulation}",
-        DocumentKind.PROGRAMME_REPORTED: f"Art. 9b ust. 2 {ACT}",
-        DocumentKind.PROGRAMME_COMPLETED: f"Art. 9b ust. 2 {ACT}",
-    }[kind]
-
-
 def _date(day: datetime.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
 
@@ -134,12 +96,13 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
         if routing is not None:
             team = routing.from_team
     form_code, title = TITLES[kind]
+    edition = edition_spec(procedure.edition)
     return {
         "form_code": form_code,
         "title": title,
-        "basis": _basis(kind, procedure.edition),
+        "basis": edition.basis(kind),
         "edition": procedure.edition,
-        "edition_title": EDITION_TITLES[Edition(procedure.edition)],
+        "edition_title": edition.title,
         "number": number,
         "team": team.name,
         "team_address": team.address,
