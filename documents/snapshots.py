@@ -221,17 +221,17 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
     from forms.models import NKA, ViolenceForm
 
     nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
-    people = []
+    # NK-A sections II, III and IV: the section is the person's role, never printed as a code.
+    sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
     for entry in nka.entries.order_by("id"):
-        row = _card_person(entry)
-        row["group"] = (
-            "victim"
+        section = (
+            "victims"
             if entry.role in VICTIM_ROLES
-            else "suspect"
+            else "suspects"
             if entry.role == Role.SUSPECT
-            else "other"
+            else "others"
         )
-        people.append(row)
+        sections[section].append(_card_person(entry))
     flags = [
         {"label": _label(nka, name), "value": bool(getattr(nka, name))}
         for name in (
@@ -268,9 +268,7 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
         "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
         "flags": flags,
         "nkb_handed": nka.nkb_handed,  # a checkbox: the template prints ☑ or ☐
-        "victims": [p for p in people if p["group"] == "victim"],
-        "suspects": [p for p in people if p["group"] == "suspect"],
-        "others": [p for p in people if p["group"] == "other"],
+        **sections,
     }
 
 
