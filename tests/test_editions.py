@@ -101,10 +101,10 @@ def _spec(rows: list[tuple] | None = None) -> EditionSpec:
 
 @pytest.fixture
 def new_edition(monkeypatch):
-    """CONTRIBUTING.md, "adding a new edition", steps 1–3: one ``EditionSpec`` declared with
-    ``rules.declare``, a complete rule set, no template of its own (the shared ones apply).
-    The one step a test cannot take is adding a member to the ``Edition`` enum: nothing
-    reads the enum to find an edition, everything reads ``EDITIONS`` by code."""
+    """CONTRIBUTING.md, "adding a new edition", steps 2–5: one ``EditionSpec`` declared with
+    ``rules.declare``, a complete ``rule_set``, one basis line of its own, no template of its
+    own (the shared ones apply). Step 1, a member of the ``Edition`` enum, is the one a test
+    cannot take: nothing reads the enum to find an edition, everything reads ``EDITIONS``."""
     monkeypatch.setattr(rules, "EDITIONS", dict(EDITIONS))
     return rules.declare(_spec())
 
