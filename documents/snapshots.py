@@ -120,7 +120,7 @@ def _choice_labels(choices: type[Choices], codes: list[str]) -> list[str]:
     return [str(labels[code]) for code in codes]
 
 
-def _period(statutory: Rule) -> str:
+def period_text(statutory: Rule) -> str:
     """A rule's period as printed in an instruction ("30 dni", "5 dni roboczych")."""
     n = statutory.value
     few = n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14)
@@ -421,7 +421,7 @@ def _referral(procedure: Procedure, subject: str) -> dict[str, Any]:
         "addressee": _suspect_side(procedure, referral.person_id),
         **_values(referral, "programme", "provider", "referred_on", "received_on"),
         # Pouczenie 1 (Dz.U. 2023 poz. 1164): the period is the edition's rule, not a copy.
-        "report_within": _period(rule(RuleCode.PROGRAMME_REPORT, procedure.edition)),
+        "report_within": period_text(rule(RuleCode.PROGRAMME_REPORT, procedure.edition)),
     }
 
 

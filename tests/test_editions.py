@@ -8,6 +8,7 @@ import pytest
 
 from documents import render
 from documents.models import Document, DocumentKind
+from documents.snapshots import period_text
 from tests.conftest import nka_input
 from tests.scenarios import drive
 from workflows import calendar, rules, services
@@ -218,3 +219,20 @@ def test_an_edition_s_own_template_wins_over_the_shared_one(
         html = render.render_html(nkb.kind, nkb.snapshot, public_id="x", version=1)
         assert ("wzór z 2026 r." in html) is expected
         assert "„Niebieska Karta – B”" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (1, Unit.CALENDAR_DAYS, "1 dzień"),
+        (3, Unit.WORKING_DAYS, "3 dni robocze"),
+        (5, Unit.WORKING_DAYS, "5 dni roboczych"),
+        (14, Unit.CALENDAR_DAYS, "14 dni"),
+        (22, Unit.MONTHS, "22 miesiące"),
+        (12, Unit.MONTHS, "12 miesięcy"),
+        (30, Unit.CALENDAR_DAYS, "30 dni"),
+    ],
+)
+def test_a_rule_s_period_is_printed_in_polish(value, unit, expected):
+    statutory = dataclasses.replace(rule("programme_report", "2023"), value=value, unit=unit)
+    assert period_text(statutory) == expected
