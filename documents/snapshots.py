@@ -170,15 +170,6 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
     }
 
 
-def _person_full(participant: Participant) -> dict[str, str]:
-    person = participant.person
-    return {
-        "name": _name(person),
-        **_values(participant, "role", "relation", "school"),
-        **_values(person, "pesel", "birth_date", "parents_names", "address", "phone"),
-    }
-
-
 def _suspect_side(procedure: Procedure, person_id: int | None = None) -> dict[str, str]:
     """The suspected person's own data only: name, birth date and their address."""
     suspects = Participant.objects.filter(procedure=procedure, role=Role.SUSPECT).select_related(
