@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.template.loader import select_template
 from django.utils import translation
 
 FONT_FAMILY = "DejaVu Sans"  # Debian fonts-dejavu-core: every Polish glyph
@@ -33,10 +33,19 @@ def snapshot_hash(kind: str, snapshot: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def template_names(kind: str, edition: str) -> list[str]:
+    """Where the template of document ``kind`` of form edition ``edition`` is looked for, in
+    order: the edition's own folder, then the templates every edition shares
+    (docs/documents.md)."""
+    return [f"documents/{edition}/{kind}.html", f"documents/shared/{kind}.html"]
+
+
 def render_html(kind: str, snapshot: dict[str, Any], *, public_id: str, version: int) -> str:
+    """The HTML of a document: the template of its kind for the edition recorded in its
+    snapshot, filled with the snapshot only."""
+    template = select_template(template_names(kind, snapshot["header"]["edition"]))
     with translation.override("pl"):
-        return render_to_string(
-            f"documents/{kind}.html",
+        return template.render(
             {
                 "h": snapshot["header"],
                 "d": snapshot["data"],

@@ -10,6 +10,7 @@ privacy by construction, checked by ``tests/test_documents.py``.
 import datetime
 from typing import Any
 
+from django.db.models import Choices, Model
 from django.utils import translation
 
 from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
@@ -26,20 +27,8 @@ from workflows.models import (
     Referral,
     Role,
 )
-from workflows.rules import EDITION_TITLES, Edition
+from workflows.rules import Rule, RuleCode, Unit, edition_spec, rule
 
-ACT = "ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej (Dz.U. 2024 poz. 1673)"
-REGULATION = {
-    Edition.E2023: (
-        "rozporządzenia Rady Ministrów z dnia 6 września 2023 r. w sprawie procedury "
-        "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” (Dz.U. 2023 poz. 1870)"
-    ),
-    Edition.E2011: (
-        "rozporządzenia Rady Ministrów z dnia 13 września 2011 r. w sprawie procedury "
-        "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” (Dz.U. 2011 nr 209 poz. 1245)"
-    ),
-}
-ANNEX = {"nka": 1, "nkb": 2, "nkc": 3, "nkd": 4}
 # The documents of one card, which its initiator sees and prints (documents.selectors).
 CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
 
@@ -80,34 +69,67 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-def _basis(kind: str, edition: str) -> str:
-    regulation = REGULATION[Edition(edition)]
-    if kind in ANNEX:
-        return f"Załącznik nr {ANNEX[kind]} do {regulation}"
-    return {
-        DocumentKind.GROUP_DECISION: f"Art. 9a ust. 10 i 11 {ACT}",
-        DocumentKind.DECLARATION: f"Art. 9c ust. 3 {ACT}",
-        DocumentKind.VICTIM_INVITATION: f"Na podstawie {regulation}",
-        DocumentKind.SUSPECT_SUMMONS: f"Na podstawie {regulation}",
-        DocumentKind.INITIATION_NOTICE: f"Na podstawie {regulation}",
-        DocumentKind.MINUTES: f"Na podstawie {regulation}",
-        DocumentKind.REFERRAL: (
-            f"Art. 9b {ACT}; wzory pouczeń: rozporządzenie Ministra Rodziny i Polityki "
-            "Społecznej z dnia 20 czerwca 2023 r. (Dz.U. 2023 poz. 1164)"
-        ),
-        DocumentKind.MISDEMEANOUR: (
-            f"Art. 9a {ACT} w związku z art. 66c ustawy z dnia 20 maja 1971 r. – Kodeks wykroczeń"
-        ),
-        DocumentKind.NOTICE: f"Art. 9a {ACT}",
-        DocumentKind.CLOSURE_PROTOCOL: f"§ 18 {regulation}",
-        DocumentKind.CLOSURE_NOTICE: f"§ 18 {regulation}",
-        DocumentKind.PROGRAMME_REPORTED: f"Art. 9b ust. 2 {ACT}",
-        DocumentKind.PROGRAMME_COMPLETED: f"Art. 9b ust. 2 {ACT}",
-    }[kind]
-
-
 def _date(day: datetime.date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _display(instance: Model, name: str) -> str | int:
+    """What a document prints for model field ``name`` of ``instance``: the (Polish) label of
+    a choice, never its code; a date as dd.mm.rrrr; a moment as its date and time in Warsaw;
+    a boolean as "tak"/"nie"; nothing as "". Raises ``ValueError`` for a value outside the
+    field's choices, which would otherwise reach paper as a code."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        labels = dict(field.flatchoices)
+        if value not in labels:
+            raise ValueError(f"{instance._meta.label}.{name}: {value!r} is not one of its choices")
+        return str(labels[value])
+    if isinstance(value, bool):
+        return "tak" if value else "nie"
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(calendar.WARSAW).strftime("%d.%m.%Y, %H:%M")
+    if isinstance(value, datetime.date):
+        return _date(value)
+    if isinstance(value, str | int):
+        return value
+    raise TypeError(f"{instance._meta.label}.{name}: no printed form for {type(value).__name__}")
+
+
+def _values(instance: Model, *names: str, **renamed: str) -> dict[str, str | int]:
+    """``_display`` of each field in ``names`` (keyed by the field name) and of each field
+    ``renamed`` values (keyed by the argument name)."""
+    fields = {name: name for name in names} | renamed
+    return {key: _display(instance, name) for key, name in fields.items()}
+
+
+def _label(instance: Model, name: str) -> str:
+    """The label printed beside a field: the model's (Polish) ``verbose_name``."""
+    return str(instance._meta.get_field(name).verbose_name)
+
+
+def _choice_labels(choices: type[Choices], codes: list[str]) -> list[str]:
+    """The labels of a list of choice codes (a JSON list of ``choices`` values); raises
+    ``ValueError`` for an unknown code rather than print it."""
+    labels = dict(choices.choices)
+    unknown = [code for code in codes if code not in labels]
+    if unknown:
+        raise ValueError(f"not {choices.__name__} codes: {unknown}")
+    return [str(labels[code]) for code in codes]
+
+
+def period_text(statutory: Rule) -> str:
+    """A rule's period as printed in an instruction ("30 dni", "5 dni roboczych")."""
+    n = statutory.value
+    few = n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14)
+    words = {
+        Unit.CALENDAR_DAYS: ("dzień", "dni", "dni"),
+        Unit.WORKING_DAYS: ("dzień roboczy", "dni robocze", "dni roboczych"),
+        Unit.MONTHS: ("miesiąc", "miesiące", "miesięcy"),
+    }[statutory.unit]
+    return f"{n} {words[0] if n == 1 else words[1] if few else words[2]}"
 
 
 def _name(person) -> str:
@@ -118,8 +140,7 @@ def _professional(professional: Professional) -> dict[str, str]:
     user = professional.user
     return {
         "name": user.get_full_name() or user.get_username(),
-        "profession": str(professional.get_profession_display()),
-        "institution": professional.institution,
+        **_values(professional, "profession", "institution"),
     }
 
 
@@ -134,32 +155,18 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
         if routing is not None:
             team = routing.from_team
     form_code, title = TITLES[kind]
+    edition = edition_spec(procedure.edition)
     return {
         "form_code": form_code,
         "title": title,
-        "basis": _basis(kind, procedure.edition),
+        "basis": edition.basis(kind),
         "edition": procedure.edition,
-        "edition_title": EDITION_TITLES[Edition(procedure.edition)],
+        "edition_title": edition.title,
         "number": number,
         "team": team.name,
         "team_address": team.address,
         "municipality": team.municipality.name,
         "issued_on": _date(calendar.legal_date()),
-    }
-
-
-def _person_full(participant: Participant) -> dict[str, str]:
-    person = participant.person
-    return {
-        "name": _name(person),
-        "role": str(participant.get_role_display()),
-        "pesel": person.pesel or "",
-        "birth_date": _date(person.birth_date),
-        "parents_names": person.parents_names,
-        "address": person.address,
-        "phone": person.phone,
-        "relation": participant.relation,
-        "school": participant.school,
     }
 
 
@@ -172,11 +179,7 @@ def _suspect_side(procedure: Procedure, person_id: int | None = None) -> dict[st
         suspects = suspects.filter(person_id=person_id)
     participant = suspects.order_by("id").first()
     person = participant.person
-    return {
-        "name": _name(person),
-        "birth_date": _date(person.birth_date),
-        "address": person.address,
-    }
+    return {"name": _name(person), **_values(person, "birth_date", "address")}
 
 
 def _subject_id(subject: str) -> int:
@@ -191,14 +194,17 @@ def _card_person(entry) -> dict[str, str]:
     a card prints what its initiator typed, not what other professionals stored."""
     return {
         "name": f"{entry.first_name} {entry.last_name}".strip(),
-        "role": str(entry.get_role_display()),
-        "pesel": entry.pesel,
-        "birth_date": _date(entry.birth_date),
-        "parents_names": entry.parents_names,
-        "address": entry.address,
-        "phone": entry.phone,
-        "relation": entry.relation,
-        "school": entry.school,
+        **_values(
+            entry,
+            "role",
+            "pesel",
+            "birth_date",
+            "parents_names",
+            "address",
+            "phone",
+            "relation",
+            "school",
+        ),
     }
 
 
@@ -206,20 +212,19 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
     from forms.models import NKA, ViolenceForm
 
     nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
-    people = []
+    # NK-A sections II, III and IV: the section is the person's role, never printed as a code.
+    sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
     for entry in nka.entries.order_by("id"):
-        row = _card_person(entry)
-        row["group"] = (
-            "victim"
+        section = (
+            "victims"
             if entry.role in VICTIM_ROLES
-            else "suspect"
+            else "suspects"
             if entry.role == Role.SUSPECT
-            else "other"
+            else "others"
         )
-        people.append(row)
-    labels = dict(ViolenceForm.choices)
+        sections[section].append(_card_person(entry))
     flags = [
-        (nka._meta.get_field(name).verbose_name, getattr(nka, name))
+        {"label": _label(nka, name), "value": bool(getattr(nka, name))}
         for name in (
             "visible_injuries",
             "medical_help_given",
@@ -235,25 +240,26 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
         )
     ]
     return {
-        "filled_at": nka.filled_at.astimezone(calendar.WARSAW).strftime("%d.%m.%Y, %H:%M"),
-        "place": nka.place,
+        **_values(
+            nka,
+            "filled_at",
+            "place",
+            "initiator_sector",
+            "initiator_institution",
+            "incident_date",
+            "incident_place",
+            "incident_description",
+            "violence_other",
+            "witnesses",
+            "additional_info",
+            "nkb_handed_to",
+            "nkb_not_handed_reason",
+        ),
         "initiator": nka.initiator.get_full_name(),
-        "initiator_sector": str(nka.get_initiator_sector_display()),
-        "initiator_institution": nka.initiator_institution,
-        "incident_date": _date(nka.incident_date),
-        "incident_place": nka.incident_place,
-        "incident_description": nka.incident_description,
-        "violence_forms": [str(labels.get(code, code)) for code in nka.violence_forms],
-        "violence_other": nka.violence_other,
-        "flags": [{"label": str(label), "value": bool(value)} for label, value in flags],
-        "witnesses": nka.witnesses,
-        "additional_info": nka.additional_info,
-        "nkb_handed": nka.nkb_handed,
-        "nkb_handed_to": nka.nkb_handed_to,
-        "nkb_not_handed_reason": nka.nkb_not_handed_reason,
-        "victims": [p for p in people if p["group"] == "victim"],
-        "suspects": [p for p in people if p["group"] == "suspect"],
-        "others": [p for p in people if p["group"] == "other"],
+        "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
+        "flags": flags,
+        "nkb_handed": nka.nkb_handed,  # a checkbox: the template prints ☑ or ☐
+        **sections,
     }
 
 
@@ -265,16 +271,7 @@ def _nkb(procedure: Procedure, subject: str) -> dict[str, Any]:
         Q(municipality__isnull=True) | Q(municipality=municipality)
     ).order_by("order", "name")
     return {
-        "contacts": [
-            {
-                "name": c.name,
-                "phone": c.phone,
-                "address": c.address,
-                "hours": c.hours,
-                "note": c.note,
-            }
-            for c in contacts
-        ],
+        "contacts": [_values(c, "name", "phone", "address", "hours", "note") for c in contacts],
     }
 
 
@@ -290,9 +287,9 @@ def _members(procedure: Procedure) -> list[dict[str, str]]:
 def _group_decision(procedure: Procedure, subject: str) -> dict[str, Any]:
     group = procedure.group
     return {
-        "appointed_on": _date(group.appointed_on),
+        **_values(group, "appointed_on"),
         "appointed_by": group.appointed_by.get_full_name(),
-        "authority": str(procedure.team.get_group_authority_display()),
+        **_values(procedure.team, authority="group_authority"),
         "members": _members(procedure),
     }
 
@@ -301,7 +298,7 @@ def _declaration(procedure: Procedure, subject: str) -> dict[str, Any]:
     professional = Professional.objects.select_related("user").get(pk=_subject_id(subject))
     return {
         "member": _professional(professional),
-        "declared_on": _date(professional.confidentiality_declared_on),
+        **_values(professional, declared_on="confidentiality_declared_on"),
     }
 
 
@@ -323,10 +320,8 @@ def _victim_invitation(procedure: Procedure, subject: str) -> dict[str, Any]:
     )
     return {
         "addressee": _name(victim),
-        "address": victim.address,
-        "invited_on": _date(meeting.invited_on),
-        "held_on": _date(meeting.held_on),
-        "place": meeting.place,
+        **_values(victim, "address"),
+        **_values(meeting, "invited_on", "held_on", "place"),
     }
 
 
@@ -334,9 +329,7 @@ def _suspect_summons(procedure: Procedure, subject: str) -> dict[str, Any]:
     meeting = _meeting(procedure, subject)
     return {
         "addressee": _suspect_side(procedure),
-        "invited_on": _date(meeting.invited_on),
-        "held_on": _date(meeting.held_on),
-        "place": meeting.place,
+        **_values(meeting, "invited_on", "held_on", "place"),
     }
 
 
@@ -346,22 +339,19 @@ def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
     nkd = NKD.objects.get(procedure=procedure, meeting_id=_subject_id(subject))
     return {
         "addressee": _suspect_side(procedure, nkd.suspect_id),
-        "sent_on": _date(nkd.initiation_notice_sent_on),
-        "initiated_on": _date(procedure.initiated_on),
+        **_values(nkd, sent_on="initiation_notice_sent_on"),
+        **_values(procedure, "initiated_on"),
     }
 
 
 def _minutes(procedure: Procedure, subject: str) -> dict[str, Any]:
     meeting = _meeting(procedure, subject)
     return {
-        "kind": str(meeting.get_kind_display()),
-        "held_on": _date(meeting.held_on),
-        "place": meeting.place,
+        **_values(
+            meeting, "kind", "held_on", "place", "person_appeared", "minutes", "next_meeting_on"
+        ),
         "present": [_professional(p) for p in meeting.present.all()],
         "heard": [_name(p) for p in meeting.heard.all()],
-        "person_appeared": meeting.person_appeared,
-        "minutes": meeting.minutes,
-        "next_meeting_on": _date(meeting.next_meeting_on),
     }
 
 
@@ -382,25 +372,13 @@ def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
     ]
     safety = ["safety_how_to_act", "safety_contacts", "safety_place"]
     return {
-        "victim": {"name": _name(nkc.victim), "address": nkc.victim.address},
-        "held_on": _date(nkc.meeting.held_on),
-        "history": [
-            {"label": str(nkc._meta.get_field(f).verbose_name), "text": getattr(nkc, f)}
-            for f in fields
-        ],
-        "safety": [
-            {"label": str(nkc._meta.get_field(f).verbose_name), "text": getattr(nkc, f)}
-            for f in safety
-        ],
-        "safety_documents_ready": nkc.safety_documents_ready,
+        "victim": {"name": _name(nkc.victim), **_values(nkc.victim, "address")},
+        **_values(nkc.meeting, "held_on"),
+        "history": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in fields],
+        "safety": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in safety],
+        "safety_documents_ready": nkc.safety_documents_ready,  # a checkbox: ☑ or ☐
         "plan": [
-            {
-                "form_of_help": str(item.get_form_of_help_display()),
-                "action": item.action,
-                "responsible": item.responsible,
-                "due_on": _date(item.due_on),
-                "status": str(item.get_status_display()),
-            }
+            _values(item, "form_of_help", "action", "responsible", "due_on", "status")
             for item in nkc.plan_items.order_by("due_on", "id")
         ],
     }
@@ -414,14 +392,17 @@ def _nkd(procedure: Procedure, subject: str) -> dict[str, Any]:
     )
     return {
         "suspect": _suspect_side(procedure, nkd.suspect_id),
-        "held_on": _date(nkd.meeting.held_on),
-        "situation": nkd.situation,
-        "substances": nkd.substances,
-        "consequences_explained": nkd.consequences_explained,
-        "statement": nkd.statement,
-        "agreed_programme": nkd.agreed_programme,
-        "agreed_alcohol_commission": nkd.agreed_alcohol_commission,
-        "agreed_other": nkd.agreed_other,
+        **_values(nkd.meeting, "held_on"),
+        **_values(
+            nkd,
+            "situation",
+            "substances",
+            "statement",
+            "agreed_programme",
+            "agreed_alcohol_commission",
+            "agreed_other",
+        ),
+        "consequences_explained": nkd.consequences_explained,  # a checkbox: ☑ or ☐
     }
 
 
@@ -429,11 +410,9 @@ def _referral(procedure: Procedure, subject: str) -> dict[str, Any]:
     referral = Referral.objects.get(procedure=procedure, pk=_subject_id(subject))
     return {
         "addressee": _suspect_side(procedure, referral.person_id),
-        "programme": str(referral.get_programme_display()),
-        "provider": referral.provider,
-        "referred_on": _date(referral.referred_on),
-        "received_on": _date(referral.received_on),
-        "report_within_days": 30,
+        **_values(referral, "programme", "provider", "referred_on", "received_on"),
+        # Pouczenie 1 (Dz.U. 2023 poz. 1164): the period is the edition's rule, not a copy.
+        "report_within": period_text(rule(RuleCode.PROGRAMME_REPORT, procedure.edition)),
     }
 
 
@@ -446,13 +425,10 @@ def _programme_certificate(procedure: Procedure, subject: str) -> dict[str, Any]
     centre = enrolment.group.centre
     return {
         "person": _suspect_side(procedure, referral.person_id),
-        "programme": str(referral.get_programme_display()),
-        "group": enrolment.group.name,
-        "provider": centre.name,
-        "provider_address": centre.address,  # the centre's public address, never the hostel
-        "referred_on": _date(referral.referred_on),
-        "reported_on": _date(referral.reported_on),
-        "completed_on": _date(referral.completed_on),
+        **_values(referral, "programme", "referred_on", "reported_on", "completed_on"),
+        **_values(enrolment.group, group="name"),
+        # The centre's public address, never the hostel.
+        **_values(centre, provider="name", provider_address="address"),
     }
 
 
@@ -464,23 +440,23 @@ def _notification(procedure: Procedure, subject: str) -> dict[str, Any]:
         _suspect_side(procedure, notification.concerning_id) if notification.concerning else None
     )
     return {
-        "kind": str(notification.get_kind_display()),
-        "addressee": notification.addressee,
-        "sent_on": _date(notification.sent_on),
-        "reason": notification.reason,
+        **_values(notification, "kind", "addressee", "sent_on", "reason"),
         "concerning": concerning,
     }
 
 
 def _closure(procedure: Procedure, subject: str) -> dict[str, Any]:
     return {
-        "closed_on": _date(procedure.closed_on),
-        "ground": str(procedure.get_closure_ground_display()),
-        "summary": procedure.closure_summary,
-        "monitor_until": _date(procedure.monitor_until),
+        **_values(
+            procedure,
+            "closed_on",
+            "monitor_until",
+            ground="closure_ground",
+            summary="closure_summary",
+        ),
         "members": _members(procedure),
         "participants": [
-            {"name": _name(p.person), "role": str(p.get_role_display())}
+            {"name": _name(p.person), **_values(p, "role")}
             for p in Participant.objects.filter(procedure=procedure).select_related("person")
         ],
     }
@@ -489,8 +465,7 @@ def _closure(procedure: Procedure, subject: str) -> dict[str, Any]:
 def _closure_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
     institutions = sorted({m["institution"] for m in _members(procedure)})
     return {
-        "closed_on": _date(procedure.closed_on),
-        "ground": str(procedure.get_closure_ground_display()),
+        **_values(procedure, "closed_on", ground="closure_ground"),
         "institutions": institutions,
     }
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import nka_input
 from workflows import calendar, services
-from workflows.rules import RULES, Edition, RuleCode, Unit, edition_on, rule
+from workflows.rules import EDITIONS, Edition, RuleCode, Unit, edition_on, rule
 
 D = datetime.date
 
@@ -76,8 +76,8 @@ def test_the_legal_date_is_the_date_in_warsaw(moment, expected):
 
 def test_every_rule_exists_in_every_edition_with_a_basis():
     for edition in Edition:
-        assert set(RULES[edition]) == set(RuleCode)
-        for code, statutory in RULES[edition].items():
+        assert set(EDITIONS[edition].rules) == set(RuleCode)
+        for code, statutory in EDITIONS[edition].rules.items():
             assert statutory.code == code and statutory.edition == edition
             assert statutory.basis and statutory.counted_from
             assert statutory.confidence in {"law", "practice", "open"}
@@ -179,7 +179,7 @@ def test_docs_rules_lists_every_rule_as_coded():
     text = (Path(settings.BASE_DIR) / "docs" / "rules.md").read_text(encoding="utf-8")
     units = {"working_days": "working days", "calendar_days": "calendar days", "months": "months"}
     for edition in Edition:
-        for code, statutory in RULES[edition].items():
+        for code, statutory in EDITIONS[edition].rules.items():
             row = (
                 f"| `{code.value}` | {edition.value} | {statutory.value} {units[statutory.unit]} |"
             )

@@ -1,15 +1,18 @@
 """Versioned statutory rules: every number the procedure depends on, with its legal basis.
 
 A procedure stores the regulation edition it started under (``Procedure.edition``) and is
-always judged by that edition's rules, even after the law changes. Adding a new edition
-means adding entries here (see CONTRIBUTING.md), never editing an old one.
+always judged by that edition's rules, even after the law changes. Everything an edition
+needs — its code, the day it comes into force, its title, the citation printed on documents,
+its rules, the annex numbers of the NK forms and the legal-basis lines of its documents — is
+one ``EditionSpec`` in ``EDITIONS``. Adding a new edition means declaring one more
+(CONTRIBUTING.md), never editing an old one.
 
 Confidence follows docs/rules.md: ``law`` was read in the legal text, ``practice`` is
 consistent across descriptions of the rules, ``open`` is a configurable default.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
@@ -22,22 +25,14 @@ class Unit(StrEnum):
 
 
 class Edition(StrEnum):
-    """Editions of the regulation on the "Niebieskie Karty" procedure."""
+    """Editions of the regulation on the "Niebieskie Karty" procedure, by the code a
+    procedure stores (``Procedure.edition``). Everything an edition means is its
+    ``EditionSpec`` in ``EDITIONS`` below."""
 
     # Dz.U. 2011 nr 209 poz. 1245, repealed on 28 September 2023.
     E2011 = "2011"
     # Dz.U. 2023 poz. 1870, in force from 28 September 2023.
     E2023 = "2023"
-
-
-EDITION_TITLES = {
-    Edition.E2011: "Dz.U. 2011 nr 209 poz. 1245",
-    Edition.E2023: "Dz.U. 2023 poz. 1870",
-}
-EDITION_IN_FORCE_FROM = {
-    Edition.E2011: datetime.date(2011, 10, 18),
-    Edition.E2023: datetime.date(2023, 9, 28),
-}
 
 
 class RuleCode(StrEnum):
@@ -68,7 +63,7 @@ RULE_LABELS = {
 @dataclass(frozen=True)
 class Rule:
     code: RuleCode
-    edition: Edition
+    edition: str  # an ``Edition`` code
     value: int
     unit: Unit
     counted_from: str
@@ -81,183 +76,307 @@ class Rule:
         return str(RULE_LABELS[self.code])
 
 
-def _rules(edition: Edition, *rules: tuple) -> dict[RuleCode, Rule]:
-    return {r[0]: Rule(r[0], edition, *r[1:]) for r in rules}
+def rule_set(edition: str, *rows: tuple) -> dict[RuleCode, Rule]:
+    """The rules of ``edition`` from rows ``(code, value, unit, counted_from, basis,
+    confidence[, note])``; ``declare`` checks that every ``RuleCode`` is there."""
+    return {row[0]: Rule(row[0], edition, *row[1:]) for row in rows}
 
 
 U = Unit
-RULES: dict[Edition, dict[RuleCode, Rule]] = {
-    Edition.E2023: _rules(
-        Edition.E2023,
-        (
-            RuleCode.NKA_TO_CHAIR,
-            5,
-            U.WORKING_DAYS,
-            "initiation",
-            "Dz.U. 2023 poz. 1870 § 7",
-            "practice",
-        ),
-        (
-            RuleCode.GROUP_CREATED,
-            3,
-            U.CALENDAR_DAYS,
-            "receipt of the NK-A by the team",
-            "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
-            "practice",
-            "The unit (calendar or working days) is not settled; calendar days by default.",
-        ),
-        (
-            RuleCode.NKA_TO_GROUP,
-            3,
-            U.WORKING_DAYS,
-            "receipt of the NK-A by the chair",
-            "Dz.U. 2023 poz. 1870 § 8",
-            "practice",
-        ),
-        (
-            RuleCode.FIRST_MEETING,
-            5,
-            U.WORKING_DAYS,
-            "receipt of the NK-A by the group",
-            "Dz.U. 2023 poz. 1870 § 8",
-            "practice",
-        ),
-        (
-            RuleCode.PROGRAMME_REPORT,
-            30,
-            U.CALENDAR_DAYS,
-            "receipt of the referral",
-            "ustawa o przeciwdziałaniu przemocy domowej art. 9b; Dz.U. 2023 poz. 1164",
-            "practice",
-        ),
-        (
-            RuleCode.PROTECTIVE_ORDER,
-            14,
-            U.CALENDAR_DAYS,
-            "issue of the order",
-            "ustawa o Policji art. 15ak",
-            "law",
-            "Unless a court extends it.",
-        ),
-        (
-            RuleCode.TEAM_MEETINGS,
-            2,
-            U.MONTHS,
-            "previous team meeting",
-            "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
-            "practice",
-        ),
-        (
-            RuleCode.HOSTEL_STAY,
-            3,
-            U.MONTHS,
-            "admission",
-            "ustawa o pomocy społecznej art. 47",
-            "law",
-            "A centre may set a shorter local limit.",
-        ),
-        (
-            RuleCode.POST_CLOSURE_MONITORING,
-            0,
-            U.MONTHS,
-            "closure",
-            "no statutory basis found",
-            "open",
-            "Off by default; a team may set a number of months.",
-        ),
+_RULES_2023 = rule_set(
+    Edition.E2023,
+    (
+        RuleCode.NKA_TO_CHAIR,
+        5,
+        U.WORKING_DAYS,
+        "initiation",
+        "Dz.U. 2023 poz. 1870 § 7",
+        "practice",
     ),
-    Edition.E2011: _rules(
-        Edition.E2011,
-        (
-            RuleCode.NKA_TO_CHAIR,
-            7,
-            U.CALENDAR_DAYS,
-            "initiation",
-            "Dz.U. 2011 nr 209 poz. 1245 § 5",
-            "practice",
-        ),
-        (
-            RuleCode.GROUP_CREATED,
-            3,
-            U.CALENDAR_DAYS,
-            "receipt of the NK-A by the team",
-            "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
-            "open",
-            "No separate 2011 value confirmed; the 2023 default is carried over.",
-        ),
-        (
-            RuleCode.NKA_TO_GROUP,
-            3,
-            U.WORKING_DAYS,
-            "receipt of the NK-A by the chair",
-            "Dz.U. 2011 nr 209 poz. 1245",
-            "open",
-            "No separate 2011 value confirmed; the 2023 default is carried over.",
-        ),
-        (
-            RuleCode.FIRST_MEETING,
-            5,
-            U.WORKING_DAYS,
-            "receipt of the NK-A by the group",
-            "Dz.U. 2011 nr 209 poz. 1245",
-            "open",
-            "No separate 2011 value confirmed; the 2023 default is carried over.",
-        ),
-        (
-            RuleCode.PROGRAMME_REPORT,
-            30,
-            U.CALENDAR_DAYS,
-            "receipt of the referral",
-            "ustawa o przeciwdziałaniu przemocy w rodzinie",
-            "open",
-            "No separate 2011 value confirmed; the 2023 default is carried over.",
-        ),
-        (
-            RuleCode.PROTECTIVE_ORDER,
-            14,
-            U.CALENDAR_DAYS,
-            "issue of the order",
-            "ustawa o Policji art. 15ak",
-            "law",
-            "Police orders exist from 15 Aug 2023.",
-        ),
-        (
-            RuleCode.TEAM_MEETINGS,
-            3,
-            U.MONTHS,
-            "previous team meeting",
-            "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
-            "practice",
-        ),
-        (
-            RuleCode.HOSTEL_STAY,
-            3,
-            U.MONTHS,
-            "admission",
-            "ustawa o pomocy społecznej art. 47",
-            "law",
-        ),
-        (
-            RuleCode.POST_CLOSURE_MONITORING,
-            0,
-            U.MONTHS,
-            "closure",
-            "no statutory basis found",
-            "open",
-        ),
+    (
+        RuleCode.GROUP_CREATED,
+        3,
+        U.CALENDAR_DAYS,
+        "receipt of the NK-A by the team",
+        "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
+        "practice",
+        "The unit (calendar or working days) is not settled; calendar days by default.",
     ),
+    (
+        RuleCode.NKA_TO_GROUP,
+        3,
+        U.WORKING_DAYS,
+        "receipt of the NK-A by the chair",
+        "Dz.U. 2023 poz. 1870 § 8",
+        "practice",
+    ),
+    (
+        RuleCode.FIRST_MEETING,
+        5,
+        U.WORKING_DAYS,
+        "receipt of the NK-A by the group",
+        "Dz.U. 2023 poz. 1870 § 8",
+        "practice",
+    ),
+    (
+        RuleCode.PROGRAMME_REPORT,
+        30,
+        U.CALENDAR_DAYS,
+        "receipt of the referral",
+        "ustawa o przeciwdziałaniu przemocy domowej art. 9b; Dz.U. 2023 poz. 1164",
+        "practice",
+    ),
+    (
+        RuleCode.PROTECTIVE_ORDER,
+        14,
+        U.CALENDAR_DAYS,
+        "issue of the order",
+        "ustawa o Policji art. 15ak",
+        "law",
+        "Unless a court extends it.",
+    ),
+    (
+        RuleCode.TEAM_MEETINGS,
+        2,
+        U.MONTHS,
+        "previous team meeting",
+        "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
+        "practice",
+    ),
+    (
+        RuleCode.HOSTEL_STAY,
+        3,
+        U.MONTHS,
+        "admission",
+        "ustawa o pomocy społecznej art. 47",
+        "law",
+        "A centre may set a shorter local limit.",
+    ),
+    (
+        RuleCode.POST_CLOSURE_MONITORING,
+        0,
+        U.MONTHS,
+        "closure",
+        "no statutory basis found",
+        "open",
+        "Off by default; a team may set a number of months.",
+    ),
+)
+_RULES_2011 = rule_set(
+    Edition.E2011,
+    (
+        RuleCode.NKA_TO_CHAIR,
+        7,
+        U.CALENDAR_DAYS,
+        "initiation",
+        "Dz.U. 2011 nr 209 poz. 1245 § 5",
+        "practice",
+    ),
+    (
+        RuleCode.GROUP_CREATED,
+        3,
+        U.CALENDAR_DAYS,
+        "receipt of the NK-A by the team",
+        "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
+        "open",
+        "No separate 2011 value confirmed; the 2023 default is carried over.",
+    ),
+    (
+        RuleCode.NKA_TO_GROUP,
+        3,
+        U.WORKING_DAYS,
+        "receipt of the NK-A by the chair",
+        "Dz.U. 2011 nr 209 poz. 1245",
+        "open",
+        "No separate 2011 value confirmed; the 2023 default is carried over.",
+    ),
+    (
+        RuleCode.FIRST_MEETING,
+        5,
+        U.WORKING_DAYS,
+        "receipt of the NK-A by the group",
+        "Dz.U. 2011 nr 209 poz. 1245",
+        "open",
+        "No separate 2011 value confirmed; the 2023 default is carried over.",
+    ),
+    (
+        RuleCode.PROGRAMME_REPORT,
+        30,
+        U.CALENDAR_DAYS,
+        "receipt of the referral",
+        "ustawa o przeciwdziałaniu przemocy w rodzinie",
+        "open",
+        "No separate 2011 value confirmed; the 2023 default is carried over.",
+    ),
+    (
+        RuleCode.PROTECTIVE_ORDER,
+        14,
+        U.CALENDAR_DAYS,
+        "issue of the order",
+        "ustawa o Policji art. 15ak",
+        "law",
+        "Police orders exist from 15 Aug 2023.",
+    ),
+    (
+        RuleCode.TEAM_MEETINGS,
+        3,
+        U.MONTHS,
+        "previous team meeting",
+        "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
+        "practice",
+    ),
+    (
+        RuleCode.HOSTEL_STAY,
+        3,
+        U.MONTHS,
+        "admission",
+        "ustawa o pomocy społecznej art. 47",
+        "law",
+    ),
+    (
+        RuleCode.POST_CLOSURE_MONITORING,
+        0,
+        U.MONTHS,
+        "closure",
+        "no statutory basis found",
+        "open",
+    ),
+)
+
+
+# --------------------------------------------------------------------------- editions
+
+# The Act the documents cite (genitive, as printed after "Art. 9a …").
+ACT = "ustawy z dnia 29 lipca 2005 r. o przeciwdziałaniu przemocy domowej (Dz.U. 2024 poz. 1673)"
+# The statutory forms, each an annex of the regulation (its number is the edition's).
+FORM_KINDS = ("nka", "nkb", "nkc", "nkd")
+# The legal-basis line of each document kind (``documents.models.DocumentKind`` values),
+# shared by every edition unless its ``EditionSpec.basis_lines`` says otherwise. Placeholders:
+# ``{regulation}`` the edition's citation, ``{act}`` its Act, ``{annex}`` the form's annex.
+DEFAULT_BASIS: dict[str, str] = {
+    "nka": "Załącznik nr {annex} do {regulation}",
+    "nkb": "Załącznik nr {annex} do {regulation}",
+    "nkc": "Załącznik nr {annex} do {regulation}",
+    "nkd": "Załącznik nr {annex} do {regulation}",
+    "group_decision": "Art. 9a ust. 10 i 11 {act}",
+    "declaration": "Art. 9c ust. 3 {act}",
+    "victim_invitation": "Na podstawie {regulation}",
+    "suspect_summons": "Na podstawie {regulation}",
+    "initiation_notice": "Na podstawie {regulation}",
+    "minutes": "Na podstawie {regulation}",
+    "referral": (
+        "Art. 9b {act}; wzory pouczeń: rozporządzenie Ministra Rodziny i Polityki "
+        "Społecznej z dnia 20 czerwca 2023 r. (Dz.U. 2023 poz. 1164)"
+    ),
+    "misdemeanour": (
+        "Art. 9a {act} w związku z art. 66c ustawy z dnia 20 maja 1971 r. – Kodeks wykroczeń"
+    ),
+    "notice": "Art. 9a {act}",
+    "closure_protocol": "§ 18 {regulation}",
+    "closure_notice": "§ 18 {regulation}",
+    "programme_reported": "Art. 9b ust. 2 {act}",
+    "programme_completed": "Art. 9b ust. 2 {act}",
 }
 
 
-def edition_on(day: datetime.date) -> Edition:
-    """The regulation edition in force on ``day`` (the day a procedure starts)."""
-    current = Edition.E2011
-    for edition, start in sorted(EDITION_IN_FORCE_FROM.items(), key=lambda item: item[1]):
-        if day >= start:
-            current = edition
-    return current
+@dataclass(frozen=True)
+class EditionSpec:
+    """One edition of the regulation: the single place that says what it is and means."""
+
+    code: str  # stored in ``Procedure.edition`` and on every form and document (≤ 8 chars)
+    in_force_from: datetime.date  # a procedure whose NK-A is filled on or after it uses it
+    title: str  # short reference, printed as the form's edition ("Dz.U. 2023 poz. 1870")
+    regulation: str  # full citation in the genitive, printed in legal-basis lines
+    rules: dict[RuleCode, Rule]  # a complete rule set (``rule_set``)
+    annexes: dict[str, int]  # NK form kind → its annex number in this regulation
+    act: str = ACT
+    basis_lines: dict[str, str] = field(default_factory=dict)  # overrides of DEFAULT_BASIS
+
+    def basis(self, kind: str) -> str:
+        """The legal-basis line printed on document ``kind`` of this edition; raises
+        ``KeyError`` for a kind no basis is declared for."""
+        line = self.basis_lines.get(kind) or DEFAULT_BASIS[kind]
+        return line.format(regulation=self.regulation, act=self.act, annex=self.annexes.get(kind))
 
 
-def rule(code: RuleCode | str, edition: Edition | str) -> Rule:
-    """Return the rule ``code`` of ``edition``; raises ``KeyError`` for an unknown pair."""
-    return RULES[Edition(edition)][RuleCode(code)]
+EDITIONS: dict[str, EditionSpec] = {}
+
+
+def declare(spec: EditionSpec) -> EditionSpec:
+    """Add ``spec`` to ``EDITIONS``; raises ``ValueError`` when it is incomplete: every rule,
+    every form's annex and a basis line for every document must be there."""
+    problems = []
+    if not spec.code or len(spec.code) > 8:
+        problems.append("the code must have 1 to 8 characters")
+    if spec.code in EDITIONS:
+        problems.append("the code is already declared")
+    if any(other.in_force_from == spec.in_force_from for other in EDITIONS.values()):
+        problems.append("another edition comes into force on the same day")
+    if set(spec.rules) != set(RuleCode):
+        problems.append(f"rules missing: {sorted(set(RuleCode) - set(spec.rules))}")
+    if any(r.code != code or r.edition != spec.code for code, r in spec.rules.items()):
+        problems.append("every rule must carry its own code and this edition")
+    if set(spec.annexes) != set(FORM_KINDS):
+        problems.append(f"annexes must number exactly {FORM_KINDS}")
+    if set(spec.basis_lines) - set(DEFAULT_BASIS):
+        problems.append("basis lines for unknown document kinds")
+    if problems:
+        raise ValueError(f"edition {spec.code!r}: " + "; ".join(problems))
+    EDITIONS[spec.code] = spec
+    return spec
+
+
+_ANNEXES = {"nka": 1, "nkb": 2, "nkc": 3, "nkd": 4}
+
+declare(
+    EditionSpec(
+        code=Edition.E2011,
+        in_force_from=datetime.date(2011, 10, 18),
+        title="Dz.U. 2011 nr 209 poz. 1245",
+        regulation=(
+            "rozporządzenia Rady Ministrów z dnia 13 września 2011 r. w sprawie procedury "
+            "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” "
+            "(Dz.U. 2011 nr 209 poz. 1245)"
+        ),
+        rules=_RULES_2011,
+        annexes=_ANNEXES,
+    )
+)
+declare(
+    EditionSpec(
+        code=Edition.E2023,
+        in_force_from=datetime.date(2023, 9, 28),
+        title="Dz.U. 2023 poz. 1870",
+        regulation=(
+            "rozporządzenia Rady Ministrów z dnia 6 września 2023 r. w sprawie procedury "
+            "„Niebieskie Karty” oraz wzorów formularzy „Niebieska Karta” (Dz.U. 2023 poz. 1870)"
+        ),
+        rules=_RULES_2023,
+        annexes=_ANNEXES,
+    )
+)
+
+
+def edition_spec(edition: str) -> EditionSpec:
+    """The declaration of ``edition``; raises ``ValueError`` for an undeclared code."""
+    try:
+        return EDITIONS[str(edition)]
+    except KeyError:
+        raise ValueError(f"no edition {edition!r} is declared") from None
+
+
+def edition_on(day: datetime.date) -> str:
+    """The code of the regulation edition in force on ``day`` (the day a procedure starts);
+    before the first edition, the first one."""
+    specs = sorted(EDITIONS.values(), key=lambda spec: spec.in_force_from)
+    current = specs[0]
+    for spec in specs:
+        if day >= spec.in_force_from:
+            current = spec
+    return current.code
+
+
+def rule(code: RuleCode | str, edition: str) -> Rule:
+    """Return the rule ``code`` of ``edition``; raises ``ValueError`` for an unknown rule
+    code or edition."""
+    return edition_spec(edition).rules[RuleCode(code)]
