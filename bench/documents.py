@@ -42,8 +42,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from documents import render, snapshots  # noqa: E402
+from documents import render  # noqa: E402
 from documents.models import DocumentKind  # noqa: E402
+from workflows import snapshots  # noqa: E402
 
 PUBLIC_ID = "00000000-0000-4000-8000-000000000000"
 WORDS = "Zażółć gęślą jaźń – przykładowy tekst akapitu do pomiaru. " * 12

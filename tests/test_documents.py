@@ -10,12 +10,12 @@ from django.db import connection
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
-from documents import render, snapshots
+from documents import render
 from documents.models import SUSPECT_FACING, Document, DocumentKind
 from documents.services import store
 from tests.conftest import nka_input
 from tests.scenarios import drive
-from workflows import demo, services
+from workflows import demo, services, snapshots
 from workflows.models import Stage
 from workflows.services import document_regenerate
 

@@ -8,7 +8,6 @@ import pytest
 
 from documents import render
 from documents.models import Document, DocumentKind
-from documents.snapshots import period_text
 from tests.conftest import nka_input
 from tests.scenarios import drive
 from workflows import calendar, rules, services
@@ -26,6 +25,7 @@ from workflows.rules import (
     rule,
     rule_set,
 )
+from workflows.snapshots import period_text
 
 D = datetime.date
 

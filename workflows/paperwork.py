@@ -8,8 +8,8 @@ current document of the corrected record a new version (``supersede``).
 """
 
 from documents import services as store
-from documents import snapshots
 from documents.models import Document
+from workflows import snapshots
 from workflows.models import Procedure
 
 

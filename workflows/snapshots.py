@@ -10,10 +10,11 @@ privacy by construction, checked by ``tests/test_documents.py``.
 import datetime
 from typing import Any
 
-from django.db.models import Choices, Model
+from django.db.models import Choices, Model, Q
 from django.utils import translation
 
 from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
+from forms.models import NKA, NKC, NKD, ViolenceForm
 from workflows import calendar
 from workflows.models import (
     VICTIM_ROLES,
@@ -209,8 +210,6 @@ def _card_person(entry) -> dict[str, str]:
 
 
 def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
-    from forms.models import NKA, ViolenceForm
-
     nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
     # NK-A sections II, III and IV: the section is the person's role, never printed as a code.
     sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
@@ -264,8 +263,6 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _nkb(procedure: Procedure, subject: str) -> dict[str, Any]:
-    from django.db.models import Q
-
     municipality = procedure.team.municipality
     contacts = HelpContact.objects.filter(
         Q(municipality__isnull=True) | Q(municipality=municipality)
@@ -334,8 +331,6 @@ def _suspect_summons(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
-    from forms.models import NKD
-
     nkd = NKD.objects.get(procedure=procedure, meeting_id=_subject_id(subject))
     return {
         "addressee": _suspect_side(procedure, nkd.suspect_id),
@@ -356,8 +351,6 @@ def _minutes(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
-    from forms.models import NKC
-
     nkc = NKC.objects.select_related("victim", "meeting").get(
         procedure=procedure, meeting_id=_subject_id(subject)
     )
@@ -385,8 +378,6 @@ def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _nkd(procedure: Procedure, subject: str) -> dict[str, Any]:
-    from forms.models import NKD
-
     nkd = NKD.objects.select_related("meeting").get(
         procedure=procedure, meeting_id=_subject_id(subject)
     )
