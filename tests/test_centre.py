@@ -671,7 +671,7 @@ def test_a_consultation_can_start_an_nka(client, world, centre, staff):
     a = person(staff, "Żaneta", "Łęcka-Ćwik", D(1988, 5, 17))
     consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a])
     client.force_login(staff)
-    page = client.get(f"/procedures/new/?consultation={consultation.pk}")
+    page = client.get(f"/centre/consultations/{consultation.pk}/nka/")
     assert page.status_code == 200
     assert page.context["people"].forms[0].initial["last_name"] == "Łęcka-Ćwik"
 
