@@ -228,7 +228,7 @@ def _therapy(centre, start, end) -> Section:
     ).count()
     referred = courses.filter(ended_on__range=(start, end)).exclude(referred_to="").count()
     rows = [
-        [f"{_('courses started')}: {label}", started.get(v, 0)]
+        [_("courses started: %(kind)s") % {"kind": label}, started.get(v, 0)]
         for v, label in TherapyCourse.Kind.choices
     ]
     rows += [
