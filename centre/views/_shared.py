@@ -1,6 +1,8 @@
 """What every page of the centre uses: its read events and the form → service loop."""
 
 from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from audit.services import log_read
@@ -62,3 +64,23 @@ def create_once(request, form, call, url, message=""):
     except ServiceError as error:
         apply_service_error(form, error)
         return None
+
+
+def form_page(
+    request, centre, form, *, title, call, url, message="", read=None, help_text=""
+) -> HttpResponse:
+    """A page with one form that creates a record (``centre/form.html``).
+
+    On POST, ``create_once(request, form, call, url, message)``; the form is shown when it
+    is a GET or the form or the service refused. ``read`` is ``(action, fields)`` for a
+    form whose ``fields`` list the centre's people: the page's read event (``seen``).
+    """
+    done = request.method == "POST" and create_once(request, form, call, url, message)
+    if done:
+        return done
+    if read is not None:
+        seen(request, read[0], form=form, fields=read[1])
+    context = {"centre": centre, "form": form, "title": title}
+    if help_text:
+        context["help"] = help_text
+    return render(request, "centre/form.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_read
 from centre import forms, selectors, services
 from centre.models import Consultation
-from centre.views._shared import GET_POST, create_once, seen
+from centre.views._shared import GET_POST, form_page, seen
 from workflows import calendar, idempotency, step_forms
 from workflows import selectors as workflow_selectors
 from workflows.models import Role
@@ -44,10 +44,12 @@ def consultation_list(request):
 def consultation_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.ConsultationForm(request.POST or None, people=selectors.people_of(centre))
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.consultation_record(
+        title=_("Record a consultation"),
+        call=lambda d: services.consultation_record(
             actor=request.user,
             data=services.ConsultationInput(
                 kind=d["kind"],
@@ -60,16 +62,9 @@ def consultation_create(request):
                 notes=d["notes"],
             ),
         ),
-        lambda _consultation: reverse("centre:consultation_list"),
-        _("The consultation is recorded."),
-    )
-    if done:
-        return done
-    seen(request, "centre.consultation_form_viewed", form=form, fields=["people"])
-    return render(
-        request,
-        "centre/form.html",
-        {"centre": centre, "form": form, "title": _("Record a consultation")},
+        url=lambda _consultation: reverse("centre:consultation_list"),
+        message=_("The consultation is recorded."),
+        read=("centre.consultation_form_viewed", ["people"]),
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.models import Enrolment, Group
-from centre.views._shared import GET_POST, attempt, create_once, seen
+from centre.views._shared import GET_POST, attempt, create_once, form_page, seen
 from documents.models import Document, DocumentKind
 from documents.views import pdf_response
 
@@ -27,16 +27,13 @@ def group_list(request):
 def group_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.GroupForm(request.POST or None)
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.group_create(actor=request.user, **d),
-        lambda group: reverse("centre:group_detail", args=[group.pk]),
-    )
-    if done:
-        return done
-    return render(
-        request, "centre/form.html", {"centre": centre, "form": form, "title": _("New group")}
+        title=_("New group"),
+        call=lambda d: services.group_create(actor=request.user, **d),
+        url=lambda group: reverse("centre:group_detail", args=[group.pk]),
     )
 
 

@@ -14,7 +14,7 @@ from centre.charts import bar_chart
 from centre.models import (
     HostelStay,
 )
-from centre.views._shared import GET_POST, attempt, create_once, seen
+from centre.views._shared import GET_POST, attempt, form_page, seen
 from workflows import calendar
 from workflows.services import ServiceError
 
@@ -59,10 +59,12 @@ def hostel_admit(request):
         people=selectors.people_of(centre),
         places=centre.places.all(),
     )
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.hostel_admit(
+        title=_("Admit to the hostel"),
+        call=lambda d: services.hostel_admit(
             actor=request.user,
             person_id=d["person"].pk,
             place_id=d["place"],
@@ -71,24 +73,13 @@ def hostel_admit(request):
             reason=d["reason"],
             children=_child_places(request, centre, d["children"]),
         ),
-        lambda stay: reverse("centre:stay_detail", args=[stay.pk]),
-    )
-    if done:
-        return done
-    seen(request, "centre.admission_form_viewed", form=form, fields=["person"])
-    return render(
-        request,
-        "centre/form.html",
-        {
-            "centre": centre,
-            "form": form,
-            "title": _("Admit to the hostel"),
-            "help": _(
-                "Each accompanying child takes the next free place after the adult's; "
-                "a stay may be planned for %(months)s months at most."
-            )
-            % {"months": centre.hostel_limit_months},
-        },
+        url=lambda stay: reverse("centre:stay_detail", args=[stay.pk]),
+        read=("centre.admission_form_viewed", ["person"]),
+        help_text=_(
+            "Each accompanying child takes the next free place after the adult's; "
+            "a stay may be planned for %(months)s months at most."
+        )
+        % {"months": centre.hostel_limit_months},
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.models import Consultation, Enrolment, HostelStay, TherapyCourse
-from centre.views._shared import GET_POST, attempt, create_once, seen
+from centre.views._shared import GET_POST, attempt, form_page, seen
 
 
 @login_required
@@ -34,19 +34,14 @@ def person_list(request):
 def person_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PersonForm(request.POST or None, households=selectors.households_of(centre))
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
-        lambda person: reverse("centre:person_detail", args=[person.pk]),
-        lambda person: _("%(name)s is recorded.") % {"name": person},
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "centre/form.html",
-        {"centre": centre, "form": form, "title": _("Record a person")},
+        title=_("Record a person"),
+        call=lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
+        url=lambda person: reverse("centre:person_detail", args=[person.pk]),
+        message=lambda person: _("%(name)s is recorded.") % {"name": person},
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from centre import forms, selectors, services
 from centre.models import PreventionEvent
-from centre.views._shared import GET_POST, create_once
+from centre.views._shared import GET_POST, form_page
 
 
 @login_required
@@ -22,16 +22,11 @@ def prevention_list(request):
 def prevention_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PreventionForm(request.POST or None)
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.prevention_event_record(actor=request.user, **d),
-        lambda _event: reverse("centre:prevention_list"),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "centre/form.html",
-        {"centre": centre, "form": form, "title": _("Record a prevention or training event")},
+        title=_("Record a prevention or training event"),
+        call=lambda d: services.prevention_event_record(actor=request.user, **d),
+        url=lambda _event: reverse("centre:prevention_list"),
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from centre import forms, selectors, services
 from centre.models import TherapyCourse
-from centre.views._shared import GET_POST, attempt, create_once, seen
+from centre.views._shared import GET_POST, attempt, create_once, form_page, seen
 
 
 @login_required
@@ -26,24 +26,19 @@ def therapy_list(request):
 def therapy_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.TherapyCourseForm(request.POST or None, people=selectors.people_of(centre))
-    done = request.method == "POST" and create_once(
+    return form_page(
         request,
+        centre,
         form,
-        lambda d: services.therapy_course_start(
+        title=_("Start a therapy course"),
+        call=lambda d: services.therapy_course_start(
             actor=request.user,
             kind=d["kind"],
             person_id=d["person"].pk,
             started_on=d["started_on"],
         ),
-        lambda course: reverse("centre:therapy_detail", args=[course.pk]),
-    )
-    if done:
-        return done
-    seen(request, "centre.therapy_form_viewed", form=form, fields=["person"])
-    return render(
-        request,
-        "centre/form.html",
-        {"centre": centre, "form": form, "title": _("Start a therapy course")},
+        url=lambda course: reverse("centre:therapy_detail", args=[course.pk]),
+        read=("centre.therapy_form_viewed", ["person"]),
     )
 
 
