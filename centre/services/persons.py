@@ -126,7 +126,10 @@ def person_record(*, actor, data: PersonData) -> CentrePerson:
 
 
 def _household(centre: Centre, household_id: int | None, label: str) -> CentreHousehold | None:
-    """A household of the centre's register by id, a new one named ``label``, or none."""
+    """A household of the centre's register by id, a new one named ``label``, or none;
+    refused (next to the field) for another centre's, a bad name, or both at once."""
+    if household_id and label.strip():
+        raise refuse(_("Choose a household or name a new one, not both."), "household_label")
     if household_id:
         household = CentreHousehold.objects.filter(pk=household_id, centre=centre).first()
         if household is None:
@@ -148,8 +151,6 @@ def person_household_set(
     one), e.g. once the family of someone who came alone is known. Only the centre's record
     changes; the statistics then count the person with that family for the whole period."""
     centre = staff_centre(actor)
-    if household_id and household_label.strip():
-        raise refuse(_("Choose a household or name a new one, not both."), "household_label")
     if not household_id and not household_label.strip():
         raise refuse(_("Choose a household or name a new one."), "household_id")
     with transaction.atomic():
