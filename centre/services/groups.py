@@ -103,20 +103,12 @@ def enrol(
             group=group, person=person, enrolled_on=enrolled_on, referral=referral
         )
         if referral is not None:
-            procedure = lock_procedure(referral.procedure_id)
             try:
-                record_programme_certificate(
-                    actor=actor,
-                    procedure=procedure,
-                    referral_id=referral.pk,
-                    certificate="reported",
-                    received_on=enrolled_on,
-                )
+                _certify(actor, referral, "reported", enrolled_on)
             except ServiceError as error:
                 raise refuse(
                     " ".join(m for ms in error.message_dict.values() for m in ms), "enrolled_on"
                 ) from error
-            _certificate(actor, procedure, referral, "reported")
         log_event(
             action="centre.enrolled",
             actor=actor,
@@ -151,15 +143,7 @@ def enrolment_finish(
             enrolment.left_on = finished_on
         enrolment.save(update_fields=["finished_on", "left_on"])
         if completed and enrolment.referral_id:
-            procedure = lock_procedure(enrolment.referral.procedure_id)
-            record_programme_certificate(
-                actor=actor,
-                procedure=procedure,
-                referral_id=enrolment.referral_id,
-                certificate="completed",
-                received_on=finished_on,
-            )
-            _certificate(actor, procedure, enrolment.referral, "completed")
+            _certify(actor, enrolment.referral, "completed", finished_on)
         log_event(
             action="centre.enrolment_completed" if completed else "centre.enrolment_left",
             actor=actor,
@@ -169,7 +153,17 @@ def enrolment_finish(
     return enrolment
 
 
-def _certificate(actor, procedure, referral: Referral, certificate: str) -> None:
+def _certify(actor, referral: Referral, certificate: str, on: datetime.date) -> None:
+    """Record the certificate of reporting or completion in the referral's procedure (which
+    meets or misses its deadline there) and generate it as the procedure's document."""
+    procedure = lock_procedure(referral.procedure_id)
+    record_programme_certificate(
+        actor=actor,
+        procedure=procedure,
+        referral_id=referral.pk,
+        certificate=certificate,
+        received_on=on,
+    )
     kind = (
         DocumentKind.PROGRAMME_REPORTED
         if certificate == "reported"
