@@ -18,7 +18,7 @@ from centre.models import (
 from oik_site.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Sex
-from people.validators import check_pesel_agrees, clean_name, clean_phone
+from people.validators import clean_name
 from workflows.step_forms import DateInput, PastDateField
 
 
@@ -83,64 +83,39 @@ class ContactForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class HouseholdForm(forms.Form):
+    """Put a person the centre recorded in one of its households (known or new).
+
+    The service checks the choice (one of the centre's, a known one or a new one, not both)
+    and the new name; its refusals come back next to the field."""
+
+    household_id = forms.TypedChoiceField(
+        label=_("household already recorded"), coerce=int, required=False, empty_value=None
+    )
+    household_label = forms.CharField(
+        label=_("or a new household (e.g. the family name)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
+
+
+class PersonForm(HouseholdForm):
+    """Record a person, with a household of the centre.
+
+    What needs more than one field or a cleaner (names, phone, the PESEL against the typed
+    sex and date of birth) is checked once, by ``centre.services.person_record``; its
+    refusals come back next to each field."""
+
     first_name = forms.CharField(label=_("first name"), max_length=100)
     last_name = forms.CharField(label=_("surname"), max_length=150)
     pesel = PeselField()
     birth_date = PastDateField(label=_("date of birth (when there is no PESEL)"), required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
-    household_id = forms.TypedChoiceField(
-        label=_("household already recorded"), coerce=int, required=False, empty_value=None
-    )
-    household_label = forms.CharField(
-        label=_("or a new household (e.g. the family name)"), max_length=200, required=False
-    )
 
-    def __init__(self, *args, households=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
-
-    def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
-
-    def clean_last_name(self) -> str:
-        return clean_name(self.cleaned_data["last_name"])
-
-    def clean_phone(self) -> str:
-        return clean_phone(self.cleaned_data["phone"])
-
-    def clean_household_label(self) -> str:
-        return clean_name(self.cleaned_data["household_label"])
-
-    def clean(self):
-        data = super().clean()
-        if data.get("household_id") and data.get("household_label", "").strip():
-            self.add_error("household_label", _("Choose a household or name a new one, not both."))
-        # A PESEL encodes the date of birth and the sex: what is typed must agree with it.
-        for field, message in check_pesel_agrees(
-            data.get("pesel", ""), data.get("sex", ""), data.get("birth_date")
-        ).items():
-            self.add_error(field, message)
-        return data
-
-
-class HouseholdForm(forms.Form):
-    """Put a person the centre recorded in one of its households (known or new)."""
-
-    household_id = forms.TypedChoiceField(
-        label=_("household already recorded"), coerce=int, required=False, empty_value=None
-    )
-    household_label = forms.CharField(
-        label=_("or a new household (e.g. the family name)"), max_length=200, required=False
-    )
-
-    def __init__(self, *args, households=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["household_id"].choices = [("", "—"), *((h.pk, h.label) for h in households)]
-
-    def clean_household_label(self) -> str:
-        return clean_name(self.cleaned_data["household_label"])
+    field_order = ["first_name", "last_name", "pesel", "birth_date", "sex", "phone"]
 
 
 class ConsultationForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
+    path("consultations/<int:pk>/nka/", views.consultation_nka, name="consultation_nka"),
     path("therapy/", views.therapy_list, name="therapy_list"),
     path("therapy/new/", views.therapy_create, name="therapy_create"),
     path("therapy/<int:pk>/", views.therapy_detail, name="therapy_detail"),

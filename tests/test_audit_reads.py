@@ -156,7 +156,7 @@ def test_the_nka_form_prefilled_from_a_consultation_names_its_people(client, wor
     b = person(staff, "Jan", "Łęcki", D(2012, 5, 17), "M", household_id=a.household_id)
     consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a, b])
     client.force_login(staff)
-    events = _reads_of(client, f"/procedures/new/?consultation={consultation.pk}")
+    events = _reads_of(client, f"/centre/consultations/{consultation.pk}/nka/")
     _assert_one_read(events, "nka_form.viewed", people=[a.person_id, b.person_id])
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import URLPattern, get_resolver
+from django.urls import URLPattern, get_resolver, reverse
 
 from centre import services
 from centre.models import (
@@ -24,6 +24,7 @@ from centre.models import (
 from centre.statistics import centre_statistics
 from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive
+from tests.test_web_scenario import nka_post_data
 from workflows import services as workflow_services
 from workflows.idempotency import issue_token
 from workflows.models import Participant, Stage
@@ -671,9 +672,101 @@ def test_a_consultation_can_start_an_nka(client, world, centre, staff):
     a = person(staff, "Żaneta", "Łęcka-Ćwik", D(1988, 5, 17))
     consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a])
     client.force_login(staff)
-    page = client.get(f"/procedures/new/?consultation={consultation.pk}")
+    page = client.get(f"/centre/consultations/{consultation.pk}/nka/")
     assert page.status_code == 200
     assert page.context["people"].forms[0].initial["last_name"] == "Łęcka-Ćwik"
+
+
+def test_the_nka_after_a_consultation_is_filed_by_the_centre_with_the_link(
+    client, world, centre, staff, django_capture_on_commit_callbacks
+):
+    from audit.models import AuditEvent
+    from forms.models import NKA
+
+    a = person(staff, "Żaneta", "Łęcka-Ćwik", D(1988, 5, 17))
+    consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a])
+    client.force_login(staff)
+    listing = client.get("/centre/consultations/").content.decode()
+    assert f'href="/centre/consultations/{consultation.pk}/nka/"' in listing
+    assert "/procedures/new/?consultation" not in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        client_page = client.post(f"/centre/consultations/{consultation.pk}/nka/", nka_post_data())
+    assert client_page.status_code == 302
+    consultation.refresh_from_db()
+    nka = NKA.objects.get()
+    assert client_page["Location"] == reverse("workflows:card_detail", args=[nka.pk])
+    assert consultation.procedure == nka.procedure
+    assert AuditEvent.objects.filter(
+        action="centre.consultation_started_nka", procedure=nka.procedure
+    ).exists()
+    # Filed: the link is gone from the list, and the page is not found.
+    assert client.get(f"/centre/consultations/{consultation.pk}/nka/").status_code == 404
+    with pytest.raises(services.ServiceError):
+        services.consultation_file_nka(
+            actor=staff, consultation_id=consultation.pk, data=_nka_input()
+        )
+    assert NKA.objects.count() == 1
+
+
+def test_a_refused_link_leaves_no_nka_behind(monkeypatch, world, centre, staff):
+    """The card and the link are one transaction: a failure after the card is filed
+    takes the card back with it."""
+    from forms.models import NKA
+    from workflows.models import Procedure
+
+    a = person(staff, "Żaneta", "Łęcka-Ćwik", D(1988, 5, 17))
+    consultation = consult(staff, datetime.date.today(), "crisis", "in_person", [a])
+    procedures = Procedure.objects.count()
+
+    def refuse(**_kwargs):
+        raise services.ServiceError({"__all__": ["no"]})
+
+    monkeypatch.setattr("centre.services.consultations.log_event", refuse)
+    with pytest.raises(services.ServiceError):
+        services.consultation_file_nka(
+            actor=staff, consultation_id=consultation.pk, data=_nka_input()
+        )
+    consultation.refresh_from_db()
+    assert consultation.procedure is None
+    assert not NKA.objects.exists() and Procedure.objects.count() == procedures
+    other = UserFactory(username="not_of_the_centre")
+    with pytest.raises(PermissionDenied):
+        services.consultation_file_nka(
+            actor=other, consultation_id=consultation.pk, data=_nka_input()
+        )
+
+
+def _nka_input():
+    return workflow_services.NKAInput(
+        place="Testowo",
+        incident_date=datetime.date.today() - datetime.timedelta(days=1),
+        incident_place="mieszkanie",
+        incident_description="Awantura domowa.",
+        violence_forms=["psychological"],
+        people=[
+            workflow_services.PersonInput(
+                first_name="Żaneta",
+                last_name="Łęcka-Ćwik",
+                role="victim",
+                pesel=synthetic_pesel(D(1988, 5, 17), "F"),
+            ),
+            workflow_services.PersonInput(
+                first_name="Marek",
+                last_name="Ćwik",
+                role="suspect",
+                pesel=synthetic_pesel(D(1984, 2, 2), "M"),
+            ),
+        ],
+    )
+
+
+def test_the_statistics_page_is_polish(client, centre, staff, known_events):
+    client.force_login(staff)
+    page = client.get(
+        "/centre/statistics/?start=2024-01-01&end=2025-12-31", HTTP_ACCEPT_LANGUAGE="pl"
+    ).content.decode()
+    assert "rozpoczęte: terapia indywidualna" in page
+    assert "courses started" not in page
 
 
 def test_the_menu_fits_the_person_and_the_page_is_polish(client, world, centre):

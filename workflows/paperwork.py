@@ -13,15 +13,31 @@ from workflows import snapshots
 from workflows.models import Procedure
 
 
-def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
-    """Snapshot now, render after commit (call inside the step's transaction)."""
+def schedule(
+    *,
+    procedure: Procedure,
+    kind: str,
+    subject: str,
+    actor,
+    issuer: dict[str, str] | None = None,
+) -> None:
+    """Snapshot now, render after commit (call inside the step's transaction).
+
+    ``issuer``: what the issuing body says of itself (``snapshots.ISSUER_KEYS``).
+    """
     store.queue(
         procedure_id=procedure.pk,
         kind=kind,
         subject=subject,
-        snapshot=snapshots.build(procedure, kind, subject),
+        snapshot=snapshots.build(procedure, kind, subject, issuer=issuer),
         actor=actor,
     )
+
+
+def _issuer(document: Document) -> dict[str, str]:
+    """The issuer's part of ``document``, carried unchanged into its new version."""
+    keys = snapshots.ISSUER_KEYS.get(document.kind, ())
+    return {key: document.snapshot["data"][key] for key in keys}
 
 
 def new_version(*, procedure: Procedure, document: Document, actor, reason: str) -> None:
@@ -30,7 +46,9 @@ def new_version(*, procedure: Procedure, document: Document, actor, reason: str)
         procedure_id=procedure.pk,
         kind=document.kind,
         subject=document.subject,
-        snapshot=snapshots.build(procedure, document.kind, document.subject),
+        snapshot=snapshots.build(
+            procedure, document.kind, document.subject, issuer=_issuer(document)
+        ),
         actor=actor,
         replaces_id=document.pk,
         reason=reason,
@@ -51,7 +69,9 @@ def supersede(
             procedure_id=procedure.pk,
             kind=document.kind,
             subject=new_subject,
-            snapshot=snapshots.build(procedure, document.kind, new_subject),
+            snapshot=snapshots.build(
+                procedure, document.kind, new_subject, issuer=_issuer(document)
+            ),
             actor=actor,
             replaces_id=document.pk,
             reason=reason,

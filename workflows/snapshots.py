@@ -408,19 +408,21 @@ def _referral(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _programme_certificate(procedure: Procedure, subject: str) -> dict[str, Any]:
-    """Issued by the crisis centre running the programme, for the person to hand in."""
-    referral = Referral.objects.select_related("enrolment__group__centre").get(
-        procedure=procedure, pk=_subject_id(subject)
-    )
-    enrolment = referral.enrolment
-    centre = enrolment.group.centre
+    """Issued by the crisis centre running the programme, for the person to hand in; the
+    centre gives its part (``ISSUER_KEYS``: its group, its name and public address)."""
+    referral = Referral.objects.get(procedure=procedure, pk=_subject_id(subject))
     return {
         "person": _suspect_side(procedure, referral.person_id),
         **_values(referral, "programme", "referred_on", "reported_on", "completed_on"),
-        **_values(enrolment.group, group="name"),
-        # The centre's public address, never the hostel.
-        **_values(centre, provider="name", provider_address="address"),
     }
+
+
+# What the issuing body, not the procedure, says on a document: given by the caller of
+# ``build`` and carried unchanged into a new version.
+ISSUER_KEYS: dict[str, tuple[str, ...]] = {
+    DocumentKind.PROGRAMME_REPORTED: ("group", "provider", "provider_address"),
+    DocumentKind.PROGRAMME_COMPLETED: ("group", "provider", "provider_address"),
+}
 
 
 def _notification(procedure: Procedure, subject: str) -> dict[str, Any]:
@@ -483,10 +485,18 @@ BUILDERS = {
 assert set(BUILDERS) == set(DocumentKind)  # noqa: S101 - a missing builder is a bug
 
 
-def build(procedure: Procedure, kind: str, subject: str) -> dict[str, Any]:
-    """The snapshot of document ``kind`` about ``subject`` of ``procedure``, in Polish."""
+def build(
+    procedure: Procedure, kind: str, subject: str, *, issuer: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The snapshot of document ``kind`` about ``subject`` of ``procedure``, in Polish.
+
+    ``issuer`` is what the issuing body says of itself (``ISSUER_KEYS`` of the kind, e.g.
+    the crisis centre on a programme certificate); raises ``KeyError`` when one is missing.
+    """
     with translation.override("pl"):
         data = BUILDERS[DocumentKind(kind)](procedure, subject)
+        for key in ISSUER_KEYS.get(kind, ()):
+            data[key] = (issuer or {})[key]
         return {
             "header": _header(procedure, kind, subject),
             "data": data,

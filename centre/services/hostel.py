@@ -1,0 +1,185 @@
+"""The hostel: admissions, extensions past the limit, discharges (docs/centre.md)."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from centre.models import Centre, HostelPlace, HostelStay, StayExtension
+from centre.services._shared import not_future, own_person, refuse, staff_centre
+from workflows.rules import RuleCode, edition_on, rule
+
+
+def stay_limit(centre: Centre, admitted_on: datetime.date) -> datetime.date:
+    """The last planned day without an extension: the centre's limit, at most the statute's."""
+    statutory = rule(RuleCode.HOSTEL_STAY, edition_on(admitted_on)).value
+    months = min(centre.hostel_limit_months, statutory)
+    return admitted_on + relativedelta(months=months)
+
+
+def _place_free(place: HostelPlace, start: datetime.date, end: datetime.date) -> bool:
+    """No other stay on ``place`` overlaps the nights from ``start`` to ``end``."""
+    return not (
+        HostelStay.objects.filter(place=place, admitted_on__lt=end)
+        .exclude(discharged_on__isnull=False, discharged_on__lte=start)
+        .exclude(discharged_on__isnull=True, planned_end_on__lte=start)
+        .exists()
+    )
+
+
+def hostel_admit(
+    *,
+    actor,
+    person_id: int,
+    place_id: int,
+    admitted_on: datetime.date,
+    planned_end_on: datetime.date,
+    reason: str,
+    children: list[tuple[int, int]] = (),
+) -> HostelStay:
+    """Admit a person (and the children who came along, each ``(person_id, place_id)``)."""
+    centre = staff_centre(actor)
+    not_future(admitted_on, "admitted_on")
+    if planned_end_on <= admitted_on:
+        raise refuse(_("The planned end must follow the admission."), "planned_end_on")
+    limit = stay_limit(centre, admitted_on)
+    if planned_end_on > limit:
+        raise refuse(
+            _("A stay may be planned until %(limit)s at most; extend it later if needed.")
+            % {"limit": limit.isoformat()},
+            "planned_end_on",
+        )
+    if not reason.strip():
+        raise refuse(_("Give the reason for the stay."), "reason")
+    with transaction.atomic():
+        wanted = [(person_id, place_id), *children]
+        if len({p for p, _ in wanted}) != len(wanted) or len({b for _, b in wanted}) != len(wanted):
+            raise refuse(_("Each person needs a place of their own."), "place")
+        places = {
+            p.pk: p
+            for p in HostelPlace.objects.select_for_update().filter(
+                centre=centre, pk__in=[b for _, b in wanted]
+            )
+        }
+        stays = []
+        for index, (pid, bid) in enumerate(wanted):
+            place = places.get(bid)
+            if place is None:
+                raise refuse(_("Choose a place of this hostel."), "place")
+            if not _place_free(place, admitted_on, planned_end_on):
+                raise refuse(
+                    _("Place %(place)s is taken in these days.") % {"place": place}, "place"
+                )
+            person = own_person(centre, pid)
+            if HostelStay.objects.filter(
+                person=person, discharged_on__isnull=True, centre=centre
+            ).exists():
+                raise refuse(_("%(name)s is staying in the hostel already.") % {"name": person})
+            stays.append(
+                HostelStay.objects.create(
+                    centre=centre,
+                    person=person,
+                    place=place,
+                    accompanying=stays[0] if index else None,
+                    admitted_on=admitted_on,
+                    planned_end_on=planned_end_on,
+                    reason=reason.strip(),
+                    admitted_by=actor,
+                )
+            )
+        log_event(
+            action="centre.hostel_admitted",
+            actor=actor,
+            person=stays[0].person.person,
+            payload={"stay": stays[0].pk, "children": len(stays) - 1},
+        )
+    return stays[0]
+
+
+def _own_stay(centre: Centre, stay_id: int) -> HostelStay:
+    stay = (
+        HostelStay.objects.select_for_update()
+        .filter(pk=stay_id, centre=centre, accompanying__isnull=True)
+        .first()
+    )
+    if stay is None:
+        raise PermissionDenied
+    return stay
+
+
+def hostel_extend(
+    *, actor, stay_id: int, new_end_on: datetime.date, justification: str
+) -> StayExtension:
+    """The only way past the limit: a later end with its justification (children too)."""
+    centre = staff_centre(actor)
+    if not justification.strip():
+        raise refuse(_("An extension needs its justification."), "justification")
+    with transaction.atomic():
+        stay = _own_stay(centre, stay_id)
+        if stay.discharged_on:
+            raise refuse(_("The stay has ended."))
+        if new_end_on <= stay.planned_end_on:
+            raise refuse(_("The new end must be later than the planned one."), "new_end_on")
+        for member in [stay, *stay.children.all()]:
+            if not _place_free_except(member, new_end_on):
+                raise refuse(
+                    _("Place %(place)s is booked after the current end.") % {"place": member.place},
+                    "new_end_on",
+                )
+        extension = StayExtension.objects.create(
+            stay=stay,
+            previous_end_on=stay.planned_end_on,
+            new_end_on=new_end_on,
+            justification=justification.strip(),
+            decided_by=actor,
+        )
+        HostelStay.objects.filter(pk=stay.pk).update(planned_end_on=new_end_on)
+        stay.children.filter(discharged_on__isnull=True).update(planned_end_on=new_end_on)
+        log_event(
+            action="centre.hostel_extended",
+            actor=actor,
+            person=stay.person.person,
+            payload={"stay": stay.pk, "until": new_end_on.isoformat()},
+        )
+    return extension
+
+
+def _place_free_except(stay: HostelStay, new_end: datetime.date) -> bool:
+    return not (
+        HostelStay.objects.filter(
+            place=stay.place, admitted_on__lt=new_end, admitted_on__gte=stay.planned_end_on
+        )
+        .exclude(pk=stay.pk)
+        .exists()
+    )
+
+
+def hostel_discharge(*, actor, stay_id: int, discharged_on: datetime.date) -> HostelStay:
+    """Discharge a person and the children with them; never past the planned end."""
+    centre = staff_centre(actor)
+    not_future(discharged_on, "discharged_on")
+    with transaction.atomic():
+        stay = _own_stay(centre, stay_id)
+        if stay.discharged_on:
+            raise refuse(_("The stay has already ended."))
+        if discharged_on < stay.admitted_on:
+            raise refuse(_("The discharge cannot precede the admission."), "discharged_on")
+        if discharged_on > stay.planned_end_on:
+            raise refuse(
+                _("The stay was planned until %(end)s; record an extension first.")
+                % {"end": stay.planned_end_on.isoformat()},
+                "discharged_on",
+            )
+        HostelStay.objects.filter(pk=stay.pk).update(discharged_on=discharged_on)
+        stay.children.filter(discharged_on__isnull=True).update(discharged_on=discharged_on)
+        log_event(
+            action="centre.hostel_discharged",
+            actor=actor,
+            person=stay.person.person,
+            payload={"stay": stay.pk},
+        )
+        stay.refresh_from_db()
+    return stay

@@ -1,0 +1,84 @@
+"""The centre's people: search, record, a person's page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.services import log_event
+from centre import forms, selectors, services
+from centre.models import Consultation, Enrolment, HostelStay, TherapyCourse
+from centre.views._shared import GET_POST, attempt, form_page, seen
+
+
+@login_required
+def person_list(request):
+    centre = selectors.centre_or_404(request.user)
+    query = request.GET.get("q", "")[:100]
+    people = list(
+        selectors.search_people(centre, query).select_related("household", "person")[:200]
+    )
+    # One event naming everyone the page lists (the search text is not stored).
+    seen(request, "centre.person_searched" if query else "centre.people_viewed", people)
+    return render(
+        request,
+        "centre/person_list.html",
+        {"centre": centre, "people": people, "q": query},
+    )
+
+
+@login_required
+@GET_POST
+def person_create(request):
+    centre = selectors.centre_or_404(request.user)
+    form = forms.PersonForm(request.POST or None, households=selectors.households_of(centre))
+    return form_page(
+        request,
+        centre,
+        form,
+        title=_("Record a person"),
+        call=lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
+        url=lambda person: reverse("centre:person_detail", args=[person.pk]),
+        message=lambda person: _("%(name)s is recorded.") % {"name": person},
+    )
+
+
+@login_required
+@GET_POST
+def person_detail(request, pk):
+    centre = selectors.centre_or_404(request.user)
+    person = get_object_or_404(
+        selectors.people_of(centre).select_related("household", "person"), pk=pk
+    )
+    household_form = forms.HouseholdForm(
+        request.POST or None,
+        households=selectors.households_of(centre),
+        initial={"household_id": person.household_id},
+    )
+    if request.method == "POST" and attempt(
+        household_form,
+        lambda d: services.person_household_set(actor=request.user, person_id=person.pk, **d),
+    ):
+        messages.success(request, _("Saved."))
+        return HttpResponseRedirect(request.path)
+    if request.method == "GET":
+        log_event(action="centre.person_viewed", request=request, person=person.person)
+    return render(
+        request,
+        "centre/person_detail.html",
+        {
+            "centre": centre,
+            "person": person,
+            "household_form": household_form,
+            "consultations": Consultation.objects.filter(centre=centre, clients__person=person),
+            "stays": HostelStay.objects.filter(centre=centre, person=person).select_related(
+                "place"
+            ),
+            "courses": TherapyCourse.objects.filter(centre=centre, person=person),
+            "enrolments": Enrolment.objects.filter(
+                group__centre=centre, person=person
+            ).select_related("group"),
+        },
+    )
