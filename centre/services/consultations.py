@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Consultation, ConsultationPerson, Contact
-from centre.services._shared import not_future, own_person, refuse, staff_centre
+from centre.services._shared import not_future, own_person, staff_centre
 from workflows.services import Filed, NKAInput, procedure_initiate
+from workflows.steps import refuse
 
 
 @dataclass

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Contact
-from centre.services._shared import own_person, refuse, staff_centre
+from centre.services._shared import own_person, staff_centre
 from centre.services.persons import PersonData, person_record
+from workflows.steps import refuse
 
 
 def contact_record(

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Centre, CentrePerson, Enrolment, Group, GroupSession
-from centre.services._shared import lock_procedure, not_future, own_person, refuse, staff_centre
+from centre.services._shared import not_future, own_person, staff_centre
 from documents.models import DocumentKind
 from workflows.models import Referral
 from workflows.paperwork import schedule
 from workflows.services import ServiceError, record_programme_certificate
+from workflows.steps import lock_procedure, refuse
 
 
 def group_create(

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Centre, HostelPlace, HostelStay, StayExtension
-from centre.services._shared import not_future, own_person, refuse, staff_centre
+from centre.services._shared import not_future, own_person, staff_centre
 from workflows.rules import RuleCode, edition_on, rule
+from workflows.steps import refuse
 
 
 def stay_limit(centre: Centre, admitted_on: datetime.date) -> datetime.date:

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Centre, CentreHousehold, CentrePerson
-from centre.services._shared import refuse, staff_centre
+from centre.services._shared import staff_centre
 from people import pesel as pesel_utils
 from people.models import Person, Sex
 from people.validators import check_pesel_agrees, clean_name, clean_phone
 from workflows import calendar
 from workflows.services import ServiceError
+from workflows.steps import refuse
 
 
 @dataclass

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import PreventionEvent
-from centre.services._shared import not_future, refuse, staff_centre
+from centre.services._shared import not_future, staff_centre
+from workflows.steps import refuse
 
 
 def prevention_event_record(

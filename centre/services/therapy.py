@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from centre.models import Centre, TherapyCourse, TherapySession
-from centre.services._shared import not_future, own_person, refuse, staff_centre
+from centre.services._shared import not_future, own_person, staff_centre
+from workflows.steps import refuse
 
 
 def therapy_course_start(
