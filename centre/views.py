@@ -27,7 +27,7 @@ from centre.models import (
     TherapyCourse,
 )
 from centre.statistics import centre_statistics, suppress_small_cells
-from oik_site.exports import SafeCSVWriter, xlsx_workbook
+from core.exports import SafeCSVWriter, xlsx_workbook
 from workflows import calendar, idempotency
 from workflows.services import ServiceError
 from workflows.step_forms import apply_service_error
