@@ -49,7 +49,16 @@ from centre.models import (
     TherapyCourse,
     TherapySession,
 )
+from forms.models import NKA, NKC, NKD
 from workflows import calendar
+from workflows.models import (
+    VICTIM_ROLES,
+    ClosureGround,
+    Meeting,
+    Participant,
+    Procedure,
+    Sector,
+)
 
 NUMBER = pgettext_lazy("count", "number")  # a column header: how many
 
@@ -337,16 +346,6 @@ def _prevention(centre, start, end) -> Section:
 
 
 def _procedures(centre, start, end) -> list[Section]:
-    from forms.models import NKA, NKC, NKD
-    from workflows.models import (
-        VICTIM_ROLES,
-        ClosureGround,
-        Meeting,
-        Participant,
-        Procedure,
-        Sector,
-    )
-
     in_county = Q(team__municipality__county=centre.county)
     covered_q = Q(initiated_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     # One pass over the procedures for the families and the closures.

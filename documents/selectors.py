@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import log_event
 from documents.models import Document, DocumentJob, DocumentKind
+from forms.models import NKA
 from workflows.models import Procedure
 from workflows.selectors import Access, procedure_get, professional_for
 
@@ -47,8 +48,6 @@ def document_open(*, user, public_id, request=None) -> Document:
     The team, the group and auditors open the documents of the cases they see; an
     initiator opens the NK-A and NK-B of the cards they filled (and nothing else).
     """
-    from forms.models import NKA
-
     document = (
         Document.objects.filter(public_id=public_id).only("procedure_id", "kind", "subject").first()
     )
