@@ -47,6 +47,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .
@@ -60,7 +61,7 @@ pg-test: install-test
 # Refresh the Polish catalogues after changing user-visible text (needs GNU gettext);
 # translate the new entries, then commit both the .po and the .mo files.
 messages: install
-	for app in workflows forms people oik_site documents audit accounts centre; do \
+	for app in core workflows forms people oik_site documents audit oversight accounts centre; do \
 	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-obsolete && \
 	   ../$(BIN)/python ../manage.py compilemessages -l pl); done
 

@@ -15,7 +15,7 @@ from centre.models import (
     PreventionEvent,
     TherapyCourse,
 )
-from oik_site.fields import RecordChoiceField, RecordMultipleChoiceField
+from core.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Sex
 from people.validators import clean_name

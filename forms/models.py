@@ -8,9 +8,39 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.records import Revisable
 from people.models import Sex
 from people.validators import validate_name, validate_phone
-from workflows.models import Revisable, Role, Sector
+
+# The statutory vocabulary of NK-A lives here, below the workflow: who fills the card
+# (section XIV's sectors) and who is on it (the roles). ``workflows.models`` re-exports
+# these names; the forms import nothing from the workflow.
+
+
+class Sector(models.TextChoices):
+    """Sectors that may fill NK-A (NK-A section XIV) and that statistics count by."""
+
+    SOCIAL_ASSISTANCE = "social_assistance", _("social assistance")
+    ALCOHOL_COMMISSION = "alcohol_commission", _("municipal alcohol-problems commission")
+    POLICE = "police", _("Police")
+    MILITARY_GENDARMERIE = "military_gendarmerie", _("Military Gendarmerie")
+    EDUCATION = "education", _("education")
+    HEALTH_CARE = "health_care", _("health care")
+    PSYCHOLOGY = "psychology", _("psychologist or therapist")
+    CRISIS_CENTRE = "crisis_centre", _("crisis intervention centre")
+    JUSTICE = "justice", _("probation service")
+    OTHER = "other", _("other")
+
+
+class Role(models.TextChoices):
+    VICTIM = "victim", _("person experiencing violence")
+    MINOR_WITNESS = "minor_witness", _("minor witness (a victim, art. 2 ust. 2)")
+    SUSPECT = "suspect", _("person suspected of using violence")
+    HOUSEHOLD_MEMBER = "household_member", _("household member")
+    CHILD = "child", _("child in the household")
+
+
+VICTIM_ROLES = frozenset({Role.VICTIM, Role.MINOR_WITNESS})
 
 
 class ViolenceForm(models.TextChoices):

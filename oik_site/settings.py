@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_ratelimit",
+    "core",
     "accounts",
     "people",
     "workflows",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "documents",
     "audit",
     "centre",
+    "oversight",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "audit.context_processors.audit_nav",
+                "oversight.context_processors.audit_nav",
             ],
         },
     },

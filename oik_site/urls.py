@@ -23,6 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("documents/", include("documents.urls")),
     path("centre/", include("centre.urls")),
-    path("", include("audit.urls")),
+    path("", include("oversight.urls")),
     path("", include("workflows.urls")),
 ]

@@ -9,8 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from audit.selectors import COMPLIANCE_RULES, compliance
 from audit.verify import verify_chain
+from oversight.selectors import COMPLIANCE_RULES, compliance
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import demo

@@ -483,7 +483,7 @@ def test_a_centre_name_that_is_a_formula_is_exported_as_text(client, world, cent
 def test_every_csv_cell_that_a_spreadsheet_would_run_is_text():
     import io
 
-    from oik_site.exports import SafeCSVWriter
+    from core.exports import SafeCSVWriter
 
     buffer = io.StringIO()
     SafeCSVWriter(buffer).writerows(

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from audit.selectors import compliance
 from documents.models import Document, DocumentKind
 from forms.models import NKA, NKC, HelpPlanItem, HelpPlanStatusChange
+from oversight.selectors import compliance
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar, selectors, services

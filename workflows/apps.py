@@ -7,5 +7,6 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Niebieska Karta procedure")
 
     def ready(self) -> None:
-        # viewflow registers a flow's permissions only when the flows module is imported.
-        from workflows import flows  # noqa: F401
+        # viewflow registers a flow's permissions only when the flows module is imported;
+        # signals connects the audit events of the viewflow tasks (created, assigned …).
+        from workflows import flows, signals  # noqa: F401

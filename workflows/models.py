@@ -9,22 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
+from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
 from workflows.rules import RULE_LABELS, Edition
-
-
-class Sector(models.TextChoices):
-    """Sectors that may fill NK-A (NK-A section XIV) and that statistics count by."""
-
-    SOCIAL_ASSISTANCE = "social_assistance", _("social assistance")
-    ALCOHOL_COMMISSION = "alcohol_commission", _("municipal alcohol-problems commission")
-    POLICE = "police", _("Police")
-    MILITARY_GENDARMERIE = "military_gendarmerie", _("Military Gendarmerie")
-    EDUCATION = "education", _("education")
-    HEALTH_CARE = "health_care", _("health care")
-    PSYCHOLOGY = "psychology", _("psychologist or therapist")
-    CRISIS_CENTRE = "crisis_centre", _("crisis intervention centre")
-    JUSTICE = "justice", _("probation service")
-    OTHER = "other", _("other")
 
 
 class Profession(models.TextChoices):
@@ -45,62 +32,6 @@ class Profession(models.TextChoices):
     PROBATION_OFFICER = "probation_officer", _("probation officer")
     LAWYER = "lawyer", _("lawyer")
     OTHER = "other", _("other")
-
-
-class RecordQuerySet(models.QuerySet):
-    def current(self):
-        """The records in force: neither withdrawn nor replaced by a correction.
-
-        Pages, documents, statistics and deadlines count only these; the others stay
-        readable in the case history.
-        """
-        return self.filter(withdrawn_at__isnull=True, corrected_by__isnull=True)
-
-
-class Revisable(models.Model):
-    """A record of the procedure that is never deleted or edited in place.
-
-    It is *withdrawn* (kept, marked, with a reason) or *corrected* by a new row that points
-    to it with ``corrects``; the old row is then superseded (``corrected_by`` exists) and
-    stays in the history. ``workflows.corrections`` is the only writer of these fields.
-    """
-
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
-    corrects = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="corrected_by",
-        verbose_name=_("corrects"),
-    )
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
-
-    objects = RecordQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-    @property
-    def is_superseded(self) -> bool:
-        return hasattr(self, "corrected_by")
-
-    @property
-    def is_current(self) -> bool:
-        return not self.is_withdrawn and not self.is_superseded
 
 
 class Municipality(models.Model):
@@ -338,17 +269,6 @@ class Procedure(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.stage == Stage.CLOSED
-
-
-class Role(models.TextChoices):
-    VICTIM = "victim", _("person experiencing violence")
-    MINOR_WITNESS = "minor_witness", _("minor witness (a victim, art. 2 ust. 2)")
-    SUSPECT = "suspect", _("person suspected of using violence")
-    HOUSEHOLD_MEMBER = "household_member", _("household member")
-    CHILD = "child", _("child in the household")
-
-
-VICTIM_ROLES = frozenset({Role.VICTIM, Role.MINOR_WITNESS})
 
 
 class Participant(models.Model):

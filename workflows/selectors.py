@@ -9,9 +9,10 @@ from django.http import Http404
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from audit.services import log_event
+from audit.models import AuditEvent
+from audit.services import log_event, log_read
 from documents.models import Document, DocumentKind
-from forms.models import NKA
+from forms.models import NKA, NKC, NKD, HelpPlanItem
 from workflows import calendar
 from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
 from workflows.models import (
@@ -246,8 +247,6 @@ def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadl
 
 def procedure_open(*, user, pk: int, request=None) -> tuple[Procedure, Access]:
     """``procedure_get`` for a page that shows the case: the read is logged once."""
-    from audit.services import log_event
-
     procedure, access = procedure_get(user=user, pk=pk)
     log_event(action="procedure.viewed", actor=user, procedure=procedure, request=request)
     return procedure, access
@@ -312,8 +311,6 @@ def procedure_list_seen(
     row shows the household's name), so the who-saw report of a person lists the lists and
     searches that showed them. The query text is not stored (it may be a PESEL), only its
     kind; a search that found nobody is logged too (``procedures.searched``)."""
-    from audit.services import log_event, log_read
-
     payload = {"stage": stage, "overdue": overdue}
     if query:
         payload["query_kind"] = _query_kind(" ".join(query.split()))
@@ -354,8 +351,6 @@ class ProcedurePage:
 
 def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePage:
     """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
-    from audit.models import AuditEvent
-    from forms.models import NKA, NKC, NKD, HelpPlanItem
     from workflows.models import (
         Meeting,
         MonitoringNote,
@@ -442,8 +437,6 @@ def nka_get(*, user, pk: int, nka_pk: int):
     Returns ``(procedure, access, nka)``; ``Http404`` otherwise. Logs nothing: for a page
     that shows the card, use ``nka_open``.
     """
-    from forms.models import NKA
-
     procedure, access = procedure_get(user=user, pk=pk)
     nka = NKA.objects.filter(pk=nka_pk, procedure=procedure).select_related("initiator").first()
     if nka is None or not access.full_read:
@@ -453,8 +446,6 @@ def nka_get(*, user, pk: int, nka_pk: int):
 
 def nka_open(*, user, pk: int, nka_pk: int, request=None):
     """``nka_get`` for a page that shows the card: the read is logged."""
-    from audit.services import log_event
-
     procedure, access, nka = nka_get(user=user, pk=pk, nka_pk=nka_pk)
     log_event(
         action="nka.viewed",
@@ -498,8 +489,6 @@ def cards_of(*, user) -> list[CardRow]:
     Whatever the card did (opened a case, joined one, was routed to another team), the
     row is the same: the card's own data, never the case's number or household.
     """
-    from forms.models import NKA
-
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
@@ -523,9 +512,6 @@ def card_open(*, user, nka_pk: int, request=None) -> CardRow:
 
     The event names the procedure for the audit trail; nothing of it reaches the page.
     """
-    from audit.services import log_event
-    from forms.models import NKA
-
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         raise Http404

@@ -13,8 +13,8 @@ from django.db import models
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import RecordMultipleChoiceField
 from forms.models import HelpPlanItem, ViolenceForm
-from oik_site.fields import RecordMultipleChoiceField
 from people import validators
 from people.forms import PeselField
 from people.models import Sex

@@ -13,7 +13,7 @@ from audit.services import log_event
 from centre import forms, selectors
 from centre.charts import bar_chart
 from centre.statistics import centre_statistics, suppress_small_cells
-from oik_site.exports import SafeCSVWriter, xlsx_workbook
+from core.exports import SafeCSVWriter, xlsx_workbook
 from workflows import calendar
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.backup import BackupError, backup
+from oversight.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from audit import views
+from oversight import views
 
+# The namespace stays "audit" so that {% url "audit:timeline" %} keeps working.
 app_name = "audit"
 
 urlpatterns = [

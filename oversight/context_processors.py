@@ -1,13 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import SimpleLazyObject
 
+from oversight.selectors import compliance_scope
+
 
 def audit_nav(request):
     """``nav_may_audit``: show the compliance report link to whoever the report admits."""
 
     def may_audit() -> bool:
-        from audit.selectors import compliance_scope
-
         if not request.user.is_authenticated:
             return False
         try:

@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from audit import selectors
 from audit.services import log_event
-from oik_site.exports import SafeCSVWriter
+from core.exports import SafeCSVWriter
+from documents import render as pdf_render
+from oversight import selectors
 from workflows import calendar
 
 
@@ -52,14 +53,12 @@ def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
 
 
 def _timeline_pdf(data: selectors.Timeline) -> HttpResponse:
-    from documents.render import FONT_FAMILY, html_to_pdf
-
     with translation.override("pl"):
         html = render_to_string(
             "audit/dossier.html",
-            {"t": data, "font_family": FONT_FAMILY, "generated": timezone.now()},
+            {"t": data, "font_family": pdf_render.FONT_FAMILY, "generated": timezone.now()},
         )
-    pdf, _pages = html_to_pdf(html)
+    pdf, _pages = pdf_render.html_to_pdf(html)  # by module: tests swap the renderer
     response = HttpResponse(pdf, content_type="application/pdf")
     number = data.procedure.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="dossier-{number}.pdf"'

@@ -10,10 +10,20 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Quer
 from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
+from audit.services import log_event
+from centre.models import CentrePerson
+from documents.models import Document
+from people.models import Person
 from workflows import calendar
 from workflows.models import Deadline, Participant, Procedure
 from workflows.rules import RULE_LABELS, RuleCode
-from workflows.selectors import Access, procedure_get, visible_procedures
+from workflows.selectors import (
+    Access,
+    auditor_scope_for,
+    procedure_get,
+    professional_for,
+    visible_procedures,
+)
 
 # The rules the Supreme Audit Office measured, in the order of the procedure.
 COMPLIANCE_RULES = (
@@ -92,8 +102,6 @@ def timeline(
     *, user, pk: int, kind: str = "", person_id: int | None = None, request=None
 ) -> Timeline:
     """Every event of the procedure in order (a fixed number of queries). The read is logged."""
-    from audit.services import log_event
-    from documents.models import Document
 
     procedure, access = procedure_get(user=user, pk=pk)
     if not may_audit(access):
@@ -221,7 +229,6 @@ def compliance(
 
 def compliance_scope(user) -> QuerySet[Procedure]:
     """Auditors: their scope. Chairs: their team. Others: refused."""
-    from workflows.selectors import auditor_scope_for, professional_for
 
     if auditor_scope_for(user) is not None:
         return visible_procedures(user)
@@ -242,8 +249,6 @@ CENTRE_READS = "centre."
 
 def _auditor_sees_centre_person(user, person) -> bool:
     """An auditor whose scope covers a crisis centre that recorded ``person``."""
-    from centre.models import CentrePerson
-    from workflows.selectors import auditor_scope_for
 
     scope = auditor_scope_for(user)
     if scope is None:
@@ -265,9 +270,6 @@ def person_accesses(*, user, person_id: int, request=None) -> tuple[object, list
     side must not learn that a person was in the centre's hostel (or consulted the centre at
     all) from who looked at them there (docs/audit.md, "Who saw this person").
     """
-    from audit.services import log_event
-    from people.models import Person
-    from workflows.selectors import auditor_scope_for
 
     # Someone outside the person's cases gets "not found", as for a person who does not exist.
     person = Person.objects.filter(pk=person_id).first()

@@ -20,6 +20,10 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
+from audit.models import AuditChainHead
+from audit.verify import verify_chain
+from documents.models import Document
+
 APP_LABELS = ("people", "workflows", "nkforms", "documents", "audit")
 
 
@@ -57,9 +61,6 @@ def row_counts() -> dict[str, int]:
 
 
 def _manifest() -> dict:
-    from audit.models import AuditChainHead
-    from documents.models import Document
-
     head = AuditChainHead.objects.filter(pk=1).first()
     return {
         "counts": row_counts(),
@@ -109,9 +110,6 @@ class RestoreReport:
 
 def restore(source: Path) -> RestoreReport:
     """Restore ``source`` into the (empty) configured database and media folder, then check."""
-    from audit.verify import verify_chain
-    from documents.models import Document
-
     pg = _require_postgresql()
     manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
     with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
+from workflows.models import Procedure
 
 LOGGED = {
     STATUS.ASSIGNED: "task.assigned",
@@ -30,8 +31,6 @@ def _remember_previous(sender, instance: Task, **kwargs) -> None:
 
 @receiver(post_save, sender=Task)
 def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
-    from workflows.models import Procedure
-
     procedure_id = (instance.process.data or {}).get("procedure") if instance.process_id else None
     node = instance.flow_task.name if instance.flow_task else ""
     if not procedure_id or node in ("start", "end") or instance.flow_task_type != "HUMAN":
