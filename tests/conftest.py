@@ -61,6 +61,16 @@ if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Django's default PBKDF2 takes about half a second per password on this machine, and
+    every persona has one: tests hash with MD5 (never acceptable outside tests)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttling counters (sign-in, verification) live in the cache: none carry over."""
