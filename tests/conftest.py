@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
@@ -23,7 +24,7 @@ from tests.factories import (
     UserFactory,
     synthetic_pesel,
 )
-from workflows import services
+from workflows import demo, services
 from workflows.models import Profession, Sector, TeamMember
 
 
@@ -111,6 +112,17 @@ def _renderer(request, monkeypatch):
     ):
         return
     monkeypatch.setattr("documents.render.html_to_pdf", _fake_html_to_pdf)
+
+
+@pytest.fixture(scope="class")
+def demo_seeded_once(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for a class of tests that only read it (seeding takes
+    seconds). It is written inside a transaction that stays open for the class; each test
+    runs in a savepoint within it, and the whole seed is rolled back when the class ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        created, logins = demo.seed()
+        yield created, logins
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
