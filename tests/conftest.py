@@ -55,11 +55,21 @@ def _professional(municipality, username, first, last, sector, profession, insti
     return user
 
 
+# Hostile-input examples per form (tests/test_fuzz.py). ``make test`` posts a few to every
+# form; the full run posts many more with the same strategies:
+#   HYPOTHESIS_PROFILE=full make test
+#   .venv/bin/python -m pytest --hypothesis-profile=full tests/test_fuzz.py
 # CI replays the same examples every run (a red build must be reproducible); locally
 # hypothesis explores new ones each time and remembers failures in .hypothesis/.
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    hypothesis_settings.load_profile("ci")
+FUZZ_EXAMPLES = 8
+hypothesis_settings.register_profile("dev", max_examples=FUZZ_EXAMPLES)
+hypothesis_settings.register_profile(
+    "ci", max_examples=FUZZ_EXAMPLES, derandomize=True, print_blob=True
+)
+hypothesis_settings.register_profile("full", max_examples=200)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 
 @pytest.fixture(autouse=True, scope="session")
