@@ -122,6 +122,16 @@ def _renderer(request, monkeypatch):
     ):
         return
     monkeypatch.setattr("documents.render.html_to_pdf", _fake_html_to_pdf)
+    # Whatever reaches WeasyPrint around the fake (a module that bound ``html_to_pdf`` by
+    # name at import, a new renderer) fails loudly instead of slowing the suite down.
+    monkeypatch.setattr("weasyprint.HTML.render", _weasyprint_outside_document_tests)
+
+
+def _weasyprint_outside_document_tests(*args, **kwargs):
+    raise AssertionError(
+        "WeasyPrint rendered in a test not marked real_pdf: call documents.render.html_to_pdf "
+        "through its module (the tests replace it) or mark the test real_pdf"
+    )
 
 
 @pytest.fixture(scope="class")
