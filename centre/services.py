@@ -6,9 +6,11 @@ writes in one transaction and logs an audit event.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -44,7 +46,7 @@ from workflows.services import ServiceError, _refuse
 __all__ = ["ServiceError"]
 
 
-def staff_centre(actor) -> Centre:
+def staff_centre(actor: User) -> Centre:
     """The centre ``actor`` works at; ``PermissionDenied`` for anyone else."""
     staff = getattr(actor, "centre_staff", None) if actor.is_authenticated else None
     if staff is None:
@@ -115,7 +117,7 @@ def _checked(data: PersonData) -> dict:
     return {**cleaned, "pesel": pesel}
 
 
-def person_record(*, actor, data: PersonData) -> CentrePerson:
+def person_record(*, actor: User, data: PersonData) -> CentrePerson:
     """Record a person in the centre's register, as typed, with the centre's own household.
 
     Returns the centre's record. It links to the shared ``Person`` with this PESEL (or a new
@@ -193,7 +195,7 @@ def _household(centre: Centre, household_id: int | None, label: str) -> CentreHo
 
 
 def person_household_set(
-    *, actor, person_id: int, household_id: int | None = None, household_label: str = ""
+    *, actor: User, person_id: int, household_id: int | None = None, household_label: str = ""
 ) -> CentrePerson:
     """Put the centre's record of a person in a household of the centre (a known one or a new
     one), e.g. once the family of someone who came alone is known. Only the centre's record
@@ -217,7 +219,7 @@ def person_household_set(
             action="centre.person_household_set",
             actor=actor,
             person=record.person,
-            payload={"centre_person": record.pk, "from": previous, "to": household.pk},
+            payload={"centre_person": record.pk, "from": previous, "to": record.household_id},
         )
     return record
 
@@ -227,7 +229,7 @@ def person_household_set(
 
 def contact_record(
     *,
-    actor,
+    actor: User,
     at: datetime.datetime,
     channel: str,
     reason: str,
@@ -248,6 +250,7 @@ def contact_record(
     if not reason.strip():
         raise _refuse(_("Give the reason."), "reason")
     with transaction.atomic():
+        person: CentrePerson | None
         if new_person is not None:
             person = person_record(actor=actor, data=new_person)
         else:
@@ -286,7 +289,7 @@ class ConsultationInput:
     contact_id: int | None = None
 
 
-def consultation_record(*, actor, data: ConsultationInput) -> Consultation:
+def consultation_record(*, actor: User, data: ConsultationInput) -> Consultation:
     centre = staff_centre(actor)
     _not_future(data.held_on, "held_on")
     if data.kind not in Consultation.Kind.values:
@@ -333,7 +336,7 @@ def consultation_record(*, actor, data: ConsultationInput) -> Consultation:
     return consultation
 
 
-def consultation_link_procedure(*, actor, consultation_id: int, procedure) -> None:
+def consultation_link_procedure(*, actor: User, consultation_id: int, procedure) -> None:
     """Remember that an NK-A filled after this consultation opened or joined ``procedure``."""
     centre = staff_centre(actor)
     updated = Consultation.objects.filter(pk=consultation_id, centre=centre).update(
@@ -352,7 +355,7 @@ def consultation_link_procedure(*, actor, consultation_id: int, procedure) -> No
 
 
 def therapy_course_start(
-    *, actor, kind: str, person_id: int, started_on: datetime.date
+    *, actor: User, kind: str, person_id: int, started_on: datetime.date
 ) -> TherapyCourse:
     centre = staff_centre(actor)
     _not_future(started_on, "started_on")
@@ -376,7 +379,7 @@ def _own_course(centre: Centre, course_id: int, *, lock: bool = False) -> Therap
 
 
 def therapy_session_record(
-    *, actor, course_id: int, held_on: datetime.date, duration_minutes: int
+    *, actor: User, course_id: int, held_on: datetime.date, duration_minutes: int
 ) -> TherapySession:
     centre = staff_centre(actor)
     _not_future(held_on, "held_on")
@@ -396,7 +399,7 @@ def therapy_session_record(
 
 
 def therapy_course_end(
-    *, actor, course_id: int, ended_on: datetime.date, referred_to: str = ""
+    *, actor: User, course_id: int, ended_on: datetime.date, referred_to: str = ""
 ) -> TherapyCourse:
     centre = staff_centre(actor)
     _not_future(ended_on, "ended_on")
@@ -422,7 +425,7 @@ def therapy_course_end(
 
 
 def group_create(
-    *, actor, kind: str, name: str, starts_on: datetime.date, ends_on: datetime.date | None
+    *, actor: User, kind: str, name: str, starts_on: datetime.date, ends_on: datetime.date | None
 ) -> Group:
     centre = staff_centre(actor)
     if kind not in Group.Kind.values:
@@ -474,7 +477,7 @@ def open_referrals_for(centre: Centre, people) -> QuerySet[Referral]:
 
 def enrol(
     *,
-    actor,
+    actor: User,
     group_id: int,
     person_id: int,
     enrolled_on: datetime.date,
@@ -533,7 +536,7 @@ def enrol(
 
 
 def enrolment_finish(
-    *, actor, enrolment_id: int, finished_on: datetime.date, completed: bool = True
+    *, actor: User, enrolment_id: int, finished_on: datetime.date, completed: bool = True
 ) -> Enrolment:
     """The person finished the group (``completed``) or left it; completion is certified."""
     from workflows.services import _lock, record_programme_certificate
@@ -558,12 +561,12 @@ def enrolment_finish(
         else:
             enrolment.left_on = finished_on
         enrolment.save(update_fields=["finished_on", "left_on"])
-        if completed and enrolment.referral_id:
+        if completed and enrolment.referral is not None:
             procedure = _lock(enrolment.referral.procedure_id)
             record_programme_certificate(
                 actor=actor,
                 procedure=procedure,
-                referral_id=enrolment.referral_id,
+                referral_id=enrolment.referral.pk,
                 certificate="completed",
                 received_on=finished_on,
             )
@@ -577,7 +580,7 @@ def enrolment_finish(
     return enrolment
 
 
-def _certificate(actor, procedure, referral: Referral, certificate: str) -> None:
+def _certificate(actor: User, procedure, referral: Referral, certificate: str) -> None:
     from documents.models import DocumentKind
     from documents.services import schedule
 
@@ -590,7 +593,7 @@ def _certificate(actor, procedure, referral: Referral, certificate: str) -> None
 
 
 def group_session_record(
-    *, actor, group_id: int, held_on: datetime.date, topic: str, present_ids: list[int]
+    *, actor: User, group_id: int, held_on: datetime.date, topic: str, present_ids: list[int]
 ) -> GroupSession:
     centre = staff_centre(actor)
     _not_future(held_on, "held_on")
@@ -633,13 +636,13 @@ def _place_free(place: HostelPlace, start: datetime.date, end: datetime.date) ->
 
 def hostel_admit(
     *,
-    actor,
+    actor: User,
     person_id: int,
     place_id: int,
     admitted_on: datetime.date,
     planned_end_on: datetime.date,
     reason: str,
-    children: list[tuple[int, int]] = (),
+    children: Sequence[tuple[int, int]] = (),
 ) -> HostelStay:
     """Admit a person (and the children who came along, each ``(person_id, place_id)``)."""
     centre = staff_centre(actor)
@@ -665,7 +668,7 @@ def hostel_admit(
                 centre=centre, pk__in=[b for _, b in wanted]
             )
         }
-        stays = []
+        stays: list[HostelStay] = []
         for index, (pid, bid) in enumerate(wanted):
             place = places.get(bid)
             if place is None:
@@ -712,7 +715,7 @@ def _own_stay(centre: Centre, stay_id: int) -> HostelStay:
 
 
 def hostel_extend(
-    *, actor, stay_id: int, new_end_on: datetime.date, justification: str
+    *, actor: User, stay_id: int, new_end_on: datetime.date, justification: str
 ) -> StayExtension:
     """The only way past the limit: a later end with its justification (children too)."""
     centre = staff_centre(actor)
@@ -758,7 +761,7 @@ def _place_free_except(stay: HostelStay, new_end: datetime.date) -> bool:
     )
 
 
-def hostel_discharge(*, actor, stay_id: int, discharged_on: datetime.date) -> HostelStay:
+def hostel_discharge(*, actor: User, stay_id: int, discharged_on: datetime.date) -> HostelStay:
     """Discharge a person and the children with them; never past the planned end."""
     centre = staff_centre(actor)
     _not_future(discharged_on, "discharged_on")
@@ -791,7 +794,7 @@ def hostel_discharge(*, actor, stay_id: int, discharged_on: datetime.date) -> Ho
 
 def prevention_event_record(
     *,
-    actor,
+    actor: User,
     held_on: datetime.date,
     topic: str,
     audience: str,

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +15,7 @@ from workflows.selectors import Access, procedure_get, professional_for
 INITIATOR_KINDS = (DocumentKind.NKA, DocumentKind.NKB)
 
 
-def documents_for(*, procedure, access: Access, user) -> QuerySet[Document]:
+def documents_for(*, procedure, access: Access, user: User) -> QuerySet[Document]:
     """The documents of ``procedure`` that ``user`` may see, oldest first.
 
     Team, group and auditors see them all; an initiator sees the NK-A and NK-B of the
@@ -41,7 +42,7 @@ def card_documents(*, nka) -> QuerySet[Document]:
     )
 
 
-def document_open(*, user, public_id, request=None) -> Document:
+def document_open(*, user: User, public_id, request=None) -> Document:
     """The document for a download; 404 unless the user may see it. Logged.
 
     The team, the group and auditors open the documents of the cases they see; an
@@ -60,8 +61,8 @@ def document_open(*, user, public_id, request=None) -> Document:
         own = (
             document.kind in INITIATOR_KINDS
             and document.subject.startswith("nka:")
-            and professional_for(user) is not None
-            and professional_for(user).has_declaration
+            and (professional := professional_for(user)) is not None
+            and professional.has_declaration
             and NKA.objects.filter(
                 pk=int(document.subject.split(":", 1)[1]),
                 procedure_id=document.procedure_id,

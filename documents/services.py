@@ -5,11 +5,13 @@ the data snapshot there (so the document shows the state the step wrote) and que
 rendering for after the commit. A step that rolls back queues nothing.
 """
 
+import functools
 import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -25,7 +27,7 @@ from documents.tasks import generate_document
 from workflows.models import Procedure
 
 
-def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
+def schedule(*, procedure: Procedure, kind: str, subject: str, actor: User) -> None:
     """Snapshot now, render after commit (inside the step's transaction)."""
     _render_after_commit(
         procedure=procedure,
@@ -37,7 +39,7 @@ def schedule(*, procedure: Procedure, kind: str, subject: str, actor) -> None:
 
 
 def _render_after_commit(
-    *, procedure, kind: str, subject: str, snapshot: dict, actor, replaces_id=None, reason=""
+    *, procedure, kind: str, subject: str, snapshot: dict, actor: User, replaces_id=None, reason=""
 ) -> DocumentJob:
     """Record the job in the current transaction; queue its rendering for the commit.
 
@@ -85,7 +87,7 @@ def run_job(job_id: int) -> Document | None:
             payload={"job": job.pk, "kind": job.kind, "error": type(error).__name__},
         )
         raise
-    version = job.replaces.version + 1 if job.replaces_id else 1
+    version = job.replaces.version + 1 if job.replaces is not None else 1
     stored = (
         document
         or Document.objects.filter(
@@ -102,7 +104,7 @@ def run_job(job_id: int) -> Document | None:
     return document
 
 
-def documents_retry(*, actor, procedure_id: int) -> int:
+def documents_retry(*, actor: User, procedure_id: int) -> int:
     """Queue again every document of the procedure that failed (chair or group member)."""
     from workflows.services import _access, _group_member_or_chair, _lock
 
@@ -121,9 +123,7 @@ def documents_retry(*, actor, procedure_id: int) -> int:
                 payload={"jobs": jobs},
             )
             for job_id in jobs:
-                transaction.on_commit(
-                    lambda job_id=job_id: generate_document.enqueue(job_id=job_id)
-                )
+                transaction.on_commit(functools.partial(generate_document.enqueue, job_id=job_id))
     return len(jobs)
 
 
@@ -174,12 +174,13 @@ def store(
                 payload={"document": document.pk, "kind": kind, "version": version},
             )
     except IntegrityError:
-        document.file.storage.delete(document.file.name)
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
         return None
     return document
 
 
-def document_regenerate(*, actor, document_id: int, reason: str) -> None:
+def document_regenerate(*, actor: User, document_id: int, reason: str) -> None:
     """A new version of a document from the current data, pointing to the one it replaces."""
     from workflows.services import ServiceError, _access, _group_member_or_chair, _lock
 
@@ -212,7 +213,7 @@ def document_regenerate(*, actor, document_id: int, reason: str) -> None:
 
 
 def documents_supersede(
-    *, procedure, old_subject: str, new_subject: str, actor, reason: str
+    *, procedure, old_subject: str, new_subject: str, actor: User, reason: str
 ) -> int:
     """A corrected record: a new version of each current document about ``old_subject``,
     built from the corrected record ``new_subject`` and pointing at the one it replaces.

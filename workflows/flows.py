@@ -211,10 +211,11 @@ def stage_of(open_nodes: set[str] | frozenset[str]) -> Stage:
     The one function that decides the stage; ``Procedure.stage`` stores its answer for
     constraints and filtering. No open task means the process ended (closed, no monitoring).
     """
-    stages = {NODE_STEPS[node].stage for node in open_nodes if node in NODE_STEPS}
+    steps = [NODE_STEPS[node] for node in open_nodes if node in NODE_STEPS]
+    stages = {step.stage for step in steps if step.stage is not None}
     if not stages:
         return Stage.CLOSED
     # Open tasks of one case always share a stage (the split's two meetings); the
     # earliest is the honest answer should they ever not.
     order = list(Stage)
-    return min(stages, key=order.index)
+    return min(stages, key=lambda stage: order.index(stage))

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -78,7 +79,7 @@ def _lock(procedure_id: int) -> Procedure:
         raise PermissionDenied from exc
 
 
-def _access(actor, procedure: Procedure) -> Access:
+def _access(actor: User, procedure: Procedure) -> Access:
     access = procedure_access(actor, procedure)
     if not access.read or access.auditor:
         # Auditors read only; an invisible procedure is refused like a missing one.
@@ -105,7 +106,7 @@ def _not_future(day: datetime.date | None, field_name: str) -> None:
         raise _refuse(_("The date cannot be in the future."), field_name)
 
 
-def _task(procedure: Procedure, node_name: str, actor, *, group_task: bool) -> Task:
+def _task(procedure: Procedure, node_name: str, actor: User, *, group_task: bool) -> Task:
     """The open viewflow task ``node_name`` of ``procedure``, checked against ``actor``."""
     node = getattr(ProcedureFlow, node_name)
     task = (
@@ -123,7 +124,7 @@ def _task(procedure: Procedure, node_name: str, actor, *, group_task: bool) -> T
     return task
 
 
-def _complete(task: Task, actor) -> None:
+def _complete(task: Task, actor: User) -> None:
     """Complete a human task from code; permission was checked by the caller."""
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
@@ -377,7 +378,7 @@ class Filed:
         return iter((self.procedure, self.nka, self.joined))
 
 
-def procedure_initiate(*, actor, data: NKAInput) -> Filed:
+def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
     """Record an NK-A. Returns a ``Filed`` (``procedure, nka, joined`` when unpacked).
 
     The procedure starts at the moment NK-A is filled (§ 2 of the regulation). The card goes
@@ -507,7 +508,7 @@ def _card_entry(nka: NKA, person: Person, data: PersonInput) -> NKAPerson:
     )
 
 
-def _new_procedure(actor, team: Team, data: NKAInput, filled_at) -> Procedure:
+def _new_procedure(actor: User, team: Team, data: NKAInput, filled_at) -> Procedure:
     """Open a procedure of ``team``. A known person's household is reused only when it is
     in the team's municipality; otherwise the card gets a new household."""
     household = None
@@ -550,7 +551,12 @@ def _new_procedure(actor, team: Team, data: NKAInput, filled_at) -> Procedure:
 
 
 def nka_transfer(
-    *, actor, procedure_id: int, nka_id: int, sent_on: datetime.date, received_on: datetime.date
+    *,
+    actor: User,
+    procedure_id: int,
+    nka_id: int,
+    sent_on: datetime.date,
+    received_on: datetime.date,
 ) -> NKA:
     """The initiator records sending the NK-A original to the chair (§ 7: 5 working days).
 
@@ -613,7 +619,7 @@ REQUIRED_PROFESSIONS = {
 
 
 def group_appoint(
-    *, actor, procedure_id: int, member_ids: Sequence[int], appointed_on: datetime.date
+    *, actor: User, procedure_id: int, member_ids: Sequence[int], appointed_on: datetime.date
 ) -> DiagnosticGroup:
     """The chair appoints the diagnostic-support group (art. 9a ust. 10).
 
@@ -682,7 +688,7 @@ def group_appoint(
     return group
 
 
-def nka_pass_to_group(*, actor, procedure_id: int, passed_on: datetime.date) -> Procedure:
+def nka_pass_to_group(*, actor: User, procedure_id: int, passed_on: datetime.date) -> Procedure:
     """The chair passes the NK-A to the group members (§ 8: 3 working days)."""
     _not_future(passed_on, "passed_on")
     with transaction.atomic():
@@ -735,7 +741,7 @@ class PlanItemInput:
 
 
 def _record_meeting(
-    procedure: Procedure, actor, kind: str, data: MeetingInput, allowed_roles: Iterable[str]
+    procedure: Procedure, actor: User, kind: str, data: MeetingInput, allowed_roles: Iterable[str]
 ) -> tuple[Meeting, Person]:
     _not_future(data.held_on, "held_on")
     _not_future(data.invited_on, "invited_on")
@@ -774,7 +780,7 @@ def _record_meeting(
     return meeting, participant.person
 
 
-def _after_meeting(procedure: Procedure, held_on: datetime.date, task: Task, actor) -> None:
+def _after_meeting(procedure: Procedure, held_on: datetime.date, task: Task, actor: User) -> None:
     _meet_deadline(procedure, RuleCode.FIRST_MEETING, held_on)
     _complete(task, actor)
     # The join fires once both meetings are done: the case moves to actions.
@@ -805,7 +811,7 @@ class NKCInput:
 
 def victim_meeting_record(
     *,
-    actor,
+    actor: User,
     procedure_id: int,
     meeting: MeetingInput,
     nkc: NKCInput,
@@ -868,7 +874,7 @@ class NKDInput:
 
 
 def suspect_meeting_record(
-    *, actor, procedure_id: int, meeting: MeetingInput, nkd: NKDInput
+    *, actor: User, procedure_id: int, meeting: MeetingInput, nkd: NKDInput
 ) -> NKD:
     """The group meets the suspect separately: NK-D, or the notification of initiation."""
     if meeting.person_appeared and not nkd.consequences_explained:
@@ -926,7 +932,7 @@ def suspect_meeting_record(
 ACTIVE_STAGES = (Stage.MEETINGS, Stage.ACTIONS)
 
 
-def help_plan_item_add(*, actor, procedure_id: int, item: PlanItemInput) -> HelpPlanItem:
+def help_plan_item_add(*, actor: User, procedure_id: int, item: PlanItemInput) -> HelpPlanItem:
     with transaction.atomic():
         procedure = _lock(procedure_id)
         _group_member_or_chair(_access(actor, procedure))
@@ -944,7 +950,9 @@ def help_plan_item_add(*, actor, procedure_id: int, item: PlanItemInput) -> Help
     return created
 
 
-def help_plan_item_set_status(*, actor, item_id: int, status: str, note: str = "") -> HelpPlanItem:
+def help_plan_item_set_status(
+    *, actor: User, item_id: int, status: str, note: str = ""
+) -> HelpPlanItem:
     """Change a help-plan action's status; every change and its note is kept as a
     ``HelpPlanStatusChange`` (the item shows the latest note)."""
     if status not in HelpPlanItem.Status.values:
@@ -990,7 +998,7 @@ def _suspect(procedure: Procedure, person_id: int) -> Person:
 
 def referral_record(
     *,
-    actor,
+    actor: User,
     procedure_id: int,
     person_id: int,
     programme: str,
@@ -1037,7 +1045,7 @@ def referral_record(
 
 
 def referral_certificate_record(
-    *, actor, referral_id: int, certificate: str, received_on: datetime.date
+    *, actor: User, referral_id: int, certificate: str, received_on: datetime.date
 ) -> Referral:
     """Record the certificate of reporting (``"reported"``) or of completion (``"completed"``)."""
     referral = Referral.objects.filter(pk=referral_id).only("procedure_id").first()
@@ -1056,7 +1064,7 @@ def referral_certificate_record(
 
 
 def record_programme_certificate(
-    *, actor, procedure: Procedure, referral_id: int, certificate: str, received_on
+    *, actor: User, procedure: Procedure, referral_id: int, certificate: str, received_on
 ) -> Referral:
     """The certificate itself, for a caller that has locked ``procedure`` and checked the actor.
 
@@ -1093,7 +1101,7 @@ def record_programme_certificate(
 
 def protective_order_record(
     *,
-    actor,
+    actor: User,
     procedure_id: int,
     person_id: int,
     kind: str,
@@ -1141,7 +1149,7 @@ def protective_order_record(
 
 def notification_record(
     *,
-    actor,
+    actor: User,
     procedure_id: int,
     kind: str,
     addressee: str,
@@ -1189,7 +1197,7 @@ def notification_record(
 
 
 def monitoring_note_add(
-    *, actor, procedure_id: int, visited_on: datetime.date, note: str
+    *, actor: User, procedure_id: int, visited_on: datetime.date, note: str
 ) -> MonitoringNote:
     """A monitoring visit or contact; after closure only while monitoring runs."""
     _not_future(visited_on, "visited_on")
@@ -1198,7 +1206,9 @@ def monitoring_note_add(
         _group_member_or_chair(_access(actor, procedure))
         after_closure = procedure.stage == Stage.CLOSED
         if after_closure and not (
-            procedure.monitor_until and procedure.closed_on <= visited_on <= procedure.monitor_until
+            procedure.monitor_until
+            and procedure.closed_on is not None
+            and procedure.closed_on <= visited_on <= procedure.monitor_until
         ):
             raise _refuse(_("The procedure is closed and not under monitoring on that date."))
         if not after_closure:
@@ -1223,7 +1233,7 @@ def monitoring_note_add(
 
 
 def procedure_close(
-    *, actor, procedure_id: int, ground: str, closed_on: datetime.date, summary: str
+    *, actor: User, procedure_id: int, ground: str, closed_on: datetime.date, summary: str
 ) -> Procedure:
     """Close the procedure on one of the two grounds (§ 18 of the regulation). Final.
 
@@ -1292,7 +1302,7 @@ def procedure_close(
     return procedure
 
 
-def post_closure_monitoring_end(*, actor, procedure_id: int) -> Procedure:
+def post_closure_monitoring_end(*, actor: User, procedure_id: int) -> Procedure:
     """End the monitoring after closure: the process reaches its end."""
     with transaction.atomic():
         procedure = _lock(procedure_id)
