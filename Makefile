@@ -42,11 +42,14 @@ run: demo
 
 test: install-test
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
+# ruff, then mypy with django-stubs on the services, selectors, rules and flow
+# ([tool.mypy] in pyproject.toml lists the files).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install-test
@@ -56,7 +59,7 @@ format: install-test
 # The same suite against the PostgreSQL on 127.0.0.1:5432 (trust auth, database "test").
 pg-test: install-test
 	DATABASE_URL=$${PG_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # Refresh the Polish catalogues after changing user-visible text (needs GNU gettext);
 # translate the new entries, then commit both the .po and the .mo files.
@@ -66,4 +69,4 @@ messages: install
 	   ../$(BIN)/python ../manage.py compilemessages -l pl); done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

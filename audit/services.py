@@ -4,6 +4,7 @@ import contextvars
 import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ def _mask(value: Any) -> Any:
     return value
 
 
-def actor_description(actor) -> tuple[str, str]:
+def actor_description(actor: User | None) -> tuple[str, str]:
     """(role, institution) of ``actor`` at this moment."""
     from django.core.exceptions import ObjectDoesNotExist
 
@@ -53,7 +54,7 @@ def _round_trip(moment: datetime.datetime) -> datetime.datetime:
 def log_event(
     *,
     action: str,
-    actor=None,
+    actor: User | None = None,
     procedure=None,
     person=None,
     payload: dict[str, Any] | None = None,
@@ -82,7 +83,7 @@ def _ids(items) -> list[int]:
 def log_read(
     *,
     action: str,
-    actor=None,
+    actor: User | None = None,
     request=None,
     people=(),
     procedures=(),
@@ -114,7 +115,9 @@ def log_read(
     )
 
 
-def _append(*, action, actor, procedure_id, person_id, payload, request, subjects=()) -> AuditEvent:
+def _append(
+    *, action, actor: User | None, procedure_id, person_id, payload, request, subjects=()
+) -> AuditEvent:
     if actor is None and request is not None:
         actor = request.user
     if actor is not None and not actor.is_authenticated:

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -10,14 +11,14 @@ from centre.models import Centre, CentreHousehold, CentrePerson, HostelPlace, Ho
 from workflows.models import Professional
 
 
-def centre_for(user) -> Centre | None:
+def centre_for(user: User) -> Centre | None:
     if not user.is_authenticated:
         return None
     staff = getattr(user, "centre_staff", None)
     return staff.centre if staff is not None else None
 
 
-def centre_or_404(user) -> Centre:
+def centre_or_404(user: User) -> Centre:
     """The user's centre; "not found" for everyone else, like a missing page."""
     centre = centre_for(user)
     if centre is None:
@@ -25,7 +26,7 @@ def centre_or_404(user) -> Centre:
     return centre
 
 
-def takes_part_in_procedures(user) -> bool:
+def takes_part_in_procedures(user: User) -> bool:
     """Whether ``user`` works in procedures: a professional with a confidentiality declaration
     who sits on a team or a diagnostic group. Other centre staff get the procedure figures of
     the statistics with small cells suppressed (``centre.statistics.suppress_small_cells``)."""

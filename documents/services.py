@@ -6,11 +6,13 @@ builds each document's snapshot inside the transaction of its step and hands it 
 that rolls back queues nothing; a rendering that fails leaves the job, ready to run again.
 """
 
+import functools
 import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -28,7 +30,7 @@ def queue(
     kind: str,
     subject: str,
     snapshot: dict,
-    actor,
+    actor: User,
     replaces_id: int | None = None,
     reason: str = "",
 ) -> DocumentJob:
@@ -78,7 +80,7 @@ def run_job(job_id: int) -> Document | None:
             payload={"job": job.pk, "kind": job.kind, "error": type(error).__name__},
         )
         raise
-    version = job.replaces.version + 1 if job.replaces_id else 1
+    version = job.replaces.version + 1 if job.replaces is not None else 1
     stored = (
         document
         or Document.objects.filter(
@@ -95,7 +97,7 @@ def run_job(job_id: int) -> Document | None:
     return document
 
 
-def requeue(*, procedure, job_ids: list[int], actor) -> int:
+def requeue(*, procedure, job_ids: list[int], actor: User) -> int:
     """Queue the jobs ``job_ids`` of ``procedure`` again (the caller locked it and checked
     the actor's right); returns how many."""
     if job_ids:
@@ -109,7 +111,7 @@ def requeue(*, procedure, job_ids: list[int], actor) -> int:
             payload={"jobs": job_ids},
         )
         for job_id in job_ids:
-            transaction.on_commit(lambda job_id=job_id: generate_document.enqueue(job_id=job_id))
+            transaction.on_commit(functools.partial(generate_document.enqueue, job_id=job_id))
     return len(job_ids)
 
 
@@ -160,7 +162,8 @@ def store(
                 payload={"document": document.pk, "kind": kind, "version": version},
             )
     except IntegrityError:
-        document.file.storage.delete(document.file.name)
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
         return None
     return document
 

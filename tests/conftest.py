@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import (
@@ -23,7 +24,7 @@ from tests.factories import (
     UserFactory,
     synthetic_pesel,
 )
-from workflows import services
+from workflows import demo, services
 from workflows.models import Profession, Sector, TeamMember
 
 
@@ -54,11 +55,31 @@ def _professional(municipality, username, first, last, sector, profession, insti
     return user
 
 
+# Hostile-input examples per form (tests/test_fuzz.py). ``make test`` posts a few to every
+# form; the full run posts many more with the same strategies:
+#   HYPOTHESIS_PROFILE=full make test
+#   .venv/bin/python -m pytest --hypothesis-profile=full tests/test_fuzz.py
 # CI replays the same examples every run (a red build must be reproducible); locally
 # hypothesis explores new ones each time and remembers failures in .hypothesis/.
-hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
-if os.environ.get("CI") == "true":
-    hypothesis_settings.load_profile("ci")
+FUZZ_EXAMPLES = 8
+hypothesis_settings.register_profile("dev", max_examples=FUZZ_EXAMPLES)
+hypothesis_settings.register_profile(
+    "ci", max_examples=FUZZ_EXAMPLES, derandomize=True, print_blob=True
+)
+hypothesis_settings.register_profile("full", max_examples=200)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Django's default PBKDF2 takes about half a second per password on this machine, and
+    every persona has one: tests hash with MD5 (never acceptable outside tests)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +122,27 @@ def _renderer(request, monkeypatch):
     ):
         return
     monkeypatch.setattr("documents.render.html_to_pdf", _fake_html_to_pdf)
+    # Whatever reaches WeasyPrint around the fake (a module that bound ``html_to_pdf`` by
+    # name at import, a new renderer) fails loudly instead of slowing the suite down.
+    monkeypatch.setattr("weasyprint.HTML.render", _weasyprint_outside_document_tests)
+
+
+def _weasyprint_outside_document_tests(*args, **kwargs):
+    raise AssertionError(
+        "WeasyPrint rendered in a test not marked real_pdf: call documents.render.html_to_pdf "
+        "through its module (the tests replace it) or mark the test real_pdf"
+    )
+
+
+@pytest.fixture(scope="class")
+def demo_seeded_once(django_db_setup, django_db_blocker):
+    """The demo data, seeded once for a class of tests that only read it (seeding takes
+    seconds). It is written inside a transaction that stays open for the class; each test
+    runs in a savepoint within it, and the whole seed is rolled back when the class ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        created, logins = demo.seed()
+        yield created, logins
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 Property-based (hypothesis): each example posts a random mix of huge strings, control
 characters, HTML/JS, SQL fragments, impossible dates and invalid PESELs to every field
-of a step form, as the person entitled to the step.
+of a step form, as the person entitled to the step. How many examples each form gets comes
+from the hypothesis profile (tests/conftest.py): a few in ``make test``, many more with
+``HYPOTHESIS_PROFILE=full``.
 """
 
 import pytest
@@ -72,7 +74,6 @@ def _field_names(response) -> list[str]:
 
 def _fuzz(client, url, names, data_strategy):
     @settings(
-        max_examples=12,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
@@ -206,7 +207,6 @@ def _never_fails(client, url, names):
     """Any answer but a server error, and whatever was typed comes back escaped."""
 
     @settings(
-        max_examples=12,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
@@ -236,3 +236,17 @@ def test_the_two_factor_forms_survive_hostile_input(client, world):
     with override_settings(OIK_REQUIRE_2FA=True, OTP_TOTP_THROTTLE_FACTOR=0):
         client.force_login(world.chair)
         _never_fails(client, "/login/two-factor/setup/", ["token"])
+
+
+def test_a_forged_form_count_builds_no_more_forms_than_the_maximum(client, world):
+    """TOTAL_FORMS is typed by the client: Django would build and validate up to 1,020 person
+    forms for one number (about 40 s of server time per request) without ``absolute_max``."""
+    client.force_login(world.teacher)
+    before = snapshot()
+    response = client.post(
+        "/procedures/new/",
+        {"people-TOTAL_FORMS": "9223372036854775808", "people-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    assert len(response.context["people"].forms) == 20
+    assert snapshot() == before

@@ -16,54 +16,70 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
-    created, logins = demo.seed()
+def seeded(demo_seeded_once):
+    created, logins = demo_seeded_once
     assert created
     return {row.username: get_user_model().objects.get(username=row.username) for row in logins}
 
 
-def test_the_demo_covers_every_stage_and_both_closure_grounds(seeded):
-    procedures = list(Procedure.objects.all())
-    assert len(procedures) == 10
-    assert {p.stage for p in procedures} == set(Stage.values)
-    closed = [p for p in procedures if p.stage == Stage.CLOSED]
-    assert {p.closure_ground for p in closed} == set(ClosureGround.values)
-    assert any(p.monitor_until for p in closed)
-    assert any(p.nka_forms.count() == 2 for p in procedures)  # a card that joined
+class TestTheSeededDemo:
+    """These tests only read the demo: it is seeded once for all of them (tests/conftest.py)."""
 
+    def test_the_demo_covers_every_stage_and_both_closure_grounds(self, seeded):
+        procedures = list(Procedure.objects.all())
+        assert len(procedures) == 10
+        assert {p.stage for p in procedures} == set(Stage.values)
+        closed = [p for p in procedures if p.stage == Stage.CLOSED]
+        assert {p.closure_ground for p in closed} == set(ClosureGround.values)
+        assert any(p.monitor_until for p in closed)
+        assert any(p.nka_forms.count() == 2 for p in procedures)  # a card that joined
 
-def test_the_chair_has_an_overdue_group_and_work_due_within_two_working_days(seeded):
-    chair = seeded["przewodniczaca"]
-    due = deadlines_due(user=chair)
-    assert "group_created" in {d.rule for d in due["overdue"]}
-    assert due["due_soon"]
-    overdue_tasks = [row for row in open_tasks_for(chair) if row.overdue]
-    assert [row.node for row in overdue_tasks] == ["appoint_group"]
+    def test_the_chair_has_an_overdue_group_and_work_due_within_two_working_days(self, seeded):
+        chair = seeded["przewodniczaca"]
+        due = deadlines_due(user=chair)
+        assert "group_created" in {d.rule for d in due["overdue"]}
+        assert due["due_soon"]
+        overdue_tasks = [row for row in open_tasks_for(chair) if row.overdue]
+        assert [row.node for row in overdue_tasks] == ["appoint_group"]
 
+    def test_every_task_with_a_statutory_deadline_shows_its_due_date(self, seeded):
+        for username in ("nauczyciel", "pielegniarka", "przewodniczaca", "pracownik_socjalny"):
+            for row in open_tasks_for(seeded[username]):
+                if row.node in {"transfer_to_chair", "appoint_group", "pass_to_group"}:
+                    assert row.due_on is not None, (username, row.node)
 
-def test_every_task_with_a_statutory_deadline_shows_its_due_date(seeded):
-    for username in ("nauczyciel", "pielegniarka", "przewodniczaca", "pracownik_socjalny"):
-        for row in open_tasks_for(seeded[username]):
-            if row.node in {"transfer_to_chair", "appoint_group", "pass_to_group"}:
-                assert row.due_on is not None, (username, row.node)
+    def test_demo_people_are_synthetic_with_valid_pesels(self, seeded):
+        pesels = list(Person.objects.exclude(pesel=None).values_list("pesel", flat=True))
+        assert len(pesels) >= 20
+        assert all(pesel_utils.is_valid(p) for p in pesels)
+        assert len(set(pesels)) == len(pesels)
 
+    def test_every_demo_login_can_open_its_pages(self, client, seeded):
+        for username in ("przewodniczaca", "pracownik_socjalny", "dzielnicowy", "kontroler"):
+            client.force_login(seeded[username])
+            assert client.get("/").status_code == 200
+            assert client.get("/dashboard/").status_code == 200
+            for pk in Procedure.objects.values_list("pk", flat=True):
+                assert client.get(f"/procedures/{pk}/").status_code == 200, (username, pk)
+        client.force_login(seeded["admin"])
+        assert client.get("/admin/").status_code == 200
 
-def test_demo_people_are_synthetic_with_valid_pesels(seeded):
-    pesels = list(Person.objects.exclude(pesel=None).values_list("pesel", flat=True))
-    assert len(pesels) >= 20
-    assert all(pesel_utils.is_valid(p) for p in pesels)
-    assert len(set(pesels)) == len(pesels)
+    def test_the_demo_centre_has_its_register_and_a_referral_waiting(self, client, seeded):
+        from centre.models import Centre, CentrePerson, Consultation, Group, HostelStay
+        from centre.services import open_referrals_for
 
-
-def test_every_demo_login_can_open_its_pages(client, seeded):
-    for username in ("przewodniczaca", "pracownik_socjalny", "dzielnicowy", "kontroler"):
-        client.force_login(seeded[username])
-        assert client.get("/").status_code == 200
-        assert client.get("/dashboard/").status_code == 200
-        for pk in Procedure.objects.values_list("pk", flat=True):
-            assert client.get(f"/procedures/{pk}/").status_code == 200, (username, pk)
-    client.force_login(seeded["admin"])
-    assert client.get("/admin/").status_code == 200
+        centre = Centre.objects.get()
+        assert Consultation.objects.filter(centre=centre, mode="field").exists()
+        stay = HostelStay.objects.get(centre=centre, accompanying__isnull=True, discharged_on=None)
+        assert stay.children.count() == 1
+        assert Group.objects.filter(centre=centre, kind="correctional_educational").exists()
+        # The centre's record of Jan Mróz, linked to the procedure's by his PESEL.
+        mroz = CentrePerson.objects.get(centre=centre, first_name="Jan", last_name="Mróz")
+        assert open_referrals_for(centre, mroz).count() == 1
+        client.force_login(seeded["dyzurny_oik"])
+        page = client.get("/centre/hostel/")
+        assert page.status_code == 200 and centre.hostel_address in page.content.decode()
+        assert client.get("/centre/statistics/").status_code == 200
 
 
 def test_seeding_twice_adds_nothing_and_prints_the_logins(capsys):
@@ -85,21 +101,3 @@ def test_the_demo_is_refused_in_production():
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not Procedure.objects.exists()
-
-
-def test_the_demo_centre_has_its_register_and_a_referral_waiting(client, seeded):
-    from centre.models import Centre, CentrePerson, Consultation, Group, HostelStay
-    from centre.services import open_referrals_for
-
-    centre = Centre.objects.get()
-    assert Consultation.objects.filter(centre=centre, mode="field").exists()
-    stay = HostelStay.objects.get(centre=centre, accompanying__isnull=True, discharged_on=None)
-    assert stay.children.count() == 1
-    assert Group.objects.filter(centre=centre, kind="correctional_educational").exists()
-    # The centre's record of Jan Mróz, linked to the procedure's by his PESEL.
-    mroz = CentrePerson.objects.get(centre=centre, first_name="Jan", last_name="Mróz")
-    assert open_referrals_for(centre, mroz).count() == 1
-    client.force_login(seeded["dyzurny_oik"])
-    page = client.get("/centre/hostel/")
-    assert page.status_code == 200 and centre.hostel_address in page.content.decode()
-    assert client.get("/centre/statistics/").status_code == 200

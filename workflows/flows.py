@@ -231,13 +231,17 @@ def stage_of(open_nodes: set[str] | frozenset[str]) -> Stage:
     constraints and filtering (``workflows.steps.step`` saves it after every node). No open
     task means the process ended (closed, no monitoring).
     """
-    stages = {NODE_STEPS[node].stage for node in open_nodes if node in NODE_STEPS}
+    stages: set[Stage] = {
+        stage
+        for node in open_nodes
+        if node in NODE_STEPS and (stage := NODE_STEPS[node].stage) is not None
+    }
     if not stages:
         return Stage.CLOSED
     # Open tasks of one case always share a stage (the split's two meetings); the
     # earliest is the honest answer should they ever not.
     order = list(Stage)
-    return min(stages, key=order.index)
+    return min(stages, key=lambda stage: order.index(stage))
 
 
 OPEN = (STATUS.NEW, STATUS.ASSIGNED)

@@ -7,6 +7,8 @@ and hands it to the store, which renders it after the commit. A correction gives
 current document of the corrected record a new version (``supersede``).
 """
 
+from django.contrib.auth.models import User
+
 from documents import services as store
 from documents.models import Document
 from workflows import snapshots
@@ -18,7 +20,7 @@ def schedule(
     procedure: Procedure,
     kind: str,
     subject: str,
-    actor,
+    actor: User,
     issuer: dict[str, str] | None = None,
 ) -> None:
     """Snapshot now, render after commit (call inside the step's transaction).
@@ -40,7 +42,7 @@ def _issuer(document: Document) -> dict[str, str]:
     return {key: document.snapshot["data"][key] for key in keys}
 
 
-def new_version(*, procedure: Procedure, document: Document, actor, reason: str) -> None:
+def new_version(*, procedure: Procedure, document: Document, actor: User, reason: str) -> None:
     """A new version of ``document`` from the current data, pointing at the one it replaces."""
     store.queue(
         procedure_id=procedure.pk,
@@ -56,7 +58,7 @@ def new_version(*, procedure: Procedure, document: Document, actor, reason: str)
 
 
 def supersede(
-    *, procedure: Procedure, old_subject: str, new_subject: str, actor, reason: str
+    *, procedure: Procedure, old_subject: str, new_subject: str, actor: User, reason: str
 ) -> int:
     """A corrected record: a new version of each current document about ``old_subject``,
     built from the corrected record ``new_subject`` and pointing at the one it replaces.

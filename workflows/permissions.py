@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from workflows.flows import STEPS, Actor, Step, open_nodes
 from workflows.models import Procedure
@@ -88,7 +88,7 @@ class StepBackend(BaseBackend):
         if not isinstance(obj, Procedure) or not perm.startswith(PERMISSION_PREFIX):
             return False
         action = perm.removeprefix(PERMISSION_PREFIX)
-        if action not in STEPS or not user_obj.is_active:
+        if action not in STEPS or not isinstance(user_obj, User) or not user_obj.is_active:
             return False
         access = procedure_access(user_obj, obj)
         return may(access, action, obj, open_nodes=open_nodes(obj))

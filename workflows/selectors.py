@@ -2,8 +2,9 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
@@ -25,10 +26,11 @@ from workflows.models import (
 )
 from workflows.rules import RULE_LABELS, RuleCode
 
-User = get_user_model()
+if TYPE_CHECKING:
+    from forms.models import NKA
 
 
-def professional_for(user) -> Professional | None:
+def professional_for(user: User) -> Professional | None:
     if not user.is_authenticated:
         return None
     try:
@@ -37,7 +39,7 @@ def professional_for(user) -> Professional | None:
         return None
 
 
-def auditor_scope_for(user) -> AuditorScope | None:
+def auditor_scope_for(user: User) -> AuditorScope | None:
     if not user.is_authenticated:
         return None
     try:
@@ -55,7 +57,7 @@ def team_chair_user(*, team_id: int):
     return member.professional.user if member else None
 
 
-def visible_procedures(user) -> QuerySet[Procedure]:
+def visible_procedures(user: User) -> QuerySet[Procedure]:
     """Procedures ``user`` may read: their team's, their group's, or an auditor's scope.
 
     A professional without a confidentiality declaration on record sees nothing. An
@@ -103,7 +105,7 @@ class Access:
         return self.chair or self.team_member or self.group_member or self.auditor
 
 
-def procedure_access(user, procedure: Procedure) -> Access:
+def procedure_access(user: User, procedure: Procedure) -> Access:
     if not user.is_authenticated:
         return Access()
     if auditor_scope_for(user) is not None:
@@ -131,7 +133,7 @@ def procedure_access(user, procedure: Procedure) -> Access:
     )
 
 
-def procedure_get(*, user, pk: int) -> tuple[Procedure, Access]:
+def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     """The procedure ``pk`` with the user's access; ``Http404`` when not visible."""
     procedure = (
         Procedure.objects.select_related("team__municipality", "household", "group")
@@ -163,14 +165,15 @@ class TaskRow:
 
     @property
     def overdue(self) -> bool:
-        return self.due_on is not None and self.days_left < 0
+        days_left = self.days_left
+        return days_left is not None and days_left < 0
 
 
 def _node_name(task: Task) -> str:
     return task.flow_task.name
 
 
-def open_tasks_for(user) -> list[TaskRow]:
+def open_tasks_for(user: User) -> list[TaskRow]:
     """The user's inbox: tasks assigned to them, and unassigned tasks of their groups.
 
     Runs a fixed number of queries whatever the number of procedures.
@@ -225,7 +228,7 @@ def open_tasks_for(user) -> list[TaskRow]:
     return rows
 
 
-def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadline]]:
+def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
     """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
@@ -245,7 +248,7 @@ def deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[Deadl
 # --------------------------------------------------------------------------- pages
 
 
-def procedure_open(*, user, pk: int, request=None) -> tuple[Procedure, Access]:
+def procedure_open(*, user: User, pk: int, request=None) -> tuple[Procedure, Access]:
     """``procedure_get`` for a page that shows the case: the read is logged once."""
     procedure, access = procedure_get(user=user, pk=pk)
     log_event(action="procedure.viewed", actor=user, procedure=procedure, request=request)
@@ -254,7 +257,7 @@ def procedure_open(*, user, pk: int, request=None) -> tuple[Procedure, Access]:
 
 def procedure_search(
     *,
-    user,
+    user: User,
     query: str = "",
     stage: str = "",
     overdue: bool = False,
@@ -305,7 +308,7 @@ def _query_kind(query: str) -> str:
 
 
 def procedure_list_seen(
-    *, user, procedures, query: str = "", stage: str = "", overdue: bool = False, request=None
+    *, user: User, procedures, query: str = "", stage: str = "", overdue: bool = False, request=None
 ) -> None:
     """One read event for a page of the procedure list, naming the procedures shown (each
     row shows the household's name), so the who-saw report of a person lists the lists and
@@ -349,7 +352,7 @@ class ProcedurePage:
     events: list = field(default_factory=list)
 
 
-def procedure_page(*, procedure: Procedure, access: Access, user) -> ProcedurePage:
+def procedure_page(*, procedure: Procedure, access: Access, user: User) -> ProcedurePage:
     """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
     from workflows.models import (
         Meeting,
@@ -431,7 +434,7 @@ def team_members_for(*, procedure: Procedure) -> QuerySet[Professional]:
     return Professional.objects.filter(team_memberships__team_id=procedure.team_id)
 
 
-def nka_get(*, user, pk: int, nka_pk: int):
+def nka_get(*, user: User, pk: int, nka_pk: int):
     """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case.
 
     Returns ``(procedure, access, nka)``; ``Http404`` otherwise. Logs nothing: for a page
@@ -444,7 +447,7 @@ def nka_get(*, user, pk: int, nka_pk: int):
     return procedure, access, nka
 
 
-def nka_open(*, user, pk: int, nka_pk: int, request=None):
+def nka_open(*, user: User, pk: int, nka_pk: int, request=None):
     """``nka_get`` for a page that shows the card: the read is logged."""
     procedure, access, nka = nka_get(user=user, pk=pk, nka_pk=nka_pk)
     log_event(
@@ -464,7 +467,7 @@ def nka_open(*, user, pk: int, nka_pk: int, request=None):
 class CardRow:
     """One NK-A the user filled, with what they must still do: nothing of the case."""
 
-    nka: object
+    nka: "NKA"
     deadline: Deadline | None
 
     @property
@@ -483,7 +486,7 @@ def _card_rows(nkas) -> list[CardRow]:
     return [CardRow(nka=n, deadline=deadlines.get(n.pk)) for n in nkas]
 
 
-def cards_of(*, user) -> list[CardRow]:
+def cards_of(*, user: User) -> list[CardRow]:
     """The NK-A cards ``user`` filled, newest first, each with its transfer deadline.
 
     Whatever the card did (opened a case, joined one, was routed to another team), the
@@ -495,19 +498,21 @@ def cards_of(*, user) -> list[CardRow]:
     return _card_rows(NKA.objects.filter(initiator=user).order_by("-filled_at", "-id"))
 
 
-def card_deadlines_due(*, user, within_working_days: int = 2) -> dict[str, list[CardRow]]:
+def card_deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[CardRow]]:
     """The user's own cards not yet sent to the chair: ``overdue`` and ``due_soon``."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
-    rows = [r for r in cards_of(user=user) if r.to_do and r.deadline is not None]
-    rows.sort(key=lambda r: r.deadline.due_on)
+    rows = sorted(
+        ((r.deadline.due_on, r) for r in cards_of(user=user) if r.to_do and r.deadline),
+        key=lambda pair: pair[0],
+    )
     return {
-        "overdue": [r for r in rows if r.deadline.due_on < today],
-        "due_soon": [r for r in rows if today <= r.deadline.due_on <= horizon],
+        "overdue": [r for due_on, r in rows if due_on < today],
+        "due_soon": [r for due_on, r in rows if today <= due_on <= horizon],
     }
 
 
-def card_open(*, user, nka_pk: int, request=None) -> CardRow:
+def card_open(*, user: User, nka_pk: int, request=None) -> CardRow:
     """The user's own NK-A ``nka_pk``; ``Http404`` for anybody else's card. The read is logged.
 
     The event names the procedure for the audit trail; nothing of it reaches the page.
@@ -528,7 +533,7 @@ def card_open(*, user, nka_pk: int, request=None) -> CardRow:
     return _card_rows([nka])[0]
 
 
-def cards_routed(*, user) -> dict[str, list]:
+def cards_routed(*, user: User) -> dict[str, list]:
     """For a team chair: cards received from another municipality, to consider, and the
     bare fact of cards of their municipality forwarded elsewhere (no case named)."""
     from workflows.models import CardRouting
@@ -551,7 +556,7 @@ def cards_routed(*, user) -> dict[str, list]:
 INITIATOR_KINDS = (DocumentKind.NKA, DocumentKind.NKB)
 
 
-def documents_for(*, procedure, access: Access, user) -> QuerySet[Document]:
+def documents_for(*, procedure, access: Access, user: User) -> QuerySet[Document]:
     """The documents of ``procedure`` that ``user`` may see, oldest first.
 
     Team, group and auditors see them all; an initiator sees the NK-A and NK-B of the
@@ -578,7 +583,7 @@ def card_documents(*, nka) -> QuerySet[Document]:
     )
 
 
-def document_open(*, user, public_id, request=None) -> Document:
+def document_open(*, user: User, public_id, request=None) -> Document:
     """The document for a download; 404 unless the user may see it. Logged.
 
     The team, the group and auditors open the documents of the cases they see; an
@@ -595,8 +600,8 @@ def document_open(*, user, public_id, request=None) -> Document:
         own = (
             document.kind in INITIATOR_KINDS
             and document.subject.startswith("nka:")
-            and professional_for(user) is not None
-            and professional_for(user).has_declaration
+            and (professional := professional_for(user)) is not None
+            and professional.has_declaration
             and NKA.objects.filter(
                 pk=int(document.subject.split(":", 1)[1]),
                 procedure_id=document.procedure_id,

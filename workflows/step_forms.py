@@ -196,8 +196,16 @@ class BasePersonFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("NK-A must list at least one suspected person."))
 
 
+# absolute_max: Django builds and validates as many forms as TOTAL_FORMS claims, up to
+# max_num + 1000 by default; one forged number cost about 40 s of server time per request.
 PersonFormSet = forms.formset_factory(
-    PersonForm, formset=BasePersonFormSet, extra=0, min_num=2, max_num=20, validate_max=True
+    PersonForm,
+    formset=BasePersonFormSet,
+    extra=0,
+    min_num=2,
+    max_num=20,
+    absolute_max=20,
+    validate_max=True,
 )
 
 
@@ -330,7 +338,13 @@ class PlanItemForm(forms.Form):
 
 
 PlanItemFormSet = forms.formset_factory(
-    PlanItemForm, extra=0, min_num=1, validate_min=True, max_num=30, validate_max=True
+    PlanItemForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
 )
 
 

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -39,8 +39,6 @@ from workflows.models import Deadline, Procedure, Referral, Stage
 from workflows.permissions import acts_as
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access, procedure_access
-
-User = AbstractBaseUser
 
 
 class ServiceError(ValidationError):

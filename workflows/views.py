@@ -355,6 +355,7 @@ class NKACreateView(LoginRequiredMixin, View):
             extra=2,
             min_num=2,
             max_num=20,
+            absolute_max=20,
             validate_max=True,
         )
         initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from workflows import calendar
 from workflows.steps import refuse
 
 
-def staff_centre(actor) -> Centre:
+def staff_centre(actor: User) -> Centre:
     """The centre ``actor`` works at; ``PermissionDenied`` for anyone else."""
     staff = getattr(actor, "centre_staff", None) if actor.is_authenticated else None
     if staff is None:

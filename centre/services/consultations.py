@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ class ConsultationInput:
     contact_id: int | None = None
 
 
-def consultation_record(*, actor, data: ConsultationInput) -> Consultation:
+def consultation_record(*, actor: User, data: ConsultationInput) -> Consultation:
     centre = staff_centre(actor)
     not_future(data.held_on, "held_on")
     if data.kind not in Consultation.Kind.values:
@@ -74,7 +75,7 @@ def consultation_record(*, actor, data: ConsultationInput) -> Consultation:
     return consultation
 
 
-def consultation_file_nka(*, actor, consultation_id: int, data: NKAInput) -> Filed:
+def consultation_file_nka(*, actor: User, consultation_id: int, data: NKAInput) -> Filed:
     """Fill NK-A after a consultation of the centre: the centre's call into the procedure.
 
     In one transaction the card is filed exactly as ``workflows.services.procedure_initiate``
@@ -107,7 +108,7 @@ def consultation_file_nka(*, actor, consultation_id: int, data: NKAInput) -> Fil
     return filed
 
 
-def consultation_link_procedure(*, actor, consultation_id: int, procedure) -> None:
+def consultation_link_procedure(*, actor: User, consultation_id: int, procedure) -> None:
     """Remember that an NK-A filled after this consultation opened or joined ``procedure``.
 
     Only for ``workflows/views.py`` until its copy of the consultation's NK-A is deleted

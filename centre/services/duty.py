@@ -2,12 +2,13 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
-from centre.models import Contact
+from centre.models import CentrePerson, Contact
 from centre.services._shared import own_person, staff_centre
 from centre.services.persons import PersonData, person_record
 from workflows.steps import refuse
@@ -15,7 +16,7 @@ from workflows.steps import refuse
 
 def contact_record(
     *,
-    actor,
+    actor: User,
     at: datetime.datetime,
     channel: str,
     reason: str,
@@ -36,6 +37,7 @@ def contact_record(
     if not reason.strip():
         raise refuse(_("Give the reason."), "reason")
     with transaction.atomic():
+        person: CentrePerson | None
         if new_person is not None:
             person = person_record(actor=actor, data=new_person)
         else:

@@ -3,6 +3,7 @@ procedure's referral to the programme (docs/centre.md)."""
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,7 +20,7 @@ from workflows.steps import lock_procedure, refuse
 
 
 def group_create(
-    *, actor, kind: str, name: str, starts_on: datetime.date, ends_on: datetime.date | None
+    *, actor: User, kind: str, name: str, starts_on: datetime.date, ends_on: datetime.date | None
 ) -> Group:
     centre = staff_centre(actor)
     if kind not in Group.Kind.values:
@@ -71,7 +72,7 @@ def open_referrals_for(centre: Centre, people) -> QuerySet[Referral]:
 
 def enrol(
     *,
-    actor,
+    actor: User,
     group_id: int,
     person_id: int,
     enrolled_on: datetime.date,
@@ -120,7 +121,7 @@ def enrol(
 
 
 def enrolment_finish(
-    *, actor, enrolment_id: int, finished_on: datetime.date, completed: bool = True
+    *, actor: User, enrolment_id: int, finished_on: datetime.date, completed: bool = True
 ) -> Enrolment:
     """The person finished the group (``completed``) or left it; completion is certified."""
     centre = staff_centre(actor)
@@ -143,7 +144,7 @@ def enrolment_finish(
         else:
             enrolment.left_on = finished_on
         enrolment.save(update_fields=["finished_on", "left_on"])
-        if completed and enrolment.referral_id:
+        if completed and enrolment.referral is not None:
             _certify(actor, enrolment.referral, "completed", finished_on)
         log_event(
             action="centre.enrolment_completed" if completed else "centre.enrolment_left",
@@ -154,7 +155,7 @@ def enrolment_finish(
     return enrolment
 
 
-def _certify(actor, referral: Referral, certificate: str, on: datetime.date) -> None:
+def _certify(actor: User, referral: Referral, certificate: str, on: datetime.date) -> None:
     """Record the certificate of reporting or completion in the referral's procedure (which
     meets or misses its deadline there) and generate it as the procedure's document."""
     procedure = lock_procedure(referral.procedure_id)
@@ -186,7 +187,7 @@ def _certify(actor, referral: Referral, certificate: str, on: datetime.date) -> 
 
 
 def group_session_record(
-    *, actor, group_id: int, held_on: datetime.date, topic: str, present_ids: list[int]
+    *, actor: User, group_id: int, held_on: datetime.date, topic: str, present_ids: list[int]
 ) -> GroupSession:
     centre = staff_centre(actor)
     not_future(held_on, "held_on")

@@ -1,8 +1,10 @@
 """The hostel: admissions, extensions past the limit, discharges (docs/centre.md)."""
 
 import datetime
+from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -33,13 +35,13 @@ def _place_free(place: HostelPlace, start: datetime.date, end: datetime.date) ->
 
 def hostel_admit(
     *,
-    actor,
+    actor: User,
     person_id: int,
     place_id: int,
     admitted_on: datetime.date,
     planned_end_on: datetime.date,
     reason: str,
-    children: list[tuple[int, int]] = (),
+    children: Sequence[tuple[int, int]] = (),
 ) -> HostelStay:
     """Admit a person (and the children who came along, each ``(person_id, place_id)``)."""
     centre = staff_centre(actor)
@@ -65,7 +67,7 @@ def hostel_admit(
                 centre=centre, pk__in=[b for _, b in wanted]
             )
         }
-        stays = []
+        stays: list[HostelStay] = []
         for index, (pid, bid) in enumerate(wanted):
             place = places.get(bid)
             if place is None:
@@ -112,7 +114,7 @@ def _own_stay(centre: Centre, stay_id: int) -> HostelStay:
 
 
 def hostel_extend(
-    *, actor, stay_id: int, new_end_on: datetime.date, justification: str
+    *, actor: User, stay_id: int, new_end_on: datetime.date, justification: str
 ) -> StayExtension:
     """The only way past the limit: a later end with its justification (children too)."""
     centre = staff_centre(actor)
@@ -158,7 +160,7 @@ def _place_free_except(stay: HostelStay, new_end: datetime.date) -> bool:
     )
 
 
-def hostel_discharge(*, actor, stay_id: int, discharged_on: datetime.date) -> HostelStay:
+def hostel_discharge(*, actor: User, stay_id: int, discharged_on: datetime.date) -> HostelStay:
     """Discharge a person and the children with them; never past the planned end."""
     centre = staff_centre(actor)
     not_future(discharged_on, "discharged_on")

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -65,7 +66,7 @@ def _checked(data: PersonData) -> dict:
     return {**cleaned, "pesel": pesel}
 
 
-def person_record(*, actor, data: PersonData) -> CentrePerson:
+def person_record(*, actor: User, data: PersonData) -> CentrePerson:
     """Record a person in the centre's register, as typed, with the centre's own household.
 
     Returns the centre's record. It links to the shared ``Person`` with this PESEL (or a new
@@ -146,7 +147,7 @@ def _household(centre: Centre, household_id: int | None, label: str) -> CentreHo
 
 
 def person_household_set(
-    *, actor, person_id: int, household_id: int | None = None, household_label: str = ""
+    *, actor: User, person_id: int, household_id: int | None = None, household_label: str = ""
 ) -> CentrePerson:
     """Put the centre's record of a person in a household of the centre (a known one or a new
     one), e.g. once the family of someone who came alone is known. Only the centre's record
@@ -168,6 +169,10 @@ def person_household_set(
             action="centre.person_household_set",
             actor=actor,
             person=record.person,
-            payload={"centre_person": record.pk, "from": previous, "to": household.pk},
+            payload={
+                "centre_person": record.pk,
+                "from": previous,
+                "to": household.pk if household else None,
+            },
         )
     return record

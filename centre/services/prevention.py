@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from workflows.steps import refuse
 
 def prevention_event_record(
     *,
-    actor,
+    actor: User,
     held_on: datetime.date,
     topic: str,
     audience: str,

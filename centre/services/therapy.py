@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from workflows.steps import refuse
 
 
 def therapy_course_start(
-    *, actor, kind: str, person_id: int, started_on: datetime.date
+    *, actor: User, kind: str, person_id: int, started_on: datetime.date
 ) -> TherapyCourse:
     centre = staff_centre(actor)
     not_future(started_on, "started_on")
@@ -37,7 +38,7 @@ def _own_course(centre: Centre, course_id: int, *, lock: bool = False) -> Therap
 
 
 def therapy_session_record(
-    *, actor, course_id: int, held_on: datetime.date, duration_minutes: int
+    *, actor: User, course_id: int, held_on: datetime.date, duration_minutes: int
 ) -> TherapySession:
     centre = staff_centre(actor)
     not_future(held_on, "held_on")
@@ -57,7 +58,7 @@ def therapy_session_record(
 
 
 def therapy_course_end(
-    *, actor, course_id: int, ended_on: datetime.date, referred_to: str = ""
+    *, actor: User, course_id: int, ended_on: datetime.date, referred_to: str = ""
 ) -> TherapyCourse:
     centre = staff_centre(actor)
     not_future(ended_on, "ended_on")

@@ -300,7 +300,9 @@ def monitoring_note_add(
         procedure = s.procedure
         after_closure = procedure.stage == Stage.CLOSED
         if after_closure and not (
-            procedure.monitor_until and procedure.closed_on <= visited_on <= procedure.monitor_until
+            procedure.monitor_until
+            and procedure.closed_on
+            and procedure.closed_on <= visited_on <= procedure.monitor_until
         ):
             raise refuse(_("The procedure is closed and not under monitoring on that date."))
         created = MonitoringNote.objects.create(
