@@ -1,4 +1,4 @@
-"""Demo data of the crisis centre (called by ``workflows.demo.seed``): synthetic only.
+"""Demo data of the crisis centre (seeded on ``workflows.demo.demo_seeded``): synthetic only.
 
 Powiatowy Ośrodek Interwencji Kryzysowej w Przykładowie with a confidential hostel address,
 six places, a duty-log of the last days, consultations over the year (one field
@@ -11,11 +11,13 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import receiver
 
 from centre import services
 from centre.models import Centre, CentreStaff, HostelPlace
 from people.models import Person
 from workflows import calendar
+from workflows.demo import Login, demo_logins, demo_seeded
 from workflows.models import Municipality
 
 DUTY_LOGIN = ("dyzurny_oik", "Paweł", "Nocny", "dyżurny OIK (dziennik dyżurów, hostel)")
@@ -202,3 +204,15 @@ def seed(municipality: Municipality, password: str, pesel) -> None:
                 audience=audience,
                 participants=count,
             )
+
+
+@receiver(demo_seeded, dispatch_uid="centre.demo")
+def on_demo_seeded(sender, *, municipality: Municipality, password: str, pesel, **kwargs) -> None:
+    """``workflows.demo.demo_seeded``: the procedure's demo exists; add the centre's."""
+    seed(municipality, password, pesel)
+
+
+@receiver(demo_logins, dispatch_uid="centre.demo.logins")
+def on_demo_logins(sender, **kwargs) -> list[Login]:
+    """``workflows.demo.demo_logins``: the centre's demo login."""
+    return [Login(DUTY_LOGIN[0], f"{DUTY_LOGIN[1]} {DUTY_LOGIN[2]}", DUTY_LOGIN[3])]

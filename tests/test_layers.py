@@ -38,9 +38,6 @@ HEAVY_MODULES: frozenset[str] = frozenset()
 # Function-local imports of another app that are still there: (file, imported module).
 # i12: each line goes when the helper named lands (the integrator removes them).
 KNOWN_LOCAL_IMPORTS = {
-    # i12: removed when the integrator seeds the demo from the top.
-    ("workflows/demo.py", "centre"),
-    ("workflows/demo.py", "centre.demo"),
     # i12: removed when H6 (views) lands – the case page stops importing the centre.
     ("workflows/views.py", "centre.models"),
     ("workflows/views.py", "centre.selectors"),

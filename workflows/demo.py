@@ -7,7 +7,9 @@ shows real deadlines: one chair task overdue, others due within two working days
 closure grounds and monitoring after closure.
 
 ``seed()`` is idempotent: when the demo municipality exists it only resets the demo
-passwords and returns the logins.
+passwords and returns the logins. The apps above the procedure (the crisis centre) add
+their part through the signals ``demo_seeded`` and ``demo_logins``, which they connect
+themselves: the procedure never imports them.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import Signal
 
 from forms.models import HelpPlanItem
 from people import pesel as pesel_utils
@@ -138,12 +141,18 @@ def _moment(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=calendar.WARSAW)
 
 
+# Sent once the procedure's demo exists (``municipality``, ``password``, ``pesel(born,
+# sex)``): an app above the procedure seeds its own part of the demo.
+demo_seeded = Signal()
+# Asked for the demo logins: each receiver returns a list of ``Login`` of its own.
+demo_logins = Signal()
+
+
 def logins() -> list[Login]:
     rows = [Login(p.username, f"{p.first} {p.last}", p.role) for p in PERSONAS]
     rows.append(Login(AUDITOR[0], f"{AUDITOR[1]} {AUDITOR[2]}", AUDITOR[3]))
-    from centre.demo import DUTY_LOGIN
-
-    rows.append(Login(DUTY_LOGIN[0], f"{DUTY_LOGIN[1]} {DUTY_LOGIN[2]}", DUTY_LOGIN[3]))
+    for _receiver, theirs in demo_logins.send(sender=Login):
+        rows.extend(theirs)
     rows.append(Login("admin", "Administrator", "administrator (panel /admin/)"))
     return rows
 
@@ -159,12 +168,11 @@ def seed() -> tuple[bool, list[Login]]:
     with transaction.atomic():
         users = _people_and_team()
     _procedures(users)
-    from centre import demo as centre_demo
-
-    centre_demo.seed(
-        Municipality.objects.get(teryt=DEMO_TERYT),
-        DEMO_PASSWORD,
-        lambda born, sex: _pesel(born, sex),
+    demo_seeded.send(
+        sender=Login,
+        municipality=Municipality.objects.get(teryt=DEMO_TERYT),
+        password=DEMO_PASSWORD,
+        pesel=_pesel,
     )
     return True, logins()
 
