@@ -1,0 +1,115 @@
+"""A user's open tasks and the deadlines due."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows import calendar
+from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
+from workflows.models import (
+    Deadline,
+    Procedure,
+)
+from workflows.rules import RULE_LABELS, RuleCode
+from workflows.selectors.access import professional_for, visible_procedures
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: Task
+    procedure: Procedure
+    node: str
+    title: str
+    due_on: datetime.date | None
+    rule_label: str
+
+    @property
+    def days_left(self) -> int | None:
+        if self.due_on is None:
+            return None
+        return (self.due_on - calendar.legal_date()).days
+
+    @property
+    def overdue(self) -> bool:
+        days_left = self.days_left
+        return days_left is not None and days_left < 0
+
+
+def _node_name(task: Task) -> str:
+    return task.flow_task.name
+
+
+def open_tasks_for(user: User) -> list[TaskRow]:
+    """The user's inbox: tasks assigned to them, and unassigned tasks of their groups.
+
+    Runs a fixed number of queries whatever the number of procedures.
+    """
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    tasks = list(
+        Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
+        .filter(
+            Q(owner=user)
+            | Q(
+                owner__isnull=True,
+                flow_task__in=group_nodes(),
+                process__procedure__group__memberships__professional=professional,
+            )
+        )
+        # The initiator's transfer is listed with their cards (``cards_of``), which name
+        # no case.
+        .exclude(flow_task=ProcedureFlow.transfer_to_chair)
+        .select_related("process__procedure__household")
+        .distinct()
+        .order_by("created")
+    )
+    procedure_ids = {t.process.procedure.pk for t in tasks}
+    deadlines: dict[tuple[int, str], Deadline] = {}
+    # Earliest open deadline per (procedure, rule): for the transfer task that is the
+    # first NK-A's; a card that joined later has its own deadline on the dashboard.
+    for deadline in (
+        Deadline.objects.current()
+        .filter(procedure_id__in=procedure_ids, met_on__isnull=True)
+        .exclude(rule=RuleCode.PROGRAMME_REPORT)
+        .order_by("due_on", "id")
+    ):
+        deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
+    rows = []
+    for task in tasks:
+        node = _node_name(task)
+        rule_code = rule_met_at(node)
+        deadline = deadlines.get((task.process.procedure.pk, rule_code)) if rule_code else None
+        rows.append(
+            TaskRow(
+                task=task,
+                procedure=task.process.procedure,
+                node=node,
+                title=str(task.flow_task.task_title or node),
+                due_on=deadline.due_on if deadline else None,
+                rule_label=str(RULE_LABELS[rule_code]) if rule_code else "",
+            )
+        )
+    rows.sort(key=lambda r: (r.due_on is None, r.due_on or datetime.date.max))
+    return rows
+
+
+def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
+    """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
+    today = calendar.legal_date()
+    horizon = calendar.add_working_days(today, within_working_days)
+    base = (
+        Deadline.objects.current()
+        .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
+        .exclude(procedure__stage="closed")
+        .select_related("procedure__household")
+        .order_by("due_on", "id")
+    )
+    return {
+        "overdue": list(base.filter(due_on__lt=today)),
+        "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
+    }

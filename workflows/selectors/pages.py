@@ -1,0 +1,230 @@
+"""What the case pages show: the case, its NK-A cards, the list and its search."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.http import Http404
+from viewflow.workflow.models import Task
+
+from audit.models import AuditEvent
+from audit.services import log_event, log_read
+from forms.models import NKA, NKC, NKD, HelpPlanItem
+from workflows import calendar
+from workflows.models import (
+    Deadline,
+    GroupMember,
+    Meeting,
+    MonitoringNote,
+    Notification,
+    Participant,
+    Procedure,
+    Professional,
+    ProtectiveOrder,
+    Referral,
+)
+from workflows.selectors.access import Access, procedure_get, visible_procedures
+
+
+def procedure_open(*, user: User, pk: int, request=None) -> tuple[Procedure, Access]:
+    """``procedure_get`` for a page that shows the case: the read is logged once."""
+    procedure, access = procedure_get(user=user, pk=pk)
+    log_event(action="procedure.viewed", actor=user, procedure=procedure, request=request)
+    return procedure, access
+
+
+def procedure_search(
+    *,
+    user: User,
+    query: str = "",
+    stage: str = "",
+    overdue: bool = False,
+    request=None,
+) -> QuerySet[Procedure]:
+    """Visible procedures matching a name, PESEL or number, a stage, or open overdue deadlines.
+
+    The page logs what it showed (``procedure_list_seen``).
+    """
+    procedures = visible_procedures(user)
+    query = " ".join(query.split())
+    if query:
+        digits = query.replace(" ", "")
+        if _query_kind(query) == "pesel":
+            match = Q(participants__person__pesel=digits)
+        else:
+            match = Q(number__icontains=query) | Q(household__label__icontains=query)
+            for word in query.split():
+                match |= Q(participants__person__last_name__icontains=word) | Q(
+                    participants__person__first_name__icontains=word
+                )
+        procedures = procedures.filter(pk__in=Procedure.objects.filter(match).values("pk"))
+    if stage:
+        procedures = procedures.filter(stage=stage)
+    if overdue:
+        procedures = procedures.filter(
+            Exists(
+                Deadline.objects.current().filter(
+                    procedure=OuterRef("pk"),
+                    met_on__isnull=True,
+                    due_on__lt=calendar.legal_date(),
+                )
+            )
+        ).exclude(stage="closed")
+    procedures = procedures.select_related("household", "team__municipality").annotate(
+        next_due=Min(
+            "deadlines__due_on",
+            filter=Q(deadlines__met_on__isnull=True)
+            & (Q(deadlines__nka__isnull=True) | Q(deadlines__nka__withdrawn_at__isnull=True)),
+        )
+    )
+    return procedures.order_by("-initiated_on", "-id")
+
+
+def _query_kind(query: str) -> str:
+    digits = query.replace(" ", "")
+    return "pesel" if digits.isdigit() and len(digits) == 11 else "text"
+
+
+def procedure_list_seen(
+    *, user: User, procedures, query: str = "", stage: str = "", overdue: bool = False, request=None
+) -> None:
+    """One read event for a page of the procedure list, naming the procedures shown (each
+    row shows the household's name), so the who-saw report of a person lists the lists and
+    searches that showed them. The query text is not stored (it may be a PESEL), only its
+    kind; a search that found nobody is logged too (``procedures.searched``)."""
+    payload = {"stage": stage, "overdue": overdue}
+    if query:
+        payload["query_kind"] = _query_kind(" ".join(query.split()))
+    shown = list(procedures)
+    if query and not shown:
+        log_event(action="procedures.searched", actor=user, request=request, payload=payload)
+        return
+    log_read(
+        action="procedure.searched" if query else "procedure_list.viewed",
+        actor=user,
+        request=request,
+        procedures=shown,
+        payload=payload,
+    )
+
+
+@dataclass
+class ProcedurePage:
+    """Everything the procedure page shows, read in a fixed number of queries."""
+
+    procedure: Procedure
+    access: Access
+    nka_forms: list
+    tasks: list
+    participants: list = field(default_factory=list)
+    group_members: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    nkc_forms: list = field(default_factory=list)
+    nkd_forms: list = field(default_factory=list)
+    plan_items: list = field(default_factory=list)
+    referrals: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    notifications: list = field(default_factory=list)
+    monitoring_notes: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+
+
+def procedure_page(*, procedure: Procedure, access: Access, user: User) -> ProcedurePage:
+    """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
+
+    # Every version of every record: the current ones, the withdrawn (marked) and the
+    # superseded (in the history under their correction).
+    nka_forms = NKA.objects.filter(procedure=procedure).select_related(
+        "initiator", "routing", "corrected_by", "withdrawn_by"
+    )
+    group_members = list(
+        GroupMember.objects.filter(group__procedure=procedure)
+        .select_related("professional__user")
+        .order_by("professional__user__last_name")
+    )
+    return ProcedurePage(
+        procedure=procedure,
+        access=access,
+        participants=list(
+            Participant.objects.filter(procedure=procedure)
+            .select_related("person")
+            .order_by("role", "person__last_name")
+        ),
+        nka_forms=list(nka_forms.order_by("filled_at")),
+        group_members=group_members,
+        meetings=list(
+            Meeting.objects.filter(procedure=procedure)
+            .select_related("corrected_by", "withdrawn_by")
+            .prefetch_related("present__user", "heard")
+            .order_by("held_on", "id")
+        ),
+        nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim")),
+        nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect")),
+        plan_items=list(
+            HelpPlanItem.objects.filter(procedure=procedure)
+            .select_related("corrected_by", "withdrawn_by")
+            .prefetch_related("status_changes__changed_by")
+            .order_by("due_on", "id")
+        ),
+        referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
+        orders=list(
+            ProtectiveOrder.objects.filter(procedure=procedure).select_related(
+                "person", "corrected_by", "withdrawn_by"
+            )
+        ),
+        notifications=list(
+            Notification.objects.filter(procedure=procedure).select_related(
+                "concerning", "corrected_by", "withdrawn_by"
+            )
+        ),
+        monitoring_notes=list(
+            MonitoringNote.objects.filter(procedure=procedure).select_related(
+                "author", "corrected_by", "withdrawn_by"
+            )
+        ),
+        deadlines=list(
+            Deadline.objects.current().filter(procedure=procedure).order_by("due_on", "id")
+        ),
+        events=list(
+            AuditEvent.objects.filter(procedure=procedure)
+            .exclude(action__endswith=".viewed")
+            .select_related("actor")
+            .order_by("-id")[:50]
+        ),
+        tasks=list(
+            Task.objects.filter(process_id=procedure.process_id)
+            .select_related("owner")
+            .order_by("created")
+        ),
+    )
+
+
+def team_members_for(*, procedure: Procedure) -> QuerySet[Professional]:
+    return Professional.objects.filter(team_memberships__team_id=procedure.team_id)
+
+
+def nka_get(*, user: User, pk: int, nka_pk: int):
+    """The NK-A ``nka_pk`` of procedure ``pk``, for whoever sees the whole case.
+
+    Returns ``(procedure, access, nka)``; ``Http404`` otherwise. Logs nothing: for a page
+    that shows the card, use ``nka_open``.
+    """
+    procedure, access = procedure_get(user=user, pk=pk)
+    nka = NKA.objects.filter(pk=nka_pk, procedure=procedure).select_related("initiator").first()
+    if nka is None or not access.full_read:
+        raise Http404
+    return procedure, access, nka
+
+
+def nka_open(*, user: User, pk: int, nka_pk: int, request=None):
+    """``nka_get`` for a page that shows the card: the read is logged."""
+    procedure, access, nka = nka_get(user=user, pk=pk, nka_pk=nka_pk)
+    log_event(
+        action="nka.viewed",
+        actor=user,
+        procedure=procedure,
+        request=request,
+        payload={"nka": nka.pk},
+    )
+    return procedure, access, nka
