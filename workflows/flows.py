@@ -107,7 +107,9 @@ class Step:
 
     ``node`` is the flow node the step completes (``None`` for a record kept while the case
     is in one of ``stages``). ``stage`` is where the case stands while the node's task is
-    open. ``meets`` is the statutory deadline the step meets and ``opens`` those it starts.
+    open. ``during`` are other nodes while whose task the step may also be taken (it does
+    not complete them). ``meets`` is the statutory deadline the step meets and ``opens``
+    those it starts.
     """
 
     action: str
@@ -115,6 +117,7 @@ class Step:
     node: str | None = None
     stage: Stage | None = None
     stages: frozenset[Stage] = frozenset()
+    during: frozenset[str] = frozenset()
     meets: RuleCode | None = None
     opens: tuple[RuleCode, ...] = ()
 
@@ -193,8 +196,13 @@ STEPS: dict[str, Step] = {
         ),
         Step("protective_order", Actor.CASE_WORKER, stages=ACTIVE),
         Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
-        # After closure only while monitoring runs (checked by the service on the date).
-        Step("monitoring_note", Actor.CASE_WORKER, stages=ACTIVE | {Stage.CLOSED}),
+        # After closure only while monitoring runs (the service checks the date too).
+        Step(
+            "monitoring_note",
+            Actor.CASE_WORKER,
+            stages=ACTIVE,
+            during=frozenset({"post_closure_monitoring"}),
+        ),
         Step("reconcile", Actor.CASE_WORKER, stages=ANY_STAGE),
         Step("record_revise", Actor.CASE_WORKER, stages=NOT_CLOSED),
         Step("documents_retry", Actor.CASE_WORKER, stages=ANY_STAGE),

@@ -14,7 +14,7 @@ Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 
 from collections.abc import Iterable
 
-from workflows.flows import STEPS, Actor, Step
+from workflows.flows import NODE_STEPS, STEPS, Actor, Step
 from workflows.models import Procedure
 from workflows.selectors import Access
 
@@ -36,11 +36,14 @@ def acts_as(access: Access, actor: Actor) -> bool:
 
 
 def _at_this_point(step: Step, procedure: Procedure, open_nodes: Iterable[str] | None) -> bool:
-    if step.node is not None:
-        if open_nodes is None:
-            return procedure.stage == step.stage
-        return step.node in set(open_nodes)
-    return procedure.stage in step.stages
+    if procedure.stage in step.stages:
+        return True
+    nodes = step.during | ({step.node} if step.node else set())
+    if not nodes:
+        return False
+    if open_nodes is None:
+        return procedure.stage in {NODE_STEPS[node].stage for node in nodes}
+    return not nodes.isdisjoint(open_nodes)
 
 
 def may(
@@ -53,12 +56,20 @@ def may(
     """May the holder of ``access`` take ``action`` in ``procedure`` now?
 
     True when their role is the step's actor and the case is where the step happens: its
-    node's task is open (``open_nodes``, the names of the process's open tasks, when the
-    caller has them; the stored stage otherwise) or its stage is one of the step's stages.
+    node's task (or one of its ``during`` nodes' tasks) is open (``open_nodes``, the names of
+    the process's open tasks, when the caller has them; the stored stage otherwise) or the
+    case's stage is one of the step's stages.
     Raises ``KeyError`` for an unknown action.
     """
     step = STEPS[action]
     return acts_as(access, step.actor) and _at_this_point(step, procedure, open_nodes)
+
+
+def may_open(access: Access, action: str) -> bool:
+    """May the holder of ``access`` open the page of ``action``? Its actor may, wherever the
+    case stands: the page's form then shows the service's refusal when the case is not at
+    that step (``may`` decides the buttons). Raises ``KeyError`` for an unknown action."""
+    return acts_as(access, STEPS[action].actor)
 
 
 def allowed_actions(
