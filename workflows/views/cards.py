@@ -103,27 +103,33 @@ class CardTransferView(LoginRequiredMixin, View):
 
 
 class NKACreateView(LoginRequiredMixin, View):
-    """Fill NK-A: the moment the procedure starts (or joins an open one)."""
+    """Fill NK-A: the moment the procedure starts (or joins an open one).
+
+    Another interface that files an NK-A (the crisis centre after a consultation) subclasses
+    this page and overrides ``people_initial`` (whom the card starts with), ``shown_people``
+    (the records those rows show, for the read event) and ``file`` (its own service call).
+    """
 
     template_name = "workflows/nka_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            professional = selectors.professional_for(request.user)
-            if professional is None or not professional.has_declaration:
+            self.professional = selectors.professional_for(request.user)
+            if self.professional is None or not self.professional.has_declaration:
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _consultation(self):
-        """The crisis-centre consultation this NK-A starts from (``?consultation=``), if any."""
-        from centre.models import Consultation
-        from centre.selectors import centre_for
+    def people_initial(self) -> list[dict]:
+        """The card's first rows of people: a victim and a suspect to fill."""
+        return [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
 
-        pk = self.request.GET.get("consultation", "")
-        centre = centre_for(self.request.user)
-        if not pk.isdigit() or centre is None:
-            return None
-        return Consultation.objects.filter(pk=pk, centre=centre, procedure__isnull=True).first()
+    def shown_people(self) -> list[int]:
+        """Ids of the shared people whose data the empty form already shows (a read)."""
+        return []
+
+    def file(self, data: services.NKAInput):
+        """File the card through the services; returns what ``procedure_initiate`` does."""
+        return services.procedure_initiate(actor=self.request.user, data=data)
 
     def _forms(self, data=None):
         formset_class = step_forms.forms.formset_factory(
@@ -134,29 +140,10 @@ class NKACreateView(LoginRequiredMixin, View):
             max_num=20,
             validate_max=True,
         )
-        initial = [{"role": Role.VICTIM}, {"role": Role.SUSPECT}]
-        consultation = self._consultation()
-        self.prefilled = []
-        if consultation is not None:
-            self.prefilled = [c.person for c in consultation.clients.select_related("person")]
-            # Started from a crisis-centre consultation: its people as the victims.
-            initial = [
-                {
-                    "role": Role.VICTIM,
-                    "first_name": c.first_name,
-                    "last_name": c.last_name,
-                    "pesel": c.pesel or "",
-                    "birth_date": c.birth_date,
-                    "sex": c.sex,
-                    "phone": c.phone,
-                }
-                for c in self.prefilled
-            ] + [{"role": Role.SUSPECT}]
-        professional = selectors.professional_for(self.request.user)
         form = step_forms.NKAForm(
-            data, initial={"place": professional.municipality.name, "nkb_handed": True}
+            data, initial={"place": self.professional.municipality.name, "nkb_handed": True}
         )
-        people = formset_class(data, prefix="people", initial=initial)
+        people = formset_class(data, prefix="people", initial=self.people_initial())
         return form, people
 
     def _page(self, form, people):
@@ -174,40 +161,27 @@ class NKACreateView(LoginRequiredMixin, View):
         step_forms.without_validation(form, people)
         return self._page(form, people)
 
-    def get(self, request):
+    def get(self, request, *args, **kwargs):
         form, people = self._forms()
-        # Prefilled from a consultation: the page shows the centre's record of its people.
-        log_read(
-            action="nka_form.viewed",
-            request=request,
-            people=[record.person_id for record in self.prefilled],
-        )
+        log_read(action="nka_form.viewed", request=request, people=self.shown_people())
         return self._page(form, people)
 
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
         if "add_row" in request.POST:
             return self._add_row(request)
         form, people = self._forms(request.POST)
 
         def initiate() -> str:
-            filed = services.procedure_initiate(
-                actor=request.user,
-                data=services.NKAInput(
+            filed = self.file(
+                services.NKAInput(
                     **form.cleaned_data,
                     people=[
                         services.PersonInput(**f.cleaned_data)
                         for f in people.forms
                         if f.cleaned_data
                     ],
-                ),
-            )
-            consultation = self._consultation()
-            if consultation is not None:
-                from centre.services import consultation_link_procedure
-
-                consultation_link_procedure(
-                    actor=request.user, consultation_id=consultation.pk, procedure=filed.procedure
                 )
+            )
             # The same answer whether the card opened, joined or was routed: the filer
             # learns nothing of any other case (issue 11).
             period = web.rule_period(RuleCode.NKA_TO_CHAIR, filed.nka.edition)
