@@ -66,9 +66,10 @@ class Step:
 
     ``node`` is the flow node the step completes (``None`` for a record kept while the case
     is in one of ``stages``). ``stage`` is where the case stands while the node's task is
-    open. A step with both a node and ``stages`` may also be taken without its node while
-    the case is in one of ``stages`` (a joined card's transfer). ``meets`` is the statutory
-    deadline the step meets and ``opens`` those it starts (``workflows.rules``).
+    open. A step with a node and ``stages`` may also be taken without its node while the
+    case is in one of ``stages`` (a joined card's transfer). ``during`` are other nodes
+    while whose task the step may also be taken (it does not complete them). ``meets`` is
+    the statutory deadline the step meets and ``opens`` those it starts (``workflows.rules``).
     """
 
     action: str
@@ -76,6 +77,7 @@ class Step:
     node: str | None = None
     stage: Stage | None = None
     stages: frozenset[Stage] = frozenset()
+    during: frozenset[str] = frozenset()
     meets: RuleCode | None = None
     opens: tuple[RuleCode, ...] = ()
 
@@ -156,8 +158,13 @@ STEPS: dict[str, Step] = {
         ),
         Step("protective_order", Actor.CASE_WORKER, stages=ACTIVE),
         Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
-        # After closure only while monitoring runs (checked by the service on the date).
-        Step("monitoring_note", Actor.CASE_WORKER, stages=ACTIVE | {Stage.CLOSED}),
+        # After closure only while monitoring runs (the service checks the date too).
+        Step(
+            "monitoring_note",
+            Actor.CASE_WORKER,
+            stages=ACTIVE,
+            during=frozenset({"post_closure_monitoring"}),
+        ),
         Step("reconcile", Actor.CASE_WORKER, stages=ANY_STAGE),
         # Withdrawal and correction of a record (workflows.corrections); an NK-A card also
         # by its initiator until the original is with the chair (§ 7).

@@ -22,7 +22,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 
-from workflows.flows import STEPS, Actor, Step, open_nodes
+from workflows.flows import NODE_STEPS, STEPS, Actor, Step, open_nodes
 from workflows.models import Procedure
 from workflows.selectors import Access, procedure_access
 
@@ -45,14 +45,15 @@ def acts_as(access: Access, actor: Actor) -> bool:
     return False
 
 
-def _at_this_point(step: Step, procedure: Procedure, nodes: Iterable[str] | None) -> bool:
+def _at_this_point(step: Step, procedure: Procedure, open_nodes: Iterable[str] | None) -> bool:
     if procedure.stage in step.stages:
         return True
-    if step.node is None:
+    nodes = step.during | ({step.node} if step.node else set())
+    if not nodes:
         return False
-    if nodes is None:
-        return procedure.stage == step.stage
-    return step.node in set(nodes)
+    if open_nodes is None:
+        return procedure.stage in {NODE_STEPS[node].stage for node in nodes}
+    return not nodes.isdisjoint(open_nodes)
 
 
 def may(
@@ -65,12 +66,20 @@ def may(
     """May the holder of ``access`` take ``action`` in ``procedure`` now?
 
     True when their role is the step's actor and the case is where the step happens: its
-    node's task is open (``open_nodes``, the names of the process's open tasks, when the
-    caller has them; the stored stage otherwise) or its stage is one of the step's stages.
+    node's task (or one of its ``during`` nodes' tasks) is open (``open_nodes``, the names of
+    the process's open tasks, when the caller has them; the stored stage otherwise) or the
+    case's stage is one of the step's stages.
     Raises ``KeyError`` for an unknown action.
     """
     step = STEPS[action]
     return acts_as(access, step.actor) and _at_this_point(step, procedure, open_nodes)
+
+
+def may_open(access: Access, action: str) -> bool:
+    """May the holder of ``access`` open the page of ``action``? Its actor may, wherever the
+    case stands: the page's form then shows the service's refusal when the case is not at
+    that step (``may`` decides the buttons). Raises ``KeyError`` for an unknown action."""
+    return acts_as(access, STEPS[action].actor)
 
 
 class StepBackend(BaseBackend):

@@ -8,7 +8,6 @@ field they concern.
 """
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +26,7 @@ from workflows.models import (
     Referral,
     Role,
 )
+from workflows.web import apply_service_error  # noqa: F401  (re-exported: its old home)
 
 
 class DateInput(forms.DateInput):
@@ -49,28 +49,6 @@ class PastDateField(forms.DateField):
 
 class StepForm(forms.Form):
     """Base of every step form (a place for shared behaviour)."""
-
-
-def apply_service_error(form: forms.Form, error, formsets=None) -> None:
-    """Show a ``ServiceError`` next to the fields it names.
-
-    Keys ``people-<n>-<field>`` go to form ``n`` of the ``people`` formset; unknown keys and
-    ``__all__`` become non-field errors.
-    """
-    formsets = formsets or {}
-    for key, messages in error.message_dict.items():
-        target, field_name = form, key
-        prefix, _sep, rest = key.partition("-")
-        if prefix in formsets and rest:
-            index, _sep, field_name = rest.partition("-")
-            if index.isdigit() and int(index) < len(formsets[prefix].forms):
-                target = formsets[prefix].forms[int(index)]
-        if field_name != NON_FIELD_ERRORS and field_name not in target.fields:
-            field_name = None
-        for message in messages:
-            target.add_error(
-                None if field_name in (None, NON_FIELD_ERRORS) else field_name, message
-            )
 
 
 def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:

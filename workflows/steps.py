@@ -34,9 +34,9 @@ from viewflow.workflow.status import STATUS
 from audit.services import log_event
 from people.models import Person
 from workflows import calendar, paperwork
-from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, procedure_stage
+from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, open_nodes, procedure_stage
 from workflows.models import Deadline, Procedure, Referral, Stage
-from workflows.permissions import acts_as
+from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access, procedure_access
 
@@ -218,7 +218,7 @@ def step(
         )
         if declared.node is not None and not declared.stages:
             run.take_node()
-        elif procedure.stage not in declared.stages:
+        elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
             raise _stage_refusal(procedure, refusal)
         yield run
         if run.task is not None:

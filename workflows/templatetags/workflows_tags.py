@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from workflows import calendar, corrections, idempotency
-from workflows.models import Stage
+from workflows.flows import STEPS
 
 register = template.Library()
 
@@ -38,11 +38,6 @@ def due(due_on: datetime.date | None, met_on: datetime.date | None = None):
     return format_html('<span class="{}">{} ({})</span>', css, due_on.isoformat(), text)
 
 
-@register.filter
-def in_set(value, container) -> bool:
-    return value in container
-
-
 @register.simple_tag
 def form_token():
     """The hidden one-time token of a creating form (``workflows.idempotency``)."""
@@ -62,11 +57,12 @@ def record_class(record) -> str:
 @register.inclusion_tag("workflows/includes/record_state.html", takes_context=True)
 def record_state(context, record, kind: str) -> dict:
     """A record's state (corrected, withdrawn, superseded) and, for whoever may, the
-    "correct" and "withdraw" links (``workflows.corrections.may_revise``)."""
+    "correct" and "withdraw" links (``workflows.corrections.may_revise``, while the case is
+    in a stage where records are revised: ``flows.STEPS["record_revise"]``)."""
     procedure = context["procedure"]
     may = (
         record.is_current
-        and procedure.stage != Stage.CLOSED
+        and procedure.stage in STEPS["record_revise"].stages
         and corrections.may_revise(
             access=context["access"],
             kind=corrections.KINDS[kind],

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 from documents.forms import RegenerateForm
 from documents.models import Document
 from documents.views import pdf_response
-from workflows import selectors, services
-from workflows.step_forms import apply_service_error
+from workflows import permissions, selectors, services
 from workflows.steps import ServiceError
+from workflows.web import apply_service_error
 
 
 def _file_name(document: Document) -> str:
@@ -40,7 +40,7 @@ def document_download(request, public_id):
 def document_regenerate(request, public_id):
     document = get_object_or_404(Document.objects.select_related("procedure"), public_id=public_id)
     procedure, access = selectors.procedure_get(user=request.user, pk=document.procedure_id)
-    if not (access.chair or access.group_member) or access.auditor:
+    if not permissions.may_open(access, "document_regenerate"):
         raise PermissionDenied
     form = RegenerateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -65,7 +65,7 @@ def document_regenerate(request, public_id):
 def documents_retry(request, pk):
     """Render again the documents of a procedure whose rendering failed."""
     procedure, access = selectors.procedure_get(user=request.user, pk=pk)
-    if not (access.chair or access.group_member) or access.auditor:
+    if not permissions.may_open(access, "documents_retry"):
         raise PermissionDenied
     target = reverse("workflows:procedure_detail", args=[procedure.pk]) + "#documents"
     if request.method == "POST":

@@ -11,15 +11,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workflows import corrections, step_forms
-from workflows.views import StepView
+from workflows.views.base import StepView
 
 
 class _RecordView(StepView):
     """Base: finds the record named by the URL and checks who may change it."""
 
-    def may(self, access) -> bool:
-        # Who may change which record is decided per record in ``check_object``.
-        return access.read and not access.auditor
+    action = "record_revise"
+
+    def allowed(self) -> bool:
+        # Who may change which record is decided per record in ``check_object``
+        # (``corrections.may_revise``: the chair and the group, and the initiator of an NK-A
+        # not yet sent to the chair); a record outside the procedure answers 404 first.
+        return self.access.read and not self.access.auditor
 
     def check_object(self) -> None:
         self.kind = corrections.KINDS.get(self.kwargs["kind"])

@@ -1,0 +1,162 @@
+"""The case: its page, its NK-A cards and the reconciliation of their people with the records.
+
+The page's buttons ask ``workflows.permissions.allowed_actions`` (the one answer to "who may
+do what now"); the template only asks whether an action is in that set.
+"""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from viewflow.workflow import chart
+
+from documents.selectors import jobs_to_retry
+from forms.models import HelpPlanItem
+from workflows import calendar, permissions, reconcile, selectors, web
+from workflows.flows import ProcedureFlow, rule_met_at
+from workflows.models import VICTIM_ROLES, CardRouting
+from workflows.rules import RULE_LABELS
+
+OPEN_TASK = ("NEW", "ASSIGNED")
+
+
+def _chart_svg(procedure) -> str:
+    """viewflow's process diagram with this case's task states (one query)."""
+    grid = chart.calc_layout_data(ProcedureFlow)
+    if procedure.process_id:
+        chart.calc_cell_status(ProcedureFlow, grid, procedure.process_id)
+    return render_to_string(
+        "workflows/chart.svg", {"grid": grid, "cells": grid.cells, "edges": grid.edges}
+    )
+
+
+@login_required
+def procedure_detail(request, pk: int):
+    procedure, access = selectors.procedure_open(user=request.user, pk=pk, request=request)
+    page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
+    documents = list(selectors.documents_for(procedure=procedure, access=access, user=request.user))
+    open_tasks = [t for t in page.tasks if t.status in OPEN_TASK]
+    open_nodes = {t.flow_task.name for t in open_tasks}
+    allowed = permissions.allowed_actions(access, procedure, open_nodes=open_nodes)
+    open_deadlines = {d.rule: d for d in page.deadlines if d.met_on is None and not d.referral_id}
+    task_rows = [
+        {
+            "title": task.flow_task.task_title,
+            "owner": task.owner,
+            "deadline": open_deadlines.get(rule_met_at(task.flow_task.name)),
+        }
+        for task in open_tasks
+    ]
+    return render(
+        request,
+        "workflows/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "access": access,
+            "page": page,
+            "open_nodes": open_nodes,
+            "allowed": allowed,
+            "task_rows": task_rows,
+            # The document list (documents/web/document_list.html) offers a new version.
+            "can_act": "document_regenerate" in allowed,
+            "chart": _chart_svg(procedure) if access.full_read else "",
+            "documents": documents,
+            "replaced": {d.replaces_id for d in documents if d.replaces_id},
+            "documents_waiting": (jobs_to_retry(procedure.pk).count() if access.full_read else 0),
+            "labels": RULE_LABELS,
+            "today": calendar.legal_date(),
+            "victim_roles": VICTIM_ROLES,
+            "open_plan_items": sum(
+                1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
+            ),
+        },
+    )
+
+
+def _nka_page(request, procedure, access, nka, *, reconcile_error: str = ""):
+    entries = list(nka.entries.select_related("person").order_by("role", "id"))
+    may_reconcile = permissions.may(access, "reconcile", procedure)
+    return render(
+        request,
+        "workflows/nka_detail.html",
+        {
+            "procedure": procedure,
+            "access": access,
+            "nka": nka,
+            "entries": entries,
+            "routed": CardRouting.objects.filter(nka=nka).exists(),
+            "differences": (
+                [(e, reconcile.person_differences(e)) for e in entries] if may_reconcile else []
+            ),
+            "may_reconcile": may_reconcile,
+            "reconcile_error": reconcile_error,
+        },
+    )
+
+
+@login_required
+def nka_detail(request, pk: int, nka_pk: int):
+    procedure, access, nka = selectors.nka_open(
+        user=request.user, pk=pk, nka_pk=nka_pk, request=request
+    )
+    return _nka_page(request, procedure, access, nka)
+
+
+class ReconcileForm(forms.Form):
+    """The values chosen on the NK-A page: repeated ``change=<card entry id>:<field name>``."""
+
+    def clean(self) -> dict:
+        chosen: dict[int, list[str]] = {}
+        for value in self.data.getlist("change"):
+            entry_pk, _sep, field_name = value.partition(":")
+            if entry_pk.isdigit() and field_name:
+                chosen.setdefault(int(entry_pk), []).append(field_name)
+        if not chosen:
+            raise forms.ValidationError(
+                _("Choose at least one value that differs from the record.")
+            )
+        return {"chosen": chosen}
+
+
+@login_required
+def person_reconcile(request, pk: int, nka_pk: int):
+    """Copy the chosen card values onto the shared people's records (chair or group)."""
+    procedure, access, nka = selectors.nka_get(user=request.user, pk=pk, nka_pk=nka_pk)
+    if not permissions.may_open(access, "reconcile"):
+        raise PermissionDenied
+    target = reverse("workflows:nka_detail", args=[procedure.pk, nka.pk])
+    if request.method != "POST":
+        return HttpResponseRedirect(target)  # the form lives on the NK-A page
+    form = ReconcileForm(request.POST)
+
+    def write() -> str:
+        with transaction.atomic():
+            for entry_pk, fields in form.cleaned_data["chosen"].items():
+                reconcile.person_reconcile(
+                    actor=request.user,
+                    procedure_id=procedure.pk,
+                    nka_person_id=entry_pk,
+                    fields=fields,
+                )
+        return target
+
+    done = web.form_submit(
+        request,
+        form=form,
+        perform=write,
+        once=False,
+        success_message=_("The chosen values are now in the people's records."),
+    )
+    if done:
+        return done
+    # The card is shown again with the message: a read of it, logged.
+    procedure, access, nka = selectors.nka_open(
+        user=request.user, pk=pk, nka_pk=nka_pk, request=request
+    )
+    error = " ".join(form.non_field_errors())
+    return _nka_page(request, procedure, access, nka, reconcile_error=error)

@@ -1,0 +1,97 @@
+"""The user's lists: open tasks (inbox), the team's deadlines (dashboard), the case search."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from audit.services import log_read
+from workflows import calendar, selectors, step_forms
+from workflows.models import Stage
+from workflows.rules import RULE_LABELS
+
+
+@login_required
+def inbox(request):
+    """The user's open tasks with their due dates, most urgent first."""
+    rows = selectors.open_tasks_for(request.user)
+    cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
+    today = calendar.legal_date()
+    late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
+    log_read(action="inbox.viewed", request=request, procedures=[row.procedure for row in rows])
+    return render(
+        request,
+        "workflows/inbox.html",
+        {
+            "rows": rows,
+            "cards": cards,
+            "routed": selectors.cards_routed(user=request.user),
+            "overdue": sum(1 for r in rows if r.overdue) + late_cards,
+        },
+    )
+
+
+def calendar_window() -> int:
+    """How many working days ahead the dashboard and the reminders look."""
+    return int(getattr(settings, "OIK_REMINDER_WORKING_DAYS", 2))
+
+
+@login_required
+def dashboard(request):
+    """The team's deadlines: overdue and due within the reminder window."""
+    days = calendar_window()
+    due = selectors.deadlines_due(user=request.user, within_working_days=days)
+    cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
+    log_read(
+        action="dashboard.viewed",
+        request=request,
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]],
+    )
+    return render(
+        request,
+        "workflows/dashboard.html",
+        {
+            "overdue": due["overdue"],
+            "due_soon": due["due_soon"],
+            "cards_overdue": cards["overdue"],
+            "cards_due_soon": cards["due_soon"],
+            "window": days,
+            "labels": RULE_LABELS,
+            "today": calendar.legal_date(),
+        },
+    )
+
+
+@login_required
+def procedure_list(request):
+    form = step_forms.ProcedureSearchForm(request.GET or None)
+    query, stage, overdue = "", "", False
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        stage = form.cleaned_data["stage"]
+        overdue = form.cleaned_data["overdue"]
+    procedures = selectors.procedure_search(
+        user=request.user, query=query, stage=stage, overdue=overdue, request=request
+    )
+    page = Paginator(procedures, 25).get_page(request.GET.get("page"))
+    selectors.procedure_list_seen(
+        user=request.user,
+        procedures=page,
+        query=query,
+        stage=stage,
+        overdue=overdue,
+        request=request,
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "workflows/procedure_list.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "today": calendar.legal_date(),
+            "closed": Stage.CLOSED,  # a closed case shows no next deadline
+        },
+    )
