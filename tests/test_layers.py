@@ -37,12 +37,7 @@ HEAVY_MODULES: frozenset[str] = frozenset()
 
 # Function-local imports of another app that are still there: (file, imported module).
 # i12: each line goes when the helper named lands (the integrator removes them).
-KNOWN_LOCAL_IMPORTS = {
-    # i12: removed when H6 (views) lands – the case page stops importing the centre.
-    ("workflows/views.py", "centre.models"),
-    ("workflows/views.py", "centre.selectors"),
-    ("workflows/views.py", "centre.services"),
-}
+KNOWN_LOCAL_IMPORTS: set[tuple[str, str]] = set()
 
 # Imports of another app's private names that are still there: (file, module, name).
 KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
@@ -50,7 +45,7 @@ KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()
 MAX_LINES = 600
 
 # i12: being split by topic right now (H1, H6, H4); the integrator removes the xfail.
-BEING_SPLIT = ("workflows/views.py",)
+BEING_SPLIT: tuple[str, ...] = ()
 
 
 def _our_files() -> list[Path]:

@@ -11,7 +11,6 @@ from centre.services._shared import staff_centre
 from centre.services.consultations import (
     ConsultationInput,
     consultation_file_nka,
-    consultation_link_procedure,
     consultation_record,
 )
 from centre.services.duty import contact_record
@@ -33,7 +32,6 @@ __all__ = [
     "PersonData",
     "ServiceError",
     "consultation_file_nka",
-    "consultation_link_procedure",
     "consultation_record",
     "contact_record",
     "enrol",

@@ -106,22 +106,3 @@ def consultation_file_nka(*, actor: User, consultation_id: int, data: NKAInput) 
             payload={"consultation": consultation.pk},
         )
     return filed
-
-
-def consultation_link_procedure(*, actor: User, consultation_id: int, procedure) -> None:
-    """Remember that an NK-A filled after this consultation opened or joined ``procedure``.
-
-    Only for ``workflows/views.py`` until its copy of the consultation's NK-A is deleted
-    (issue 12); the centre files that NK-A itself with ``consultation_file_nka``.
-    """
-    centre = staff_centre(actor)
-    updated = Consultation.objects.filter(pk=consultation_id, centre=centre).update(
-        procedure=procedure
-    )
-    if updated:
-        log_event(
-            action="centre.consultation_started_nka",
-            actor=actor,
-            procedure=procedure,
-            payload={"consultation": consultation_id},
-        )
