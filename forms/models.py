@@ -275,7 +275,10 @@ class NKD(models.Model):
     agreed_other = models.TextField(_("other actions agreed"), max_length=5000, blank=True)
     # When the suspect did not appear the group notifies them of the initiation.
     initiation_notice_sent_on = models.DateField(
-        _("notification of initiation sent on"), null=True, blank=True
+        _("notification of initiation sent on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the suspect did not appear."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
