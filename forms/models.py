@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.records import Revisable
+from forms.choices import Programme
 from people.models import Sex
 from people.validators import validate_name, validate_phone
 
@@ -71,7 +72,7 @@ class NKA(Revisable):
     # Incident
     incident_date = models.DateField(_("date of the incident"))
     incident_place = models.CharField(_("place of the incident"), max_length=200)
-    incident_description = models.TextField(_("course of events"))
+    incident_description = models.TextField(_("course of events"), max_length=5000)
     # IV forms of violence
     violence_forms = models.JSONField(_("forms of violence"), default=list)
     violence_other = models.CharField(_("other forms (describe)"), max_length=500, blank=True)
@@ -95,14 +96,14 @@ class NKA(Revisable):
         _("victim feels their life or health is in danger"), default=False
     )
     # X witnesses
-    witnesses = models.TextField(_("witnesses (including children)"), blank=True)
+    witnesses = models.TextField(_("witnesses (including children)"), max_length=2000, blank=True)
     # Actions at the intervention
     police_called = models.BooleanField(_("police called"), default=False)
     protective_order_issued = models.BooleanField(_("protective order issued"), default=False)
     suspect_detained = models.BooleanField(_("suspect detained"), default=False)
     shelter_arranged = models.BooleanField(_("shelter arranged"), default=False)
     # XIII additional information
-    additional_info = models.TextField(_("additional information"), blank=True)
+    additional_info = models.TextField(_("additional information"), max_length=5000, blank=True)
     # NK-B (annex 2): record of the handout
     nkb_handed = models.BooleanField(_("NK-B handed over"), default=False)
     nkb_handed_to = models.CharField(_("NK-B handed to"), max_length=200, blank=True)
@@ -121,6 +122,11 @@ class NKA(Revisable):
     def __str__(self) -> str:
         return f"NK-A {self.procedure.number} ({self.filled_at:%Y-%m-%d})"
 
+    def violence_forms_display(self) -> list[str]:
+        """The forms of violence ticked, by their names in the active language (never codes)."""
+        labels = dict(ViolenceForm.choices)
+        return [str(labels.get(code, code)) for code in self.violence_forms]
+
 
 class NKAPerson(models.Model):
     """A person listed on one NK-A (victims, suspects, other household members).
@@ -137,7 +143,9 @@ class NKAPerson(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
     last_name = models.CharField(_("surname"), max_length=150, validators=[validate_name])
     pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date of birth"), null=True, blank=True, help_text=_("When there is no PESEL.")
+    )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     parents_names = models.CharField(_("parents' first names"), max_length=200, blank=True)
     address = models.CharField(_("address of residence or stay"), max_length=300, blank=True)
@@ -183,17 +191,19 @@ class NKC(models.Model):
     )
     victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     edition = models.CharField(_("edition"), max_length=8)
-    situation = models.TextField(_("family, housing, health and income situation"))
-    first_act = models.TextField(_("the first act of violence"))
-    repeated_acts = models.TextField(_("repeated acts"), blank=True)
-    most_dangerous_act = models.TextField(_("the most dangerous act"), blank=True)
-    last_act = models.TextField(_("the last act"))
-    needs = models.TextField(_("the victim's needs and expectations"))
-    risk_assessment = models.TextField(_("assessment of risk"))
+    situation = models.TextField(
+        _("family, housing, health and income situation"), max_length=10000
+    )
+    first_act = models.TextField(_("the first act of violence"), max_length=5000)
+    repeated_acts = models.TextField(_("repeated acts"), max_length=5000, blank=True)
+    most_dangerous_act = models.TextField(_("the most dangerous act"), max_length=5000, blank=True)
+    last_act = models.TextField(_("the last act"), max_length=5000)
+    needs = models.TextField(_("the victim's needs and expectations"), max_length=5000)
+    risk_assessment = models.TextField(_("assessment of risk"), max_length=5000)
     # Safety plan: no statutory template; part of the help plan.
-    safety_how_to_act = models.TextField(_("how to act in danger"))
-    safety_contacts = models.TextField(_("safe contacts"), blank=True)
-    safety_place = models.TextField(_("safe place"), blank=True)
+    safety_how_to_act = models.TextField(_("how to act in danger"), max_length=5000)
+    safety_contacts = models.TextField(_("safe contacts"), max_length=2000, blank=True)
+    safety_place = models.TextField(_("safe place"), max_length=2000, blank=True)
     safety_documents_ready = models.BooleanField(_("documents and money kept ready"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -277,28 +287,28 @@ class NKD(models.Model):
     suspect = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     edition = models.CharField(_("edition"), max_length=8)
     appeared = models.BooleanField(_("the suspect appeared"), default=True)
-    situation = models.TextField(_("the suspect's situation"), blank=True)
-    substances = models.TextField(_("alcohol, drugs, medicines"), blank=True)
+    situation = models.TextField(_("the suspect's situation"), max_length=5000, blank=True)
+    substances = models.TextField(_("alcohol, drugs, medicines"), max_length=5000, blank=True)
     consequences_explained = models.BooleanField(
         _("legal consequences and the duty to stop the violence explained"), default=False
     )
-    statement = models.TextField(_("the suspect's statement"), blank=True)
+    statement = models.TextField(_("the suspect's statement"), max_length=5000, blank=True)
     agreed_programme = models.CharField(
         _("programme agreed"),
         max_length=30,
         blank=True,
-        choices=[
-            ("correctional_educational", _("correctional-educational programme")),
-            ("psychological_therapeutic", _("psychological-therapeutic programme")),
-        ],
+        choices=Programme.choices,
     )
     agreed_alcohol_commission = models.BooleanField(
         _("referral to the alcohol commission agreed"), default=False
     )
-    agreed_other = models.TextField(_("other actions agreed"), blank=True)
+    agreed_other = models.TextField(_("other actions agreed"), max_length=5000, blank=True)
     # When the suspect did not appear the group notifies them of the initiation.
     initiation_notice_sent_on = models.DateField(
-        _("notification of initiation sent on"), null=True, blank=True
+        _("notification of initiation sent on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the suspect did not appear."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

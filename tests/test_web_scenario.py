@@ -92,8 +92,14 @@ def transfer(client, procedure, nka):
     return response
 
 
-def drive_to_actions(client, world) -> Procedure:
-    """NK-A by the teacher → chair → group → both meetings, through the pages."""
+def drive_to_actions(
+    client, world, *, victim_meeting: dict | None = None, stop_before_meetings: bool = False
+) -> Procedure:
+    """NK-A by the teacher → chair → group → both meetings, through the pages.
+
+    ``victim_meeting`` adds to (or replaces) what is typed on the victim-meeting page;
+    ``stop_before_meetings`` returns once the group has the NK-A.
+    """
     client.force_login(world.teacher)
     response = client.post(reverse("workflows:nka_create"), nka_post_data())
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -127,6 +133,8 @@ def drive_to_actions(client, world) -> Procedure:
     step(client, "pass_to_group", procedure, {"passed_on": _d(0)})
     assert procedure.stage == Stage.MEETINGS
     assert open_nodes(procedure) == {"victim_meeting", "suspect_meeting"}
+    if stop_before_meetings:
+        return procedure
 
     victim = procedure.participants.get(role="victim").person
     suspect = procedure.participants.get(role="suspect").person
@@ -157,6 +165,7 @@ def drive_to_actions(client, world) -> Procedure:
             "plan-0-action": "konsultacje w OIK",
             "plan-0-responsible": "OIK Testowo",
             "plan-0-due_on": (TODAY + datetime.timedelta(days=30)).isoformat(),
+            **(victim_meeting or {}),
         },
     )
     assert procedure.stage == Stage.MEETINGS

@@ -359,7 +359,7 @@ def _meetings(users, procedure, day: datetime.date, *, plan, suspect_appeared=Tr
             consequences_explained=suspect_appeared,
             situation="Przyznaje się do kłótni, zaprzecza szarpaniu." if suspect_appeared else "",
             substances="alkohol" if suspect_appeared else "",
-            agreed_programme="correctional_educational" if suspect_appeared else "",
+            agreed_programme=Referral.Programme.CORRECTIONAL if suspect_appeared else "",
             initiation_notice_sent_on=None if suspect_appeared else day,
         ),
     )

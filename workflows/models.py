@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
+from forms.choices import Programme as ProgrammeChoices
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
 from workflows.rules import RULE_LABELS, Edition
 
@@ -338,7 +339,7 @@ class Meeting(Revisable):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     invited_on = models.DateField(_("invitation / summons sent on"), null=True, blank=True)
     held_on = models.DateField(_("held on"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(_("place of the meeting"), max_length=200)
     present = models.ManyToManyField(
         Professional, related_name="meetings_attended", verbose_name=_("members present")
     )
@@ -346,7 +347,7 @@ class Meeting(Revisable):
         "people.Person", related_name="meetings_heard", verbose_name=_("persons heard")
     )
     person_appeared = models.BooleanField(_("the invited person appeared"), default=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("minutes"), max_length=10000, blank=True)
     next_meeting_on = models.DateField(_("next meeting"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -362,12 +363,16 @@ class Meeting(Revisable):
 class Referral(models.Model):
     """Referral of the perpetrator to a programme (art. 9b; Dz.U. 2023 poz. 1164)."""
 
-    class Programme(models.TextChoices):
-        CORRECTIONAL = "correctional_educational", _("correctional-educational programme")
-        THERAPEUTIC = "psychological_therapeutic", _("psychological-therapeutic programme")
+    # One list with NK-D's "programme agreed" (forms.choices).
+    Programme = ProgrammeChoices
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="referrals")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person suspected of using violence"),
+    )
     programme = models.CharField(_("programme"), max_length=30, choices=Programme.choices)
     provider = models.CharField(_("programme provider"), max_length=200)
     referred_on = models.DateField(_("referred on"))
@@ -400,7 +405,12 @@ class ProtectiveOrder(Revisable):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.CASCADE, related_name="protective_orders"
     )
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("person suspected of using violence"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     issuer = models.CharField(_("issued by"), max_length=30, choices=Issuer.choices)
     issued_on = models.DateField(_("issued on"))
@@ -431,9 +441,14 @@ class Notification(Revisable):
     addressee = models.CharField(_("addressee"), max_length=200)
     sent_on = models.DateField(_("sent on"))
     concerning = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("concerning (suspected person)"),
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=5000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -448,7 +463,7 @@ class MonitoringNote(Revisable):
         Procedure, on_delete=models.CASCADE, related_name="monitoring_notes"
     )
     visited_on = models.DateField(_("date"))
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), max_length=10000)
     after_closure = models.BooleanField(default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

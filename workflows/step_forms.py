@@ -1,5 +1,13 @@
 """Django forms for the steps of the procedure.
 
+The statutory forms and the step forms that write a record are ModelForms: each field's
+label, choices and length come from the model field (``verbose_name``, ``choices``,
+``max_length``), so the page and the record can never carry two names for one thing
+(``tests/test_form_labels.py`` checks it). A page that writes two records (the meeting with
+the victim: Meeting + NK-C; with the suspect: Meeting + NK-D) is one ModelForm of
+``Meeting`` that mixes in the other model's fields built by ``model_fields``. Field names
+and ``cleaned_data`` keys are those of the services' input dataclasses.
+
 They check what a form can check alone (required fields, types, PESEL checksum, dates not in
 the future); the rules that need the database or the whole case (a suspect under 18 on the
 incident date, a group without a police officer, ground 1 with open help-plan items) are the
@@ -10,21 +18,24 @@ field they concern.
 from django import forms
 from django.db import models
 from django.forms.utils import ErrorDict
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import RecordMultipleChoiceField
-from forms.models import HelpPlanItem, ViolenceForm
+from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import validators
 from people.forms import PeselField
-from people.models import Sex
 from workflows import calendar
 from workflows.models import (
     ClosureGround,
+    Meeting,
+    MonitoringNote,
     Notification,
     Professional,
     ProtectiveOrder,
     Referral,
     Role,
+    Stage,
 )
 from workflows.web import apply_service_error  # noqa: F401  (re-exported: its old home)
 
@@ -51,6 +62,46 @@ class StepForm(forms.Form):
     """Base of every step form (a place for shared behaviour)."""
 
 
+def model_label(model, name: str):
+    """The label of ``model``'s field ``name``: its ``verbose_name``, the one name it has
+    (capitalised as Django's ModelForms print it)."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def formfield(db_field, **kwargs):
+    """The form field of a model field on these pages.
+
+    Label, help text, choices, ``max_length`` and required-ness come from the model; dates
+    get the browser's date input, texts a textarea, and the empty choice reads "—".
+    """
+    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("widget", DateInput)
+    elif isinstance(db_field, models.TextField):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+    field = db_field.formfield(**kwargs)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        field.choices = [(value, "—" if value == "" else label) for value, label in field.choices]
+    return field
+
+
+class StepModelForm(forms.ModelForm):
+    """Base of the forms that write one model's record; subclasses' ``Meta`` extend this one.
+
+    The form validates only what the user typed (the model's own checks on those fields);
+    the service still builds and saves the record.
+    """
+
+    class Meta:
+        formfield_callback = formfield
+
+
+def model_fields(model, names, **kwargs) -> type[forms.Form]:
+    """A form class holding ``model``'s fields ``names`` (labels, choices and lengths from
+    ``model``), mixed into a ModelForm of another model when one page writes two records."""
+    fields = forms.fields_for_model(model, fields=names, formfield_callback=formfield, **kwargs)
+    return type(f"{model.__name__}Fields", (forms.Form,), {name: fields[name] for name in names})
+
+
 def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
     """Render bound forms as typed without running their validation (no error shown).
 
@@ -68,73 +119,66 @@ def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
 # --------------------------------------------------------------------------- NK-A
 
 
-class NKAForm(StepForm):
-    place = forms.CharField(label=_("place of filling"), max_length=200)
-    incident_date = PastDateField(label=_("date of the incident"))
-    incident_place = forms.CharField(label=_("place of the incident"), max_length=200)
-    incident_description = forms.CharField(
-        label=_("course of events"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
-    )
+class NKAForm(StepModelForm):
+    """NK-A (annex 1), the incident and the NK-B handout; the people come in ``PersonFormSet``."""
+
     violence_forms = forms.MultipleChoiceField(
-        label=_("forms of violence"),
+        label=model_label(NKA, "violence_forms"),
         choices=ViolenceForm.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    violence_other = forms.CharField(
-        label=_("other forms (describe)"), max_length=500, required=False
-    )
-    visible_injuries = forms.BooleanField(label=_("visible injuries"), required=False)
-    medical_help_given = forms.BooleanField(label=_("medical help given"), required=False)
-    medical_certificate = forms.BooleanField(label=_("medical certificate issued"), required=False)
-    suspect_under_influence = forms.BooleanField(
-        label=_("suspect under the influence of alcohol or other substances"), required=False
-    )
-    victim_under_influence = forms.BooleanField(
-        label=_("victim under the influence of alcohol or other substances"), required=False
-    )
-    suspect_has_firearm = forms.BooleanField(
-        label=_("suspect has a firearm or access to one"), required=False
-    )
-    victim_feels_in_danger = forms.BooleanField(
-        label=_("the victim feels in danger of life or health"), required=False
-    )
-    witnesses = forms.CharField(
-        label=_("witnesses (including children)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=2000,
-    )
-    police_called = forms.BooleanField(label=_("police called"), required=False)
-    protective_order_issued = forms.BooleanField(label=_("protective order issued"), required=False)
-    suspect_detained = forms.BooleanField(label=_("suspect detained"), required=False)
-    shelter_arranged = forms.BooleanField(label=_("shelter arranged"), required=False)
-    additional_info = forms.CharField(
-        label=_("additional information"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    nkb_handed = forms.BooleanField(label=_("NK-B handed over"), required=False)
-    nkb_handed_to = forms.CharField(label=_("NK-B handed to"), max_length=200, required=False)
-    nkb_not_handed_reason = forms.CharField(
-        label=_("reason NK-B was not handed over"), max_length=300, required=False
-    )
+
+    class Meta(StepModelForm.Meta):
+        model = NKA
+        fields = [
+            "place",
+            "incident_date",
+            "incident_place",
+            "incident_description",
+            "violence_forms",
+            "violence_other",
+            "visible_injuries",
+            "medical_help_given",
+            "medical_certificate",
+            "suspect_under_influence",
+            "victim_under_influence",
+            "suspect_has_firearm",
+            "victim_feels_in_danger",
+            "witnesses",
+            "police_called",
+            "protective_order_issued",
+            "suspect_detained",
+            "shelter_arranged",
+            "additional_info",
+            "nkb_handed",
+            "nkb_handed_to",
+            "nkb_not_handed_reason",
+        ]
+        field_classes = {"incident_date": PastDateField}
+        widgets = {"incident_description": forms.Textarea(attrs={"rows": 4})}
 
 
-class PersonForm(forms.Form):
+class PersonForm(StepModelForm):
     """One person listed on NK-A (sections II and III)."""
 
-    role = forms.ChoiceField(label=_("role"), choices=[("", "—"), *Role.choices])
-    first_name = forms.CharField(label=_("first name"), max_length=100)
-    last_name = forms.CharField(label=_("surname"), max_length=150)
-    pesel = PeselField()
-    birth_date = PastDateField(label=_("date of birth (when there is no PESEL)"), required=False)
-    sex = forms.ChoiceField(label=_("sex"), choices=[("", "—"), *Sex.choices], required=False)
-    relation = forms.CharField(label=_("relation"), max_length=150, required=False)
-    address = forms.CharField(label=_("address"), max_length=300, required=False)
-    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
-    school = forms.CharField(label=_("school and class (children)"), max_length=200, required=False)
-    disabled = forms.BooleanField(label=_("person with a disability"), required=False)
+    pesel = PeselField(label=model_label(NKAPerson, "pesel"))
+
+    class Meta(StepModelForm.Meta):
+        model = NKAPerson
+        fields = [
+            "role",
+            "first_name",
+            "last_name",
+            "pesel",
+            "birth_date",
+            "sex",
+            "relation",
+            "address",
+            "phone",
+            "school",
+            "disabled",
+        ]
+        field_classes = {"birth_date": PastDateField}
 
     def clean_first_name(self) -> str:
         return validators.clean_name(self.cleaned_data["first_name"])
@@ -223,24 +267,41 @@ class PassToGroupForm(StepForm):
 # --------------------------------------------------------------------------- meetings
 
 
-class MeetingForm(StepForm):
-    person = forms.TypedChoiceField(label=_("person"), coerce=int)
-    invited_on = PastDateField(label=_("invitation / summons sent on"), required=False)
-    held_on = PastDateField(label=_("held on"))
-    place = forms.CharField(label=_("place"), max_length=200)
+class MeetingForm(StepModelForm):
+    """A meeting of the group with one person (``person``), members ``present`` by their ids.
+
+    ``fieldsets`` names, for the page, the fields of each part: a field is named exactly
+    once (a substring test in the template once printed the meeting's ``place`` a second
+    time inside the safety plan, and the second input replaced the first).
+    """
+
+    person = forms.TypedChoiceField(label=capfirst(_("person")), coerce=int)
     present = forms.TypedMultipleChoiceField(
-        label=_("members present"), coerce=int, widget=forms.CheckboxSelectMultiple
+        label=model_label(Meeting, "present"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
-    person_appeared = forms.BooleanField(
-        label=_("the invited person appeared"), required=False, initial=True
+
+    field_order = ["person", "invited_on", "held_on", "place", "present"]
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (
+            _("Meeting"),
+            (
+                "person",
+                "invited_on",
+                "held_on",
+                "place",
+                "present",
+                "person_appeared",
+                "minutes",
+                "next_meeting_on",
+            ),
+        ),
     )
-    minutes = forms.CharField(
-        label=_("minutes"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=10000,
-    )
-    next_meeting_on = forms.DateField(label=_("next meeting"), required=False, widget=DateInput)
+
+    class Meta(StepModelForm.Meta):
+        model = Meeting
+        fields = ["invited_on", "held_on", "place", "person_appeared", "minutes", "next_meeting_on"]
+        field_classes = {"invited_on": PastDateField, "held_on": PastDateField}
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, people=(), members=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,70 +310,42 @@ class MeetingForm(StepForm):
             (m.pk, f"{m.user.get_full_name()} ({m.institution})") for m in members
         ]
 
+    def fieldset_list(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """``fieldsets`` with bound fields, for the template."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.fieldsets]
 
-class VictimMeetingForm(MeetingForm):
-    situation = forms.CharField(
-        label=_("family, housing, health and income situation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=10000,
-    )
-    first_act = forms.CharField(
-        label=_("the first act of violence"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-    repeated_acts = forms.CharField(
-        label=_("repeated acts"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    most_dangerous_act = forms.CharField(
-        label=_("the most dangerous act"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    last_act = forms.CharField(
-        label=_("the last act"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
-    )
-    needs = forms.CharField(
-        label=_("the victim's needs and expectations"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-    risk_assessment = forms.CharField(
-        label=_("assessment of risk"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
-    )
-    safety_how_to_act = forms.CharField(
-        label=_("safety plan: how to act in danger"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-    safety_contacts = forms.CharField(
-        label=_("safety plan: safe contacts"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=2000,
-    )
-    safety_place = forms.CharField(
-        label=_("safety plan: safe place"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=2000,
-    )
-    safety_documents_ready = forms.BooleanField(
-        label=_("safety plan: documents and money kept ready"), required=False
+
+NKC_HISTORY = (
+    "situation",
+    "first_act",
+    "repeated_acts",
+    "most_dangerous_act",
+    "last_act",
+    "needs",
+    "risk_assessment",
+)
+SAFETY_PLAN = ("safety_how_to_act", "safety_contacts", "safety_place", "safety_documents_ready")
+
+
+class VictimMeetingForm(
+    MeetingForm,
+    model_fields(
+        NKC, [*NKC_HISTORY, *SAFETY_PLAN], widgets={"situation": forms.Textarea(attrs={"rows": 3})}
+    ),
+):
+    """The meeting with the victim (Meeting) and NK-C with the safety plan (NKC)."""
+
+    fieldsets = (
+        *MeetingForm.fieldsets,
+        (_("NK-C: violence history"), NKC_HISTORY),
+        (_("Safety plan"), SAFETY_PLAN),
     )
 
 
-class PlanItemForm(forms.Form):
-    form_of_help = forms.ChoiceField(
-        label=_("form of help"), choices=HelpPlanItem.FormOfHelp.choices
-    )
-    action = forms.CharField(label=_("action"), max_length=500)
-    responsible = forms.CharField(label=_("responsible institution or person"), max_length=200)
-    due_on = forms.DateField(label=_("due date"), widget=DateInput)
+class PlanItemForm(StepModelForm):
+    class Meta(StepModelForm.Meta):
+        model = HelpPlanItem
+        fields = ["form_of_help", "action", "responsible", "due_on"]
 
 
 PlanItemFormSet = forms.formset_factory(
@@ -326,72 +359,59 @@ PlanItemFormSet = forms.formset_factory(
 )
 
 
-class PlanItemAddForm(StepForm, PlanItemForm):
+class PlanItemAddForm(PlanItemForm):
     pass
 
 
-class PlanItemStatusForm(StepForm):
-    status = forms.ChoiceField(label=_("status"), choices=HelpPlanItem.Status.choices)
-    status_note = forms.CharField(label=_("note"), max_length=500, required=False)
+class PlanItemStatusForm(StepModelForm):
+    class Meta(StepModelForm.Meta):
+        model = HelpPlanItem
+        fields = ["status", "status_note"]
 
 
-class SuspectMeetingForm(MeetingForm):
-    situation = forms.CharField(
-        label=_("the suspect's situation"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    substances = forms.CharField(
-        label=_("alcohol, drugs, medicines"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    consequences_explained = forms.BooleanField(
-        label=_("legal consequences of violence explained"), required=False
-    )
-    statement = forms.CharField(
-        label=_("the suspect's statement"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    agreed_programme = forms.ChoiceField(
-        label=_("agreed to a programme"),
-        choices=[("", "—"), *Referral.Programme.choices],
-        required=False,
-    )
-    agreed_alcohol_commission = forms.BooleanField(
-        label=_("agreed to contact the alcohol commission"), required=False
-    )
-    agreed_other = forms.CharField(
-        label=_("other actions agreed"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-    initiation_notice_sent_on = PastDateField(
-        label=_("notification of initiation sent on (suspect absent)"), required=False
-    )
+NKD_FIELDS = [
+    "situation",
+    "substances",
+    "consequences_explained",
+    "statement",
+    "agreed_programme",
+    "agreed_alcohol_commission",
+    "agreed_other",
+    "initiation_notice_sent_on",
+]
+
+
+class SuspectMeetingForm(
+    MeetingForm,
+    model_fields(NKD, NKD_FIELDS, field_classes={"initiation_notice_sent_on": PastDateField}),
+):
+    """The meeting with the suspect (Meeting) and NK-D (NKD)."""
+
+    fieldsets = (*MeetingForm.fieldsets, (_("NK-D"), tuple(NKD_FIELDS)))
 
 
 # --------------------------------------------------------------------------- actions
 
 
 class SuspectChoiceMixin(forms.Form):
-    person = forms.TypedChoiceField(label=_("person suspected of using violence"), coerce=int)
+    """The suspected person the record concerns, chosen among ``suspects`` by id; mixed into
+    a ModelForm whose model has a ``person`` field (the label is that field's)."""
+
+    person = forms.TypedChoiceField(coerce=int)
 
     def __init__(self, *args, suspects=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["person"].label = model_label(self._meta.model, "person")
         self.fields["person"].choices = [(p.pk, str(p)) for p in suspects]
 
 
-class ReferralForm(StepForm, SuspectChoiceMixin):
-    programme = forms.ChoiceField(label=_("programme"), choices=Referral.Programme.choices)
-    provider = forms.CharField(label=_("programme provider"), max_length=200)
-    referred_on = PastDateField(label=_("referred on"))
-    received_on = PastDateField(label=_("referral received by the person on"))
+class ReferralForm(SuspectChoiceMixin, StepModelForm):
+    field_order = ["person"]
+
+    class Meta(StepModelForm.Meta):
+        model = Referral
+        fields = ["programme", "provider", "referred_on", "received_on"]
+        field_classes = {"referred_on": PastDateField, "received_on": PastDateField}
 
 
 class ReferralCertificateForm(StepForm):
@@ -402,36 +422,42 @@ class ReferralCertificateForm(StepForm):
     received_on = PastDateField(label=_("certificate received on"))
 
 
-class ProtectiveOrderForm(StepForm, SuspectChoiceMixin):
-    kind = forms.ChoiceField(label=_("kind"), choices=ProtectiveOrder.Kind.choices)
-    issuer = forms.ChoiceField(label=_("issued by"), choices=ProtectiveOrder.Issuer.choices)
-    issued_on = PastDateField(label=_("issued on"))
-    court_extended_until = forms.DateField(
-        label=_("extended by the court until"), required=False, widget=DateInput
-    )
+class ProtectiveOrderForm(SuspectChoiceMixin, StepModelForm):
+    field_order = ["person"]
+
+    class Meta(StepModelForm.Meta):
+        model = ProtectiveOrder
+        fields = ["kind", "issuer", "issued_on", "court_extended_until"]
+        field_classes = {"issued_on": PastDateField}
 
 
-class NotificationForm(StepForm):
-    kind = forms.ChoiceField(label=_("kind"), choices=Notification.Kind.choices)
-    addressee = forms.CharField(label=_("addressee"), max_length=200)
-    sent_on = PastDateField(label=_("sent on"))
+class NotificationForm(StepModelForm):
+    # The record's ``concerning``; the form and the service call it ``person``.
     person = forms.TypedChoiceField(
-        label=_("concerning (suspected person)"), coerce=int, required=False, empty_value=None
+        label=model_label(Notification, "concerning"),
+        coerce=int,
+        required=False,
+        empty_value=None,
     )
-    reason = forms.CharField(
-        label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
-    )
+
+    field_order = ["kind", "addressee", "sent_on", "person", "reason"]
+
+    class Meta(StepModelForm.Meta):
+        model = Notification
+        fields = ["kind", "addressee", "sent_on", "reason"]
+        field_classes = {"sent_on": PastDateField}
 
     def __init__(self, *args, suspects=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [("", "—"), *((p.pk, str(p)) for p in suspects)]
 
 
-class MonitoringNoteForm(StepForm):
-    visited_on = PastDateField(label=_("date"))
-    note = forms.CharField(
-        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
-    )
+class MonitoringNoteForm(StepModelForm):
+    class Meta(StepModelForm.Meta):
+        model = MonitoringNote
+        fields = ["visited_on", "note"]
+        field_classes = {"visited_on": PastDateField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class CloseForm(StepForm):
@@ -456,8 +482,6 @@ class ProcedureSearchForm(forms.Form):
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from workflows.models import Stage
-
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", _("all stages")), *Stage.choices]
 
@@ -478,11 +502,7 @@ def correction_form(model, field_names: tuple[str, ...]) -> type[StepForm]:
     fields = forms.fields_for_model(
         model,
         fields=[name for name in field_names if name != "violence_forms"],
-        widgets={
-            f.name: DateInput
-            for f in model._meta.get_fields()
-            if isinstance(f, models.DateField) and f.name in field_names
-        },
+        formfield_callback=formfield,
     )
     if "violence_forms" in field_names:
         fields["violence_forms"] = NKAForm.base_fields["violence_forms"]
