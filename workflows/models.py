@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
 from forms.choices import Programme as ProgrammeChoices
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
-from workflows.rules import RULE_LABELS, Edition
+from workflows.rules import RULE_LABELS, edition_choices
 
 
 class Profession(models.TextChoices):
@@ -209,7 +209,7 @@ class Procedure(models.Model):
         verbose_name=_("household"),
     )
     edition = models.CharField(
-        _("regulation edition"), max_length=8, choices=[(e.value, e.value) for e in Edition]
+        _("regulation edition"), max_length=8, choices=edition_choices
     )
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.INITIATED, db_index=True

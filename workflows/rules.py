@@ -357,6 +357,12 @@ declare(
 )
 
 
+def edition_choices() -> list[tuple[str, str]]:
+    """The declared editions as a model field's choices (``Procedure.edition``): a callable,
+    so declaring an edition needs no migration."""
+    return [(code, spec.title) for code, spec in EDITIONS.items()]
+
+
 def edition_spec(edition: str) -> EditionSpec:
     """The declaration of ``edition``; raises ``ValueError`` for an undeclared code."""
     try:
