@@ -34,14 +34,19 @@ PYTHON_WORDS = ("True", "False", "None")
 def choice_codes() -> dict[str, str]:
     """Every choice code of every model field of ``forms`` and ``workflows`` (and of the NK-A's
     forms of violence, a JSON list), mapped to where it comes from; codes that read the same
-    as their label (an edition "2023") are not codes a reader could notice."""
+    as their label, or that are digits (an edition "2023", whose label is its Dz.U. title),
+    are not codes a reader could notice."""
     codes: dict[str, str] = {}
     with translation.override("pl"):
         for label in (NKA._meta.app_label, "workflows"):
             for model in apps.get_app_config(label).get_models():
                 for field in model._meta.get_fields():
                     for code, text in getattr(field, "flatchoices", None) or ():
-                        if isinstance(code, str) and code not in (str(text), ""):
+                        if (
+                            isinstance(code, str)
+                            and code not in (str(text), "")
+                            and not (code.isdigit())
+                        ):
                             codes.setdefault(code, f"{model.__name__}.{field.name}")
         for code, text in ViolenceForm.choices:
             if code != str(text):

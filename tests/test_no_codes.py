@@ -62,7 +62,10 @@ def choice_codes() -> dict[str, str]:
                 for field in model._meta.get_fields():
                     for value, name in getattr(field, "flatchoices", None) or ():
                         code = str(value)
+                        # A code of digits (an edition's year) reads as a number in text.
                         if len(code) < 3 or code in ORDINARY or code == str(name):
+                            continue
+                        if code.isdigit():
                             continue
                         codes[code] = f"{model.__name__}.{field.name}"
     return codes
