@@ -1,15 +1,18 @@
-"""What every page of the centre uses: its read events and the form → service loop."""
+"""What every page of the centre uses: its read events and its one-form page.
 
-from django.contrib import messages
+A page that sends a form goes through ``workflows.web.form_submit`` (form → service →
+errors next to the fields → redirect), as every page of the procedure does.
+"""
+
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from audit.services import log_read
 from centre.models import CentrePerson
-from workflows import idempotency
-from workflows.services import ServiceError
-from workflows.step_forms import apply_service_error
+from workflows.web import form_submit
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -26,58 +29,28 @@ def seen(request, action: str, records=(), form=None, fields=()) -> None:
     log_read(action=action, request=request, people=shown)
 
 
-def attempt(form, call):
-    """Run ``call`` when the form is valid and return what it returns (a saved record);
-    ``None`` when the form or the service refuses (a ``ServiceError`` goes next to its field).
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except ServiceError as error:
-        apply_service_error(form, error)
-        return None
-
-
-def create_once(request, form, call, url, message=""):
-    """``attempt`` for a form that creates a record, once per form token.
-
-    ``url`` maps the saved record to the page to go to; ``message`` is the text shown
-    after it, or a function of the record. Returns the redirect (also for a form sent
-    again, which writes nothing: ``workflows.idempotency``), or ``None`` when the form or
-    the service refuses.
-    """
-    previous = idempotency.previous_submission(request)
-    if previous is not None:
-        return previous
-    if not form.is_valid():
-        return None
-
-    def perform() -> str:
-        record = call(form.cleaned_data)
-        if message:
-            messages.success(request, message(record) if callable(message) else message)
-        return url(record)
-
-    try:
-        return idempotency.submit_once(request, perform)
-    except ServiceError as error:
-        apply_service_error(form, error)
-        return None
-
-
 def form_page(
-    request, centre, form, *, title, call, url, message="", read=None, help_text=""
+    request,
+    centre,
+    form,
+    *,
+    title,
+    perform: Callable[[], str],
+    success_message="",
+    read=None,
+    help_text="",
 ) -> HttpResponse:
     """A page with one form that creates a record (``centre/form.html``).
 
-    On POST, ``create_once(request, form, call, url, message)``; the form is shown when it
-    is a GET or the form or the service refused. ``read`` is ``(action, fields)`` for a
-    form whose ``fields`` list the centre's people: the page's read event (``seen``).
+    On POST, ``form_submit`` sends the form through ``perform`` once per form token; the
+    form is shown when it is a GET or the form or the service refused. ``read`` is
+    ``(action, fields)`` for a form whose ``fields`` list the centre's people: the page's
+    read event (``seen``).
     """
-    done = request.method == "POST" and create_once(request, form, call, url, message)
-    if done:
-        return done
+    if request.method == "POST":
+        done = form_submit(request, form=form, perform=perform, success_message=success_message)
+        if done:
+            return done
     if read is not None:
         seen(request, read[0], form=form, fields=read[1])
     context = {"centre": centre, "form": form, "title": title}

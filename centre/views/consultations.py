@@ -1,5 +1,6 @@
 """Consultations, and the NK-A filled after one."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -15,8 +16,8 @@ from workflows import calendar, idempotency, step_forms
 from workflows import selectors as workflow_selectors
 from workflows.models import Role
 from workflows.rules import RuleCode, edition_on, rule
-from workflows.services import NKAInput, PersonInput, ServiceError
-from workflows.step_forms import apply_service_error
+from workflows.services import NKAInput, PersonInput
+from workflows.web import form_submit
 
 
 @login_required
@@ -44,12 +45,10 @@ def consultation_list(request):
 def consultation_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.ConsultationForm(request.POST or None, people=selectors.people_of(centre))
-    return form_page(
-        request,
-        centre,
-        form,
-        title=_("Record a consultation"),
-        call=lambda d: services.consultation_record(
+
+    def perform() -> str:
+        d = form.cleaned_data
+        services.consultation_record(
             actor=request.user,
             data=services.ConsultationInput(
                 kind=d["kind"],
@@ -61,9 +60,16 @@ def consultation_create(request):
                 field_reason=d["field_reason"],
                 notes=d["notes"],
             ),
-        ),
-        url=lambda _consultation: reverse("centre:consultation_list"),
-        message=_("The consultation is recorded."),
+        )
+        return reverse("centre:consultation_list")
+
+    return form_page(
+        request,
+        centre,
+        form,
+        title=_("Record a consultation"),
+        perform=perform,
+        success_message=_("The consultation is recorded."),
         read=("centre.consultation_form_viewed", ["people"]),
     )
 
@@ -102,6 +108,7 @@ def consultation_nka(request, pk):
         raise PermissionDenied
     adding_row = "add_row" in request.POST
     if request.method == "POST" and not adding_row:
+        # A card sent again goes where the first went, before the 404 of a filled card.
         previous = idempotency.previous_submission(request)
         if previous is not None:
             return previous
@@ -120,32 +127,31 @@ def consultation_nka(request, pk):
     form, people = _nka_forms(professional, records, data)
     if adding_row:
         step_forms.without_validation(form, people)
-    elif data is not None and form.is_valid() and people.is_valid():
-        nka = NKAInput(
-            **form.cleaned_data,
-            people=[PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data],
-        )
+    elif data is not None:
 
         def file() -> str:
+            nka = NKAInput(
+                **form.cleaned_data,
+                people=[PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data],
+            )
             filed = services.consultation_file_nka(
                 actor=request.user, consultation_id=consultation.pk, data=nka
             )
-            return reverse("workflows:card_detail", args=[filed.nka.pk])
-
-        days = rule(RuleCode.NKA_TO_CHAIR, edition_on(calendar.legal_date(nka.filled_at)))
-        try:
-            return idempotency.submit_once(
+            days = rule(RuleCode.NKA_TO_CHAIR, edition_on(calendar.legal_date(nka.filled_at)))
+            messages.success(
                 request,
-                file,
-                success_message=_(
+                _(
                     "NK-A recorded. Send the original to the team chair within "
                     "%(days)s working days."
                 )
                 % {"days": days.value},
             )
-        except ServiceError as error:
-            apply_service_error(form, error, {"people": people})
-    elif data is None:
+            return reverse("workflows:card_detail", args=[filed.nka.pk])
+
+        done = form_submit(request, form=form, formsets={"people": people}, perform=file)
+        if done:
+            return done
+    else:
         log_read(
             action="nka_form.viewed",
             request=request,

@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centre import forms, selectors, services
-from centre.models import (
-    Contact,
-)
-from centre.views._shared import GET_POST, create_once, seen
+from centre.models import Contact
+from centre.views._shared import GET_POST, seen
 from workflows import calendar
+from workflows.web import form_submit
 
 
 @login_required
@@ -22,10 +21,10 @@ def home(request):
     centre = selectors.centre_or_404(request.user)
     today = calendar.legal_date()
     form = forms.ContactForm(request.POST or None, people=selectors.people_of(centre))
-    done = request.method == "POST" and create_once(
-        request,
-        form,
-        lambda d: services.contact_record(
+
+    def perform() -> str:
+        d = form.cleaned_data
+        services.contact_record(
             actor=request.user,
             at=d["at"],
             channel=d["channel"],
@@ -37,12 +36,18 @@ def home(request):
                 if d["new_first_name"].strip()
                 else None
             ),
-        ),
-        lambda _contact: reverse("centre:home"),
-        _("The contact is in the duty log."),
-    )
-    if done:
-        return done
+        )
+        return reverse("centre:home")
+
+    if request.method == "POST":
+        done = form_submit(
+            request,
+            form=form,
+            perform=perform,
+            success_message=_("The contact is in the duty log."),
+        )
+        if done:
+            return done
     since = timezone.now() - datetime.timedelta(hours=24)
     occupancy = selectors.occupancy_by_day(centre, today, today, today)[0]
     contacts = list(

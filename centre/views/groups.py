@@ -1,8 +1,7 @@
 """Groups, enrolments, sessions and the programme certificates."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,9 +9,10 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.models import Enrolment, Group
-from centre.views._shared import GET_POST, attempt, create_once, form_page, seen
+from centre.views._shared import GET_POST, form_page, seen
 from documents.models import Document, DocumentKind
 from documents.views import pdf_response
+from workflows.web import form_submit
 
 
 @login_required
@@ -27,14 +27,12 @@ def group_list(request):
 def group_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.GroupForm(request.POST or None)
-    return form_page(
-        request,
-        centre,
-        form,
-        title=_("New group"),
-        call=lambda d: services.group_create(actor=request.user, **d),
-        url=lambda group: reverse("centre:group_detail", args=[group.pk]),
-    )
+
+    def perform() -> str:
+        group = services.group_create(actor=request.user, **form.cleaned_data)
+        return reverse("centre:group_detail", args=[group.pk])
+
+    return form_page(request, centre, form, title=_("New group"), perform=perform)
 
 
 @login_required
@@ -58,46 +56,49 @@ def group_detail(request, pk):
         enrolments=[e for e in enrolments if not e.left_on],
     )
     finish_form = forms.FinishForm(request.POST if action == "finish" else None)
-    done = False
+
+    def enrol() -> str:
+        d = enrol_form.cleaned_data
+        services.enrol(
+            actor=request.user,
+            group_id=group.pk,
+            person_id=d["person"].pk,
+            enrolled_on=d["enrolled_on"],
+            referral_id=d["referral"],
+        )
+        return request.path
+
+    def record_session() -> str:
+        d = session_form.cleaned_data
+        services.group_session_record(
+            actor=request.user,
+            group_id=group.pk,
+            held_on=d["held_on"],
+            topic=d["topic"],
+            present_ids=d["present"],
+        )
+        return request.path
+
+    enrolment_id = request.POST.get("enrolment", "")
+
+    def finish() -> str:
+        services.enrolment_finish(
+            actor=request.user, enrolment_id=int(enrolment_id), **finish_form.cleaned_data
+        )
+        return request.path
+
+    done = None
     if action == "enrol":
-        done = create_once(
-            request,
-            enrol_form,
-            lambda d: services.enrol(
-                actor=request.user,
-                group_id=group.pk,
-                person_id=d["person"].pk,
-                enrolled_on=d["enrolled_on"],
-                referral_id=d["referral"],
-            ),
-            lambda _enrolment: request.path,
-            _("Saved."),
-        )
+        done = form_submit(request, form=enrol_form, perform=enrol, success_message=_("Saved."))
     elif action == "session":
-        done = create_once(
-            request,
-            session_form,
-            lambda d: services.group_session_record(
-                actor=request.user,
-                group_id=group.pk,
-                held_on=d["held_on"],
-                topic=d["topic"],
-                present_ids=d["present"],
-            ),
-            lambda _session: request.path,
-            _("Saved."),
+        done = form_submit(
+            request, form=session_form, perform=record_session, success_message=_("Saved.")
         )
-    elif action == "finish":
-        enrolment_id = request.POST.get("enrolment", "")
-        done = enrolment_id.isdigit() and attempt(
-            finish_form,
-            lambda d: services.enrolment_finish(
-                actor=request.user, enrolment_id=int(enrolment_id), **d
-            ),
+    elif action == "finish" and enrolment_id.isdigit():
+        # The service refuses finishing an enrolment twice itself: no form token.
+        done = form_submit(
+            request, form=finish_form, perform=finish, once=False, success_message=_("Saved.")
         )
-    if done and action == "finish":
-        messages.success(request, _("Saved."))
-        return HttpResponseRedirect(request.path)
     if done:
         return done
     seen(

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,12 +10,11 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.charts import bar_chart
-from centre.models import (
-    HostelStay,
-)
-from centre.views._shared import GET_POST, attempt, form_page, seen
+from centre.models import HostelStay
+from centre.views._shared import GET_POST, form_page, seen
 from workflows import calendar
 from workflows.services import ServiceError
+from workflows.web import form_submit
 
 
 @login_required
@@ -59,12 +57,10 @@ def hostel_admit(request):
         people=selectors.people_of(centre),
         places=centre.places.all(),
     )
-    return form_page(
-        request,
-        centre,
-        form,
-        title=_("Admit to the hostel"),
-        call=lambda d: services.hostel_admit(
+
+    def perform() -> str:
+        d = form.cleaned_data
+        stay = services.hostel_admit(
             actor=request.user,
             person_id=d["person"].pk,
             place_id=d["place"],
@@ -72,8 +68,15 @@ def hostel_admit(request):
             planned_end_on=d["planned_end_on"],
             reason=d["reason"],
             children=_child_places(request, centre, d["children"]),
-        ),
-        url=lambda stay: reverse("centre:stay_detail", args=[stay.pk]),
+        )
+        return reverse("centre:stay_detail", args=[stay.pk])
+
+    return form_page(
+        request,
+        centre,
+        form,
+        title=_("Admit to the hostel"),
+        perform=perform,
         read=("centre.admission_form_viewed", ["person"]),
         help_text=_(
             "Each accompanying child takes the next free place after the adult's; "
@@ -108,15 +111,26 @@ def stay_detail(request, pk):
     action = request.POST.get("action")
     extend_form = forms.ExtendForm(request.POST if action == "extend" else None)
     discharge_form = forms.DischargeForm(request.POST if action == "discharge" else None)
-    if action == "extend" and attempt(
-        extend_form, lambda d: services.hostel_extend(actor=request.user, stay_id=stay.pk, **d)
-    ):
-        return HttpResponseRedirect(request.path)
-    if action == "discharge" and attempt(
-        discharge_form,
-        lambda d: services.hostel_discharge(actor=request.user, stay_id=stay.pk, **d),
-    ):
-        return HttpResponseRedirect(request.path)
+
+    def extend() -> str:
+        services.hostel_extend(actor=request.user, stay_id=stay.pk, **extend_form.cleaned_data)
+        return request.path
+
+    def discharge() -> str:
+        services.hostel_discharge(
+            actor=request.user, stay_id=stay.pk, **discharge_form.cleaned_data
+        )
+        return request.path
+
+    # Sent twice, an extension sets the same end again and a discharge is refused by the
+    # service: no form token.
+    done = None
+    if action == "extend":
+        done = form_submit(request, form=extend_form, perform=extend, once=False)
+    elif action == "discharge":
+        done = form_submit(request, form=discharge_form, perform=discharge, once=False)
+    if done:
+        return done
     # Shown again after a refused extension or discharge too: a read each time.
     log_event(action="centre.stay_viewed", request=request, person=stay.person.person)
     return render(

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +9,8 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre import forms, selectors, services
 from centre.models import Consultation, Enrolment, HostelStay, TherapyCourse
-from centre.views._shared import GET_POST, attempt, form_page, seen
+from centre.views._shared import GET_POST, form_page, seen
+from workflows.web import form_submit
 
 
 @login_required
@@ -34,15 +34,15 @@ def person_list(request):
 def person_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PersonForm(request.POST or None, households=selectors.households_of(centre))
-    return form_page(
-        request,
-        centre,
-        form,
-        title=_("Record a person"),
-        call=lambda d: services.person_record(actor=request.user, data=services.PersonData(**d)),
-        url=lambda person: reverse("centre:person_detail", args=[person.pk]),
-        message=lambda person: _("%(name)s is recorded.") % {"name": person},
-    )
+
+    def perform() -> str:
+        person = services.person_record(
+            actor=request.user, data=services.PersonData(**form.cleaned_data)
+        )
+        messages.success(request, _("%(name)s is recorded.") % {"name": person})
+        return reverse("centre:person_detail", args=[person.pk])
+
+    return form_page(request, centre, form, title=_("Record a person"), perform=perform)
 
 
 @login_required
@@ -57,12 +57,24 @@ def person_detail(request, pk):
         households=selectors.households_of(centre),
         initial={"household_id": person.household_id},
     )
-    if request.method == "POST" and attempt(
-        household_form,
-        lambda d: services.person_household_set(actor=request.user, person_id=person.pk, **d),
-    ):
-        messages.success(request, _("Saved."))
-        return HttpResponseRedirect(request.path)
+
+    def set_household() -> str:
+        services.person_household_set(
+            actor=request.user, person_id=person.pk, **household_form.cleaned_data
+        )
+        return request.path
+
+    if request.method == "POST":
+        # Setting the household again changes nothing: no form token.
+        done = form_submit(
+            request,
+            form=household_form,
+            perform=set_household,
+            once=False,
+            success_message=_("Saved."),
+        )
+        if done:
+            return done
     if request.method == "GET":
         log_event(action="centre.person_viewed", request=request, person=person.person)
     return render(

@@ -22,11 +22,15 @@ def prevention_list(request):
 def prevention_create(request):
     centre = selectors.centre_or_404(request.user)
     form = forms.PreventionForm(request.POST or None)
+
+    def perform() -> str:
+        services.prevention_event_record(actor=request.user, **form.cleaned_data)
+        return reverse("centre:prevention_list")
+
     return form_page(
         request,
         centre,
         form,
         title=_("Record a prevention or training event"),
-        call=lambda d: services.prevention_event_record(actor=request.user, **d),
-        url=lambda _event: reverse("centre:prevention_list"),
+        perform=perform,
     )
