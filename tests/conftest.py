@@ -91,6 +91,19 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A test that flushes the database (``transaction=True``) empties django_content_type
+    and the next one recreates it with new ids; viewflow stores a task's permission object
+    by content type, so the cached ids of the flushed table must not carry over (on
+    PostgreSQL the foreign key refuses them)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     """Stored PDFs go to a temporary folder, never the developer's .local/."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
