@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import KIND_LABELS, event_label
@@ -233,7 +233,7 @@ def _value(key: str, value: Any, action: str, names: _Names) -> str:
     if value == "***":
         return "***"
     if isinstance(value, bool):
-        return _g("yes") if value else _g("no")
+        return gettext("yes") if value else gettext("no")
     task = action.startswith("task.")
     if key in _USER_KEYS or (key == "from" and task):
         return names.users.get(value, f"#{value}") if isinstance(value, int) else str(value)
@@ -248,11 +248,12 @@ def _value(key: str, value: Any, action: str, names: _Names) -> str:
         parts = []
         if value.get("people"):
             parts.append(
-                f"{_g('people')}: " + _join(names.persons.get(i, f"#{i}") for i in value["people"])
+                f"{gettext('people')}: "
+                + _join(names.persons.get(i, f"#{i}") for i in value["people"])
             )
         if value.get("procedures"):
             parts.append(
-                f"{_g('procedures')}: "
+                f"{gettext('procedures')}: "
                 + _join(names.procedures.get(i, f"#{i}") for i in value["procedures"])
             )
         return "; ".join(parts) or "—"
