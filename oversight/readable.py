@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import KIND_LABELS, event_label
@@ -45,69 +45,71 @@ ROLE_LABELS = {
     "user": _("user"),
 }
 
+# The names of the payload keys have a context: the catalogs of all apps are merged, and a
+# short word ("events", "kind") means something else elsewhere (a centre's "events").
 KEY_LABELS = {
-    "after": _("after"),
-    "after_closure": _("after closure"),
-    "as": _("opened as"),
-    "before": _("before"),
-    "by": _("found by"),
-    "change": _("change no."),
-    "children": _("children"),
-    "count_this_hour": _("checks this hour"),
-    "days_late": _("days late"),
-    "deadline": _("deadline no."),
-    "document": _("document no."),
-    "documents": _("documents replaced"),
-    "due_on": _("due on"),
-    "edition": _("regulation edition"),
-    "error": _("error"),
-    "events": _("events"),
-    "expires_on": _("expires on"),
-    "fields": _("fields"),
-    "form_of_help": _("form of help"),
-    "format": _("format"),
-    "from": _("from"),
-    "from_team": _("from team no."),
-    "ground": _("closure ground"),
-    "item": _("help-plan action no."),
-    "job": _("job no."),
-    "jobs": _("jobs"),
-    "kind": _("kind"),
-    "known": _("known"),
-    "meeting": _("meeting no."),
-    "met_on": _("met on"),
-    "members": _("members"),
-    "new": _("new version no."),
-    "nka": _("NK-A no."),
-    "nka_person": _("person on the NK-A no."),
-    "nkc": _("NK-C no."),
-    "nkd": _("NK-D no."),
-    "node": _("step"),
-    "note_id": _("monitoring note no."),
-    "notification": _("notification no."),
-    "on": _("on"),
-    "order": _("protective order no."),
-    "overdue": _("overdue only"),
-    "owner": _("taken by"),
-    "people": _("people"),
-    "person": _("person"),
-    "plan_items": _("help-plan actions"),
-    "programme": _("programme"),
-    "query_kind": _("searched by"),
-    "received_on": _("received on"),
-    "recipient": _("recipient"),
-    "record": _("record no."),
-    "referral": _("referral no."),
-    "report": _("report"),
-    "rule": _("deadline"),
-    "sent_on": _("sent on"),
-    "shown": _("shown"),
-    "stage": _("stage"),
-    "step": _("form"),
-    "task": _("task no."),
-    "to": _("to"),
-    "until": _("until"),
-    "version": _("version"),
+    "after": pgettext_lazy("audit payload", "after"),
+    "after_closure": pgettext_lazy("audit payload", "after closure"),
+    "as": pgettext_lazy("audit payload", "opened as"),
+    "before": pgettext_lazy("audit payload", "before"),
+    "by": pgettext_lazy("audit payload", "found by"),
+    "change": pgettext_lazy("audit payload", "change no."),
+    "children": pgettext_lazy("audit payload", "children"),
+    "count_this_hour": pgettext_lazy("audit payload", "checks this hour"),
+    "days_late": pgettext_lazy("audit payload", "days late"),
+    "deadline": pgettext_lazy("audit payload", "deadline no."),
+    "document": pgettext_lazy("audit payload", "document no."),
+    "documents": pgettext_lazy("audit payload", "documents replaced"),
+    "due_on": pgettext_lazy("audit payload", "due on"),
+    "edition": pgettext_lazy("audit payload", "regulation edition"),
+    "error": pgettext_lazy("audit payload", "error"),
+    "events": pgettext_lazy("audit payload", "events"),
+    "expires_on": pgettext_lazy("audit payload", "expires on"),
+    "fields": pgettext_lazy("audit payload", "fields"),
+    "form_of_help": pgettext_lazy("audit payload", "form of help"),
+    "format": pgettext_lazy("audit payload", "format"),
+    "from": pgettext_lazy("audit payload", "from"),
+    "from_team": pgettext_lazy("audit payload", "from team no."),
+    "ground": pgettext_lazy("audit payload", "closure ground"),
+    "item": pgettext_lazy("audit payload", "help-plan action no."),
+    "job": pgettext_lazy("audit payload", "job no."),
+    "jobs": pgettext_lazy("audit payload", "jobs"),
+    "kind": pgettext_lazy("audit payload", "kind"),
+    "known": pgettext_lazy("audit payload", "known"),
+    "meeting": pgettext_lazy("audit payload", "meeting no."),
+    "met_on": pgettext_lazy("audit payload", "met on"),
+    "members": pgettext_lazy("audit payload", "members"),
+    "new": pgettext_lazy("audit payload", "new version no."),
+    "nka": pgettext_lazy("audit payload", "NK-A no."),
+    "nka_person": pgettext_lazy("audit payload", "person on the NK-A no."),
+    "nkc": pgettext_lazy("audit payload", "NK-C no."),
+    "nkd": pgettext_lazy("audit payload", "NK-D no."),
+    "node": pgettext_lazy("audit payload", "step"),
+    "note_id": pgettext_lazy("audit payload", "monitoring note no."),
+    "notification": pgettext_lazy("audit payload", "notification no."),
+    "on": pgettext_lazy("audit payload", "on"),
+    "order": pgettext_lazy("audit payload", "protective order no."),
+    "overdue": pgettext_lazy("audit payload", "overdue only"),
+    "owner": pgettext_lazy("audit payload", "taken by"),
+    "people": pgettext_lazy("audit payload", "people"),
+    "person": pgettext_lazy("audit payload", "person"),
+    "plan_items": pgettext_lazy("audit payload", "help-plan actions"),
+    "programme": pgettext_lazy("audit payload", "programme"),
+    "query_kind": pgettext_lazy("audit payload", "searched by"),
+    "received_on": pgettext_lazy("audit payload", "received on"),
+    "recipient": pgettext_lazy("audit payload", "recipient"),
+    "record": pgettext_lazy("audit payload", "record no."),
+    "referral": pgettext_lazy("audit payload", "referral no."),
+    "report": pgettext_lazy("audit payload", "report"),
+    "rule": pgettext_lazy("audit payload", "deadline"),
+    "sent_on": pgettext_lazy("audit payload", "sent on"),
+    "shown": pgettext_lazy("audit payload", "shown"),
+    "stage": pgettext_lazy("audit payload", "stage"),
+    "step": pgettext_lazy("audit payload", "form"),
+    "task": pgettext_lazy("audit payload", "task no."),
+    "to": pgettext_lazy("audit payload", "to"),
+    "until": pgettext_lazy("audit payload", "until"),
+    "version": pgettext_lazy("audit payload", "version"),
 }
 
 # Words the payloads store as they are.
@@ -248,12 +250,12 @@ def _value(key: str, value: Any, action: str, names: _Names) -> str:
         parts = []
         if value.get("people"):
             parts.append(
-                f"{gettext('people')}: "
+                f"{pgettext('audit payload', 'people')}: "
                 + _join(names.persons.get(i, f"#{i}") for i in value["people"])
             )
         if value.get("procedures"):
             parts.append(
-                f"{gettext('procedures')}: "
+                f"{pgettext('audit payload', 'procedures')}: "
                 + _join(names.procedures.get(i, f"#{i}") for i in value["procedures"])
             )
         return "; ".join(parts) or "—"
