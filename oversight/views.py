@@ -8,14 +8,17 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from audit.labels import KIND_LABELS
 from audit.services import log_event
 from core.exports import SafeCSVWriter
 from documents import render as pdf_render
-from oversight import selectors
+from oversight import readable, selectors
 from workflows import calendar
 
 
 def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
+    """One row an event: the stored codes (``action``, ``role``, ``payload``) for machines,
+    and beside them the Polish columns a reader reads."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     number = data.procedure.number.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="timeline-{number}.csv"'
@@ -25,27 +28,35 @@ def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
             "id",
             "at",
             "action",
+            "zdarzenie",
             "actor",
             "role",
+            "rola",
             "institution",
             "client",
             "person",
             "payload",
+            "szczegóły",
             "hash",
         ]
     )
+    with translation.override("pl"):
+        readable.describe(data.events)
     for event in data.events:
         writer.writerow(
             [
                 event.pk,
                 event.at.isoformat(),
                 event.action,
+                event.label,
                 event.actor.get_full_name() if event.actor else "",
                 event.actor_role,
+                event.role_label,
                 event.actor_institution,
                 event.client,
                 event.person_id or "",
                 event.payload,
+                "; ".join(f"{name}: {value}" for name, value in event.details),
                 event.hash,
             ]
         )
@@ -54,6 +65,7 @@ def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
 
 def _timeline_pdf(data: selectors.Timeline) -> HttpResponse:
     with translation.override("pl"):
+        readable.describe(data.events)
         html = render_to_string(
             "audit/dossier.html",
             {"t": data, "font_family": pdf_render.FONT_FAMILY, "generated": timezone.now()},
@@ -85,10 +97,12 @@ def timeline(request, pk: int):
             request=request,
         )
         return _timeline_csv(data) if export == "csv" else _timeline_pdf(data)
+    readable.describe(data.events)
+    kinds = [(code, KIND_LABELS[code]) for code in selectors.EVENT_KINDS]
     return render(
         request,
         "audit/timeline.html",
-        {"t": data, "kinds": selectors.EVENT_KINDS, "kind": kind, "person_id": person_id},
+        {"t": data, "kinds": kinds, "kind": kind, "person_id": person_id},
     )
 
 
@@ -117,6 +131,7 @@ def person_accesses(request, person_pk: int):
     person, events, centre_included = selectors.person_accesses(
         user=request.user, person_id=person_pk, request=request
     )
+    readable.describe(events)
     return render(
         request,
         "audit/person_accesses.html",

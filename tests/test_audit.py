@@ -128,7 +128,7 @@ def test_opening_a_procedure_adds_exactly_one_view_event_shown_on_the_timeline(c
     ]
     client.force_login(world.auditor)
     page = client.get(f"/procedures/{procedure.pk}/timeline/").content.decode()
-    assert page.count("procedure.viewed") == 2
+    assert page.count("otwarto kartę procedury") == 2  # procedure.viewed, in Polish
     assert "Zielińska" in page  # the social worker who looked
 
 
@@ -247,7 +247,7 @@ def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on
     pdf = " ".join(
         " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split()
     )
-    assert procedure.number in pdf and "group.appointed" in pdf
+    assert procedure.number in pdf and "powołano grupę" in pdf  # group.appointed, in Polish
     document = procedure.documents.first()
     assert document.sha256[:20] in pdf.replace(" ", "")
     assert AuditEvent.objects.filter(action="timeline.exported").count() == 2
