@@ -10,6 +10,7 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from documents.models import Document, DocumentJob, DocumentKind
+from forms.models import NKC, HelpPlanItem
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import services
@@ -83,11 +84,22 @@ def test_two_members_recording_the_same_meeting_at_once(world):
         return lambda: services.victim_meeting_record(
             actor=actor,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=TODAY, place="OPS", present_ids=members, person_id=victim.pk
+            meeting=Meeting(held_on=TODAY, place="OPS"),
+            present_ids=members,
+            person_id=victim.pk,
+            nkc=NKC(
+                situation="s",
+                first_act="f",
+                last_act="l",
+                needs="n",
+                risk_assessment="r",
+                safety_how_to_act="112",
             ),
-            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
-            plan=[services.PlanItemInput("psychological", "a", "OIK", TODAY)],
+            plan=[
+                HelpPlanItem(
+                    form_of_help="psychological", action="a", responsible="OIK", due_on=TODAY
+                )
+            ],
         )
 
     results = _at_once([record(world.social_worker), record(world.police_officer)])

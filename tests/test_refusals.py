@@ -9,11 +9,12 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent, AuditEventSubject, is_read_action
+from forms.models import NKC, HelpPlanItem
 from tests.conftest import nka_input
 from tests.factories import synthetic_pesel
 from tests.scenarios import drive
 from workflows import services
-from workflows.models import Procedure, Stage
+from workflows.models import Meeting, Procedure, Stage
 
 TODAY = datetime.date.today()
 
@@ -66,7 +67,7 @@ def test_a_minor_cannot_be_the_suspect(world):
     before = snapshot()
     data = nka_input(suspect_pesel=synthetic_pesel(datetime.date(TODAY.year - 16, 6, 1), "M"))
     with pytest.raises(services.ServiceError) as refused:
-        services.procedure_initiate(actor=world.teacher, data=data)
+        services.procedure_initiate(actor=world.teacher, **data)
     assert "people-1-pesel" in refused.value.message_dict
     assert snapshot() == before
 
@@ -77,7 +78,7 @@ def test_the_suspect_turning_18_after_the_incident_is_still_a_minor_at_the_incid
     incident = datetime.date(TODAY.year - 1, 12, 31)  # 17 years old that day
     data = nka_input(incident_date=incident, suspect_pesel=synthetic_pesel(born, "M"))
     with pytest.raises(services.ServiceError):
-        services.procedure_initiate(actor=world.teacher, data=data)
+        services.procedure_initiate(actor=world.teacher, **data)
 
 
 @pytest.mark.django_db
@@ -108,14 +109,20 @@ def test_a_non_member_cannot_complete_a_group_task(world, client):
         services.victim_meeting_record(
             actor=world.oik_psychologist,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=TODAY,
-                place="OIK",
-                present_ids=[world.oik_psychologist.professional.pk],
-                person_id=victim.pk,
+            meeting=Meeting(held_on=TODAY, place="OIK"),
+            present_ids=[world.oik_psychologist.professional.pk],
+            person_id=victim.pk,
+            nkc=NKC(
+                situation="s",
+                first_act="f",
+                last_act="l",
+                needs="n",
+                risk_assessment="r",
+                safety_how_to_act="112",
             ),
-            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
-            plan=[services.PlanItemInput("legal", "porada", "OPS", TODAY)],
+            plan=[
+                HelpPlanItem(form_of_help="legal", action="porada", responsible="OPS", due_on=TODAY)
+            ],
         )
     client.force_login(world.oik_psychologist)
     response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
@@ -143,11 +150,11 @@ def test_only_the_chair_appoints_the_group(world):
 @pytest.mark.django_db
 def test_a_second_nka_for_an_open_household_joins_it(world):
     data = nka_input()
-    first, _nka, joined = services.procedure_initiate(actor=world.teacher, data=data)
+    first, _nka, joined = services.procedure_initiate(actor=world.teacher, **data)
     assert not joined
-    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
-    again.people[2].pesel = data.people[2].pesel
-    second, nka, joined = services.procedure_initiate(actor=world.police_officer, data=again)
+    again = nka_input(victim_pesel=data["people"][0].pesel, suspect_pesel=data["people"][1].pesel)
+    again["people"][2].pesel = data["people"][2].pesel
+    second, nka, joined = services.procedure_initiate(actor=world.police_officer, **again)
     assert joined
     assert second.pk == first.pk
     assert Procedure.objects.count() == 1
@@ -201,15 +208,15 @@ def test_the_admin_is_for_superusers_only(client, world, django_user_model):
 @pytest.mark.django_db
 def test_an_initiator_sees_only_the_card_they_filled(client, world):
     data = nka_input()
-    procedure, first, _joined = services.procedure_initiate(actor=world.teacher, data=data)
-    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
-    again.people[2].pesel = data.people[2].pesel
+    procedure, first, _joined = services.procedure_initiate(actor=world.teacher, **data)
+    again = nka_input(victim_pesel=data["people"][0].pesel, suspect_pesel=data["people"][1].pesel)
+    again["people"][2].pesel = data["people"][2].pesel
     # A nurse (not on the team) fills a second card for the same household: it joins.
     from tests.factories import ProfessionalFactory, UserFactory
 
     nurse = UserFactory(username="nurse")
     ProfessionalFactory(user=nurse, municipality=world.team.municipality, sector="health_care")
-    _same, second, joined = services.procedure_initiate(actor=nurse, data=again)
+    _same, second, joined = services.procedure_initiate(actor=nurse, **again)
     assert joined
     client.force_login(nurse)
     assert client.get(reverse("workflows:card_detail", args=[second.pk])).status_code == 200

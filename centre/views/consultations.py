@@ -15,7 +15,7 @@ from workflows import calendar, idempotency, step_forms
 from workflows import selectors as workflow_selectors
 from workflows.models import Role
 from workflows.rules import RuleCode, edition_on, rule
-from workflows.services import NKAInput, PersonInput, ServiceError
+from workflows.services import ServiceError
 from workflows.step_forms import apply_service_error
 
 
@@ -121,14 +121,12 @@ def consultation_nka(request, pk):
     if adding_row:
         step_forms.without_validation(form, people)
     elif data is not None and form.is_valid() and people.is_valid():
-        nka = NKAInput(
-            **form.cleaned_data,
-            people=[PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data],
-        )
+        nka = form.save(commit=False)
+        entries = [f.save(commit=False) for f in people.forms if f.cleaned_data]
 
         def file() -> str:
             filed = services.consultation_file_nka(
-                actor=request.user, consultation_id=consultation.pk, data=nka
+                actor=request.user, consultation_id=consultation.pk, card=nka, people=entries
             )
             return reverse("workflows:card_detail", args=[filed.nka.pk])
 
