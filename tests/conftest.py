@@ -15,7 +15,7 @@ import pytest
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
-from forms.models import NKA, NKAPerson
+from forms.models import NKA, NKC, HelpPlanItem, NKAPerson
 from tests.factories import (
     AuditorScopeFactory,
     MunicipalityFactory,
@@ -258,6 +258,29 @@ def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **ov
     )
     values.update(overrides)
     return {"card": NKA(**values), "people": people}
+
+
+def nkc_input(**overrides) -> NKC:
+    """A complete, valid NK-C (unsaved), with short answers."""
+    values = dict(
+        situation="s",
+        first_act="f",
+        last_act="l",
+        needs="n",
+        risk_assessment="r",
+        safety_how_to_act="112",
+    )
+    values.update(overrides)
+    return NKC(**values)
+
+
+def plan_item(
+    due_on: datetime.date, form_of_help="psychological", action="konsultacje", responsible="OIK"
+) -> HelpPlanItem:
+    """One action of the individual help plan (unsaved)."""
+    return HelpPlanItem(
+        form_of_help=form_of_help, action=action, responsible=responsible, due_on=due_on
+    )
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import datetime
 
-from forms.models import NKC, NKD, HelpPlanItem, NKAPerson
-from tests.conftest import nka_input
+from forms.models import NKD, NKAPerson
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from workflows import services
 from workflows.models import Meeting, Procedure, Stage
@@ -61,22 +61,8 @@ def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) ->
             meeting=Meeting(held_on=day, place="OPS"),
             present_ids=members,
             person_id=victim.pk,
-            nkc=NKC(
-                situation="s",
-                first_act="f",
-                last_act="l",
-                needs="n",
-                risk_assessment="r",
-                safety_how_to_act="112",
-            ),
-            plan=[
-                HelpPlanItem(
-                    form_of_help="psychological",
-                    action="konsultacje",
-                    responsible="OIK",
-                    due_on=day,
-                )
-            ],
+            nkc=nkc_input(),
+            plan=[plan_item(day)],
         )
         services.suspect_meeting_record(
             actor=world.police_officer,

@@ -20,8 +20,8 @@ from centre import services as centre_services
 from centre.models import Centre, CentreStaff, Group
 from documents import render
 from documents.models import Document, DocumentKind
-from forms.models import NKA, NKC, NKD, HelpPlanItem, ViolenceForm
-from tests.conftest import nka_input
+from forms.models import NKA, NKD, HelpPlanItem, ViolenceForm
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from workflows import services
 from workflows.models import Meeting, Notification, Stage
@@ -117,18 +117,11 @@ def full_procedure(world, *, appeared: bool, n: int) -> None:
         meeting=Meeting(held_on=today, place="OPS", invited_on=today),
         present_ids=members,
         person_id=victim.pk,
-        nkc=NKC(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
+        nkc=nkc_input(
             safety_documents_ready=True,
         ),
         plan=[
-            HelpPlanItem(form_of_help=form, action="działanie", responsible="OPS", due_on=today)
-            for form in HelpPlanItem.FormOfHelp.values
+            plan_item(today, form, "działanie", "OPS") for form in HelpPlanItem.FormOfHelp.values
         ],
     )
     services.suspect_meeting_record(

@@ -13,8 +13,8 @@ from audit.models import AuditEvent
 from documents import render
 from documents.models import SUSPECT_FACING, Document, DocumentKind
 from documents.services import store
-from forms.models import NKC, NKD, HelpPlanItem, NKAPerson
-from tests.conftest import nka_input
+from forms.models import NKD, NKAPerson
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.scenarios import drive
 from workflows import demo, services, snapshots
 from workflows.models import Meeting, Stage
@@ -132,18 +132,10 @@ def _suspect_case(world, *, appeared: bool):
         meeting=Meeting(held_on=today, place="OPS", invited_on=today),
         present_ids=members,
         person_id=victim.pk,
-        nkc=NKC(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
+        nkc=nkc_input(
             safety_place="Hostel OIK, ul. Tajemna 7",
         ),
-        plan=[
-            HelpPlanItem(form_of_help="shelter", action="hostel", responsible="OIK", due_on=today)
-        ],
+        plan=[plan_item(today, "shelter", "hostel", "OIK")],
     )
     services.suspect_meeting_record(
         actor=world.police_officer,

@@ -7,8 +7,8 @@ import pytest
 from viewflow.workflow.nodes import View
 from viewflow.workflow.status import STATUS
 
-from forms.models import NKC, NKD, HelpPlanItem
-from tests.conftest import nka_input
+from forms.models import NKD
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import ProfessionalFactory, UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from workflows import permissions, services
@@ -47,19 +47,8 @@ def _victim_meeting(world, procedure):
         meeting=Meeting(held_on=TODAY, place="OPS"),
         present_ids=_members(world),
         person_id=victim.pk,
-        nkc=NKC(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
-        ),
-        plan=[
-            HelpPlanItem(
-                form_of_help="psychological", action="konsultacje", responsible="OIK", due_on=TODAY
-            )
-        ],
+        nkc=nkc_input(),
+        plan=[plan_item(TODAY)],
     )
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from documents.models import Document, DocumentJob, DocumentKind
-from forms.models import NKC, HelpPlanItem
+from tests.conftest import nkc_input, plan_item
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import services
@@ -87,19 +87,8 @@ def test_two_members_recording_the_same_meeting_at_once(world):
             meeting=Meeting(held_on=TODAY, place="OPS"),
             present_ids=members,
             person_id=victim.pk,
-            nkc=NKC(
-                situation="s",
-                first_act="f",
-                last_act="l",
-                needs="n",
-                risk_assessment="r",
-                safety_how_to_act="112",
-            ),
-            plan=[
-                HelpPlanItem(
-                    form_of_help="psychological", action="a", responsible="OIK", due_on=TODAY
-                )
-            ],
+            nkc=nkc_input(),
+            plan=[plan_item(TODAY, action="a")],
         )
 
     results = _at_once([record(world.social_worker), record(world.police_officer)])

@@ -9,8 +9,8 @@ from django.urls import reverse
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent, AuditEventSubject, is_read_action
-from forms.models import NKC, HelpPlanItem
-from tests.conftest import nka_input
+from forms.models import NKD
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from tests.scenarios import drive
 from workflows import services
@@ -112,17 +112,8 @@ def test_a_non_member_cannot_complete_a_group_task(world, client):
             meeting=Meeting(held_on=TODAY, place="OIK"),
             present_ids=[world.oik_psychologist.professional.pk],
             person_id=victim.pk,
-            nkc=NKC(
-                situation="s",
-                first_act="f",
-                last_act="l",
-                needs="n",
-                risk_assessment="r",
-                safety_how_to_act="112",
-            ),
-            plan=[
-                HelpPlanItem(form_of_help="legal", action="porada", responsible="OPS", due_on=TODAY)
-            ],
+            nkc=nkc_input(),
+            plan=[plan_item(TODAY, "legal", "porada", "OPS")],
         )
     client.force_login(world.oik_psychologist)
     response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
@@ -130,6 +121,26 @@ def test_a_non_member_cannot_complete_a_group_task(world, client):
     client.force_login(world.outsider)
     response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
     assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_nkd_with_an_unknown_programme_is_refused(world):
+    """The NK-D's programme is checked by the model's choices (``full_clean``): free text
+    or an unknown code never reaches a frozen NK-D."""
+    procedure = drive(world, Stage.MEETINGS)
+    suspect = procedure.participants.get(role="suspect").person
+    before = snapshot()
+    with pytest.raises(services.ServiceError) as refused:
+        services.suspect_meeting_record(
+            actor=world.police_officer,
+            procedure_id=procedure.pk,
+            meeting=Meeting(held_on=TODAY, place="KPP"),
+            present_ids=[world.police_officer.professional.pk],
+            person_id=suspect.pk,
+            nkd=NKD(consequences_explained=True, agreed_programme="anger management"),
+        )
+    assert list(refused.value.message_dict) == ["agreed_programme"]
     assert snapshot() == before
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from forms.models import NKC, NKD, HelpPlanItem
-from tests.conftest import nka_input
+from forms.models import NKD, HelpPlanItem
+from tests.conftest import nka_input, nkc_input, plan_item
 from workflows import services
 from workflows.models import ClosureGround, Deadline, Meeting, Procedure, Stage
 
@@ -38,19 +38,8 @@ def test_walk_procedure_to_closure_through_services(world):
         meeting=Meeting(held_on=today, place="OPS"),
         present_ids=members,
         person_id=victim.pk,
-        nkc=NKC(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="call 112",
-        ),
-        plan=[
-            HelpPlanItem(
-                form_of_help="psychological", action="konsultacje", responsible="OIK", due_on=today
-            )
-        ],
+        nkc=nkc_input(safety_how_to_act="call 112"),
+        plan=[plan_item(today)],
     )
     services.suspect_meeting_record(
         actor=world.police_officer,
