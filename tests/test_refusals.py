@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent, AuditEventSubject, is_read_action
@@ -69,6 +70,18 @@ def test_a_minor_cannot_be_the_suspect(world):
     with pytest.raises(services.ServiceError) as refused:
         services.procedure_initiate(actor=world.teacher, **data)
     assert "people-1-pesel" in refused.value.message_dict
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_nka_person_is_checked_by_the_model_and_the_error_names_their_row(world):
+    before = snapshot()
+    data = nka_input()
+    data["people"][2].role = "neighbour"  # not a role of NK-A
+    data["people"][2].email = "not an address"
+    with translation.override("en"), pytest.raises(services.ServiceError) as refused:
+        services.procedure_initiate(actor=world.teacher, **data)
+    assert {"people-2-role", "people-2-email"} <= set(refused.value.message_dict)
     assert snapshot() == before
 
 
