@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
+from forms.models import NKA, NKC, HelpPlanItem, NKAPerson
 from tests.factories import (
     AuditorScopeFactory,
     MunicipalityFactory,
@@ -24,7 +25,7 @@ from tests.factories import (
     UserFactory,
     synthetic_pesel,
 )
-from workflows import demo, services
+from workflows import demo
 from workflows.models import Profession, Sector, TeamMember
 
 
@@ -229,10 +230,11 @@ def world(db) -> World:
 
 
 def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **overrides):
-    """A complete, valid NK-A with one victim, one suspect and a child."""
+    """A complete, valid NK-A with one victim, one suspect and a child, as the keyword
+    arguments of ``procedure_initiate``: the unsaved ``card`` and its ``people``."""
     incident_date = incident_date or datetime.date.today() - datetime.timedelta(days=1)
     people = [
-        services.PersonInput(
+        NKAPerson(
             first_name="Żaneta",
             last_name="Łęcka-Ćwik",
             role="victim",
@@ -241,14 +243,14 @@ def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **ov
             phone="600100200",
             relation="żona",
         ),
-        services.PersonInput(
+        NKAPerson(
             first_name="Marek",
             last_name="Ćwik",
             role="suspect",
             pesel=suspect_pesel or synthetic_pesel(datetime.date(1984, 2, 2), "M"),
             relation="mąż",
         ),
-        services.PersonInput(
+        NKAPerson(
             first_name="Zosia",
             last_name="Ćwik",
             role="minor_witness",
@@ -262,14 +264,36 @@ def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **ov
         incident_date=incident_date,
         incident_place="mieszkanie przy ul. Polnej",
         incident_description="Awantura domowa, szarpanie.",
-        people=people,
         violence_forms=["physical", "psychological"],
         nkb_handed=True,
         nkb_handed_to="Żaneta Łęcka-Ćwik",
         police_called=True,
     )
     values.update(overrides)
-    return services.NKAInput(**values)
+    return {"card": NKA(**values), "people": people}
+
+
+def nkc_input(**overrides) -> NKC:
+    """A complete, valid NK-C (unsaved), with short answers."""
+    values = dict(
+        situation="s",
+        first_act="f",
+        last_act="l",
+        needs="n",
+        risk_assessment="r",
+        safety_how_to_act="112",
+    )
+    values.update(overrides)
+    return NKC(**values)
+
+
+def plan_item(
+    due_on: datetime.date, form_of_help="psychological", action="konsultacje", responsible="OIK"
+) -> HelpPlanItem:
+    """One action of the individual help plan (unsaved)."""
+    return HelpPlanItem(
+        form_of_help=form_of_help, action=action, responsible=responsible, due_on=due_on
+    )
 
 
 @pytest.fixture

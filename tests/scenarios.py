@@ -2,10 +2,11 @@
 
 import datetime
 
-from tests.conftest import nka_input
+from forms.models import NKD, NKAPerson
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from workflows import services
-from workflows.models import Procedure, Stage
+from workflows.models import Meeting, Procedure, Stage
 
 ORDER = [
     Stage.INITIATED,
@@ -24,17 +25,17 @@ def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) ->
         victim_pesel=synthetic_pesel(datetime.date(1990, 3, 3), "F"),
         suspect_pesel=synthetic_pesel(datetime.date(1980, 4, 4), "M"),
     )
-    data.people[2].pesel = synthetic_pesel(datetime.date(2015, 9, 1), "F")
+    data["people"][2].pesel = synthetic_pesel(datetime.date(2015, 9, 1), "F")
     for n in range(extra_people):
-        data.people.append(
-            services.PersonInput(
+        data["people"].append(
+            NKAPerson(
                 first_name=f"Członek{n}",
                 last_name="Domowy",
                 role="household_member",
                 pesel=synthetic_pesel(datetime.date(1960, 1, 1 + n % 28), "M"),
             )
         )
-    procedure, nka, _joined = services.procedure_initiate(actor=world.teacher, data=data)
+    procedure, nka, _joined = services.procedure_initiate(actor=world.teacher, **data)
     target = ORDER.index(to)
     if target >= 1:
         services.nka_transfer(
@@ -57,33 +58,19 @@ def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) ->
         services.victim_meeting_record(
             actor=world.social_worker,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=day, place="OPS", present_ids=members, person_id=victim.pk
-            ),
-            nkc=services.NKCInput(
-                situation="s",
-                first_act="f",
-                last_act="l",
-                needs="n",
-                risk_assessment="r",
-                safety_how_to_act="112",
-            ),
-            plan=[
-                services.PlanItemInput(
-                    form_of_help="psychological",
-                    action="konsultacje",
-                    responsible="OIK",
-                    due_on=day,
-                )
-            ],
+            meeting=Meeting(held_on=day, place="OPS"),
+            present_ids=members,
+            person_id=victim.pk,
+            nkc=nkc_input(),
+            plan=[plan_item(day)],
         )
         services.suspect_meeting_record(
             actor=world.police_officer,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=day, place="KPP", present_ids=members, person_id=suspect.pk
-            ),
-            nkd=services.NKDInput(consequences_explained=True),
+            meeting=Meeting(held_on=day, place="KPP"),
+            present_ids=members,
+            person_id=suspect.pk,
+            nkd=NKD(consequences_explained=True),
         )
     if target >= 5:
         services.procedure_close(

@@ -144,7 +144,7 @@ def test_an_unknown_rule_or_edition_is_refused():
 def test_a_procedure_keeps_the_edition_it_started_under(world):
     filled = datetime.datetime(2023, 9, 27, 22, 30, tzinfo=datetime.UTC)  # 00:30 on the 28th
     data = nka_input(incident_date=D(2023, 9, 27), filled_at=filled)
-    procedure, _nka, _ = services.procedure_initiate(actor=world.teacher, data=data)
+    procedure, _nka, _ = services.procedure_initiate(actor=world.teacher, **data)
     assert procedure.initiated_on == D(2023, 9, 28)
     assert procedure.edition == Edition.E2023
     deadline = procedure.deadlines.get(rule=RuleCode.NKA_TO_CHAIR)
@@ -154,7 +154,7 @@ def test_a_procedure_keeps_the_edition_it_started_under(world):
         incident_date=D(2023, 9, 26),
         filled_at=datetime.datetime(2023, 9, 27, 12, 0, tzinfo=datetime.UTC),
     )
-    old, _nka, _ = services.procedure_initiate(actor=world.teacher, data=earlier)
+    old, _nka, _ = services.procedure_initiate(actor=world.teacher, **earlier)
     assert old.edition == Edition.E2011
     # 7 calendar days from Wednesday 27 September 2023: Wednesday 4 October.
     assert old.deadlines.get(rule=RuleCode.NKA_TO_CHAIR).due_on == D(2023, 10, 4)

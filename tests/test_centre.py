@@ -22,6 +22,7 @@ from centre.models import (
     StayExtension,
 )
 from centre.statistics import centre_statistics
+from forms.models import NKA, NKAPerson
 from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data
@@ -702,9 +703,7 @@ def test_the_nka_after_a_consultation_is_filed_by_the_centre_with_the_link(
     # Filed: the link is gone from the list, and the page is not found.
     assert client.get(f"/centre/consultations/{consultation.pk}/nka/").status_code == 404
     with pytest.raises(services.ServiceError):
-        services.consultation_file_nka(
-            actor=staff, consultation_id=consultation.pk, data=_nka_input()
-        )
+        services.consultation_file_nka(actor=staff, consultation_id=consultation.pk, **_nka_input())
     assert NKA.objects.count() == 1
 
 
@@ -723,41 +722,40 @@ def test_a_refused_link_leaves_no_nka_behind(monkeypatch, world, centre, staff):
 
     monkeypatch.setattr("centre.services.consultations.log_event", refuse)
     with pytest.raises(services.ServiceError):
-        services.consultation_file_nka(
-            actor=staff, consultation_id=consultation.pk, data=_nka_input()
-        )
+        services.consultation_file_nka(actor=staff, consultation_id=consultation.pk, **_nka_input())
     consultation.refresh_from_db()
     assert consultation.procedure is None
     assert not NKA.objects.exists() and Procedure.objects.count() == procedures
     other = UserFactory(username="not_of_the_centre")
     with pytest.raises(PermissionDenied):
-        services.consultation_file_nka(
-            actor=other, consultation_id=consultation.pk, data=_nka_input()
-        )
+        services.consultation_file_nka(actor=other, consultation_id=consultation.pk, **_nka_input())
 
 
-def _nka_input():
-    return workflow_services.NKAInput(
+def _nka_input() -> dict:
+    card = NKA(
         place="Testowo",
         incident_date=datetime.date.today() - datetime.timedelta(days=1),
         incident_place="mieszkanie",
         incident_description="Awantura domowa.",
         violence_forms=["psychological"],
-        people=[
-            workflow_services.PersonInput(
+    )
+    return {
+        "card": card,
+        "people": [
+            NKAPerson(
                 first_name="Żaneta",
                 last_name="Łęcka-Ćwik",
                 role="victim",
                 pesel=synthetic_pesel(D(1988, 5, 17), "F"),
             ),
-            workflow_services.PersonInput(
+            NKAPerson(
                 first_name="Marek",
                 last_name="Ćwik",
                 role="suspect",
                 pesel=synthetic_pesel(D(1984, 2, 2), "M"),
             ),
         ],
-    )
+    }
 
 
 def test_the_statistics_page_is_polish(client, centre, staff, known_events):

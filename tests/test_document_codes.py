@@ -20,11 +20,11 @@ from centre import services as centre_services
 from centre.models import Centre, CentreStaff, Group
 from documents import render
 from documents.models import Document, DocumentKind
-from forms.models import NKA, HelpPlanItem, ViolenceForm
-from tests.conftest import nka_input
+from forms.models import NKA, NKD, HelpPlanItem, ViolenceForm
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from workflows import services
-from workflows.models import Notification, Stage
+from workflows.models import Meeting, Notification, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +100,8 @@ def full_procedure(world, *, appeared: bool, n: int) -> None:
         violence_other="zaniedbanie",
         visible_injuries=True,
     )
-    data.people[2].pesel = synthetic_pesel(datetime.date(2015, 9, 1 + n), "F")
-    procedure, nka, _ = services.procedure_initiate(actor=world.teacher, data=data)
+    data["people"][2].pesel = synthetic_pesel(datetime.date(2015, 9, 1 + n), "F")
+    procedure, nka, _ = services.procedure_initiate(actor=world.teacher, **data)
     services.nka_transfer(
         actor=world.teacher,
         procedure_id=procedure.pk,
@@ -119,35 +119,23 @@ def full_procedure(world, *, appeared: bool, n: int) -> None:
     services.victim_meeting_record(
         actor=world.social_worker,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today, place="OPS", present_ids=members, person_id=victim.pk, invited_on=today
-        ),
-        nkc=services.NKCInput(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
+        meeting=Meeting(held_on=today, place="OPS", invited_on=today),
+        present_ids=members,
+        person_id=victim.pk,
+        nkc=nkc_input(
             safety_documents_ready=True,
         ),
         plan=[
-            services.PlanItemInput(form, "działanie", "OPS", today)
-            for form in HelpPlanItem.FormOfHelp.values
+            plan_item(today, form, "działanie", "OPS") for form in HelpPlanItem.FormOfHelp.values
         ],
     )
     services.suspect_meeting_record(
         actor=world.police_officer,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today,
-            place="KPP",
-            present_ids=members,
-            person_id=suspect.pk,
-            invited_on=today,
-            person_appeared=appeared,
-        ),
-        nkd=services.NKDInput(
+        meeting=Meeting(held_on=today, place="KPP", invited_on=today, person_appeared=appeared),
+        present_ids=members,
+        person_id=suspect.pk,
+        nkd=NKD(
             consequences_explained=appeared,
             agreed_programme="psychological_therapeutic" if appeared else "",
             agreed_alcohol_commission=appeared,

@@ -13,10 +13,11 @@ from audit.models import AuditEvent
 from documents import render
 from documents.models import SUSPECT_FACING, Document, DocumentKind
 from documents.services import store
-from tests.conftest import nka_input
+from forms.models import NKD, NKAPerson
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.scenarios import drive
 from workflows import demo, services, snapshots
-from workflows.models import Stage
+from workflows.models import Meeting, Stage
 from workflows.services import document_regenerate
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +82,8 @@ def test_nka_prints_every_victim_and_suspect_and_the_key_fields(
     world, django_capture_on_commit_callbacks
 ):
     data = nka_input()
-    data.people.append(
-        services.PersonInput(
+    data["people"].append(
+        NKAPerson(
             first_name="Ślęża",
             last_name="Źdźbło-Łęcka",
             role="victim",
@@ -92,7 +93,7 @@ def test_nka_prints_every_victim_and_suspect_and_the_key_fields(
         )
     )
     with django_capture_on_commit_callbacks(execute=True):
-        procedure, nka, _ = services.procedure_initiate(actor=world.teacher, data=data)
+        procedure, nka, _ = services.procedure_initiate(actor=world.teacher, **data)
     document = Document.objects.get(procedure=procedure, kind=DocumentKind.NKA)
     text = " ".join(stored_text(document).split())
     for expected in (
@@ -128,34 +129,22 @@ def _suspect_case(world, *, appeared: bool):
     services.victim_meeting_record(
         actor=world.social_worker,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today, place="OPS", present_ids=members, person_id=victim.pk, invited_on=today
-        ),
-        nkc=services.NKCInput(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
+        meeting=Meeting(held_on=today, place="OPS", invited_on=today),
+        present_ids=members,
+        person_id=victim.pk,
+        nkc=nkc_input(
             safety_place="Hostel OIK, ul. Tajemna 7",
         ),
-        plan=[services.PlanItemInput("shelter", "hostel", "OIK", today)],
+        plan=[plan_item(today, "shelter", "hostel", "OIK")],
     )
     services.suspect_meeting_record(
         actor=world.police_officer,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today,
-            place="KPP",
-            present_ids=members,
-            person_id=suspect.pk,
-            invited_on=today,
-            person_appeared=appeared,
-        ),
-        nkd=services.NKDInput(
-            consequences_explained=appeared,
-            initiation_notice_sent_on=None if appeared else today,
+        meeting=Meeting(held_on=today, place="KPP", invited_on=today, person_appeared=appeared),
+        present_ids=members,
+        person_id=suspect.pk,
+        nkd=NKD(
+            consequences_explained=appeared, initiation_notice_sent_on=None if appeared else today
         ),
     )
     services.referral_record(

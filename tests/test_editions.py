@@ -116,7 +116,7 @@ def _old_procedure(world):
         NEW_START - datetime.timedelta(days=1), datetime.time(10), tzinfo=calendar.WARSAW
     )
     data = nka_input(incident_date=NEW_START - datetime.timedelta(days=2), filled_at=filled)
-    procedure, _nka, _ = services.procedure_initiate(actor=world.teacher, data=data)
+    procedure, _nka, _ = services.procedure_initiate(actor=world.teacher, **data)
     return procedure
 
 

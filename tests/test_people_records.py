@@ -252,25 +252,21 @@ def test_a_sex_or_birth_date_that_contradicts_the_pesel_is_refused_next_to_the_f
 
 
 def test_the_under_18_check_counts_from_the_pesel_not_the_typed_birth_date(world):
-    data = services.NKAInput(
-        **{
-            **nka_kwargs(),
-            "people": [
-                services.PersonInput(
-                    "Ewa", "Nowak", "victim", birth_date=datetime.date(1980, 1, 1)
-                ),
-                services.PersonInput(
-                    "Jan",
-                    "Nowak",
-                    "suspect",
-                    pesel=synthetic_pesel(datetime.date(2012, 3, 3), "M"),
-                    birth_date=datetime.date(1980, 3, 3),  # typed as an adult
-                ),
-            ],
-        }
-    )
+    card = NKA(**nka_kwargs())
+    people = [
+        NKAPerson(
+            first_name="Ewa", last_name="Nowak", role="victim", birth_date=datetime.date(1980, 1, 1)
+        ),
+        NKAPerson(
+            first_name="Jan",
+            last_name="Nowak",
+            role="suspect",
+            pesel=synthetic_pesel(datetime.date(2012, 3, 3), "M"),
+            birth_date=datetime.date(1980, 3, 3),  # typed as an adult
+        ),
+    ]
     with translation.override("en"), pytest.raises(services.ServiceError) as refused:
-        services.procedure_initiate(actor=world.teacher, data=data)
+        services.procedure_initiate(actor=world.teacher, card=card, people=people)
     messages = refused.value.message_dict
     assert any("under 18" in m for m in messages["people-1-pesel"])
     assert "people-1-birth_date" in messages  # and the contradiction itself

@@ -7,7 +7,8 @@ import pytest
 from viewflow.workflow.nodes import View
 from viewflow.workflow.status import STATUS
 
-from tests.conftest import nka_input
+from forms.models import NKD
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import ProfessionalFactory, UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from workflows import permissions, services
@@ -19,7 +20,7 @@ from workflows.flows import (
     procedure_stage,
     stage_of,
 )
-from workflows.models import CardRouting, Procedure, Sector, Stage
+from workflows.models import CardRouting, Meeting, Procedure, Sector, Stage
 from workflows.rules import RuleCode
 from workflows.selectors import procedure_access
 
@@ -43,11 +44,11 @@ def _victim_meeting(world, procedure):
     services.victim_meeting_record(
         actor=world.social_worker,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=TODAY, place="OPS", present_ids=_members(world), person_id=victim.pk
-        ),
-        nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
-        plan=[services.PlanItemInput("psychological", "konsultacje", "OIK", TODAY)],
+        meeting=Meeting(held_on=TODAY, place="OPS"),
+        present_ids=_members(world),
+        person_id=victim.pk,
+        nkc=nkc_input(),
+        plan=[plan_item(TODAY)],
     )
 
 
@@ -56,10 +57,10 @@ def _suspect_meeting(world, procedure):
     services.suspect_meeting_record(
         actor=world.police_officer,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=TODAY, place="KPP", present_ids=_members(world), person_id=suspect.pk
-        ),
-        nkd=services.NKDInput(consequences_explained=True),
+        meeting=Meeting(held_on=TODAY, place="KPP"),
+        present_ids=_members(world),
+        person_id=suspect.pk,
+        nkd=NKD(consequences_explained=True),
     )
 
 
@@ -104,7 +105,7 @@ def test_every_path_reaches_every_stage_with_the_stored_stage_derived(
     world.team.post_closure_monitoring_months = monitoring
     world.team.save()
     seen: set[Stage] = set()
-    procedure, nka, _ = services.procedure_initiate(actor=world.teacher, data=nka_input())
+    procedure, nka, _ = services.procedure_initiate(actor=world.teacher, **nka_input())
     assert _stage(procedure, seen) == Stage.INITIATED
     assert open_nodes(procedure) == {"transfer_to_chair"}
     services.nka_transfer(
@@ -153,7 +154,7 @@ def test_a_joined_card_is_transferred_at_any_stage_without_moving_the_case(world
     victim = procedure.participants.get(role="victim").person
     filed = services.procedure_initiate(
         actor=world.oik_psychologist,
-        data=nka_input(
+        **nka_input(
             victim_pesel=victim.pesel,
             suspect_pesel=synthetic_pesel(datetime.date(1975, 1, 1), "M"),
         ),
@@ -177,7 +178,7 @@ def test_a_routed_card_starts_no_process_and_moves_no_case(world):
     other_team = world.outsider.professional.team_memberships.get().team
     teacher = UserFactory(username="obca_teacher_process")
     ProfessionalFactory(user=teacher, municipality=other_team.municipality, sector=Sector.EDUCATION)
-    filed = services.procedure_initiate(actor=teacher, data=nka_input(victim_pesel=victim.pesel))
+    filed = services.procedure_initiate(actor=teacher, **nka_input(victim_pesel=victim.pesel))
     assert filed.routed and filed.procedure == procedure
     assert CardRouting.objects.filter(nka=filed.nka).exists()
     procedure.refresh_from_db()

@@ -10,6 +10,7 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from documents.models import Document, DocumentJob, DocumentKind
+from tests.conftest import nkc_input, plan_item
 from tests.scenarios import drive
 from tests.test_refusals import snapshot
 from workflows import services
@@ -83,11 +84,11 @@ def test_two_members_recording_the_same_meeting_at_once(world):
         return lambda: services.victim_meeting_record(
             actor=actor,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=TODAY, place="OPS", present_ids=members, person_id=victim.pk
-            ),
-            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
-            plan=[services.PlanItemInput("psychological", "a", "OIK", TODAY)],
+            meeting=Meeting(held_on=TODAY, place="OPS"),
+            present_ids=members,
+            person_id=victim.pk,
+            nkc=nkc_input(),
+            plan=[plan_item(TODAY, action="a")],
         )
 
     results = _at_once([record(world.social_worker), record(world.police_officer)])

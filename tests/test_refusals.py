@@ -6,14 +6,16 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent, AuditEventSubject, is_read_action
-from tests.conftest import nka_input
+from forms.models import NKD
+from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from tests.scenarios import drive
 from workflows import services
-from workflows.models import Procedure, Stage
+from workflows.models import Meeting, Procedure, Stage
 
 TODAY = datetime.date.today()
 
@@ -66,8 +68,20 @@ def test_a_minor_cannot_be_the_suspect(world):
     before = snapshot()
     data = nka_input(suspect_pesel=synthetic_pesel(datetime.date(TODAY.year - 16, 6, 1), "M"))
     with pytest.raises(services.ServiceError) as refused:
-        services.procedure_initiate(actor=world.teacher, data=data)
+        services.procedure_initiate(actor=world.teacher, **data)
     assert "people-1-pesel" in refused.value.message_dict
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_nka_person_is_checked_by_the_model_and_the_error_names_their_row(world):
+    before = snapshot()
+    data = nka_input()
+    data["people"][2].role = "neighbour"  # not a role of NK-A
+    data["people"][2].email = "not an address"
+    with translation.override("en"), pytest.raises(services.ServiceError) as refused:
+        services.procedure_initiate(actor=world.teacher, **data)
+    assert {"people-2-role", "people-2-email"} <= set(refused.value.message_dict)
     assert snapshot() == before
 
 
@@ -77,7 +91,7 @@ def test_the_suspect_turning_18_after_the_incident_is_still_a_minor_at_the_incid
     incident = datetime.date(TODAY.year - 1, 12, 31)  # 17 years old that day
     data = nka_input(incident_date=incident, suspect_pesel=synthetic_pesel(born, "M"))
     with pytest.raises(services.ServiceError):
-        services.procedure_initiate(actor=world.teacher, data=data)
+        services.procedure_initiate(actor=world.teacher, **data)
 
 
 @pytest.mark.django_db
@@ -108,14 +122,11 @@ def test_a_non_member_cannot_complete_a_group_task(world, client):
         services.victim_meeting_record(
             actor=world.oik_psychologist,
             procedure_id=procedure.pk,
-            meeting=services.MeetingInput(
-                held_on=TODAY,
-                place="OIK",
-                present_ids=[world.oik_psychologist.professional.pk],
-                person_id=victim.pk,
-            ),
-            nkc=services.NKCInput("s", "f", "l", "n", "r", "112"),
-            plan=[services.PlanItemInput("legal", "porada", "OPS", TODAY)],
+            meeting=Meeting(held_on=TODAY, place="OIK"),
+            present_ids=[world.oik_psychologist.professional.pk],
+            person_id=victim.pk,
+            nkc=nkc_input(),
+            plan=[plan_item(TODAY, "legal", "porada", "OPS")],
         )
     client.force_login(world.oik_psychologist)
     response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
@@ -123,6 +134,26 @@ def test_a_non_member_cannot_complete_a_group_task(world, client):
     client.force_login(world.outsider)
     response = client.post(reverse("workflows:victim_meeting", args=[procedure.pk]), {})
     assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_nkd_with_an_unknown_programme_is_refused(world):
+    """The NK-D's programme is checked by the model's choices (``full_clean``): free text
+    or an unknown code never reaches a frozen NK-D."""
+    procedure = drive(world, Stage.MEETINGS)
+    suspect = procedure.participants.get(role="suspect").person
+    before = snapshot()
+    with pytest.raises(services.ServiceError) as refused:
+        services.suspect_meeting_record(
+            actor=world.police_officer,
+            procedure_id=procedure.pk,
+            meeting=Meeting(held_on=TODAY, place="KPP"),
+            present_ids=[world.police_officer.professional.pk],
+            person_id=suspect.pk,
+            nkd=NKD(consequences_explained=True, agreed_programme="anger management"),
+        )
+    assert list(refused.value.message_dict) == ["agreed_programme"]
     assert snapshot() == before
 
 
@@ -143,11 +174,11 @@ def test_only_the_chair_appoints_the_group(world):
 @pytest.mark.django_db
 def test_a_second_nka_for_an_open_household_joins_it(world):
     data = nka_input()
-    first, _nka, joined = services.procedure_initiate(actor=world.teacher, data=data)
+    first, _nka, joined = services.procedure_initiate(actor=world.teacher, **data)
     assert not joined
-    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
-    again.people[2].pesel = data.people[2].pesel
-    second, nka, joined = services.procedure_initiate(actor=world.police_officer, data=again)
+    again = nka_input(victim_pesel=data["people"][0].pesel, suspect_pesel=data["people"][1].pesel)
+    again["people"][2].pesel = data["people"][2].pesel
+    second, nka, joined = services.procedure_initiate(actor=world.police_officer, **again)
     assert joined
     assert second.pk == first.pk
     assert Procedure.objects.count() == 1
@@ -201,15 +232,15 @@ def test_the_admin_is_for_superusers_only(client, world, django_user_model):
 @pytest.mark.django_db
 def test_an_initiator_sees_only_the_card_they_filled(client, world):
     data = nka_input()
-    procedure, first, _joined = services.procedure_initiate(actor=world.teacher, data=data)
-    again = nka_input(victim_pesel=data.people[0].pesel, suspect_pesel=data.people[1].pesel)
-    again.people[2].pesel = data.people[2].pesel
+    procedure, first, _joined = services.procedure_initiate(actor=world.teacher, **data)
+    again = nka_input(victim_pesel=data["people"][0].pesel, suspect_pesel=data["people"][1].pesel)
+    again["people"][2].pesel = data["people"][2].pesel
     # A nurse (not on the team) fills a second card for the same household: it joins.
     from tests.factories import ProfessionalFactory, UserFactory
 
     nurse = UserFactory(username="nurse")
     ProfessionalFactory(user=nurse, municipality=world.team.municipality, sector="health_care")
-    _same, second, joined = services.procedure_initiate(actor=nurse, data=again)
+    _same, second, joined = services.procedure_initiate(actor=nurse, **again)
     assert joined
     client.force_login(nurse)
     assert client.get(reverse("workflows:card_detail", args=[second.pk])).status_code == 200

@@ -4,15 +4,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from forms.models import HelpPlanItem
-from tests.conftest import nka_input
+from forms.models import NKD, HelpPlanItem
+from tests.conftest import nka_input, nkc_input, plan_item
 from workflows import services
-from workflows.models import ClosureGround, Deadline, Procedure, Stage
+from workflows.models import ClosureGround, Deadline, Meeting, Procedure, Stage
 
 
 def test_walk_procedure_to_closure_through_services(world):
     today = datetime.date.today()
-    procedure, nka, joined = services.procedure_initiate(actor=world.teacher, data=nka_input())
+    procedure, nka, joined = services.procedure_initiate(actor=world.teacher, **nka_input())
     assert not joined and procedure.stage == Stage.INITIATED
     services.nka_transfer(
         actor=world.teacher,
@@ -35,30 +35,19 @@ def test_walk_procedure_to_closure_through_services(world):
     services.victim_meeting_record(
         actor=world.social_worker,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today, place="OPS", present_ids=members, person_id=victim.pk
-        ),
-        nkc=services.NKCInput(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="call 112",
-        ),
-        plan=[
-            services.PlanItemInput(
-                form_of_help="psychological", action="konsultacje", responsible="OIK", due_on=today
-            )
-        ],
+        meeting=Meeting(held_on=today, place="OPS"),
+        present_ids=members,
+        person_id=victim.pk,
+        nkc=nkc_input(safety_how_to_act="call 112"),
+        plan=[plan_item(today)],
     )
     services.suspect_meeting_record(
         actor=world.police_officer,
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
-            held_on=today, place="KPP", present_ids=members, person_id=suspect.pk
-        ),
-        nkd=services.NKDInput(consequences_explained=True, statement="zaprzecza"),
+        meeting=Meeting(held_on=today, place="KPP"),
+        present_ids=members,
+        person_id=suspect.pk,
+        nkd=NKD(consequences_explained=True, statement="zaprzecza"),
     )
     procedure.refresh_from_db()
     assert procedure.stage == Stage.ACTIONS

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forms.models import HelpPlanItem
 from tests.scenarios import drive
 from workflows import services
 from workflows.models import Stage
@@ -50,7 +51,7 @@ def test_procedure_page_does_not_grow_with_participants_or_records(client, world
         services.help_plan_item_add(
             actor=world.social_worker,
             procedure_id=large.pk,
-            item=services.PlanItemInput(
+            item=HelpPlanItem(
                 form_of_help="legal",
                 action=f"porada {n}",
                 responsible="OPS",

@@ -19,12 +19,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
 
-from forms.models import HelpPlanItem
+from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson
 from people import pesel as pesel_utils
 from workflows import calendar, services
 from workflows.models import (
     AuditorScope,
     ClosureGround,
+    Meeting,
     Municipality,
     Notification,
     Procedure,
@@ -242,7 +243,7 @@ def _pesel(birth: datetime.date, sex: str) -> str:
 def _family(surname_f: str, surname_m: str, street: str, *, child: str | None = None) -> list:
     """A victim, a suspect and optionally a child, all with fresh synthetic PESELs."""
     people = [
-        services.PersonInput(
+        NKAPerson(
             first_name=surname_f.split()[0],
             last_name=surname_f.split()[1],
             role="victim",
@@ -251,7 +252,7 @@ def _family(surname_f: str, surname_m: str, street: str, *, child: str | None = 
             phone="500 000 001",
             relation="żona",
         ),
-        services.PersonInput(
+        NKAPerson(
             first_name=surname_m.split()[0],
             last_name=surname_m.split()[1],
             role="suspect",
@@ -262,7 +263,7 @@ def _family(surname_f: str, surname_m: str, street: str, *, child: str | None = 
     ]
     if child:
         people.append(
-            services.PersonInput(
+            NKAPerson(
                 first_name=child,
                 last_name=surname_m.split()[1],
                 role="minor_witness",
@@ -275,19 +276,18 @@ def _family(surname_f: str, surname_m: str, street: str, *, child: str | None = 
 
 
 def _initiate(user, people: list, filled: datetime.date, **extra) -> tuple[Procedure, object]:
-    data = services.NKAInput(
+    card = NKA(
         place="Przykładowo",
         incident_date=filled - datetime.timedelta(days=1),
         incident_place="mieszkanie rodziny",
         incident_description="Awantura domowa; krzyki, wyzwiska i szarpanie (dane fikcyjne).",
-        people=people,
         violence_forms=["psychological", "physical"],
         nkb_handed=True,
         nkb_handed_to=f"{people[0].first_name} {people[0].last_name}",
         filled_at=_moment(filled),
         **extra,
     )
-    procedure, nka, _joined = services.procedure_initiate(actor=user, data=data)
+    procedure, nka, _joined = services.procedure_initiate(actor=user, card=card, people=people)
     return procedure, nka
 
 
@@ -321,15 +321,15 @@ def _meetings(users, procedure, day: datetime.date, *, plan, suspect_appeared=Tr
     services.victim_meeting_record(
         actor=users["pracownik_socjalny"],
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
+        meeting=Meeting(
             held_on=day,
             invited_on=day - datetime.timedelta(days=1),
             place="Ośrodek Pomocy Społecznej, pokój 12",
-            present_ids=members,
-            person_id=victim.pk,
             minutes="Omówiono sytuację rodziny i opracowano plan pomocy.",
         ),
-        nkc=services.NKCInput(
+        present_ids=members,
+        person_id=victim.pk,
+        nkc=NKC(
             situation="Zamieszkuje z mężem i dzieckiem; zależność ekonomiczna od męża.",
             first_act="Około dwóch lat temu, wyzwiska po spożyciu alkoholu.",
             last_act="Szarpanie w kuchni w dniu interwencji.",
@@ -344,18 +344,18 @@ def _meetings(users, procedure, day: datetime.date, *, plan, suspect_appeared=Tr
     services.suspect_meeting_record(
         actor=users["dzielnicowy"],
         procedure_id=procedure.pk,
-        meeting=services.MeetingInput(
+        meeting=Meeting(
             held_on=day,
             invited_on=day - datetime.timedelta(days=1),
             place="Komisariat Policji w Przykładowie",
-            present_ids=members[:2],
-            person_id=suspect.pk,
             person_appeared=suspect_appeared,
             minutes="Rozmowa z osobą, wobec której istnieje podejrzenie stosowania przemocy."
             if suspect_appeared
             else "Osoba nie stawiła się na wezwanie.",
         ),
-        nkd=services.NKDInput(
+        present_ids=members[:2],
+        person_id=suspect.pk,
+        nkd=NKD(
             consequences_explained=suspect_appeared,
             situation="Przyznaje się do kłótni, zaprzecza szarpaniu." if suspect_appeared else "",
             substances="alkohol" if suspect_appeared else "",
@@ -365,15 +365,15 @@ def _meetings(users, procedure, day: datetime.date, *, plan, suspect_appeared=Tr
     )
 
 
-def _plan(due: datetime.date) -> list[services.PlanItemInput]:
+def _plan(due: datetime.date) -> list[HelpPlanItem]:
     return [
-        services.PlanItemInput(
+        HelpPlanItem(
             form_of_help=HelpPlanItem.FormOfHelp.PSYCHOLOGICAL,
             action="Konsultacje psychologiczne raz w tygodniu",
             responsible="Powiatowy Ośrodek Interwencji Kryzysowej",
             due_on=due,
         ),
-        services.PlanItemInput(
+        HelpPlanItem(
             form_of_help=HelpPlanItem.FormOfHelp.LEGAL,
             action="Porada prawna w sprawie alimentów",
             responsible="Punkt nieodpłatnej pomocy prawnej",
@@ -466,32 +466,35 @@ def _procedures(users) -> None:
         reason="Naruszenie nakazu opuszczenia wspólnie zajmowanego mieszkania.",
         person_id=suspect.pk,
     )
-    police_card = services.NKAInput(
+    police_card = NKA(
         place="Przykładowo",
         incident_date=working_days_ago(3),
         incident_place="klatka schodowa",
         incident_description="Ponowna interwencja: groźby wobec żony (dane fikcyjne).",
-        people=[
-            services.PersonInput(
-                first_name=family[0].first_name,
-                last_name=family[0].last_name,
-                role="victim",
-                pesel=family[0].pesel,
-            ),
-            services.PersonInput(
-                first_name=family[1].first_name,
-                last_name=family[1].last_name,
-                role="suspect",
-                pesel=family[1].pesel,
-            ),
-        ],
         violence_forms=["psychological"],
         police_called=True,
         nkb_handed=True,
         nkb_handed_to=f"{family[0].first_name} {family[0].last_name}",
         filled_at=_moment(working_days_ago(2)),
     )
-    services.procedure_initiate(actor=police, data=police_card)
+    services.procedure_initiate(
+        actor=police,
+        card=police_card,
+        people=[
+            NKAPerson(
+                first_name=family[0].first_name,
+                last_name=family[0].last_name,
+                role="victim",
+                pesel=family[0].pesel,
+            ),
+            NKAPerson(
+                first_name=family[1].first_name,
+                last_name=family[1].last_name,
+                role="suspect",
+                pesel=family[1].pesel,
+            ),
+        ],
+    )
     services.monitoring_note_add(
         actor=social_worker,
         procedure_id=procedure.pk,

@@ -208,9 +208,7 @@ class Procedure(models.Model):
         related_name="procedures",
         verbose_name=_("household"),
     )
-    edition = models.CharField(
-        _("regulation edition"), max_length=8, choices=edition_choices
-    )
+    edition = models.CharField(_("regulation edition"), max_length=8, choices=edition_choices)
     stage = models.CharField(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.INITIATED, db_index=True
     )

@@ -5,8 +5,10 @@ label, choices and length come from the model field (``verbose_name``, ``choices
 ``max_length``), so the page and the record can never carry two names for one thing
 (``tests/test_form_labels.py`` checks it). A page that writes two records (the meeting with
 the victim: Meeting + NK-C; with the suspect: Meeting + NK-D) is one ModelForm of
-``Meeting`` that mixes in the other model's fields built by ``model_fields``. Field names
-and ``cleaned_data`` keys are those of the services' input dataclasses.
+``Meeting`` that mixes in the other model's fields built by ``model_fields``; its
+``save(commit=False)`` gives the unsaved meeting and ``nkc()`` / ``nkd()`` the other record.
+The services take these unsaved records, set what the step decides and call
+``full_clean()`` before saving.
 
 They check what a form can check alone (required fields, types, PESEL checksum, dates not in
 the future); the rules that need the database or the whole case (a suspect under 18 on the
@@ -17,6 +19,7 @@ field they concern.
 
 from django import forms
 from django.db import models
+from django.forms.models import construct_instance
 from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -341,6 +344,10 @@ class VictimMeetingForm(
         (_("Safety plan"), SAFETY_PLAN),
     )
 
+    def nkc(self) -> NKC:
+        """The unsaved NK-C typed in this form (after ``is_valid()``)."""
+        return construct_instance(self, NKC(), fields=[*NKC_HISTORY, *SAFETY_PLAN])
+
 
 class PlanItemForm(StepModelForm):
     class Meta(StepModelForm.Meta):
@@ -388,6 +395,10 @@ class SuspectMeetingForm(
     """The meeting with the suspect (Meeting) and NK-D (NKD)."""
 
     fieldsets = (*MeetingForm.fieldsets, (_("NK-D"), tuple(NKD_FIELDS)))
+
+    def nkd(self) -> NKD:
+        """The unsaved NK-D typed in this form (after ``is_valid()``)."""
+        return construct_instance(self, NKD(), fields=NKD_FIELDS)
 
 
 # --------------------------------------------------------------------------- actions

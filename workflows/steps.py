@@ -19,7 +19,7 @@ and writes nothing.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +48,27 @@ class ServiceError(ValidationError):
 def refuse(message: str, field_name: str = NON_FIELD_ERRORS) -> ServiceError:
     """The ``ServiceError`` for one message on one field (the whole step by default)."""
     return ServiceError({field_name: [message]})
+
+
+def record_errors(
+    record: models.Model, *, exclude: Iterable[str] = (), prefix: str = ""
+) -> dict[str, list[str]]:
+    """What the model's own rules (``full_clean``: required fields, choices, lengths,
+    validators) say of the unsaved ``record``, by field name with ``prefix`` (``people-0-``);
+    ``exclude`` names the fields the step has not set yet. Empty when the record is valid."""
+    try:
+        record.full_clean(exclude=list(exclude))
+    except ValidationError as error:
+        return {prefix + key: list(texts) for key, texts in error.message_dict.items()}
+    return {}
+
+
+def check_record(record: models.Model, *, exclude: Iterable[str] = (), prefix: str = "") -> None:
+    """Refuse the step (``ServiceError``, the form's field keys) when ``record`` breaks its
+    model's rules; see ``record_errors``."""
+    errors = record_errors(record, exclude=exclude, prefix=prefix)
+    if errors:
+        raise ServiceError(errors)
 
 
 def not_future(day: datetime.date | None, field_name: str) -> None:
@@ -243,11 +264,13 @@ __all__ = [
     "ServiceError",
     "StepRun",
     "add_deadline",
+    "check_record",
     "complete_task",
     "lock_procedure",
     "meet_deadline",
     "not_future",
     "procedure_id_of",
+    "record_errors",
     "refuse",
     "step",
 ]

@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from workflows import idempotency
@@ -110,3 +111,12 @@ def rule_period(code: RuleCode, edition: Edition | str) -> str:
         case Unit.MONTHS:
             text = ngettext("%(n)d month", "%(n)d months", n)
     return text % {"n": n}
+
+
+def nka_recorded(nka) -> str:
+    """What the filer is told once their NK-A is recorded, wherever they filed it: the
+    same words whether it opened, joined or was routed (they learn nothing of any case)."""
+    period = rule_period(RuleCode.NKA_TO_CHAIR, nka.edition)
+    return _("NK-A recorded. Send the original to the team chair within %(period)s.") % {
+        "period": period
+    }

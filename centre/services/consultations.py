@@ -1,6 +1,7 @@
 """Consultations, and the NK-A filled after one."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre.models import Consultation, ConsultationPerson, Contact
 from centre.services._shared import not_future, own_person, staff_centre
-from workflows.services import Filed, NKAInput, procedure_initiate
+from forms.models import NKA, NKAPerson
+from workflows.services import Filed, procedure_initiate
 from workflows.steps import refuse
 
 
@@ -75,12 +77,15 @@ def consultation_record(*, actor: User, data: ConsultationInput) -> Consultation
     return consultation
 
 
-def consultation_file_nka(*, actor: User, consultation_id: int, data: NKAInput) -> Filed:
+def consultation_file_nka(
+    *, actor: User, consultation_id: int, card: NKA, people: Sequence[NKAPerson]
+) -> Filed:
     """Fill NK-A after a consultation of the centre: the centre's call into the procedure.
 
-    In one transaction the card is filed exactly as ``workflows.services.procedure_initiate``
-    files any card (it opens a procedure, joins an open one or is routed; the actor must be
-    a professional with a declaration) and the consultation records the procedure, so that
+    In one transaction the unsaved ``card`` listing ``people`` is filed exactly as
+    ``workflows.services.procedure_initiate`` files any card (it opens a procedure, joins an
+    open one or is routed; the actor must be a professional with a declaration) and the
+    consultation records the procedure, so that
     either both are written or neither is. Returns what ``procedure_initiate`` returns.
     ``PermissionDenied`` when the consultation is not this centre's; refused when an NK-A has
     already been filled after it (two staff filing at once: the second files nothing).
@@ -96,7 +101,7 @@ def consultation_file_nka(*, actor: User, consultation_id: int, data: NKAInput) 
             raise PermissionDenied
         if consultation.procedure_id is not None:
             raise refuse(_("An NK-A has already been filled after this consultation."))
-        filed = procedure_initiate(actor=actor, data=data)
+        filed = procedure_initiate(actor=actor, card=card, people=people)
         consultation.procedure = filed.procedure
         consultation.save(update_fields=["procedure"])
         log_event(

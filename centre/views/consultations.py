@@ -12,12 +12,10 @@ from audit.services import log_read
 from centre import forms, selectors, services
 from centre.models import Consultation
 from centre.views._shared import GET_POST, form_page, seen
-from workflows import calendar, idempotency, step_forms
+from workflows import idempotency, step_forms
 from workflows import selectors as workflow_selectors
 from workflows.models import Role
-from workflows.rules import RuleCode, edition_on, rule
-from workflows.services import NKAInput, PersonInput
-from workflows.web import form_submit
+from workflows.web import form_submit, nka_recorded
 
 
 @login_required
@@ -130,22 +128,12 @@ def consultation_nka(request, pk):
     elif data is not None:
 
         def file() -> str:
-            nka = NKAInput(
-                **form.cleaned_data,
-                people=[PersonInput(**f.cleaned_data) for f in people.forms if f.cleaned_data],
-            )
+            nka = form.save(commit=False)
+            entries = [f.save(commit=False) for f in people.forms if f.cleaned_data]
             filed = services.consultation_file_nka(
-                actor=request.user, consultation_id=consultation.pk, data=nka
+                actor=request.user, consultation_id=consultation.pk, card=nka, people=entries
             )
-            days = rule(RuleCode.NKA_TO_CHAIR, edition_on(calendar.legal_date(nka.filled_at)))
-            messages.success(
-                request,
-                _(
-                    "NK-A recorded. Send the original to the team chair within "
-                    "%(days)s working days."
-                )
-                % {"days": days.value},
-            )
+            messages.success(request, nka_recorded(filed.nka))
             return reverse("workflows:card_detail", args=[filed.nka.pk])
 
         done = form_submit(request, form=form, formsets={"people": people}, perform=file)

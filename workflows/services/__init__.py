@@ -13,7 +13,6 @@ names, ``__all__`` for the whole step) when the input or state refuses the step,
 
 from workflows.rules import Edition
 from workflows.services.actions import (
-    PlanItemInput,
     help_plan_item_add,
     help_plan_item_set_status,
     monitoring_note_add,
@@ -29,8 +28,6 @@ from workflows.services.group import REQUIRED_PROFESSIONS, group_appoint, nka_pa
 from workflows.services.initiation import (
     ADULT_AGE,
     Filed,
-    NKAInput,
-    PersonInput,
     competent_team,
     nka_transfer,
     open_procedure_for_pesels,
@@ -38,9 +35,6 @@ from workflows.services.initiation import (
     validate_nka,
 )
 from workflows.services.meetings import (
-    MeetingInput,
-    NKCInput,
-    NKDInput,
     suspect_meeting_record,
     victim_meeting_record,
 )
@@ -53,12 +47,6 @@ __all__ = [
     "REQUIRED_PROFESSIONS",
     "Edition",
     "Filed",
-    "MeetingInput",
-    "NKAInput",
-    "NKCInput",
-    "NKDInput",
-    "PersonInput",
-    "PlanItemInput",
     "ServiceError",
     "competent_team",
     "group_appoint",

@@ -2,7 +2,6 @@
 certificates, protective orders, notifications and monitoring notes."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -22,20 +21,22 @@ from workflows.models import (
     Stage,
 )
 from workflows.rules import RuleCode, rule
-from workflows.steps import User, meet_deadline, not_future, procedure_id_of, refuse, step
+from workflows.steps import (
+    User,
+    check_record,
+    meet_deadline,
+    not_future,
+    procedure_id_of,
+    refuse,
+    step,
+)
 
 CERTIFICATES = ("reported", "completed")
 
 
-@dataclass
-class PlanItemInput:
-    form_of_help: str
-    action: str
-    responsible: str
-    due_on: datetime.date
-
-
-def help_plan_item_add(*, actor: User, procedure_id: int, item: PlanItemInput) -> HelpPlanItem:
+def help_plan_item_add(*, actor: User, procedure_id: int, item: HelpPlanItem) -> HelpPlanItem:
+    """Add the unsaved ``item`` (the form's ``save(commit=False)``) to the help plan of the
+    case's latest NK-C, validated by its model's rules."""
     with step(
         actor=actor, procedure_id=procedure_id, action="plan_item_add", event="help_plan.item_added"
     ) as s:
@@ -43,9 +44,12 @@ def help_plan_item_add(*, actor: User, procedure_id: int, item: PlanItemInput) -
         nkc = procedure.nkc_forms.order_by("-id").first()
         if nkc is None:
             raise refuse(_("The help plan starts with NK-C at the meeting with the victim."))
-        created = HelpPlanItem.objects.create(procedure=procedure, nkc=nkc, **item.__dict__)
-        s.payload = {"item": created.pk, "form_of_help": item.form_of_help}
-    return created
+        item.procedure = procedure
+        item.nkc = nkc
+        check_record(item)
+        item.save()
+        s.payload = {"item": item.pk, "form_of_help": item.form_of_help}
+    return item
 
 
 def help_plan_item_set_status(
@@ -317,7 +321,6 @@ def monitoring_note_add(
 
 
 __all__ = [
-    "PlanItemInput",
     "help_plan_item_add",
     "help_plan_item_set_status",
     "monitoring_note_add",

@@ -2,8 +2,8 @@
 Dz.U. 2023 poz. 1870)."""
 
 import datetime
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -38,6 +38,7 @@ from workflows.steps import (
     add_deadline,
     lock_procedure,
     not_future,
+    record_errors,
     refuse,
     step,
 )
@@ -45,62 +46,27 @@ from workflows.steps import (
 ADULT_AGE = 18
 
 
-@dataclass
-class PersonInput:
-    first_name: str
-    last_name: str
-    role: str
-    pesel: str = ""
-    birth_date: datetime.date | None = None
-    sex: str = ""
-    parents_names: str = ""
-    address: str = ""
-    phone: str = ""
-    email: str = ""
-    relation: str = ""
-    school: str = ""
-    disabled: bool = False
+# The card's fields the step decides, not the filer: set when the card is filed.
+_CARD_SET_BY_STEP = ("procedure", "edition")
+_ENTRY_SET_BY_STEP = ("nka", "person")
 
 
-@dataclass
-class NKAInput:
-    place: str
-    incident_date: datetime.date
-    incident_place: str
-    incident_description: str
-    people: list[PersonInput]
-    violence_forms: list[str] = field(default_factory=list)
-    violence_other: str = ""
-    visible_injuries: bool = False
-    medical_help_given: bool = False
-    medical_certificate: bool = False
-    suspect_under_influence: bool = False
-    victim_under_influence: bool = False
-    suspect_has_firearm: bool = False
-    victim_feels_in_danger: bool = False
-    witnesses: str = ""
-    police_called: bool = False
-    protective_order_issued: bool = False
-    suspect_detained: bool = False
-    shelter_arranged: bool = False
-    additional_info: str = ""
-    nkb_handed: bool = False
-    nkb_handed_to: str = ""
-    nkb_not_handed_reason: str = ""
-    filled_at: datetime.datetime | None = None
-
-
-def _born(person: PersonInput) -> datetime.date | None:
+def _born(person: NKAPerson) -> datetime.date | None:
     """The birth date the law counts: the PESEL's when a PESEL is given, never the typed one."""
     if person.pesel and pesel_utils.is_valid(person.pesel):
         return pesel_utils.birth_date(person.pesel)
     return person.birth_date
 
 
-def validate_nka(data: NKAInput) -> None:
+def validate_nka(card: NKA, people: Sequence[NKAPerson]) -> None:
     """Refuse an NK-A that the law does not allow; raises ``ServiceError``.
 
-    Normalises the people in place: PESEL to 11 digits, names to NFC, phones to E.164.
+    ``card`` and ``people`` are the unsaved records as the step has completed them (all but
+    their procedure, edition and links). The rules of the whole card come first (roles,
+    forms of violence, a suspect under 18, a PESEL twice); then each record's own model
+    rules (``full_clean``: required fields, choices, lengths) for the fields not refused
+    yet. A person's keys are ``people-<n>-<field>``. Normalises the people in place: PESEL
+    to 11 digits, names to NFC, phones to E.164.
     """
     errors: dict[str, list[str]] = {}
 
@@ -108,24 +74,26 @@ def validate_nka(data: NKAInput) -> None:
         errors.setdefault(field_name, []).append(message)
 
     today = calendar.legal_date()
-    if data.incident_date > today:
+    incident_date = card.incident_date
+    if incident_date and incident_date > today:
         add("incident_date", _("The date cannot be in the future."))
-    roles = [p.role for p in data.people]
+    roles = [p.role for p in people]
     if not any(r in VICTIM_ROLES for r in roles):
         add(NON_FIELD_ERRORS, _("NK-A must list at least one person experiencing violence."))
     if Role.SUSPECT not in roles:
         add(NON_FIELD_ERRORS, _("NK-A must list at least one suspected person."))
-    unknown = set(data.violence_forms) - set(ViolenceForm.values)
+    violence_forms = card.violence_forms or []
+    unknown = set(violence_forms) - set(ViolenceForm.values)
     if unknown:
         add("violence_forms", _("Unknown form of violence."))
-    if not data.violence_forms:
+    if not violence_forms:
         add("violence_forms", _("Mark at least one form of violence."))
-    if ViolenceForm.OTHER in data.violence_forms and not data.violence_other.strip():
+    if ViolenceForm.OTHER in violence_forms and not card.violence_other.strip():
         add("violence_other", _("Describe the other form of violence."))
-    if not data.nkb_handed and not data.nkb_not_handed_reason.strip():
+    if not card.nkb_handed and not card.nkb_not_handed_reason.strip():
         add("nkb_not_handed_reason", _("Say why the NK-B form was not handed over."))
     seen_pesel: set[tuple[str, str]] = set()
-    for index, person in enumerate(data.people):
+    for index, person in enumerate(people):
         prefix = f"people-{index}-"
         for name_field in ("first_name", "last_name"):
             try:
@@ -161,11 +129,11 @@ def validate_nka(data: NKAInput) -> None:
         if person.birth_date and person.birth_date > today:
             add(prefix + "birth_date", _("The date cannot be in the future."))
         born = _born(person)
-        if person.role == Role.SUSPECT and born is not None:
+        if person.role == Role.SUSPECT and born is not None and incident_date is not None:
             age = (
-                data.incident_date.year
+                incident_date.year
                 - born.year
-                - ((data.incident_date.month, data.incident_date.day) < (born.month, born.day))
+                - ((incident_date.month, incident_date.day) < (born.month, born.day))
             )
             if age < ADULT_AGE:
                 # art. 2 pkt 4 of the Act: only an adult can be recorded as using violence.
@@ -176,27 +144,34 @@ def validate_nka(data: NKAInput) -> None:
                         "violence; a minor's case goes to the family court or the school."
                     ),
                 )
+    # The models' own rules, on what the rules above have not refused already.
+    found = record_errors(card, exclude=_CARD_SET_BY_STEP)
+    for index, person in enumerate(people):
+        found.update(record_errors(person, exclude=_ENTRY_SET_BY_STEP, prefix=f"people-{index}-"))
+    for key, messages in found.items():
+        if key not in errors:
+            errors[key] = messages
     if errors:
         raise ServiceError(errors)
 
 
-def _person_for(data: PersonInput, household: Household | None) -> Person:
+def _person_for(entry: NKAPerson, household: Household | None) -> Person:
     """The shared person with this PESEL (unchanged), else a new one from the card."""
     return person_for(
-        first_name=data.first_name,
-        last_name=data.last_name,
-        pesel=data.pesel,
-        birth_date=data.birth_date,
-        sex=data.sex,
+        first_name=entry.first_name,
+        last_name=entry.last_name,
+        pesel=entry.pesel,
+        birth_date=entry.birth_date,
+        sex=entry.sex,
         household=household,
-        parents_names=data.parents_names,
-        address=data.address,
-        phone=data.phone,
-        email=data.email,
+        parents_names=entry.parents_names,
+        address=entry.address,
+        phone=entry.phone,
+        email=entry.email,
     )
 
 
-def competent_team(*, professional: Professional, data: NKAInput) -> Team | None:
+def competent_team(*, professional: Professional, card: NKA) -> Team | None:
     """The team competent for a new card: today the team of the filer's own municipality.
 
     The one place that decides it. Practice names the team of the municipality where the
@@ -242,9 +217,14 @@ class Filed:
         return iter((self.procedure, self.nka, self.joined))
 
 
-def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
-    """Record an NK-A. Returns a ``Filed`` (``procedure, nka, joined`` when unpacked).
+def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -> Filed:
+    """File the NK-A ``card`` listing ``people``. Returns a ``Filed`` (``procedure, nka,
+    joined`` when unpacked).
 
+    ``card`` and ``people`` are unsaved records (what the NK-A ModelForm and its people's
+    formset give with ``save(commit=False)``); the step sets what it decides (the initiator,
+    their sector and institution, the filling time when not given, the procedure and its
+    edition, each entry's shared person), validates them (``validate_nka``) and saves them.
     The procedure starts at the moment NK-A is filled (§ 2 of the regulation). The card goes
     to the competent team (``competent_team``). When a listed PESEL takes part in, or lives
     in the household of, an open procedure of that team, the card joins it (``joined``) and
@@ -257,12 +237,16 @@ def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
         raise PermissionDenied
-    validate_nka(data)
-    team = competent_team(professional=professional, data=data)
+    card.initiator = actor
+    card.initiator_sector = professional.sector
+    card.initiator_institution = professional.institution
+    card.filled_at = card.filled_at or timezone.now()
+    validate_nka(card, people)
+    card.violence_forms = sorted(set(card.violence_forms))
+    team = competent_team(professional=professional, card=card)
     if team is None:
         raise refuse(_("Your municipality has no interdisciplinary team in the system."))
-    filled_at = data.filled_at or timezone.now()
-    pesels = [p.pesel for p in data.people]
+    pesels = [p.pesel for p in people]
     with transaction.atomic():
         procedure, joined, routed = None, False, False
         existing = open_procedure_for_pesels(pesels, team=team)
@@ -274,61 +258,35 @@ def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
             if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
                 procedure, routed = None, False
         if procedure is None:
-            procedure = _new_procedure(actor, team, data, filled_at)
+            procedure = _new_procedure(actor, team, people, card.filled_at)
         else:
             joined = not routed
-        nka = NKA.objects.create(
-            procedure=procedure,
-            edition=procedure.edition,
-            filled_at=filled_at,
-            place=data.place,
-            initiator=actor,
-            initiator_sector=professional.sector,
-            initiator_institution=professional.institution,
-            incident_date=data.incident_date,
-            incident_place=data.incident_place,
-            incident_description=data.incident_description,
-            violence_forms=sorted(set(data.violence_forms)),
-            violence_other=data.violence_other,
-            visible_injuries=data.visible_injuries,
-            medical_help_given=data.medical_help_given,
-            medical_certificate=data.medical_certificate,
-            suspect_under_influence=data.suspect_under_influence,
-            victim_under_influence=data.victim_under_influence,
-            suspect_has_firearm=data.suspect_has_firearm,
-            victim_feels_in_danger=data.victim_feels_in_danger,
-            witnesses=data.witnesses,
-            police_called=data.police_called,
-            protective_order_issued=data.protective_order_issued,
-            suspect_detained=data.suspect_detained,
-            shelter_arranged=data.shelter_arranged,
-            additional_info=data.additional_info,
-            nkb_handed=data.nkb_handed,
-            nkb_handed_to=data.nkb_handed_to,
-            nkb_not_handed_reason=data.nkb_not_handed_reason,
-        )
+        card.procedure = procedure
+        card.edition = procedure.edition
+        card.save()
+        nka = card
         # A routed card's new people join no household of the other municipality.
         household = None if routed else procedure.household
-        for person_data in data.people:
-            person = _person_for(person_data, household)
-            _card_entry(nka, person, person_data)
+        for entry in people:
+            person = _person_for(entry, household)
+            _card_entry(nka, person, entry)
             if routed:
                 continue  # the other team's chair considers the card first
             Participant.objects.get_or_create(
                 procedure=procedure,
                 person=person,
-                role=person_data.role,
+                role=entry.role,
                 defaults={
-                    "relation": person_data.relation,
-                    "school": person_data.school,
-                    "disabled": person_data.disabled,
+                    "relation": entry.relation,
+                    "school": entry.school,
+                    "disabled": entry.disabled,
                 },
             )
         if routed:
             CardRouting.objects.create(
                 nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
             )
-        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(filled_at), nka=nka)
+        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
         if not (joined or routed):
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
@@ -340,53 +298,42 @@ def procedure_initiate(*, actor: User, data: NKAInput) -> Filed:
             procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
-        payload = {"nka": nka.pk, "people": len(data.people), "edition": procedure.edition}
+        payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
         if routed:
             payload["from_team"] = team.pk
         log_event(action=action, actor=actor, procedure=procedure, payload=payload)
     return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
 
 
-def _card_entry(nka: NKA, person: Person, data: PersonInput) -> NKAPerson:
-    """The card's own record of one person, as typed (the PESEL's date and sex when blank)."""
-    birth_date, sex = data.birth_date, data.sex
-    if data.pesel:
-        birth_date = birth_date or pesel_utils.birth_date(data.pesel)
-        sex = sex or ("female" if pesel_utils.sex(data.pesel) == "F" else "male")
-    return NKAPerson.objects.create(
-        nka=nka,
-        person=person,
-        role=data.role,
-        first_name=data.first_name,
-        last_name=data.last_name,
-        pesel=data.pesel,
-        birth_date=birth_date,
-        sex=sex,
-        parents_names=data.parents_names,
-        address=data.address,
-        phone=data.phone,
-        email=data.email,
-        relation=data.relation,
-        school=data.school,
-        disabled=data.disabled,
-    )
+def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
+    """Save the card's own record of one person, as typed (the PESEL's date and sex when
+    blank)."""
+    if entry.pesel:
+        entry.birth_date = entry.birth_date or pesel_utils.birth_date(entry.pesel)
+        entry.sex = entry.sex or ("female" if pesel_utils.sex(entry.pesel) == "F" else "male")
+    entry.nka = nka
+    entry.person = person
+    entry.save()
+    return entry
 
 
-def _new_procedure(actor: User, team: Team, data: NKAInput, filled_at) -> Procedure:
+def _new_procedure(
+    actor: User, team: Team, people: Sequence[NKAPerson], filled_at: datetime.datetime
+) -> Procedure:
     """Open a procedure of ``team``. A known person's household is reused only when it is
     in the team's municipality; otherwise the card gets a new household."""
     household = None
-    for person_data in data.people:
-        if person_data.pesel:
+    for entry in people:
+        if entry.pesel:
             known = Person.objects.filter(
-                pesel=person_data.pesel, household__municipality=team.municipality
+                pesel=entry.pesel, household__municipality=team.municipality
             ).select_related("household")
             person = known.first()
             if person and person.household:
                 household = person.household
                 break
     if household is None:
-        victim = next(p for p in data.people if p.role in VICTIM_ROLES)
+        victim = next(p for p in people if p.role in VICTIM_ROLES)
         household = Household.objects.create(
             label=victim.last_name.strip(),
             address=victim.address,
@@ -467,8 +414,6 @@ def nka_transfer(
 __all__ = [
     "ADULT_AGE",
     "Filed",
-    "NKAInput",
-    "PersonInput",
     "competent_team",
     "nka_transfer",
     "open_procedure_for_pesels",

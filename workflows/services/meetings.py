@@ -2,9 +2,7 @@
 separately, with the suspect (NK-D or the notification of initiation); § 8–9 of
 Dz.U. 2023 poz. 1870."""
 
-import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -12,41 +10,37 @@ from documents.models import DocumentKind
 from forms.models import NKC, NKD, HelpPlanItem
 from people.models import Person
 from workflows.models import VICTIM_ROLES, Meeting, Participant, Role
-from workflows.services.actions import PlanItemInput
-from workflows.steps import StepRun, User, not_future, refuse, step
+from workflows.steps import StepRun, User, check_record, not_future, refuse, step
 
 
-@dataclass
-class MeetingInput:
-    held_on: datetime.date
-    place: str
-    present_ids: list[int]
-    person_id: int
-    invited_on: datetime.date | None = None
-    minutes: str = ""
-    next_meeting_on: datetime.date | None = None
-    person_appeared: bool = True
-
-
-def _check_dates(data: MeetingInput) -> None:
-    not_future(data.held_on, "held_on")
-    not_future(data.invited_on, "invited_on")
-    if data.invited_on and data.invited_on > data.held_on:
+def _check_dates(meeting: Meeting) -> None:
+    not_future(meeting.held_on, "held_on")
+    not_future(meeting.invited_on, "invited_on")
+    if meeting.invited_on and meeting.held_on and meeting.invited_on > meeting.held_on:
         raise refuse(_("The invitation must precede the meeting."), "invited_on")
 
 
-def _record_meeting(
-    s: StepRun, kind: str, data: MeetingInput, allowed_roles: Iterable[str]
-) -> tuple[Meeting, Person]:
-    """The meeting of the step ``s``, checked against the case; it meets the first-meeting
-    deadline (§ 8–9)."""
-    _check_dates(data)
+def _meeting_person(
+    s: StepRun,
+    kind: str,
+    meeting: Meeting,
+    person_id: int,
+    present_ids: Iterable[int],
+    allowed_roles: Iterable[str],
+) -> Person:
+    """Check the meeting of the step ``s`` against the case and complete it (procedure,
+    kind, recorder); the person met. Nothing is written yet."""
     procedure = s.procedure
-    if procedure.group_received_on and data.held_on < procedure.group_received_on:
+    meeting.procedure = procedure
+    meeting.kind = kind
+    meeting.recorded_by = s.actor
+    _check_dates(meeting)
+    check_record(meeting)
+    if procedure.group_received_on and meeting.held_on < procedure.group_received_on:
         raise refuse(_("The meeting cannot precede the group's receipt of the NK-A."), "held_on")
     participant = (
         Participant.objects.filter(
-            procedure=procedure, person_id=data.person_id, role__in=list(allowed_roles)
+            procedure=procedure, person_id=person_id, role__in=list(allowed_roles)
         )
         .select_related("person")
         .first()
@@ -55,96 +49,89 @@ def _record_meeting(
         # Meetings with the victim and with the suspect are always separate.
         raise refuse(_("Choose a person of the right role in this procedure."), "person")
     group_ids = set(procedure.group.memberships.values_list("professional_id", flat=True))
-    present = set(data.present_ids)
+    present = set(present_ids)
     if not present or not present <= group_ids:
         raise refuse(_("Mark the group members present (members of this group only)."), "present")
-    meeting = Meeting.objects.create(
-        procedure=procedure,
-        kind=kind,
-        invited_on=data.invited_on,
-        held_on=data.held_on,
-        place=data.place,
-        person_appeared=data.person_appeared,
-        minutes=data.minutes,
-        next_meeting_on=data.next_meeting_on,
-        recorded_by=s.actor,
-    )
-    meeting.present.set(present)
-    if data.person_appeared:
-        meeting.heard.add(participant.person)
-    s.meet_deadline(data.held_on)
-    s.person = participant.person
-    return meeting, participant.person
+    return participant.person
 
 
-@dataclass
-class NKCInput:
-    situation: str
-    first_act: str
-    last_act: str
-    needs: str
-    risk_assessment: str
-    safety_how_to_act: str
-    repeated_acts: str = ""
-    most_dangerous_act: str = ""
-    safety_contacts: str = ""
-    safety_place: str = ""
-    safety_documents_ready: bool = False
+def _save_meeting(s: StepRun, meeting: Meeting, person: Person, present_ids: Iterable[int]):
+    """Save the checked meeting; it meets the first-meeting deadline (§ 8–9)."""
+    meeting.save()
+    meeting.present.set(set(present_ids))
+    if meeting.person_appeared:
+        meeting.heard.add(person)
+    s.meet_deadline(meeting.held_on)
+    s.person = person
 
 
 def victim_meeting_record(
     *,
     actor: User,
     procedure_id: int,
-    meeting: MeetingInput,
-    nkc: NKCInput,
-    plan: Sequence[PlanItemInput],
+    meeting: Meeting,
+    person_id: int,
+    present_ids: Iterable[int],
+    nkc: NKC,
+    plan: Sequence[HelpPlanItem],
 ) -> NKC:
-    """The group meets the victim: NK-C, the individual help plan and the safety plan."""
+    """The group meets the victim ``person_id``: NK-C, the individual help plan and the
+    safety plan.
+
+    ``meeting``, ``nkc`` and the ``plan``'s items are unsaved records (the forms'
+    ``save(commit=False)``); the step links them to the case, validates them with their
+    models' rules (plan keys ``plan-<n>-<field>``) and saves them.
+    """
     if not meeting.person_appeared:
         raise refuse(_("NK-C is filled with the victim present."), "person_appeared")
     if not plan:
         raise refuse(_("The individual help plan needs at least one action."))
+    present_ids = list(present_ids)
     with step(
         actor=actor, procedure_id=procedure_id, action="victim_meeting", event="meeting.victim_held"
     ) as s:
         procedure = s.procedure
-        record, victim = _record_meeting(s, Meeting.Kind.VICTIM, meeting, VICTIM_ROLES)
-        form = NKC.objects.create(
-            procedure=procedure,
-            meeting=record,
-            victim=victim,
-            edition=procedure.edition,
-            created_by=actor,
-            **nkc.__dict__,
+        victim = _meeting_person(
+            s, Meeting.Kind.VICTIM, meeting, person_id, present_ids, VICTIM_ROLES
         )
-        HelpPlanItem.objects.bulk_create(
-            [HelpPlanItem(procedure=procedure, nkc=form, **item.__dict__) for item in plan]
-        )
+        nkc.procedure = procedure
+        nkc.victim = victim
+        nkc.edition = procedure.edition
+        nkc.created_by = actor
+        check_record(nkc, exclude=["meeting"])
+        for index, item in enumerate(plan):
+            item.procedure = procedure
+            check_record(item, exclude=["nkc"], prefix=f"plan-{index}-")
+        _save_meeting(s, meeting, victim, present_ids)
+        nkc.meeting = meeting
+        nkc.save()
+        for item in plan:
+            item.nkc = nkc
+        HelpPlanItem.objects.bulk_create(plan)
         if meeting.invited_on:
-            s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{record.pk}")
-        s.document(DocumentKind.NKC, f"meeting:{record.pk}")
-        s.document(DocumentKind.MINUTES, f"meeting:{record.pk}")
-        s.payload = {"meeting": record.pk, "nkc": form.pk, "plan_items": len(plan)}
-    return form
-
-
-@dataclass
-class NKDInput:
-    situation: str = ""
-    substances: str = ""
-    consequences_explained: bool = False
-    statement: str = ""
-    agreed_programme: str = ""
-    agreed_alcohol_commission: bool = False
-    agreed_other: str = ""
-    initiation_notice_sent_on: datetime.date | None = None
+            s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{meeting.pk}")
+        s.document(DocumentKind.NKC, f"meeting:{meeting.pk}")
+        s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
+        s.payload = {"meeting": meeting.pk, "nkc": nkc.pk, "plan_items": len(plan)}
+    return nkc
 
 
 def suspect_meeting_record(
-    *, actor: User, procedure_id: int, meeting: MeetingInput, nkd: NKDInput
+    *,
+    actor: User,
+    procedure_id: int,
+    meeting: Meeting,
+    person_id: int,
+    present_ids: Iterable[int],
+    nkd: NKD,
 ) -> NKD:
-    """The group meets the suspect separately: NK-D, or the notification of initiation."""
+    """The group meets the suspect ``person_id`` separately: NK-D, or the notification of
+    initiation when they do not appear.
+
+    ``meeting`` and ``nkd`` are unsaved records (the form's ``save(commit=False)``); the
+    step links them to the case, validates them with their models' rules (the programme
+    agreed is one of ``forms.choices.Programme``) and saves them.
+    """
     if meeting.person_appeared and not nkd.consequences_explained:
         raise refuse(
             _("Record that the legal consequences were explained."), "consequences_explained"
@@ -155,6 +142,7 @@ def suspect_meeting_record(
             "initiation_notice_sent_on",
         )
     not_future(nkd.initiation_notice_sent_on, "initiation_notice_sent_on")
+    present_ids = list(present_ids)
     with step(
         actor=actor,
         procedure_id=procedure_id,
@@ -162,29 +150,28 @@ def suspect_meeting_record(
         event="meeting.suspect_held" if meeting.person_appeared else "meeting.suspect_absent",
     ) as s:
         procedure = s.procedure
-        record, suspect = _record_meeting(s, Meeting.Kind.SUSPECT, meeting, [Role.SUSPECT])
-        form = NKD.objects.create(
-            procedure=procedure,
-            meeting=record,
-            suspect=suspect,
-            edition=procedure.edition,
-            appeared=meeting.person_appeared,
-            created_by=actor,
-            **nkd.__dict__,
+        suspect = _meeting_person(
+            s, Meeting.Kind.SUSPECT, meeting, person_id, present_ids, [Role.SUSPECT]
         )
+        nkd.procedure = procedure
+        nkd.suspect = suspect
+        nkd.edition = procedure.edition
+        nkd.appeared = meeting.person_appeared
+        nkd.created_by = actor
+        check_record(nkd, exclude=["meeting"])
+        _save_meeting(s, meeting, suspect, present_ids)
+        nkd.meeting = meeting
+        nkd.save()
         if meeting.invited_on:
-            s.document(DocumentKind.SUSPECT_SUMMONS, f"meeting:{record.pk}")
+            s.document(DocumentKind.SUSPECT_SUMMONS, f"meeting:{meeting.pk}")
         notice = DocumentKind.NKD if meeting.person_appeared else DocumentKind.INITIATION_NOTICE
-        s.document(notice, f"meeting:{record.pk}")
-        s.document(DocumentKind.MINUTES, f"meeting:{record.pk}")
-        s.payload = {"meeting": record.pk, "nkd": form.pk}
-    return form
+        s.document(notice, f"meeting:{meeting.pk}")
+        s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
+        s.payload = {"meeting": meeting.pk, "nkd": nkd.pk}
+    return nkd
 
 
 __all__ = [
-    "MeetingInput",
-    "NKCInput",
-    "NKDInput",
     "suspect_meeting_record",
     "victim_meeting_record",
 ]

@@ -22,7 +22,7 @@ class PlanItemAddView(StepView):
         services.help_plan_item_add(
             actor=self.request.user,
             procedure_id=self.procedure.pk,
-            item=services.PlanItemInput(**form.cleaned_data),
+            item=form.save(commit=False),
         )
 
 

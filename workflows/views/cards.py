@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from audit.services import log_read
+from forms.models import NKA, NKAPerson
 from workflows import calendar, selectors, services, step_forms, web
 from workflows.models import Role
 from workflows.rules import RuleCode
@@ -126,9 +127,9 @@ class NKACreateView(LoginRequiredMixin, View):
         """Ids of the shared people whose data the empty form already shows (a read)."""
         return []
 
-    def file(self, data: services.NKAInput):
+    def file(self, card: NKA, people: list[NKAPerson]):
         """File the card through the services; returns what ``procedure_initiate`` does."""
-        return services.procedure_initiate(actor=self.request.user, data=data)
+        return services.procedure_initiate(actor=self.request.user, card=card, people=people)
 
     def _forms(self, data=None):
         formset_class = step_forms.forms.formset_factory(
@@ -173,23 +174,12 @@ class NKACreateView(LoginRequiredMixin, View):
 
         def initiate() -> str:
             filed = self.file(
-                services.NKAInput(
-                    **form.cleaned_data,
-                    people=[
-                        services.PersonInput(**f.cleaned_data)
-                        for f in people.forms
-                        if f.cleaned_data
-                    ],
-                )
+                form.save(commit=False),
+                [f.save(commit=False) for f in people.forms if f.cleaned_data],
             )
             # The same answer whether the card opened, joined or was routed: the filer
             # learns nothing of any other case (issue 11).
-            period = web.rule_period(RuleCode.NKA_TO_CHAIR, filed.nka.edition)
-            messages.success(
-                request,
-                _("NK-A recorded. Send the original to the team chair within %(period)s.")
-                % {"period": period},
-            )
+            messages.success(request, web.nka_recorded(filed.nka))
             return _card_url(filed.nka.pk)
 
         done = web.form_submit(request, form=form, formsets={"people": people}, perform=initiate)

@@ -24,17 +24,13 @@ class _MeetingView(StepView):
     def initial(self):
         return {"held_on": self.today(), "person_appeared": True}
 
-    def meeting_input(self, data) -> services.MeetingInput:
-        return services.MeetingInput(
-            held_on=data["held_on"],
-            place=data["place"],
-            present_ids=data["present"],
-            person_id=data["person"],
-            invited_on=data["invited_on"],
-            minutes=data["minutes"],
-            next_meeting_on=data["next_meeting_on"],
-            person_appeared=data["person_appeared"],
-        )
+    def record(self, form) -> dict:
+        """The unsaved meeting and whom it concerns, as the services take them."""
+        return {
+            "meeting": form.save(commit=False),
+            "person_id": form.cleaned_data["person"],
+            "present_ids": form.cleaned_data["present"],
+        }
 
 
 class VictimMeetingView(_MeetingView):
@@ -49,19 +45,13 @@ class VictimMeetingView(_MeetingView):
         return {"plan": step_forms.PlanItemFormSet(data, prefix="plan")}
 
     def perform(self, form):
-        data = form.cleaned_data
-        nkc_fields = {
-            name: data[name] for name in services.NKCInput.__dataclass_fields__ if name in data
-        }
         services.victim_meeting_record(
             actor=self.request.user,
             procedure_id=self.procedure.pk,
-            meeting=self.meeting_input(data),
-            nkc=services.NKCInput(**nkc_fields),
+            **self.record(form),
+            nkc=form.nkc(),
             plan=[
-                services.PlanItemInput(**f.cleaned_data)
-                for f in self.bound_formsets["plan"].forms
-                if f.cleaned_data
+                f.save(commit=False) for f in self.bound_formsets["plan"].forms if f.cleaned_data
             ],
         )
 
@@ -78,16 +68,9 @@ class SuspectMeetingView(_MeetingView):
     roles = frozenset({Role.SUSPECT})
 
     def perform(self, form):
-        data = form.cleaned_data
         services.suspect_meeting_record(
             actor=self.request.user,
             procedure_id=self.procedure.pk,
-            meeting=self.meeting_input(data),
-            nkd=services.NKDInput(
-                **{
-                    name: data[name]
-                    for name in services.NKDInput.__dataclass_fields__
-                    if name in data
-                }
-            ),
+            **self.record(form),
+            nkd=form.nkd(),
         )
