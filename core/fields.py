@@ -12,7 +12,8 @@ def _check_id(field, value) -> None:
     """Refuse what cannot be an id before it reaches the database (SQLite raises on ids
     beyond 64 bits instead of finding nothing)."""
     text = str(value).strip()
-    if not text.isdigit() or int(text) > MAX_ID:
+    # ASCII digits only: "¹" and other Unicode digits pass ``isdigit`` but not ``int``.
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
         raise ValidationError(
             field.error_messages["invalid_choice"],
             code="invalid_choice",

@@ -502,3 +502,16 @@ def test_the_audit_timeline_csv_writes_a_formula_name_as_text(client, world):
     text = response.content.decode()
     assert "'=HYPERLINK" in text
     assert ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
+
+
+def test_a_superscript_digit_is_an_invalid_choice_not_a_server_error():
+    """Found by the fuzz on PostgreSQL: "¹" passes ``str.isdigit`` but not ``int``."""
+    from django import forms as django_forms
+
+    from core.fields import RecordChoiceField
+    from workflows.models import Professional
+
+    field = RecordChoiceField(queryset=Professional.objects.none())
+    for value in ("¹", "٣", "1²"):
+        with pytest.raises(django_forms.ValidationError):
+            field.clean(value)
