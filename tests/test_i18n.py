@@ -103,3 +103,17 @@ def test_deadlines_are_named_not_coded(client, world):
     page = client.get(f"/procedures/{procedure.pk}/").content.decode()
     assert "Utworzenie grupy diagnostyczno-pomocowej" in page
     assert "group_created" not in page
+
+
+@pytest.mark.django_db
+def test_the_process_diagram_labels_its_gateway_in_polish(client, world):
+    """viewflow labels an If gateway's edges "yes"/"no"; the Polish page says "tak"/"nie"."""
+    from tests.scenarios import drive
+    from workflows.models import Stage
+
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    client.force_login(world.chair)
+    page = client.get(f"/procedures/{procedure.pk}/").content.decode()
+    assert 'class="edge-label"' in page
+    assert ">tak</text>" in page and ">nie</text>" in page
+    assert ">yes</text>" not in page and ">no</text>" not in page
