@@ -360,3 +360,32 @@ def test_search_by_name_pesel_and_number_and_filters(client, world):
     assert procedure.number not in client.get(url, {"overdue": "on"}).content.decode()
     client.force_login(world.outsider)
     assert procedure.number not in client.get(url, {"q": "Łęcka"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_nkd_made_through_the_pages_prints_the_programme_by_its_polish_name(client, world):
+    """Issue 12: a frozen NK-D made on the page once printed ``correctional_educational``."""
+    from documents.models import DocumentJob, DocumentKind
+
+    procedure = drive_to_actions(client, world, stop_before_meetings=True)
+    suspect = procedure.participants.get(role="suspect").person
+    members = list(procedure.group.memberships.values_list("professional_id", flat=True))
+    client.force_login(world.police_officer)
+    step(
+        client,
+        "suspect_meeting",
+        procedure,
+        {
+            "person": suspect.pk,
+            "held_on": _d(0),
+            "place": "KPP Testowo",
+            "present": members[:1],
+            "person_appeared": "on",
+            "consequences_explained": "on",
+            "agreed_programme": "correctional_educational",
+        },
+    )
+    # The snapshot frozen in the step's transaction is what the PDF prints.
+    nkd = DocumentJob.objects.get(procedure=procedure, kind=DocumentKind.NKD)
+    assert nkd.snapshot["data"]["agreed_programme"] == "program korekcyjno-edukacyjny"
+    assert "correctional_educational" not in str(nkd.snapshot)
