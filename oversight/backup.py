@@ -24,7 +24,9 @@ from audit.models import AuditChainHead
 from audit.verify import verify_chain
 from documents.models import Document
 
-APP_LABELS = ("people", "workflows", "nkforms", "documents", "audit")
+# Every app that keeps rows of its own (the crisis centre included): the manifest counts them
+# and a restore must give the same counts back.
+APP_LABELS = ("people", "workflows", "nkforms", "documents", "audit", "centre")
 
 
 class BackupError(Exception):

@@ -102,3 +102,21 @@ def test_a_backup_restores_into_an_empty_database_and_proves_itself(world, tmp_p
 def test_backup_explains_what_to_do_on_sqlite(tmp_path):
     with pytest.raises(CommandError, match="SQLite"):
         call_command("backup", str(tmp_path / "b"))
+
+
+@pytest.mark.django_db
+def test_the_manifest_counts_every_app_that_keeps_rows_the_centre_included():
+    """A restore that lost the crisis centre's register must not prove itself."""
+    from django.apps import apps
+
+    from oversight.backup import row_counts
+
+    counted = {label.split(".")[0] for label in row_counts()}
+    ours = {"people", "workflows", "nkforms", "documents", "audit", "centre", "accounts"}
+    keeping_rows = {
+        config.label
+        for config in apps.get_app_configs()
+        if config.label in ours and list(config.get_models())
+    }
+    assert "centre" in counted
+    assert keeping_rows <= counted
