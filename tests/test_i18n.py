@@ -117,3 +117,16 @@ def test_the_process_diagram_labels_its_gateway_in_polish(client, world):
     assert 'class="edge-label"' in page
     assert ">tak</text>" in page and ">nie</text>" in page
     assert ">yes</text>" not in page and ">no</text>" not in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_polish_until_the_user_switches(client):
+    """Polish UI by default whatever the browser says; English when the user chooses it."""
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.get("/login/", **english_browser).content.decode()
+    assert '<html lang="pl"' in page and "Zaloguj" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, **english_browser)
+    page = client.get("/login/", **english_browser).content.decode()
+    assert '<html lang="en"' in page and "Log in" in page
+    client.post("/i18n/setlang/", {"language": "pl", "next": "/login/"}, **english_browser)
+    assert '<html lang="pl"' in client.get("/login/", **english_browser).content.decode()
