@@ -63,8 +63,6 @@ class VictimPresence(models.TextChoices):
     PRESENT = "present", _("the adult victim was present")
     ABSENT = "absent", _("the adult victim was not present")
     NO_ADULT_VICTIM = "no_adult_victim", _("no adult victim is listed on the card")
-    # Cards filed before the presence was asked (migration 0006); never chosen for a new card.
-    NOT_RECORDED = "not_recorded", _("not recorded")
 
 
 class VictimAbsenceReason(models.TextChoices):
@@ -125,11 +123,14 @@ class NKA(Revisable):
     # XIII additional information
     additional_info = models.TextField(_("additional information"), max_length=5000, blank=True)
     # § 2 ust. 5–6: the adult victim's presence when the card was filled
+    # Empty only on the cards filed before this was asked (migration 0006): not recorded.
     victim_presence = models.CharField(
         _("adult victim's presence when the card was filled"),
         max_length=20,
         choices=VictimPresence.choices,
         default=VictimPresence.PRESENT,
+        null=True,
+        help_text=_("§ 2 ust. 5–6 of the regulation."),
     )
     victim_absence_reason = models.CharField(
         _("why the adult victim was not present"),

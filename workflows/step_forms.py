@@ -25,7 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import RecordMultipleChoiceField
-from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, VictimPresence, ViolenceForm
+from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import validators
 from people.forms import PeselField
 from workflows import calendar
@@ -165,19 +165,6 @@ class NKAForm(StepModelForm):
             "incident_description": forms.Textarea(attrs={"rows": 4}),
             "victim_presence": forms.RadioSelect,
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # § 2 ust. 5–6: present or not; a card listing no adult victim records that itself
-        # (the service), and "not recorded" belongs to cards filed before this was asked.
-        self.fields["victim_presence"].choices = [
-            (VictimPresence.PRESENT, VictimPresence.PRESENT.label),
-            (VictimPresence.ABSENT, VictimPresence.ABSENT.label),
-        ]
-        self.fields["victim_presence"].help_text = _(
-            "§ 2 ust. 5–6 of the regulation. A card that lists no adult victim records that "
-            "instead."
-        )
 
 
 class PersonForm(StepModelForm):

@@ -179,7 +179,7 @@ def _check_victim_presence(
         # The rule is about adults: a card listing only children records that it has none.
         card.victim_presence = VictimPresence.NO_ADULT_VICTIM
     presence = card.victim_presence
-    if presence == VictimPresence.NOT_RECORDED:
+    if not presence:
         add("victim_presence", _("Say whether the adult victim was present."))
     elif presence == VictimPresence.NO_ADULT_VICTIM and adult_listed:
         add("victim_presence", _("The card lists an adult victim: say whether they were present."))
