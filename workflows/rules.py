@@ -440,6 +440,11 @@ NKA_FILERS: dict[str, FilerRule] = {
 
 
 def nka_filers(edition: str) -> FilerRule:
-    """Who may fill NK-A under ``edition``; raises ``ValueError`` for an undeclared edition."""
-    edition_spec(edition)
-    return NKA_FILERS[str(edition)]
+    """Who may fill NK-A under ``edition``: its own ``FilerRule``, or, for an edition that
+    declares none (a later regulation that does not change the list), the latest one before
+    it. Raises ``ValueError`` for an undeclared edition."""
+    starts = edition_spec(edition).in_force_from
+    earlier = [
+        filers for code, filers in NKA_FILERS.items() if edition_spec(code).in_force_from <= starts
+    ]
+    return max(earlier, key=lambda filers: edition_spec(filers.edition).in_force_from)
