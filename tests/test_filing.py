@@ -211,3 +211,16 @@ def test_no_adult_victim_is_refused_when_the_card_lists_one(world):
 
     assert "victim_presence" in refused.value.message_dict
     assert not NKA.objects.exists()
+
+
+def test_docs_rules_lists_the_filers_as_coded():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from workflows.rules import NKA_FILERS
+
+    text = (Path(settings.BASE_DIR) / "docs" / "rules.md").read_text(encoding="utf-8")
+    for code, filers in NKA_FILERS.items():
+        assert f"| `nka_filers` | {code} |" in text
+        assert filers.basis.split(" (")[0] in text
