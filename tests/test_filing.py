@@ -224,3 +224,41 @@ def test_docs_rules_lists_the_filers_as_coded():
     for code, filers in NKA_FILERS.items():
         assert f"| `nka_filers` | {code} |" in text
         assert filers.basis.split(" (")[0] in text
+
+
+# --------------------------------------------------------------------------- the crisis centre
+
+
+@pytest.mark.django_db
+def test_a_centre_worker_outside_the_filing_bodies_sees_why_after_a_consultation(client, world):
+    """A centre's own staff file as social assistance; one recorded under another sector
+    (here a psychologist in private practice working with the centre) gets the explanation
+    on the consultation's NK-A page and no link to it."""
+    from centre.models import CentreStaff
+    from tests.test_centre import centre as make_centre  # noqa: F401 - the fixture's body
+    from tests.test_centre import consult, person
+
+    centre = make_centre.__wrapped__(world)
+    private = _professional(
+        world.team.municipality,
+        "private_psychologist",
+        "Piotr",
+        "Prywatny",
+        Sector.PSYCHOLOGY,
+        Profession.PSYCHOLOGIST,
+        "Gabinet psychologiczny",
+    )
+    CentreStaff.objects.create(user=private, centre=centre, function="psycholog")
+    victim = person(private, "Żaneta", "Łęcka-Ćwik", datetime.date(1988, 5, 17))
+    consultation = consult(private, TODAY, "crisis", "in_person", [victim])
+    client.force_login(private)
+    before = snapshot()
+
+    listing = client.get("/centre/consultations/").content.decode()
+    page = client.get(f"/centre/consultations/{consultation.pk}/nka/")
+    posted = client.post(f"/centre/consultations/{consultation.pk}/nka/", nka_post_data())
+
+    assert f"/centre/consultations/{consultation.pk}/nka/" not in listing
+    assert page.status_code == 403 and posted.status_code == 403
+    assert "Formularz NK-A może wypełnić wyłącznie przedstawiciel" in page.content.decode()
+    assert snapshot() == before
