@@ -85,7 +85,12 @@ def test_an_allowed_sector_keeps_the_link_and_the_form(client, world):
     client.force_login(world.teacher)
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert 'href="/procedures/new/"' in inbox
-    assert 'name="incident_date"' in client.get(reverse("workflows:nka_create")).content.decode()
+    form_page = client.get(reverse("workflows:nka_create")).content.decode()
+    assert 'name="incident_date"' in form_page
+    # § 2 ust. 5–6 in a fieldset of its own, "present" chosen until the filer says otherwise.
+    assert "Obecność pełnoletniej osoby doznającej przemocy (§ 2 ust. 5–6" in form_page
+    assert 'name="victim_presence" value="present"' in form_page
+    assert 'name="victim_absence_reason"' in form_page
 
 
 @pytest.mark.django_db
