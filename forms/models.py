@@ -55,6 +55,24 @@ class ViolenceForm(models.TextChoices):
     OTHER = "other", _("other (e.g. neglect)")
 
 
+class VictimPresence(models.TextChoices):
+    """Whether the adult victim was present when NK-A was filled (§ 2 ust. 5–6 of Dz.U. 2023
+    poz. 1870: the card is filled in the adult victim's presence; when that is impossible, as
+    soon as direct contact is made or the cause ends)."""
+
+    PRESENT = "present", _("the adult victim was present")
+    ABSENT = "absent", _("the adult victim was not present")
+    NO_ADULT_VICTIM = "no_adult_victim", _("no adult victim is listed on the card")
+
+
+class VictimAbsenceReason(models.TextChoices):
+    """Why NK-A was filled without the adult victim: the three causes of § 2 ust. 6."""
+
+    ABSENCE = "absence", _("the victim was absent")
+    HEALTH = "health", _("the victim's state of health")
+    DANGER = "danger", _("danger to the victim's life or health")
+
+
 class NKA(Revisable):
     """„Niebieska Karta – A" (annex 1): starts the procedure at the moment it is filled."""
 
@@ -104,6 +122,28 @@ class NKA(Revisable):
     shelter_arranged = models.BooleanField(_("shelter arranged"), default=False)
     # XIII additional information
     additional_info = models.TextField(_("additional information"), max_length=5000, blank=True)
+    # § 2 ust. 5–6: the adult victim's presence when the card was filled
+    # Empty only on the cards filed before this was asked (migration 0006): not recorded.
+    victim_presence = models.CharField(
+        _("adult victim's presence when the card was filled"),
+        max_length=20,
+        choices=VictimPresence.choices,
+        default=VictimPresence.PRESENT,
+        null=True,
+        help_text=_("§ 2 ust. 5–6 of the regulation."),
+    )
+    victim_absence_reason = models.CharField(
+        _("why the adult victim was not present"),
+        max_length=20,
+        choices=VictimAbsenceReason.choices,
+        blank=True,
+    )
+    victim_contact_on = models.DateField(
+        _("direct contact with the adult victim made on"),
+        null=True,
+        blank=True,
+        help_text=_("When the victim was not present: the day direct contact was made, if it was."),
+    )
     # NK-B (annex 2): record of the handout
     nkb_handed = models.BooleanField(_("NK-B handed over"), default=False)
     nkb_handed_to = models.CharField(_("NK-B handed to"), max_length=200, blank=True)

@@ -47,6 +47,7 @@ def nka_post_data(**overrides) -> dict:
         "incident_description": "Awantura domowa, szarpanie.",
         "violence_forms": ["physical", "psychological"],
         "police_called": "on",
+        "victim_presence": "present",
         "nkb_handed": "on",
         "nkb_handed_to": "Żaneta Łęcka-Ćwik",
         "form_token": issue_token(),

@@ -16,17 +16,48 @@ Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 ``record_revise``, ``card_revise``, ``documents_retry``, ``document_regenerate``.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext as _
 
+from workflows import calendar
 from workflows.flows import NODE_STEPS, STEPS, Actor, Step, open_nodes
-from workflows.models import Procedure
+from workflows.models import Procedure, Professional, Sector
+from workflows.rules import edition_on, nka_filers
 from workflows.selectors import Access, procedure_access
 
 PERMISSION_PREFIX = "workflows."
+
+
+def may_file_nka(professional: Professional | None, *, on: datetime.date | None = None) -> bool:
+    """Whether ``professional`` represents a body that may fill NK-A on ``on`` (today by
+    default): § 2 ust. 2 of Dz.U. 2023 poz. 1870, the bodies of art. 9a ust. 11–11d of the
+    Act, as ``workflows.rules.nka_filers`` of the edition in force that day lists them.
+    The confidentiality declaration is a separate question (``Professional.has_declaration``).
+    The "New NK-A" link, its page and ``procedure_initiate`` all ask this."""
+    if professional is None:
+        return False
+    day = on or calendar.legal_date()
+    return professional.sector in nka_filers(edition_on(day)).sectors
+
+
+def nka_filing_refusal(professional: Professional, *, on: datetime.date | None = None) -> str:
+    """Why ``professional`` may not fill NK-A, in the user's language, naming the bodies
+    that may (for the page and the service's refusal)."""
+    day = on or calendar.legal_date()
+    filers = nka_filers(edition_on(day))
+    labels = dict(Sector.choices)
+    bodies = ", ".join(str(labels[code]) for code in Sector.values if code in filers.sectors)
+    return _(
+        "Only a representative of one of these bodies may fill NK-A: %(bodies)s (§ 2 ust. 2 "
+        "of the regulation, art. 9a ust. 11–11d of the Act). Your sector, %(sector)s, is "
+        "not one of them: pass what you know to one of these bodies, or call the Police "
+        "(112) when someone is in danger."
+    ) % {"bodies": bodies, "sector": professional.get_sector_display()}
 
 
 def acts_as(access: Access, actor: Actor) -> bool:

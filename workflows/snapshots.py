@@ -14,7 +14,7 @@ from django.db.models import Choices, Model, Q
 from django.utils import translation
 
 from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
-from forms.models import NKA, NKC, NKD, ViolenceForm
+from forms.models import NKA, NKC, NKD, VictimPresence, ViolenceForm
 from workflows import calendar
 from workflows.models import (
     VICTIM_ROLES,
@@ -253,7 +253,12 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
             "additional_info",
             "nkb_handed_to",
             "nkb_not_handed_reason",
+            "victim_presence",
+            "victim_absence_reason",
+            "victim_contact_on",
         ),
+        # § 2 ust. 5–6: printed only as what it is, "absent" with its reason and contact.
+        "victim_absent": nka.victim_presence == VictimPresence.ABSENT,
         "initiator": nka.initiator.get_full_name(),
         "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
         "flags": flags,

@@ -125,6 +125,12 @@ def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
 class NKAForm(StepModelForm):
     """NK-A (annex 1), the incident and the NK-B handout; the people come in ``PersonFormSet``."""
 
+    # § 2 ust. 5–6: shown in a fieldset of their own.
+    PRESENCE_FIELDS = ("victim_presence", "victim_absence_reason", "victim_contact_on")
+
+    def presence_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PRESENCE_FIELDS]
+
     violence_forms = forms.MultipleChoiceField(
         label=model_label(NKA, "violence_forms"),
         choices=ViolenceForm.choices,
@@ -153,12 +159,18 @@ class NKAForm(StepModelForm):
             "suspect_detained",
             "shelter_arranged",
             "additional_info",
+            "victim_presence",
+            "victim_absence_reason",
+            "victim_contact_on",
             "nkb_handed",
             "nkb_handed_to",
             "nkb_not_handed_reason",
         ]
-        field_classes = {"incident_date": PastDateField}
-        widgets = {"incident_description": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"incident_date": PastDateField, "victim_contact_on": PastDateField}
+        widgets = {
+            "incident_description": forms.Textarea(attrs={"rows": 4}),
+            "victim_presence": forms.RadioSelect,
+        }
 
 
 class PersonForm(StepModelForm):

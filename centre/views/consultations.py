@@ -12,7 +12,7 @@ from audit.services import log_read
 from centre import forms, selectors, services
 from centre.models import Consultation
 from centre.views._shared import GET_POST, form_page, seen
-from workflows import idempotency, step_forms
+from workflows import idempotency, permissions, step_forms
 from workflows import selectors as workflow_selectors
 from workflows.models import Role
 from workflows.web import form_submit, nka_recorded
@@ -104,6 +104,14 @@ def consultation_nka(request, pk):
     professional = workflow_selectors.professional_for(request.user)
     if professional is None or not professional.has_declaration:
         raise PermissionDenied
+    if not permissions.may_file_nka(professional):
+        # § 2 ust. 2 of Dz.U. 2023 poz. 1870: the same explanation as the "New NK-A" page.
+        return render(
+            request,
+            "workflows/nka_refused.html",
+            {"reason": permissions.nka_filing_refusal(professional)},
+            status=403,
+        )
     adding_row = "add_row" in request.POST
     if request.method == "POST" and not adding_row:
         # A card sent again goes where the first went, before the 404 of a filled card.

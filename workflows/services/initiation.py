@@ -2,7 +2,7 @@
 Dz.U. 2023 poz. 1870)."""
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents.models import DocumentKind
-from forms.models import NKA, NKAPerson, ViolenceForm
+from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
 from people.services import person_for
-from workflows import calendar, paperwork
+from workflows import calendar, paperwork, permissions
 from workflows.flows import ProcedureFlow
 from workflows.models import (
     VICTIM_ROLES,
@@ -92,6 +92,7 @@ def validate_nka(card: NKA, people: Sequence[NKAPerson]) -> None:
         add("violence_other", _("Describe the other form of violence."))
     if not card.nkb_handed and not card.nkb_not_handed_reason.strip():
         add("nkb_not_handed_reason", _("Say why the NK-B form was not handed over."))
+    _check_victim_presence(card, people, today, add)
     seen_pesel: set[tuple[str, str]] = set()
     for index, person in enumerate(people):
         prefix = f"people-{index}-"
@@ -153,6 +154,57 @@ def validate_nka(card: NKA, people: Sequence[NKAPerson]) -> None:
             errors[key] = messages
     if errors:
         raise ServiceError(errors)
+
+
+def _is_adult_victim(person: NKAPerson, on: datetime.date) -> bool:
+    born = _born(person)
+    if person.role not in VICTIM_ROLES or born is None:
+        return False
+    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) >= ADULT_AGE
+
+
+def _check_victim_presence(
+    card: NKA,
+    people: Sequence[NKAPerson],
+    today: datetime.date,
+    add: Callable[[str, str], None],
+) -> None:
+    """§ 2 ust. 5–6 of Dz.U. 2023 poz. 1870: NK-A is filled in the adult victim's presence;
+    when it is not (the victim's absence, health, or danger to their life or health), the
+    card says why, and when direct contact was made. The contact cannot precede the
+    incident nor lie in the future. "No adult victim" only when the card lists none."""
+    filled_on = calendar.legal_date(card.filled_at) if card.filled_at else today
+    adult_listed = any(_is_adult_victim(p, filled_on) for p in people)
+    if not adult_listed and card.victim_presence == VictimPresence.PRESENT:
+        # The rule is about adults: a card listing only children records that it has none.
+        card.victim_presence = VictimPresence.NO_ADULT_VICTIM
+    presence = card.victim_presence
+    if not presence:
+        add("victim_presence", _("Say whether the adult victim was present."))
+    elif presence == VictimPresence.NO_ADULT_VICTIM and adult_listed:
+        add("victim_presence", _("The card lists an adult victim: say whether they were present."))
+    elif presence == VictimPresence.ABSENT and not adult_listed:
+        add("victim_presence", _("The card lists no adult victim."))
+    if presence == VictimPresence.ABSENT:
+        if not card.victim_absence_reason:
+            add("victim_absence_reason", _("Say why the adult victim was not present."))
+    else:
+        if card.victim_absence_reason:
+            add(
+                "victim_absence_reason",
+                _("Give a reason only when the adult victim was not present."),
+            )
+        if card.victim_contact_on:
+            add(
+                "victim_contact_on",
+                _("Give the contact date only when the adult victim was not present."),
+            )
+    contact = card.victim_contact_on
+    if contact:
+        if contact > today:
+            add("victim_contact_on", _("The date cannot be in the future."))
+        elif card.incident_date and contact < card.incident_date:
+            add("victim_contact_on", _("Contact cannot be made before the incident."))
 
 
 def _person_for(entry: NKAPerson, household: Household | None) -> Person:
@@ -237,6 +289,9 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
         raise PermissionDenied
+    if not permissions.may_file_nka(professional):
+        # § 2 ust. 2 of the regulation: only the bodies of art. 9a ust. 11–11d fill NK-A.
+        raise PermissionDenied(permissions.nka_filing_refusal(professional))
     card.initiator = actor
     card.initiator_sector = professional.sector
     card.initiator_institution = professional.institution

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import labels
-from workflows import calendar, corrections, idempotency
+from workflows import calendar, corrections, idempotency, permissions
 from workflows.flows import STEPS
 
 register = template.Library()
@@ -78,3 +78,10 @@ def record_state(context, record, kind: str) -> dict:
 def event_label(action: str) -> str:
     """The case history's name of an event (``audit.labels``: one table for every page)."""
     return labels.event_label(action)
+
+
+@register.filter
+def may_file_nka(user) -> bool:
+    """``{% if user|may_file_nka %}``: the "New NK-A" link for those who may fill one
+    (``permissions.may_file_nka``)."""
+    return permissions.may_file_nka(getattr(user, "professional", None))

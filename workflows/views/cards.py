@@ -15,7 +15,7 @@ from django.views import View
 
 from audit.services import log_read
 from forms.models import NKA, NKAPerson
-from workflows import calendar, selectors, services, step_forms, web
+from workflows import calendar, permissions, selectors, services, step_forms, web
 from workflows.models import Role
 from workflows.rules import RuleCode
 
@@ -117,6 +117,14 @@ class NKACreateView(LoginRequiredMixin, View):
             self.professional = selectors.professional_for(request.user)
             if self.professional is None or not self.professional.has_declaration:
                 raise PermissionDenied
+            if not permissions.may_file_nka(self.professional):
+                # § 2 ust. 2: the page says why instead of offering a form (403).
+                return render(
+                    request,
+                    "workflows/nka_refused.html",
+                    {"reason": permissions.nka_filing_refusal(self.professional)},
+                    status=403,
+                )
         return super().dispatch(request, *args, **kwargs)
 
     def people_initial(self) -> list[dict]:
