@@ -236,3 +236,7 @@ def test_the_pages_say_whether_a_deadline_ending_on_a_day_off_moves(client, worl
     new_page = client.get(reverse("workflows:procedure_detail", args=[new.pk])).content.decode()
     assert "2026-11-21 (Sobota)" in new_page
     assert "nie przesuwa się" in new_page
+    # The deadlines dashboard says the same beside the overdue group deadline.
+    dashboard = client.get(reverse("workflows:dashboard")).content.decode()
+    assert new.number in dashboard
+    assert "kończy się 2026-11-21 (Sobota), w dniu wolnym: nie przesuwa się" in dashboard
