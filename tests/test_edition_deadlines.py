@@ -240,3 +240,40 @@ def test_the_pages_say_whether_a_deadline_ending_on_a_day_off_moves(client, worl
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
     assert new.number in dashboard
     assert "kończy się 2026-11-21 (Sobota), w dniu wolnym: nie przesuwa się" in dashboard
+
+
+# --------------------------------------------------------------------------- stored data
+
+
+@pytest.mark.django_db
+def test_the_migration_drops_invented_2011_deadlines_and_recounts_the_group_deadline(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "workflows.migrations.0008_deadlines_of_their_own_edition_and_day_off_rule"
+    )
+    old = _initiate(world, D(2023, 9, 20))
+    new = _initiate(world, D(2026, 11, 16))
+    # As the code before stored them: a 2011 group deadline, and a 2023 one moved from
+    # Saturday 21 November 2026 to Monday the 23rd.
+    invented = Deadline.objects.create(
+        procedure=old,
+        rule=RuleCode.GROUP_CREATED,
+        edition="2011",
+        starts_on=D(2023, 9, 22),
+        due_on=D(2023, 9, 25),
+    )
+    moved = Deadline.objects.create(
+        procedure=new,
+        rule=RuleCode.GROUP_CREATED,
+        edition="2023",
+        starts_on=D(2026, 11, 18),
+        due_on=D(2026, 11, 23),
+    )
+    migration.forwards(apps, None)
+    assert not Deadline.objects.filter(pk=invented.pk).exists()
+    moved.refresh_from_db()
+    assert moved.due_on == D(2026, 11, 21)
+    assert old.deadlines.filter(rule=RuleCode.NKA_TO_CHAIR).exists()  # its own stay
