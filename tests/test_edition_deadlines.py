@@ -144,7 +144,7 @@ def test_a_2011_procedure_driven_through_the_steps_is_reported_without_invented_
 
 
 @pytest.mark.django_db
-def test_no_reminder_or_escalation_for_a_deadline_the_edition_did_not_have(world):
+def test_no_reminder_or_escalation_for_a_deadline_the_edition_did_not_have(client, world):
     old = _initiate(world, D(2023, 9, 20))
     services.nka_transfer(
         actor=world.teacher,
@@ -157,6 +157,13 @@ def test_no_reminder_or_escalation_for_a_deadline_the_edition_did_not_have(world
     reminders.check_deadlines(today=D(2023, 10, 30))  # weeks without a group
     assert not DeadlineNotice.objects.filter(deadline__rule__in=ABSENT_IN_2011).exists()
     assert not Deadline.objects.filter(rule__in=ABSENT_IN_2011).exists()
+    # The chair's inbox lists the task without naming a deadline the edition did not have.
+    client.force_login(world.chair)
+    inbox = client.get(reverse("workflows:inbox"))
+    rows = [r for r in inbox.context["rows"] if r.procedure.pk == old.pk]
+    assert rows and all(r.rule_label == "" and r.due_on is None for r in rows)
+    with translation.override("pl"):
+        assert str(RULE_LABELS[RuleCode.GROUP_CREATED]) not in inbox.content.decode()
 
 
 # --------------------------------------------------------------------------- day off
