@@ -6,13 +6,15 @@ Working days exclude Saturdays, Sundays and the public holidays of the Act of 18
 1951 on public holidays (ustawa o dniach wolnych od pracy), taken from the maintained
 ``holidays`` library's Polish calendar (which has 24 December from 2025 on).
 
-Counting follows the civil/administrative convention (k.p.a. art. 57): the day of the
-event is not counted. When a deadline counted in calendar days ends on a Saturday or a
-holiday, it moves to the next working day (k.p.a. art. 57 § 4, applied by analogy: the
-regulation does not say; configurable through ``roll_forward``).
+Counting follows the civil/administrative convention (k.p.a. art. 57 § 1): the day of the
+event is not counted. Whether a deadline counted in calendar days or months that ends on a
+Saturday, Sunday or holiday moves to the next working day is the rule's own
+(``Rule.rolls_forward`` and its ``roll_basis``): the regulation does not say, so only the rules
+to which k.p.a. art. 57 § 4 or k.c. art. 115 apply by analogy move.
 """
 
 import datetime
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -79,12 +81,44 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return sign * count
 
 
-def due_date(rule: Rule, start: datetime.date, *, roll_forward: bool = True) -> datetime.date:
-    """The last day on which ``rule`` is met when counted from ``start``."""
+def nominal_end(rule: Rule, start: datetime.date) -> datetime.date:
+    """The day the period of ``rule`` counted from ``start`` ends, before any moving."""
     if rule.unit == Unit.WORKING_DAYS:
         return add_working_days(start, rule.value)
     if rule.unit == Unit.CALENDAR_DAYS:
-        end = start + datetime.timedelta(days=rule.value)
-    else:
-        end = start + relativedelta(months=rule.value)
-    return next_working_day(end) if roll_forward else end
+        return start + datetime.timedelta(days=rule.value)
+    return start + relativedelta(months=rule.value)
+
+
+def due_date(
+    rule: Rule, start: datetime.date, *, roll_forward: bool | None = None
+) -> datetime.date:
+    """The last day on which ``rule`` is met when counted from ``start``.
+
+    An end on a Saturday, Sunday or holiday moves to the next working day only when the rule
+    says so (``Rule.rolls_forward``); ``roll_forward`` overrides that for one count.
+    """
+    end = nominal_end(rule, start)
+    moves = rule.rolls_forward if roll_forward is None else roll_forward
+    return next_working_day(end) if moves else end
+
+
+@dataclass(frozen=True)
+class DayOffEnd:
+    """A calendar-day or month deadline whose period ends on a day off: where it ends and
+    whether (and on what basis) it moves to ``due_on``."""
+
+    nominal: datetime.date
+    due_on: datetime.date
+    moved: bool
+    basis: str
+
+
+def day_off_end(rule: Rule, start: datetime.date) -> DayOffEnd | None:
+    """How the end of ``rule`` counted from ``start`` is treated when it falls on a Saturday,
+    Sunday or holiday; ``None`` when it falls on a working day (nothing to say)."""
+    end = nominal_end(rule, start)
+    if is_working_day(end):
+        return None
+    due = due_date(rule, start)
+    return DayOffEnd(nominal=end, due_on=due, moved=due != end, basis=rule.roll_basis)

@@ -9,8 +9,25 @@ one ``EditionSpec`` in ``EDITIONS``. Adding a new edition means declaring one mo
 
 Confidence follows docs/rules.md: ``law`` was read in the legal text, ``practice`` is
 consistent across descriptions of the rules, ``open`` is a configurable default.
+
+Two dates changed the law, and each rule follows one of them: the Act on counteracting
+domestic violence (ustawa z 29 lipca 2005 r., renamed and amended by the Act of 9 March 2023,
+Dz.U. 2023 poz. 535) from 22 June 2023, the regulation (Dz.U. 2023 poz. 1870) from
+28 September 2023. A procedure's edition is chosen by the regulation's date (``edition_on``),
+because the deadlines counted here are the regulation's; docs/rules.md says which rule follows
+which date.
+
+A rule the edition did not have is declared ``absent`` (with the reason), never given a
+borrowed value: no deadline is opened for it, so none is shown or reported late
+(``find_rule`` returns ``None``).
+
+Whether a calendar-day or month deadline that ends on a Saturday, Sunday or holiday moves to
+the next working day is said per rule (``Rule.rolls_forward`` with ``Rule.roll_basis``): the
+regulation says nothing, so a rule moves only where a general provision applies by analogy
+(k.p.a. art. 57 § 4 as amended on 1 June 2017, or k.c. art. 115), never by default.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -70,6 +87,10 @@ class Rule:
     basis: str
     confidence: str  # "law" | "practice" | "open"
     note: str = ""
+    # Whether an end on a Saturday, Sunday or holiday moves to the next working day, and why
+    # (or why not). Working-day rules always end on a working day.
+    rolls_forward: bool = False
+    roll_basis: str = ""
 
     @property
     def label(self) -> str:
@@ -78,9 +99,30 @@ class Rule:
 
 def rule_set(edition: str, *rows: tuple) -> dict[RuleCode, Rule]:
     """The rules of ``edition`` from rows ``(code, value, unit, counted_from, basis,
-    confidence[, note])``; ``declare`` checks that every ``RuleCode`` is there."""
-    return {row[0]: Rule(row[0], edition, *row[1:]) for row in rows}
+    confidence[, note[, rolls_forward, roll_basis]])``; ``declare`` checks that every
+    ``RuleCode`` is there or declared absent. A working-day rule's ``roll_basis`` says so."""
+    found = {row[0]: Rule(row[0], edition, *row[1:]) for row in rows}
+    return {
+        code: dataclasses.replace(r, roll_basis=WORKING_DAYS_END)
+        if r.unit == Unit.WORKING_DAYS and not r.roll_basis
+        else r
+        for code, r in found.items()
+    }
 
+
+# Why a rule moves or not (Rule.roll_basis). The regulation says nothing about a deadline
+# ending on a day off (the Act of 18 January 1951 on public holidays lists them); a rule moves
+# only where a general provision applies by analogy, and then ``roll_basis`` is that provision
+# as a page cites it. docs/rules.md gives the reasoning.
+# k.p.a. art. 57 § 4 (as amended from 1 June 2017, Dz.U. 2017 poz. 935): a term ending on a
+# day off or a Saturday ends on the next day that is neither — for an office's act or letter.
+KPA_57 = "art. 57 § 4 k.p.a."
+# k.c. art. 115 (as amended from 1 January 2017): the same for a person's act.
+KC_115 = "art. 115 k.c."
+WORKING_DAYS_END = "counted in working days, it always ends on one"
+NO_ROLL_PROMPTLY = "the Act says “promptly” and the days are its outer limit"
+NO_ROLL_PERIOD = "a period of validity or stay, not a term to act"
+NO_ROLL_FREQUENCY = "how often the team meets, not a term to act"
 
 U = Unit
 _RULES_2023 = rule_set(
@@ -100,7 +142,10 @@ _RULES_2023 = rule_set(
         "receipt of the NK-A by the team",
         "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
         "practice",
-        "The unit (calendar or working days) is not settled; calendar days by default.",
+        "The unit (calendar or working days) is not settled; calendar days by default. "
+        "Follows the Act's date (22 June 2023).",
+        False,
+        NO_ROLL_PROMPTLY,
     ),
     (
         RuleCode.NKA_TO_GROUP,
@@ -125,6 +170,9 @@ _RULES_2023 = rule_set(
         "receipt of the referral",
         "ustawa o przeciwdziałaniu przemocy domowej art. 9b; Dz.U. 2023 poz. 1164",
         "practice",
+        "",
+        True,
+        KC_115,
     ),
     (
         RuleCode.PROTECTIVE_ORDER,
@@ -134,6 +182,8 @@ _RULES_2023 = rule_set(
         "ustawa o Policji art. 15ak",
         "law",
         "Unless a court extends it.",
+        False,
+        NO_ROLL_PERIOD,
     ),
     (
         RuleCode.TEAM_MEETINGS,
@@ -142,6 +192,9 @@ _RULES_2023 = rule_set(
         "previous team meeting",
         "ustawa o przeciwdziałaniu przemocy domowej art. 9a",
         "practice",
+        "Follows the Act's date (22 June 2023).",
+        False,
+        NO_ROLL_FREQUENCY,
     ),
     (
         RuleCode.HOSTEL_STAY,
@@ -151,6 +204,8 @@ _RULES_2023 = rule_set(
         "ustawa o pomocy społecznej art. 47",
         "law",
         "A centre may set a shorter local limit.",
+        False,
+        NO_ROLL_PERIOD,
     ),
     (
         RuleCode.POST_CLOSURE_MONITORING,
@@ -160,6 +215,8 @@ _RULES_2023 = rule_set(
         "no statutory basis found",
         "open",
         "Off by default; a team may set a number of months.",
+        False,
+        NO_ROLL_PERIOD,
     ),
 )
 _RULES_2011 = rule_set(
@@ -171,30 +228,15 @@ _RULES_2011 = rule_set(
         "initiation",
         "Dz.U. 2011 nr 209 poz. 1245 § 5",
         "practice",
-    ),
-    (
-        RuleCode.GROUP_CREATED,
-        3,
-        U.CALENDAR_DAYS,
-        "receipt of the NK-A by the team",
-        "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
-        "open",
-        "No separate 2011 value confirmed; the 2023 default is carried over.",
+        "",
+        True,
+        KPA_57,
     ),
     (
         RuleCode.NKA_TO_GROUP,
         3,
         U.WORKING_DAYS,
         "receipt of the NK-A by the chair",
-        "Dz.U. 2011 nr 209 poz. 1245",
-        "open",
-        "No separate 2011 value confirmed; the 2023 default is carried over.",
-    ),
-    (
-        RuleCode.FIRST_MEETING,
-        5,
-        U.WORKING_DAYS,
-        "receipt of the NK-A by the group",
         "Dz.U. 2011 nr 209 poz. 1245",
         "open",
         "No separate 2011 value confirmed; the 2023 default is carried over.",
@@ -207,6 +249,8 @@ _RULES_2011 = rule_set(
         "ustawa o przeciwdziałaniu przemocy w rodzinie",
         "open",
         "No separate 2011 value confirmed; the 2023 default is carried over.",
+        True,
+        KC_115,
     ),
     (
         RuleCode.PROTECTIVE_ORDER,
@@ -216,6 +260,8 @@ _RULES_2011 = rule_set(
         "ustawa o Policji art. 15ak",
         "law",
         "Police orders exist from 15 Aug 2023.",
+        False,
+        NO_ROLL_PERIOD,
     ),
     (
         RuleCode.TEAM_MEETINGS,
@@ -224,6 +270,9 @@ _RULES_2011 = rule_set(
         "previous team meeting",
         "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9a",
         "practice",
+        "Until 21 June 2023 (the Act's date); a 2011 procedure keeps it.",
+        False,
+        NO_ROLL_FREQUENCY,
     ),
     (
         RuleCode.HOSTEL_STAY,
@@ -232,6 +281,9 @@ _RULES_2011 = rule_set(
         "admission",
         "ustawa o pomocy społecznej art. 47",
         "law",
+        "",
+        False,
+        NO_ROLL_PERIOD,
     ),
     (
         RuleCode.POST_CLOSURE_MONITORING,
@@ -240,8 +292,26 @@ _RULES_2011 = rule_set(
         "closure",
         "no statutory basis found",
         "open",
+        "",
+        False,
+        NO_ROLL_PERIOD,
     ),
 )
+# The deadlines the 2011 edition did not have (domain note, section 4a "Edition switch": no
+# deadline for creating a group, for the first meeting or for the suspect notice). The 2011
+# regulation's text was not found in the stored material (docs/rules.md); a 2011 procedure is
+# never measured against these. The suspect-notice rule, when it is declared, is absent here too.
+_ABSENT_2011 = {
+    RuleCode.GROUP_CREATED: (
+        "No deadline for creating a group in the 2011 edition: the diagnostic-support group "
+        "and its 3 days came with the Act's amendment of 9 March 2023 (Dz.U. 2023 poz. 535, "
+        "in force 22 June 2023)."
+    ),
+    RuleCode.FIRST_MEETING: (
+        "No deadline for the first meeting in the 2011 edition; it came with the 2023 "
+        "regulation (Dz.U. 2023 poz. 1870 § 8)."
+    ),
+}
 
 
 # --------------------------------------------------------------------------- editions
@@ -291,6 +361,8 @@ class EditionSpec:
     annexes: dict[str, int]  # NK form kind → its annex number in this regulation
     act: str = ACT
     basis_lines: dict[str, str] = field(default_factory=dict)  # overrides of DEFAULT_BASIS
+    # Rules this edition did not have, with the reason: no deadline is opened for them.
+    absent: dict[RuleCode, str] = field(default_factory=dict)
 
     def basis(self, kind: str) -> str:
         """The legal-basis line printed on document ``kind`` of this edition; raises
@@ -303,8 +375,9 @@ EDITIONS: dict[str, EditionSpec] = {}
 
 
 def declare(spec: EditionSpec) -> EditionSpec:
-    """Add ``spec`` to ``EDITIONS``; raises ``ValueError`` when it is incomplete: every rule,
-    every form's annex and a basis line for every document must be there."""
+    """Add ``spec`` to ``EDITIONS``; raises ``ValueError`` when it is incomplete: every rule
+    (or its absence, with the reason), every form's annex and a basis line for every document
+    must be there."""
     problems = []
     if not spec.code or len(spec.code) > 8:
         problems.append("the code must have 1 to 8 characters")
@@ -312,8 +385,13 @@ def declare(spec: EditionSpec) -> EditionSpec:
         problems.append("the code is already declared")
     if any(other.in_force_from == spec.in_force_from for other in EDITIONS.values()):
         problems.append("another edition comes into force on the same day")
-    if set(spec.rules) != set(RuleCode):
-        problems.append(f"rules missing: {sorted(set(RuleCode) - set(spec.rules))}")
+    declared = set(spec.rules) | set(spec.absent)
+    if declared != set(RuleCode):
+        problems.append(f"rules missing: {sorted(set(RuleCode) - declared)}")
+    if set(spec.rules) & set(spec.absent):
+        problems.append("a rule is both declared and absent")
+    if not all(spec.absent.values()):
+        problems.append("an absent rule must say why")
     if any(r.code != code or r.edition != spec.code for code, r in spec.rules.items()):
         problems.append("every rule must carry its own code and this edition")
     if set(spec.annexes) != set(FORM_KINDS):
@@ -340,6 +418,7 @@ declare(
         ),
         rules=_RULES_2011,
         annexes=_ANNEXES,
+        absent=_ABSENT_2011,
     )
 )
 declare(
@@ -382,10 +461,20 @@ def edition_on(day: datetime.date) -> str:
     return current.code
 
 
+def find_rule(code: RuleCode | str, edition: str) -> Rule | None:
+    """The rule ``code`` of ``edition``, or ``None`` when that edition did not have it
+    (``EditionSpec.absent``); raises ``ValueError`` for an unknown rule code or edition."""
+    return edition_spec(edition).rules.get(RuleCode(code))
+
+
 def rule(code: RuleCode | str, edition: str) -> Rule:
     """Return the rule ``code`` of ``edition``; raises ``ValueError`` for an unknown rule
-    code or edition."""
-    return edition_spec(edition).rules[RuleCode(code)]
+    code or edition, ``LookupError`` for a rule the edition did not have (``find_rule``
+    is for callers that must cope with that)."""
+    found = find_rule(code, edition)
+    if found is None:
+        raise LookupError(f"edition {edition!r} has no rule {str(code)!r}")
+    return found
 
 
 # --------------------------------------------------------------------------- who files an NK-A

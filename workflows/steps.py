@@ -37,7 +37,7 @@ from workflows import calendar, paperwork
 from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, open_nodes, procedure_stage
 from workflows.models import Deadline, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
-from workflows.rules import RuleCode, rule
+from workflows.rules import RuleCode, find_rule
 from workflows.selectors import Access, procedure_access
 
 
@@ -105,9 +105,16 @@ def add_deadline(
     *,
     nka: Any = None,
     referral: Referral | None = None,
-) -> Deadline:
-    """Open the statutory deadline ``code`` counted from ``start`` (the case's edition)."""
-    statutory = rule(code, procedure.edition)
+) -> Deadline | None:
+    """Open the statutory deadline ``code`` counted from ``start`` (the case's edition).
+
+    Nothing is opened when the case's edition did not have that deadline (``find_rule``
+    gives ``None``, e.g. group creation in a 2011 case): a case is measured only against the
+    deadlines of its own edition, so none is shown, reminded or reported late.
+    """
+    statutory = find_rule(code, procedure.edition)
+    if statutory is None:
+        return None
     return Deadline.objects.create(
         procedure=procedure,
         rule=code,

@@ -14,7 +14,7 @@ from workflows.models import (
     Deadline,
     Procedure,
 )
-from workflows.rules import RULE_LABELS, RuleCode
+from workflows.rules import RULE_LABELS, RuleCode, find_rule
 from workflows.selectors.access import professional_for, visible_procedures
 
 
@@ -83,6 +83,8 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     for task in tasks:
         node = _node_name(task)
         rule_code = rule_met_at(node)
+        if rule_code and find_rule(rule_code, task.process.procedure.edition) is None:
+            rule_code = None  # the case's edition had no such deadline: none is shown
         deadline = deadlines.get((task.process.procedure.pk, rule_code)) if rule_code else None
         rows.append(
             TaskRow(

@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 from audit import labels
 from workflows import calendar, corrections, idempotency, permissions
 from workflows.flows import STEPS
+from workflows.rules import find_rule
 
 register = template.Library()
 
@@ -37,6 +39,31 @@ def due(due_on: datetime.date | None, met_on: datetime.date | None = None):
         text = ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
         css = "soon" if days <= 3 else ""
     return format_html('<span class="{}">{} ({})</span>', css, due_on.isoformat(), text)
+
+
+@register.simple_tag
+def day_off_note(deadline) -> str:
+    """Beside a deadline whose period ends on a Saturday, Sunday or holiday: whether it moved
+    to the next working day and on what basis (``Rule.rolls_forward``), or that it does not
+    move. Nothing when the period ends on a working day or counts working days."""
+    statutory = find_rule(deadline.rule, deadline.edition)
+    if statutory is None:
+        return ""
+    end = calendar.day_off_end(statutory, deadline.starts_on)
+    if end is None:
+        return ""
+    ends = "{} ({})".format(end.nominal.isoformat(), date_format(end.nominal, "l"))
+    if deadline.due_on != end.nominal and statutory.rolls_forward:
+        text = _("ends on %(end)s, a day off: moved to %(due)s under %(basis)s by analogy") % {
+            "end": ends,
+            "due": deadline.due_on.isoformat(),
+            "basis": statutory.roll_basis,
+        }
+    else:
+        text = _("ends on %(end)s, a day off: does not move to the next working day") % {
+            "end": ends
+        }
+    return format_html('<br><small class="muted">{}</small>', text)
 
 
 @register.simple_tag
