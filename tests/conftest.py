@@ -299,3 +299,11 @@ def plan_item(
 @pytest.fixture
 def make_nka():
     return nka_input
+
+
+def use_language(client, language: str) -> None:
+    """Switch ``client`` to ``language`` the way a user does (the language switch's cookie);
+    the browser's Accept-Language is ignored: the interface is Polish by default."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language

@@ -23,6 +23,7 @@ from centre.models import (
 )
 from centre.statistics import centre_statistics
 from forms.models import NKA, NKAPerson
+from tests.conftest import use_language
 from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data
@@ -645,10 +646,8 @@ def test_statistics_export_as_csv_and_xlsx(client, centre, staff, known_events):
     assert csv_response["Content-Type"].startswith("text/csv")
     text = csv_response.content.decode()
     assert "2024-01-01" in text and "\n" in text
-    xlsx = client.get(
-        "/centre/statistics/?start=2024-01-01&end=2025-12-31&export=xlsx",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+    use_language(client, "en")
+    xlsx = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=xlsx")
     assert xlsx.content[:2] == b"PK"  # a zip container
     import zipfile
 

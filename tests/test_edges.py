@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.models import AuditEvent
+from tests.conftest import use_language
 from tests.factories import UserFactory
 from tests.scenarios import drive
 from workflows.models import AuditorScope, Professional, Stage, TeamMember
@@ -406,9 +407,8 @@ def centre(world):
 
 def _day_window(client, language="en"):
     today = datetime.date.today().isoformat()
-    return client.get(
-        f"/centre/statistics/?start={today}&end={today}", HTTP_ACCEPT_LANGUAGE=language
-    )
+    use_language(client, language)
+    return client.get(f"/centre/statistics/?start={today}&end={today}")
 
 
 def test_one_day_of_procedure_figures_is_suppressed_for_staff_outside_procedures(

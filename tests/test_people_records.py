@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from documents.models import Document, DocumentKind
 from forms.models import NKA, NKAPerson
 from people.models import Household, Person, PersonChange
+from tests.conftest import use_language
 from tests.factories import (
     PersonFactory,
     ProfessionalFactory,
@@ -34,7 +35,6 @@ from workflows.reconcile import person_reconcile
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = 404
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}  # messages compared in the source language
 
 
 @pytest.fixture
@@ -203,7 +203,8 @@ def test_the_filer_gets_the_same_answer_whether_the_card_opened_joined_or_was_ro
 
     def file(user, data):
         client.force_login(user)
-        response = client.post(reverse("workflows:nka_create"), data, follow=True, **EN)
+        use_language(client, "en")  # messages compared in the source language
+        response = client.post(reverse("workflows:nka_create"), data, follow=True)
         card = NKA.objects.filter(initiator=user).latest("id")
         assert response.redirect_chain == [
             (reverse("workflows:card_detail", args=[card.pk]), 302)
@@ -225,6 +226,7 @@ def test_the_filer_gets_the_same_answer_whether_the_card_opened_joined_or_was_ro
 
 def test_a_sex_or_birth_date_that_contradicts_the_pesel_is_refused_next_to_the_field(client, world):
     client.force_login(world.teacher)
+    use_language(client, "en")  # messages compared in the source language
     counts = (NKA.objects.count(), Person.objects.count(), NKAPerson.objects.count())
     female_1988 = synthetic_pesel(datetime.date(1988, 5, 17), "F")
     response = client.post(
@@ -236,7 +238,6 @@ def test_a_sex_or_birth_date_that_contradicts_the_pesel_is_refused_next_to_the_f
                 "people-0-birth_date": "1990-01-01",
             }
         ),
-        **EN,
     )
     assert response.status_code == 200
     with translation.override("en"):
@@ -354,6 +355,7 @@ def test_names_are_nfc_and_invisible_marks_and_bad_phones_are_refused(client, wo
     assert entry.phone == "+48600100200"
 
     counts = (NKA.objects.count(), Person.objects.count())
+    use_language(client, "en")  # messages compared in the source language
     response = client.post(
         reverse("workflows:nka_create"),
         nka_post_data(
@@ -365,7 +367,6 @@ def test_names_are_nfc_and_invisible_marks_and_bad_phones_are_refused(client, wo
                 "people-1-pesel": synthetic_pesel(datetime.date(1981, 1, 1), "M"),
             }
         ),
-        **EN,
     )
     assert response.status_code == 200
     forms = response.context["people"].forms
