@@ -444,7 +444,8 @@ def _procedures(users) -> None:
         actor=police,
         procedure_id=procedure.pk,
         person_id=suspect.pk,
-        kind=ProtectiveOrder.Kind.LEAVE_HOME,
+        leave_home=True,
+        home_area="100 m od budynku przy ul. Słonecznej 15",
         issuer=ProtectiveOrder.Issuer.POLICE,
         issued_on=working_days_ago(8),
     )
