@@ -131,9 +131,10 @@ _RULES_2023 = rule_set(
         14,
         U.CALENDAR_DAYS,
         "issue of the order",
-        "ustawa o Policji art. 15ak",
+        "ustawa o Policji art. 15ak; art. 15aab ust. 3",
         "law",
-        "Unless a court extends it.",
+        "The day of issue is not counted; unless a court extends it. A later ban ends with "
+        "the order to leave the home; every order ends on pretrial detention.",
     ),
     (
         RuleCode.TEAM_MEETINGS,
@@ -213,9 +214,9 @@ _RULES_2011 = rule_set(
         14,
         U.CALENDAR_DAYS,
         "issue of the order",
-        "ustawa o Policji art. 15ak",
+        "ustawa o Policji art. 15ak; art. 15aab ust. 3",
         "law",
-        "Police orders exist from 15 Aug 2023.",
+        "The order to leave the home exists from 30 Nov 2020, the other bans from 15 Aug 2023.",
     ),
     (
         RuleCode.TEAM_MEETINGS,
