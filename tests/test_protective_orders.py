@@ -11,7 +11,8 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data, step
-from workflows import calendar, services
+from workflows import calendar, selectors, services
+from workflows.idempotency import issue_token
 from workflows.models import Deadline, DetentionNotice, Procedure, ProtectiveOrder, Stage
 from workflows.reminders import check_deadlines
 from workflows.rules import RuleCode
@@ -205,3 +206,82 @@ def test_an_arrest_alone_ends_no_order(world):
     )
     order.refresh_from_db()
     assert order.ended_on is None
+
+
+def _order(world, procedure, **fields):
+    suspect = procedure.participants.get(role="suspect").person
+    return services.protective_order_record(
+        actor=world.police_officer,
+        procedure_id=procedure.pk,
+        person_id=suspect.pk,
+        issuer="police",
+        **{"issued_on": TODAY, "no_contact": True, **fields},
+    )
+
+
+def test_correcting_an_order_moves_its_deadline_and_withdrawing_it_drops_it(client, world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    order = _order(world, procedure)
+    client.force_login(world.police_officer)
+    week_ago = TODAY - datetime.timedelta(days=7)
+    response = client.post(
+        reverse("workflows:record_correct", args=[procedure.pk, "order", order.pk]),
+        {
+            "no_contact": "on",
+            "issuer": "police",
+            "issued_on": week_ago.isoformat(),
+            "reason": "Zła data wydania.",
+            "form_token": issue_token(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = ProtectiveOrder.objects.get(corrects=order)
+    deadline = Deadline.objects.get(rule=RuleCode.PROTECTIVE_ORDER)
+    assert (deadline.protective_order, deadline.due_on) == (new, new.expires_on)
+    assert deadline in selectors.orders_in_force(user=world.police_officer)
+
+    response = client.post(
+        reverse("workflows:record_withdraw", args=[procedure.pk, "order", new.pk]),
+        {"reason": "Pomyłka: to nie ta rodzina.", "form_token": issue_token()},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert selectors.orders_in_force(user=world.police_officer) == []
+    assert not Deadline.objects.current().filter(rule=RuleCode.PROTECTIVE_ORDER).exists()
+
+
+def test_an_outsider_sees_no_order_in_the_inbox(world):
+    procedure = drive(world, to=Stage.ACTIONS)
+    _order(world, procedure)
+    assert len(selectors.orders_in_force(user=world.police_officer)) == 1
+    assert selectors.orders_in_force(user=world.teacher) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_maps_the_old_kinds_onto_the_measures(world):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    procedure = drive(world, to=Stage.ACTIONS)
+    suspect = procedure.participants.get(role="suspect").person
+    executor = MigrationExecutor(connection)
+    before = [("workflows", "0007_edition_choices_from_the_declared_editions")]
+    after = [("workflows", "0008_protective_order_measures_and_detention_notices")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("workflows", "ProtectiveOrder")
+    for kind in ("leave_home", "approach_ban", "contact_ban"):
+        old.objects.create(
+            procedure_id=procedure.pk,
+            person_id=suspect.pk,
+            kind=kind,
+            issuer="police",
+            issued_on=TODAY,
+            expires_on=TODAY + datetime.timedelta(days=14),
+            created_by_id=world.police_officer.pk,
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    orders = list(ProtectiveOrder.objects.order_by("id"))
+    assert [o.measures for o in orders] == [["leave_home"], ["leave_home"], ["no_contact"]]
+    assert Deadline.objects.filter(rule=RuleCode.PROTECTIVE_ORDER).count() == 3
