@@ -45,8 +45,11 @@ def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_d
     procedure = _file_nka(client, world)
     suspect = procedure.participants.get(role="suspect").person
 
-    # The chair records the Police's order the day the NK-A arrives: two measures.
+    # The chair records the Police's order the day the NK-A arrives: two measures. The case
+    # page asks for it, since the card says an order was issued.
     client.force_login(world.chair)
+    case_url = reverse("workflows:procedure_detail", args=[procedure.pk])
+    assert 'id="order-to-record"' in client.get(case_url).content.decode()
     step(
         client,
         "protective_order_create",
@@ -74,8 +77,8 @@ def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_d
     assert procedure.number in inbox and due in inbox
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
     assert procedure.number in dashboard and due in dashboard
-    case = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content
-    assert "100 m od budynku" in case.decode()
+    case = client.get(case_url).content.decode()
+    assert "100 m od budynku" in case and 'id="order-to-record"' not in case
 
     # check_deadlines reminds the chair (no group yet) before the order lapses.
     report = check_deadlines(TODAY)

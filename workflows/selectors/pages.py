@@ -134,6 +134,12 @@ class ProcedurePage:
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
 
+    @property
+    def order_to_record(self) -> bool:
+        """A current NK-A says the Police issued an order, and none is recorded yet."""
+        said = any(n.protective_order_issued and n.is_current for n in self.nka_forms)
+        return said and not any(o.is_current for o in self.orders)
+
 
 def procedure_page(*, procedure: Procedure, access: Access, user: User) -> ProcedurePage:
     """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
