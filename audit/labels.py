@@ -53,6 +53,8 @@ EVENT_LABELS = {
     "protective_order.recorded": _("protective order recorded"),
     "protective_order.corrected": _("protective order corrected"),
     "protective_order.withdrawn": _("protective order withdrawn"),
+    "protective_order.detention_notified": _("notice of a detention recorded"),
+    "protective_order.lapsed": _("protective order lapsed"),
     "notification.sent": _("notification sent"),
     "notification.corrected": _("notification corrected"),
     "notification.withdrawn": _("notification withdrawn"),

@@ -26,6 +26,7 @@ from workflows import corrections
 from workflows.flows import ProcedureFlow
 from workflows.models import (
     ClosureGround,
+    DetentionNotice,
     Notification,
     Procedure,
     Profession,
@@ -63,6 +64,7 @@ KEY_LABELS = {
     "due_on": pgettext_lazy("audit payload", "due on"),
     "edition": pgettext_lazy("audit payload", "regulation edition"),
     "error": pgettext_lazy("audit payload", "error"),
+    "ended_orders": pgettext_lazy("audit payload", "orders ended"),
     "events": pgettext_lazy("audit payload", "events"),
     "expires_on": pgettext_lazy("audit payload", "expires on"),
     "fields": pgettext_lazy("audit payload", "fields"),
@@ -78,6 +80,7 @@ KEY_LABELS = {
     "known": pgettext_lazy("audit payload", "known"),
     "meeting": pgettext_lazy("audit payload", "meeting no."),
     "met_on": pgettext_lazy("audit payload", "met on"),
+    "measures": pgettext_lazy("audit payload", "measures"),
     "members": pgettext_lazy("audit payload", "members"),
     "new": pgettext_lazy("audit payload", "new version no."),
     "nka": pgettext_lazy("audit payload", "NK-A no."),
@@ -86,6 +89,7 @@ KEY_LABELS = {
     "nkd": pgettext_lazy("audit payload", "NK-D no."),
     "node": pgettext_lazy("audit payload", "step"),
     "note_id": pgettext_lazy("audit payload", "monitoring note no."),
+    "notice": pgettext_lazy("audit payload", "notice of a detention no."),
     "notification": pgettext_lazy("audit payload", "notification no."),
     "on": pgettext_lazy("audit payload", "on"),
     "order": pgettext_lazy("audit payload", "protective order no."),
@@ -143,7 +147,7 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
     prefix = action.split(".", 1)[0]
     if key == "kind":
         if prefix == "protective_order":
-            return dict(ProtectiveOrder.Kind.choices)
+            return {**dict(ProtectiveOrder.Kind.choices), **dict(DetentionNotice.Kind.choices)}
         if prefix == "notification":
             return dict(Notification.Kind.choices)
         if prefix == "timeline":
@@ -161,6 +165,8 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
         return dict(table)
     if key == "rule":
         return {code.value: label for code, label in RULE_LABELS.items()}
+    if key == "measures":
+        return dict(ProtectiveOrder.Measure.choices)
     return VALUE_LABELS.get(key)
 
 

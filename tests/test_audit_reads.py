@@ -122,6 +122,7 @@ def test_every_step_form_writes_one_read_naming_the_case_and_the_people_it_lists
         "suspect-meeting/": suspects,
         "referrals/new/": suspects,
         "orders/new/": suspects,
+        "detentions/new/": suspects,
         "notifications/new/": suspects,
     }
     opened = 0

@@ -160,7 +160,13 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
     pages.read(reverse("workflows:nka_create"))
 
     client.force_login(world.chair)
-    pages.case(procedure, "referral_create", "protective_order_create", "notification_create")
+    pages.case(
+        procedure,
+        "referral_create",
+        "protective_order_create",
+        "detention_notice_create",
+        "notification_create",
+    )
     step(
         client,
         "referral_create",
@@ -187,9 +193,22 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
             "protective_order_create",
             {
                 "person": suspect.pk,
-                "kind": "leave_home",
+                "leave_home": "on",
+                "home_area": "100 m",
+                "no_approach": "on",
+                "approach_distance_m": "50",
                 "issuer": "police",
                 "issued_on": _d(0),
+            },
+        ),
+        (
+            "detention_notice_create",
+            {
+                "person": suspect.pk,
+                "kind": "pretrial_detention",
+                "detained_on": _d(0),
+                "notified_on": _d(0),
+                "notified_by": "KPP Testowo",
             },
         ),
         (

@@ -409,7 +409,8 @@ def test_correcting_a_protective_order_recomputes_its_expiry(client, world):
         actor=world.police_officer,
         procedure_id=procedure.pk,
         person_id=suspect.pk,
-        kind="leave_home",
+        leave_home=True,
+        home_area="50 m",
         issuer="police",
         issued_on=TODAY,
     )
@@ -418,7 +419,8 @@ def test_correcting_a_protective_order_recomputes_its_expiry(client, world):
     response = client.post(
         correct_url(procedure, "order", order),
         {
-            "kind": "leave_home",
+            "leave_home": "on",
+            "home_area": "50 m",
             "issuer": "police",
             "issued_on": week_ago.isoformat(),
             "reason": "Zła data wydania.",

@@ -35,6 +35,7 @@ from forms.models import NKA, NKC, NKD, HelpPlanItem, ViolenceForm
 from workflows import calendar, paperwork
 from workflows.flows import STEPS
 from workflows.models import (
+    ORDER_MEASURE_FIELDS,
     Deadline,
     Meeting,
     MonitoringNote,
@@ -46,7 +47,7 @@ from workflows.models import (
 from workflows.permissions import acts_as
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access
-from workflows.steps import ServiceError, step
+from workflows.steps import ServiceError, record_errors, step
 from workflows.steps import refuse as _refuse
 
 STEP = "record_revise"  # the chair and the group (workflows.flows.STEPS)
@@ -95,13 +96,29 @@ def _check_meeting(procedure: Procedure, new: Meeting) -> None:
 
 
 def _check_order(procedure: Procedure, new: ProtectiveOrder) -> None:
-    """The order's own expiry follows from its issue date (ustawa o Policji art. 15ak)."""
+    """The order's own expiry follows from its issue date (ustawa o Policji art. 15ak), or
+    from the order to leave the home it ends with (art. 15aab ust. 3)."""
     validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
     new.expires_on = calendar.due_date(validity, new.issued_on, roll_forward=False)
+    if new.ends_with_id and not new.leave_home and new.ends_with is not None:
+        new.expires_on = new.ends_with.expires_on
     if new.court_extended_until and new.court_extended_until <= new.expires_on:
         raise _refuse(
             _("A court extension must end after the order's own expiry."), "court_extended_until"
         )
+    errors = record_errors(new, exclude=["procedure", "person", "created_by"])
+    if errors:
+        raise ServiceError(errors)
+
+
+def _move_order_deadline(old: ProtectiveOrder, new: ProtectiveOrder) -> None:
+    """The expiry deadline follows the order's current version and its new end."""
+    for deadline in Deadline.objects.filter(protective_order=old):
+        deadline.protective_order = new
+        deadline.starts_on = new.issued_on
+        if deadline.met_on is None:
+            deadline.due_on = new.valid_until
+        deadline.save(update_fields=["protective_order", "starts_on", "due_on"])
 
 
 def _check_notification(procedure: Procedure, new: Notification) -> None:
@@ -188,9 +205,10 @@ KINDS: dict[str, RecordKind] = {
         model=ProtectiveOrder,
         label=gettext_lazy("protective order"),
         event="protective_order.",
-        fields=("kind", "issuer", "issued_on", "court_extended_until"),
+        fields=(*ORDER_MEASURE_FIELDS, "issuer", "issued_on", "court_extended_until"),
         past_dates=("issued_on",),
         check=_check_order,
+        copy_related=_move_order_deadline,
     ),
     "notification": RecordKind(
         model=Notification,

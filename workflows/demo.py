@@ -31,7 +31,6 @@ from workflows.models import (
     Procedure,
     Profession,
     Professional,
-    ProtectiveOrder,
     Referral,
     Sector,
     Team,
@@ -291,6 +290,14 @@ def _initiate(user, people: list, filled: datetime.date, **extra) -> tuple[Proce
     return procedure, nka
 
 
+def _order(actor, procedure: Procedure, **fields) -> None:
+    """A Police order against the case's suspect (ustawa o Policji art. 15aa–15aab)."""
+    suspect = procedure.participants.get(role="suspect").person_id
+    services.protective_order_record(
+        actor=actor, procedure_id=procedure.pk, person_id=suspect, issuer="police", **fields
+    )
+
+
 def _members(users) -> list[int]:
     return [
         users["pracownik_socjalny"].professional.pk,
@@ -395,11 +402,10 @@ def _procedures(users) -> None:
     _initiate(nurse, _family("Anna Kowalczyk", "Piotr Kowalczyk", "ul. Lipowa 4"), today)
 
     # 2. NK-A filled 4 working days ago: sending it to the chair is due within 1 working day.
-    _initiate(
-        teacher,
-        _family("Beata Żmuda", "Jerzy Żmuda", "ul. Szkolna 7", child="Hania"),
-        working_days_ago(4),
-    )
+    # The Police's order of the incident night, recorded at once, lapses within days.
+    family = _family("Beata Żmuda", "Jerzy Żmuda", "ul. Szkolna 7", child="Hania")
+    procedure, nka = _initiate(teacher, family, working_days_ago(4), protective_order_issued=True)
+    _order(chair, procedure, issued_on=nka.incident_date, leave_home=True, home_area="50 m")
 
     # 3. Overdue: the chair received the card 10 working days ago and appointed no group.
     filled = working_days_ago(11)
@@ -440,14 +446,7 @@ def _procedures(users) -> None:
     _to_group(users, procedure, working_days_ago(28), working_days_ago(27))
     _meetings(users, procedure, working_days_ago(24), plan=_plan(today + datetime.timedelta(60)))
     suspect = procedure.participants.get(role="suspect").person
-    services.protective_order_record(
-        actor=police,
-        procedure_id=procedure.pk,
-        person_id=suspect.pk,
-        kind=ProtectiveOrder.Kind.LEAVE_HOME,
-        issuer=ProtectiveOrder.Issuer.POLICE,
-        issued_on=working_days_ago(8),
-    )
+    _order(police, procedure, issued_on=working_days_ago(8), leave_home=True, home_area="100 m")
     services.referral_record(
         actor=chair,
         procedure_id=procedure.pk,

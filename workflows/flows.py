@@ -156,7 +156,10 @@ STEPS: dict[str, Step] = {
             stages=ANY_STAGE,
             meets=RuleCode.PROGRAMME_REPORT,
         ),
-        Step("protective_order", Actor.CASE_WORKER, stages=ACTIVE),
+        # Police orders arrive first, often with the NK-A (ustawa o Policji art. 15aa–15ak):
+        # recorded from the day the procedure exists, and the notice of a detention too.
+        Step("protective_order", Actor.CASE_WORKER, stages=NOT_CLOSED),
+        Step("detention_notice", Actor.CASE_WORKER, stages=NOT_CLOSED),
         Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
         # After closure only while monitoring runs (the service checks the date too).
         Step(

@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
 from forms.choices import Programme as ProgrammeChoices
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
+from workflows.protective_orders import (  # noqa: F401 - re-exported
+    ORDER_MEASURE_FIELDS,
+    DetentionNotice,
+    ProtectiveOrder,
+)
 from workflows.rules import RULE_LABELS, edition_choices
 
 
@@ -388,45 +393,6 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals to programmes")
 
 
-class ProtectiveOrder(Revisable):
-    """Police / Military Gendarmerie order (ustawa o Policji art. 15aa–15ak): 14 days."""
-
-    class Kind(models.TextChoices):
-        LEAVE_HOME = "leave_home", _("order to leave the shared home")
-        APPROACH_BAN = "approach_ban", _("ban on approaching the home and its surroundings")
-        CONTACT_BAN = "contact_ban", _("ban on contact")
-
-    class Issuer(models.TextChoices):
-        POLICE = "police", _("Police")
-        GENDARMERIE = "military_gendarmerie", _("Military Gendarmerie")
-
-    procedure = models.ForeignKey(
-        Procedure, on_delete=models.CASCADE, related_name="protective_orders"
-    )
-    person = models.ForeignKey(
-        "people.Person",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("person suspected of using violence"),
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    issuer = models.CharField(_("issued by"), max_length=30, choices=Issuer.choices)
-    issued_on = models.DateField(_("issued on"))
-    expires_on = models.DateField(_("expires on"))
-    court_extended_until = models.DateField(_("extended by the court until"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("protective order")
-        verbose_name_plural = _("protective orders")
-
-    @property
-    def valid_until(self) -> datetime.date:
-        return self.court_extended_until or self.expires_on
-
-
 class Notification(Revisable):
     class Kind(models.TextChoices):
         MISDEMEANOUR = "misdemeanour_66c", _("misdemeanour notification (art. 66c k.w.)")
@@ -479,7 +445,11 @@ class DeadlineQuerySet(models.QuerySet):
         A corrected card's deadlines move to its new version (``workflows.corrections``),
         so a superseded card has none.
         """
-        return self.filter(models.Q(nka__isnull=True) | models.Q(nka__withdrawn_at__isnull=True))
+        return self.filter(
+            models.Q(nka__isnull=True) | models.Q(nka__withdrawn_at__isnull=True),
+            models.Q(protective_order__isnull=True)
+            | models.Q(protective_order__withdrawn_at__isnull=True),
+        )
 
 
 class Deadline(models.Model):
@@ -499,6 +469,10 @@ class Deadline(models.Model):
     )
     referral = models.ForeignKey(
         Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
+    )
+    # A protective order's expiry (rule PROTECTIVE_ORDER): met on the day the order ended.
+    protective_order = models.ForeignKey(
+        ProtectiveOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
     )
 
     objects = DeadlineQuerySet.as_manager()

@@ -12,8 +12,9 @@ obj=<procedure>)`` and ``StepBackend`` (in ``AUTHENTICATION_BACKENDS``) answers
 Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 ``pass_to_group``, ``victim_meeting``, ``suspect_meeting``, ``close``, ``end_monitoring``,
 ``plan_item_add``, ``plan_item_status``, ``referral``, ``referral_certificate``,
-``protective_order``, ``notification``, ``monitoring_note``, ``reconcile``,
-``record_revise``, ``card_revise``, ``documents_retry``, ``document_regenerate``.
+``protective_order``, ``detention_notice``, ``notification``, ``monitoring_note``,
+``reconcile``, ``record_revise``, ``card_revise``, ``documents_retry``,
+``document_regenerate``.
 """
 
 import datetime

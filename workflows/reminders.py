@@ -3,7 +3,9 @@
 Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) the people who must
 act get a reminder: the initiator for sending the NK-A to the chair, the chair for the group,
 the group members for the meetings and for the perpetrator's programme certificate. Once a
-deadline has passed, the chair gets an escalation. Every message is recorded as a
+deadline has passed, the chair gets an escalation. A protective order's expiry is reminded
+to the group (the chair while there is none) before the order lapses; a lapse is no missed
+step: the run closes the deadline on its day and escalates nothing. Every message is recorded as a
 ``DeadlineNotice`` whose unique key (deadline, kind, recipient) makes a second run send
 nothing twice, even when two runs overlap.
 
@@ -34,6 +36,8 @@ logger = logging.getLogger(__name__)
 INITIATOR_RULES = frozenset({RuleCode.NKA_TO_CHAIR})
 CHAIR_RULES = frozenset({RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP})
 GROUP_RULES = frozenset({RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT})
+# Expiries, not steps: reminded to the group, or to the chair before there is a group.
+EXPIRY_RULES = frozenset({RuleCode.PROTECTIVE_ORDER})
 
 
 @dataclass
@@ -53,6 +57,9 @@ def _assignees(deadline: Deadline, chairs: dict[int, object], groups: dict[int, 
         return [chair] if chair else []
     if rule in GROUP_RULES:
         return groups.get(deadline.procedure_id, [])
+    if rule in EXPIRY_RULES:
+        chair = chairs.get(deadline.procedure.team_id)
+        return groups.get(deadline.procedure_id) or ([chair] if chair else [])
     return []
 
 
@@ -90,6 +97,10 @@ def _message(
                 "due": due,
             }
             lead = _("Working days left: %(left)s.") % {"left": left}
+            if RuleCode(deadline.rule) in EXPIRY_RULES:
+                lead += " " + _(
+                    "The protective order lapses after this day unless a court extends it."
+                )
         else:
             subject = _("Overdue: %(number)s – %(step)s was due %(due)s") % {
                 "number": name,
@@ -157,6 +168,24 @@ def _notify(deadline: Deadline, kind: str, recipient, today: datetime.date, repo
         report.escalations += 1
 
 
+def _lapse(deadline: Deadline) -> None:
+    """Close the expiry deadline of an order that lapsed on its due day (no escalation)."""
+    with transaction.atomic():
+        closed = Deadline.objects.filter(pk=deadline.pk, met_on__isnull=True).update(
+            met_on=deadline.due_on
+        )
+        if closed:
+            log_event(
+                action="protective_order.lapsed",
+                procedure=deadline.procedure,
+                payload={
+                    "deadline": deadline.pk,
+                    "order": deadline.protective_order_id,
+                    "due_on": str(deadline.due_on),
+                },
+            )
+
+
 def check_deadlines(today: datetime.date | None = None) -> Report:
     """Send the reminders and escalations due on ``today`` (the Warsaw date by default)."""
     today = today or calendar.legal_date()
@@ -165,7 +194,7 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
         Deadline.objects.current()
         .filter(met_on__isnull=True, due_on__lte=horizon)
         .exclude(procedure__stage=Stage.CLOSED)
-        .exclude(rule__in=[RuleCode.PROTECTIVE_ORDER, RuleCode.TEAM_MEETINGS])
+        .exclude(rule=RuleCode.TEAM_MEETINGS)
         .select_related("procedure__initiated_by", "nka__initiator")
         .order_by("due_on", "id")
     )
@@ -178,6 +207,9 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
         groups.setdefault(membership.group.procedure_id, []).append(membership.professional.user)
     report = Report()
     for deadline in deadlines:
+        if RuleCode(deadline.rule) in EXPIRY_RULES and deadline.due_on < today:
+            _lapse(deadline)
+            continue
         if deadline.due_on >= today:
             for user in _assignees(deadline, chairs, groups):
                 _notify(deadline, DeadlineNotice.Kind.REMINDER, user, today, report)

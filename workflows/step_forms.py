@@ -30,7 +30,9 @@ from people import validators
 from people.forms import PeselField
 from workflows import calendar
 from workflows.models import (
+    ORDER_MEASURE_FIELDS,
     ClosureGround,
+    DetentionNotice,
     Meeting,
     MonitoringNote,
     Notification,
@@ -450,8 +452,17 @@ class ProtectiveOrderForm(SuspectChoiceMixin, StepModelForm):
 
     class Meta(StepModelForm.Meta):
         model = ProtectiveOrder
-        fields = ["kind", "issuer", "issued_on", "court_extended_until"]
+        fields = [*ORDER_MEASURE_FIELDS, "issuer", "issued_on", "court_extended_until"]
         field_classes = {"issued_on": PastDateField}
+
+
+class DetentionNoticeForm(SuspectChoiceMixin, StepModelForm):
+    field_order = ["person"]
+
+    class Meta(StepModelForm.Meta):
+        model = DetentionNotice
+        fields = ["kind", "detained_on", "notified_on", "notified_by"]
+        field_classes = {"detained_on": PastDateField, "notified_on": PastDateField}
 
 
 class NotificationForm(StepModelForm):

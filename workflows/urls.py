@@ -67,6 +67,11 @@ urlpatterns = [
         name="protective_order_create",
     ),
     path(
+        "procedures/<int:pk>/detentions/new/",
+        actions.DetentionNoticeCreateView.as_view(),
+        name="detention_notice_create",
+    ),
+    path(
         "procedures/<int:pk>/notifications/new/",
         actions.NotificationCreateView.as_view(),
         name="notification_create",

@@ -29,6 +29,7 @@ from workflows.selectors.inbox import (
     TaskRow,
     deadlines_due,
     open_tasks_for,
+    orders_in_force,
 )
 from workflows.selectors.pages import (
     ProcedurePage,
@@ -54,6 +55,7 @@ __all__ = [
     "cards_of",
     "cards_routed",
     "deadlines_due",
+    "orders_in_force",
     "document_open",
     "documents_for",
     "nka_get",

@@ -100,6 +100,33 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     return rows
 
 
+def orders_in_force(*, user: User) -> list[Deadline]:
+    """The expiry deadlines of the protective orders still binding in the cases the user
+    acts in (a group member, or the chair of the team while the case has no group): the
+    inbox shows each with the day it lapses (ustawa o Policji art. 15ak)."""
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    ours = Q(procedure__group__memberships__professional=professional) | Q(
+        procedure__group__isnull=True,
+        procedure__team__members__professional=professional,
+        procedure__team__members__role="chair",
+    )
+    return list(
+        Deadline.objects.current()
+        .filter(
+            ours,
+            rule=RuleCode.PROTECTIVE_ORDER,
+            met_on__isnull=True,
+            due_on__gte=calendar.legal_date(),
+        )
+        .exclude(procedure__stage="closed")
+        .select_related("procedure__household", "protective_order")
+        .distinct()
+        .order_by("due_on", "id")
+    )
+
+
 def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
     """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
     today = calendar.legal_date()
@@ -112,6 +139,7 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         .order_by("due_on", "id")
     )
     return {
-        "overdue": list(base.filter(due_on__lt=today)),
+        # A lapsed order is not overdue: nobody had a step to take (``reminders._lapse``).
+        "overdue": list(base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER)),
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
     }

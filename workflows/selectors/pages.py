@@ -13,6 +13,7 @@ from forms.models import NKA, NKC, NKD, HelpPlanItem
 from workflows import calendar
 from workflows.models import (
     Deadline,
+    DetentionNotice,
     GroupMember,
     Meeting,
     MonitoringNote,
@@ -23,6 +24,7 @@ from workflows.models import (
     ProtectiveOrder,
     Referral,
 )
+from workflows.rules import RuleCode
 from workflows.selectors.access import Access, procedure_get, visible_procedures
 
 
@@ -63,11 +65,13 @@ def procedure_search(
     if overdue:
         procedures = procedures.filter(
             Exists(
-                Deadline.objects.current().filter(
+                Deadline.objects.current()
+                .filter(
                     procedure=OuterRef("pk"),
                     met_on__isnull=True,
                     due_on__lt=calendar.legal_date(),
                 )
+                .exclude(rule=RuleCode.PROTECTIVE_ORDER)
             )
         ).exclude(stage="closed")
     procedures = procedures.select_related("household", "team__municipality").annotate(
@@ -124,10 +128,17 @@ class ProcedurePage:
     plan_items: list = field(default_factory=list)
     referrals: list = field(default_factory=list)
     orders: list = field(default_factory=list)
+    detentions: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
     monitoring_notes: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    @property
+    def order_to_record(self) -> bool:
+        """A current NK-A says the Police issued an order, and none is recorded yet."""
+        said = any(n.protective_order_issued and n.is_current for n in self.nka_forms)
+        return said and not any(o.is_current for o in self.orders)
 
 
 def procedure_page(*, procedure: Procedure, access: Access, user: User) -> ProcedurePage:
@@ -170,8 +181,13 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
         referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
         orders=list(
             ProtectiveOrder.objects.filter(procedure=procedure).select_related(
-                "person", "corrected_by", "withdrawn_by"
+                "person", "ends_with", "corrected_by", "withdrawn_by"
             )
+        ),
+        detentions=list(
+            DetentionNotice.objects.filter(procedure=procedure)
+            .select_related("person")
+            .order_by("detained_on", "id")
         ),
         notifications=list(
             Notification.objects.filter(procedure=procedure).select_related(

@@ -13,6 +13,7 @@ names, ``__all__`` for the whole step) when the input or state refuses the step,
 
 from workflows.rules import Edition
 from workflows.services.actions import (
+    detention_notice_record,
     help_plan_item_add,
     help_plan_item_set_status,
     monitoring_note_add,
@@ -41,6 +42,7 @@ from workflows.services.meetings import (
 from workflows.steps import ServiceError
 
 __all__ = [
+    "detention_notice_record",
     "document_regenerate",
     "documents_retry",
     "ADULT_AGE",

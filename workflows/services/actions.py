@@ -11,6 +11,8 @@ from forms.models import HelpPlanItem, HelpPlanStatusChange
 from people.models import Person
 from workflows import calendar
 from workflows.models import (
+    Deadline,
+    DetentionNotice,
     MonitoringNote,
     Notification,
     Participant,
@@ -209,15 +211,26 @@ def protective_order_record(
     actor: User,
     procedure_id: int,
     person_id: int,
-    kind: str,
     issuer: str,
     issued_on: datetime.date,
+    leave_home: bool = False,
+    home_area: str = "",
+    no_approach: bool = False,
+    approach_distance_m: int | None = None,
+    no_contact: bool = False,
+    no_entry: bool = False,
+    entry_places: str = "",
     court_extended_until: datetime.date | None = None,
 ) -> ProtectiveOrder:
-    """Record a police / ŻW protective order; it expires after 14 days (art. 15ak)."""
+    """Record a Police / ŻW order with any of its four measures (``ProtectiveOrder``),
+    from the day the procedure exists (stage "initiated" on).
+
+    It binds for 14 days from the day after issue (ustawa o Policji art. 15ak) unless a
+    court extends it; a ban issued while a "nakaz i zakaz" binds the same person ends with
+    it (art. 15aab ust. 3). Its expiry is a ``Deadline`` (rule PROTECTIVE_ORDER) shown in
+    the lists and reminded by ``check_deadlines``; it is met when the order ends early.
+    """
     not_future(issued_on, "issued_on")
-    if kind not in ProtectiveOrder.Kind.values:
-        raise refuse(_("Unknown kind of order."), "kind")
     if issuer not in ProtectiveOrder.Issuer.values:
         raise refuse(_("Unknown issuer."), "issuer")
     with step(
@@ -229,24 +242,122 @@ def protective_order_record(
         procedure = s.procedure
         s.person = person = _suspect(procedure, person_id)
         validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
-        expires_on = calendar.due_date(validity, issued_on, roll_forward=False)
-        if court_extended_until and court_extended_until <= expires_on:
+        order = ProtectiveOrder(
+            procedure=procedure,
+            person=person,
+            leave_home=leave_home,
+            home_area=home_area,
+            no_approach=no_approach,
+            approach_distance_m=approach_distance_m,
+            no_contact=no_contact,
+            no_entry=no_entry,
+            entry_places=entry_places,
+            issuer=issuer,
+            issued_on=issued_on,
+            expires_on=calendar.due_date(validity, issued_on, roll_forward=False),
+            court_extended_until=court_extended_until,
+            created_by=actor,
+        )
+        if not leave_home:
+            first = _home_order_in_force(procedure, person, issued_on)
+            if first is not None:
+                order.ends_with = first
+                order.expires_on = first.expires_on
+        if court_extended_until and court_extended_until <= order.expires_on:
             raise refuse(
                 _("A court extension must end after the order's own expiry."),
                 "court_extended_until",
             )
-        order = ProtectiveOrder.objects.create(
+        check_record(order)
+        order.save()
+        add_order_deadline(order)
+        s.payload = {
+            "order": order.pk,
+            "measures": order.measures,
+            "expires_on": str(order.expires_on),
+        }
+    return order
+
+
+def _home_order_in_force(
+    procedure: Procedure, person: Person, day: datetime.date
+) -> ProtectiveOrder | None:
+    """The "nakaz i zakaz" against ``person`` binding on ``day``, if any."""
+    for order in (
+        ProtectiveOrder.objects.current()
+        .filter(procedure=procedure, person=person, leave_home=True, issued_on__lte=day)
+        .order_by("-issued_on", "-id")
+    ):
+        if order.valid_until >= day:
+            return order
+    return None
+
+
+def add_order_deadline(order: ProtectiveOrder) -> Deadline:
+    """The order's expiry as a deadline of its procedure (rule PROTECTIVE_ORDER)."""
+    return Deadline.objects.create(
+        procedure=order.procedure,
+        rule=RuleCode.PROTECTIVE_ORDER,
+        edition=order.procedure.edition,
+        starts_on=order.issued_on,
+        due_on=order.valid_until,
+        protective_order=order,
+    )
+
+
+def detention_notice_record(
+    *,
+    actor: User,
+    procedure_id: int,
+    person_id: int,
+    kind: str,
+    detained_on: datetime.date,
+    notified_on: datetime.date,
+    notified_by: str,
+) -> DetentionNotice:
+    """Record the Police's notice of a detention of a suspected person (ustawa o Policji
+    art. 15a ust. 4). A pretrial detention ends the person's orders binding on that day
+    (art. 15ak): each gets ``ended_on`` and its expiry deadline is met on that day."""
+    not_future(detained_on, "detained_on")
+    not_future(notified_on, "notified_on")
+    with step(
+        actor=actor,
+        procedure_id=procedure_id,
+        action="detention_notice",
+        event="protective_order.detention_notified",
+    ) as s:
+        procedure = s.procedure
+        s.person = person = _suspect(procedure, person_id)
+        notice = DetentionNotice(
             procedure=procedure,
             person=person,
             kind=kind,
-            issuer=issuer,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            court_extended_until=court_extended_until,
+            detained_on=detained_on,
+            notified_on=notified_on,
+            notified_by=notified_by,
             created_by=actor,
         )
-        s.payload = {"order": order.pk, "kind": kind, "expires_on": str(expires_on)}
-    return order
+        check_record(notice)
+        notice.save()
+        ended = []
+        if kind == DetentionNotice.Kind.PRETRIAL_DETENTION:
+            for order in ProtectiveOrder.objects.current().filter(
+                procedure=procedure,
+                person=person,
+                ended_on__isnull=True,
+                issued_on__lte=detained_on,
+            ):
+                if order.valid_until < detained_on:
+                    continue  # it had lapsed already
+                order.ended_on = detained_on
+                order.end_reason = ProtectiveOrder.EndReason.PRETRIAL_DETENTION
+                order.save(update_fields=["ended_on", "end_reason"])
+                meet_deadline(
+                    procedure, RuleCode.PROTECTIVE_ORDER, detained_on, protective_order=order
+                )
+                ended.append(order.pk)
+        s.payload = {"notice": notice.pk, "kind": kind, "ended_orders": ended}
+    return notice
 
 
 def notification_record(
@@ -325,6 +436,8 @@ __all__ = [
     "help_plan_item_set_status",
     "monitoring_note_add",
     "notification_record",
+    "add_order_deadline",
+    "detention_notice_record",
     "protective_order_record",
     "record_programme_certificate",
     "referral_certificate_record",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from forms.models import HelpPlanItem
 from workflows import services, step_forms
-from workflows.models import Referral, Role
+from workflows.models import ORDER_MEASURE_FIELDS, Referral, Role
 from workflows.rules import RuleCode
 from workflows.views.base import StepView
 
@@ -115,9 +115,11 @@ class ProtectiveOrderCreateView(StepView):
     success_message = gettext_lazy("The protective order is recorded.")
 
     def get_intro(self) -> str:
-        return _("A police order is valid for %(period)s unless the court extends it.") % {
-            "period": self.period(RuleCode.PROTECTIVE_ORDER)
-        }
+        return _(
+            "Tick every measure the order imposes; they may be combined. A police order is "
+            "valid for %(period)s from the day after its issue unless the court extends it; "
+            "a ban issued after the order to leave the home ends with that order."
+        ) % {"period": self.period(RuleCode.PROTECTIVE_ORDER)}
 
     def form_kwargs(self):
         return {"suspects": self.participants([Role.SUSPECT])}
@@ -128,10 +130,35 @@ class ProtectiveOrderCreateView(StepView):
             actor=self.request.user,
             procedure_id=self.procedure.pk,
             person_id=data["person"],
-            kind=data["kind"],
             issuer=data["issuer"],
             issued_on=data["issued_on"],
             court_extended_until=data["court_extended_until"],
+            **{name: data[name] for name in ORDER_MEASURE_FIELDS},
+        )
+
+
+class DetentionNoticeCreateView(StepView):
+    action = "detention_notice"
+    form_class = step_forms.DetentionNoticeForm
+    title = gettext_lazy("Record a notice of a detention")
+    success_message = gettext_lazy("The notice of the detention is recorded.")
+
+    def get_intro(self) -> str:
+        return _("A pretrial detention ends the person's protective orders on the day it begins.")
+
+    def form_kwargs(self):
+        return {"suspects": self.participants([Role.SUSPECT])}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.detention_notice_record(
+            actor=self.request.user,
+            procedure_id=self.procedure.pk,
+            person_id=data["person"],
+            kind=data["kind"],
+            detained_on=data["detained_on"],
+            notified_on=data["notified_on"],
+            notified_by=data["notified_by"],
         )
 
 

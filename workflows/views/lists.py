@@ -15,15 +15,21 @@ from workflows.rules import RULE_LABELS
 def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
+    orders = selectors.orders_in_force(user=request.user)
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
-    log_read(action="inbox.viewed", request=request, procedures=[row.procedure for row in rows])
+    log_read(
+        action="inbox.viewed",
+        request=request,
+        procedures=[row.procedure for row in rows] + [d.procedure for d in orders],
+    )
     return render(
         request,
         "workflows/inbox.html",
         {
             "rows": rows,
+            "orders": orders,
             "cards": cards,
             "routed": selectors.cards_routed(user=request.user),
             "overdue": sum(1 for r in rows if r.overdue) + late_cards,
