@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('workflows', '0008_deadlines_of_their_own_edition_and_day_off_rule'),
-        ('workflows', '0008_protective_order_measures_and_detention_notices'),
+        ('workflows', '0010_protective_order_without_kind'),
     ]
 
     operations = [
