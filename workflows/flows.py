@@ -29,10 +29,16 @@ from workflows.models import Procedure, Stage
 from workflows.rules import RuleCode
 
 
-def _procedure(activation):
-    # The process row is saved before the Procedure links to it, so nodes find the
-    # procedure through the id the start handle stored in the process data.
-    return Procedure.objects.select_related("team").get(pk=activation.process.data["procedure"])
+def _procedure_of(process: Process) -> Procedure:
+    """The procedure of ``process``, also the object of a node's permission
+    (``user.has_perm("workflows.<action>", procedure)``, answered by
+    ``workflows.permissions.StepBackend``). The process row is saved before the procedure
+    links to it, so nodes find it through the id the start handle stored in the data."""
+    return Procedure.objects.select_related("team").get(pk=process.data["procedure"])
+
+
+def _procedure(activation) -> Procedure:
+    return _procedure_of(activation.process)
 
 
 def _chair(activation):
@@ -43,12 +49,6 @@ def _chair(activation):
 
 def _initiator(activation):
     return _procedure(activation).initiated_by
-
-
-def _procedure_of(process: Process) -> Procedure:
-    """The object of a node's permission: ``user.has_perm("workflows.<action>", procedure)``
-    is answered by ``workflows.permissions.StepBackend``."""
-    return Procedure.objects.get(pk=process.data["procedure"])
 
 
 class Actor(StrEnum):

@@ -36,6 +36,15 @@ def schedule(
     )
 
 
+def file_name(document: Document) -> str:
+    """What a downloaded document of the procedure is called (after its form code): the
+    case number, or for a card's own documents the card, never the case (its initiator
+    downloads them)."""
+    if document.subject.startswith("nka:"):
+        return f"karta-{document.subject.split(':', 1)[1]}"
+    return document.procedure.number.replace("/", "-")
+
+
 def _issuer(document: Document) -> dict[str, str]:
     """The issuer's part of ``document``, carried unchanged into its new version."""
     keys = snapshots.ISSUER_KEYS.get(document.kind, ())

@@ -12,6 +12,7 @@ from centre.models import Enrolment, Group
 from centre.views._shared import GET_POST, form_page, seen
 from documents.models import Document, DocumentKind
 from documents.views import pdf_response
+from workflows import paperwork
 from workflows.web import form_submit
 
 
@@ -154,4 +155,4 @@ def certificate(request, enrolment_pk, kind):
         procedure=document.procedure,
         payload={"document": document.pk, "kind": document.kind, "version": document.version},
     )
-    return pdf_response(document, name=document.procedure.number.replace("/", "-"))
+    return pdf_response(document, name=paperwork.file_name(document))

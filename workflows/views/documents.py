@@ -17,22 +17,15 @@ from django.views.decorators.http import require_http_methods
 from documents.forms import RegenerateForm
 from documents.models import Document
 from documents.views import pdf_response
-from workflows import permissions, selectors, services
+from workflows import paperwork, permissions, selectors, services
 from workflows.steps import ServiceError
 from workflows.web import apply_service_error
-
-
-def _file_name(document: Document) -> str:
-    if document.subject.startswith("nka:"):
-        # A card's own documents name the card, not the case (its initiator downloads them).
-        return f"karta-{document.subject.split(':', 1)[1]}"
-    return document.procedure.number.replace("/", "-")
 
 
 @login_required
 def document_download(request, public_id):
     document = selectors.document_open(user=request.user, public_id=public_id, request=request)
-    return pdf_response(document, name=_file_name(document))
+    return pdf_response(document, name=paperwork.file_name(document))
 
 
 @login_required
