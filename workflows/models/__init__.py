@@ -1,0 +1,41 @@
+"""The procedure and the people and bodies that run it.
+
+State changes go through ``workflows.services``; nothing else assigns ``Procedure.stage``.
+"""
+
+from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
+from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
+from workflows.models.deadlines import (  # noqa: F401 - re-exported
+    Deadline,
+    DeadlineNotice,
+    DeadlineQuerySet,
+    FormSubmission,
+)
+from workflows.models.organisation import (  # noqa: F401 - re-exported
+    AuditorScope,
+    Municipality,
+    Profession,
+    Professional,
+    Team,
+    TeamMember,
+)
+from workflows.models.procedure import (  # noqa: F401 - re-exported
+    CardRouting,
+    ClosureGround,
+    DiagnosticGroup,
+    GroupMember,
+    Participant,
+    Procedure,
+    Stage,
+)
+from workflows.models.records import (  # noqa: F401 - re-exported
+    Meeting,
+    MonitoringNote,
+    Notification,
+    Referral,
+)
+from workflows.protective_orders import (  # noqa: F401 - re-exported
+    ORDER_MEASURE_FIELDS,
+    DetentionNotice,
+    ProtectiveOrder,
+)
