@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
 
-.PHONY: system-packages run test lint format check-python install install-test demo pg-test clean messages
+.PHONY: system-packages run test lint format check-python install install-test demo pg-test browser-test clean messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null || { \
@@ -68,5 +68,19 @@ messages: install
 	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l pl --no-obsolete && \
 	   ../$(BIN)/python ../manage.py compilemessages -l pl); done
 
+# The browser suite (tests/browser): Debian's Chromium driven by Playwright, axe-core from npm
+# (tests/browser/package-lock.json), screenshots in browser-shots/.
+$(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet ".[test,browser]"
+	@touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+browser-test: $(VENV)/.installed-browser tests/browser/node_modules/axe-core/axe.min.js
+	@bash scripts/system-packages.sh browser
+	BROWSER_TESTS=1 $(BIN)/python -m pytest -p no:xdist tests/browser
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/browser/node_modules browser-shots

@@ -2,8 +2,11 @@
 # Debian packages the PDFs need: HarfBuzz subsetting (WeasyPrint renders ~2.6x faster with it)
 # and the DejaVu fonts (Polish glyphs). Installs what is missing when apt-get can run as root;
 # otherwise says what to install and carries on (PDFs still render, slower).
+# `system-packages.sh browser` adds Debian's Chromium for the browser suite (make browser-test):
+# Playwright cannot download browsers here and launches this one.
 set -u
 packages=(libharfbuzz-subset0 fonts-dejavu-core)
+[ "${1:-}" = browser ] && packages+=(chromium)
 command -v dpkg-query >/dev/null || { echo "note: not Debian; install HarfBuzz subset + DejaVu fonts yourself"; exit 0; }
 missing=()
 for p in "${packages[@]}"; do
