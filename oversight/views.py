@@ -1,6 +1,7 @@
 """Auditors' pages: timeline (with CSV and PDF export), compliance report, who saw a person."""
 
 import datetime
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -10,43 +11,68 @@ from django.utils import timezone, translation
 
 from audit.labels import KIND_LABELS
 from audit.services import log_event
-from core.exports import SafeCSVWriter
+from core.exports import Flavour, csv_response
 from documents import render as pdf_render
 from oversight import readable, selectors
 from workflows import calendar
 
 
-def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
-    """One row an event: the stored codes (``action``, ``role``, ``payload``) for machines,
-    and beside them the Polish columns a reader reads."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    number = data.procedure.number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="timeline-{number}.csv"'
-    writer = SafeCSVWriter(response)
-    writer.writerow(
-        [
-            "id",
-            "at",
-            "action",
-            "zdarzenie",
-            "actor",
-            "role",
-            "rola",
-            "institution",
-            "client",
-            "person",
-            "payload",
-            "szczegóły",
-            "hash",
-        ]
-    )
+def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
+    """One row an event. For Excel: the Polish columns a reader reads, Warsaw time. For
+    programs: the stored codes (``action``, ``role``, ``payload``) beside them, UTC."""
     with translation.override("pl"):
         readable.describe(data.events)
-    for event in data.events:
-        writer.writerow(
+    number = data.procedure.number.replace("/", "-")
+    if flavour == Flavour.EXCEL:
+        rows: list[list] = [  # noqa: E501 - one header row
+            [
+                "lp.",
+                "kiedy",
+                "zdarzenie",
+                "kto",
+                "rola",
+                "instytucja",
+                "osoba",
+                "szczegóły",
+                "skrót",
+            ]
+        ]
+        rows += [
             [
                 event.pk,
-                event.at.isoformat(),
+                event.at,
+                event.label,
+                event.actor.get_full_name() if event.actor else "",
+                event.role_label,
+                event.actor_institution,
+                event.person_id or "",
+                "; ".join(f"{name}: {value}" for name, value in event.details),
+                event.hash,
+            ]
+            for event in data.events
+        ]
+    else:
+        rows = [
+            [
+                "id",
+                "at",
+                "action",
+                "zdarzenie",
+                "actor",
+                "role",
+                "rola",
+                "institution",
+                "client",
+                "person",
+                "payload",
+                "szczegóły",
+                "hash",
+            ]
+        ]
+        rows += [
+            [
+                event.pk,
+                event.at,
                 event.action,
                 event.label,
                 event.actor.get_full_name() if event.actor else "",
@@ -55,12 +81,13 @@ def _timeline_csv(data: selectors.Timeline) -> HttpResponse:
                 event.actor_institution,
                 event.client,
                 event.person_id or "",
-                event.payload,
+                json.dumps(event.payload, ensure_ascii=False, sort_keys=True),
                 "; ".join(f"{name}: {value}" for name, value in event.details),
                 event.hash,
             ]
-        )
-    return response
+            for event in data.events
+        ]
+    return csv_response(f"historia-{number}", rows, flavour=flavour)
 
 
 def _timeline_pdf(data: selectors.Timeline) -> HttpResponse:
@@ -88,7 +115,7 @@ def timeline(request, pk: int):
         user=request.user, pk=pk, kind=kind, person_id=person_id, request=request
     )
     export = request.GET.get("export")
-    if export in ("csv", "pdf"):
+    if export in ("csv", "csv-data", "pdf"):
         log_event(
             action="timeline.exported",
             actor=request.user,
@@ -96,7 +123,9 @@ def timeline(request, pk: int):
             payload={"format": export, "events": len(data.events)},
             request=request,
         )
-        return _timeline_csv(data) if export == "csv" else _timeline_pdf(data)
+        if export == "pdf":
+            return _timeline_pdf(data)
+        return _timeline_csv(data, Flavour.EXCEL if export == "csv" else Flavour.MACHINE)
     readable.describe(data.events)
     kinds = [(code, KIND_LABELS[code]) for code in selectors.EVENT_KINDS]
     return render(

@@ -235,8 +235,13 @@ def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on
         procedure = drive(world, to=Stage.GROUP_APPOINTED)
     client.force_login(world.chair)
     response = client.get(f"/procedures/{procedure.pk}/timeline/?export=csv")
-    text = response.content.decode()
+    text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
+    # For Excel: Polish sentences, no codes; for programs: the stored codes beside them.
+    assert "powołano grupę" in text and "group.appointed" not in text
+    assert text.splitlines()[0].split(";")[:3] == ["lp.", "kiedy", "zdarzenie"]
+    response = client.get(f"/procedures/{procedure.pk}/timeline/?export=csv-data")
+    text = response.content.decode()
     assert "group.appointed" in text and "procedure.initiated" in text
     response = client.get(f"/procedures/{procedure.pk}/timeline/?export=pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -250,7 +255,7 @@ def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on
     assert procedure.number in pdf and "powołano grupę" in pdf  # group.appointed, in Polish
     document = procedure.documents.first()
     assert document.sha256[:20] in pdf.replace(" ", "")
-    assert AuditEvent.objects.filter(action="timeline.exported").count() == 2
+    assert AuditEvent.objects.filter(action="timeline.exported").count() == 3
     client.force_login(world.social_worker)  # a group member: not an auditor, not the chair
     assert client.get(f"/procedures/{procedure.pk}/timeline/").status_code == 403
 

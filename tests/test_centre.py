@@ -27,6 +27,7 @@ from tests.conftest import use_language
 from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data
+from workflows import calendar
 from workflows import services as workflow_services
 from workflows.idempotency import issue_token
 from workflows.models import Participant, Stage
@@ -644,8 +645,16 @@ def test_statistics_export_as_csv_and_xlsx(client, centre, staff, known_events):
     client.force_login(staff)
     csv_response = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=csv")
     assert csv_response["Content-Type"].startswith("text/csv")
-    text = csv_response.content.decode()
-    assert "2024-01-01" in text and "\n" in text
+    # For Polish Excel: the byte-order mark, semicolons, dd.mm.rrrr.
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    text = csv_response.content.decode("utf-8-sig")
+    assert "okres;01.01.2024;31.12.2025" in text and "\n" in text
+    data = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=csv-data")
+    assert not data.content.startswith(b"\xef\xbb\xbf")
+    assert "okres,2024-01-01,2025-12-31" in data.content.decode()
+    page = client.get("/centre/statistics/").content.decode()
+    today = calendar.legal_date()
+    assert f'value="{today.year}-01-01"' in page  # the period applied shows in the filter
     use_language(client, "en")
     xlsx = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=xlsx")
     assert xlsx.content[:2] == b"PK"  # a zip container
@@ -655,10 +664,18 @@ def test_statistics_export_as_csv_and_xlsx(client, centre, staff, known_events):
         names = archive.namelist()
         shared = archive.read("xl/sharedStrings.xml").decode()
     assert any(n.startswith("xl/worksheets/") for n in names)
-    assert (
-        "summary" in archive.filename if hasattr(archive, "filename") and archive.filename else True
-    )
     assert "distinct families" in shared  # asked for in English
+    use_language(client, "pl")
+    xlsx = client.get("/centre/statistics/?start=2024-01-01&end=2025-12-31&export=xlsx")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    # Sheets named in Polish (the sections' titles), dates and numbers typed.
+    assert all(" " in name or name.istitle() for name in workbook.sheetnames)
+    assert not {"summary", "by_kind"} & set(workbook.sheetnames)
+    sheet = workbook.worksheets[0]
+    assert sheet["A2"].value.date() == datetime.date(2024, 1, 1)
+    assert any(isinstance(cell.value, int) for row in sheet.iter_rows(min_row=5) for cell in row)
 
 
 def test_only_staff_of_the_centre_act(world, centre):

@@ -13,7 +13,7 @@ from audit.services import log_event
 from centre import forms, selectors
 from centre.charts import bar_chart
 from centre.statistics import centre_statistics, suppress_small_cells
-from core.exports import SafeCSVWriter, xlsx_workbook
+from core.exports import Flavour, csv_response, sheet_name, write_typed, xlsx_formats, xlsx_workbook
 from workflows import calendar
 
 
@@ -21,24 +21,25 @@ from workflows import calendar
 def statistics(request):
     centre = selectors.centre_or_404(request.user)
     today = calendar.legal_date()
-    form = forms.PeriodForm(request.GET or None)
+    start, end = datetime.date(today.year, 1, 1), today
+    # The fields show the period applied, the default one included.
+    form = forms.PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    else:
-        start, end = datetime.date(today.year, 1, 1), today
     stats = centre_statistics(centre, start, end, today)
     if not selectors.takes_part_in_procedures(request.user):
         suppress_small_cells(stats, minimum=settings.OIK_STATISTICS_MIN_CELL)
     export = request.GET.get("export")
-    if export in ("csv", "xlsx") and (form.is_valid() or not request.GET):
+    if export in ("csv", "csv-data", "xlsx") and (form.is_valid() or not request.GET):
         log_event(
             action="centre.statistics_exported",
             request=request,
             payload={"from": str(start), "to": str(end), "format": export},
         )
         name = f"statystyki-{start:%Y%m%d}-{end:%Y%m%d}"
-        if export == "csv":
-            return _csv(stats, name, centre)
+        if export in ("csv", "csv-data"):
+            flavour = Flavour.EXCEL if export == "csv" else Flavour.MACHINE
+            return csv_response(name, _rows(stats, centre), flavour=flavour)
         return _xlsx(stats, name, centre)
     charts = {
         s.key: bar_chart([(row[0], row[1]) for row in s.rows])
@@ -53,33 +54,29 @@ def statistics(request):
     )
 
 
-def _csv(stats, name: str, centre) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = SafeCSVWriter(buffer)
-    writer.writerow([_("centre"), centre.name])
-    writer.writerow([_("period"), stats.start.isoformat(), stats.end.isoformat()])
+def _rows(stats, centre) -> list[list]:
+    rows: list[list] = [[_("centre"), centre.name], [_("period"), stats.start, stats.end]]
     for section in stats.sections:
-        writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow(section.columns)
-        writer.writerows(section.rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+        rows += [[], [section.title], list(section.columns), *map(list, section.rows)]
+    return rows
 
 
 def _xlsx(stats, name: str, centre) -> HttpResponse:
     buffer = io.BytesIO()
     workbook = xlsx_workbook(buffer)
-    bold = workbook.add_format({"bold": True})
+    formats = xlsx_formats(workbook)
+    taken: set[str] = set()
     for section in stats.sections:
-        sheet = workbook.add_worksheet(section.key[:31])
-        sheet.write(0, 0, f"{centre.name}: {section.title}", bold)
-        sheet.write(1, 0, f"{stats.start.isoformat()} – {stats.end.isoformat()}")
-        sheet.write_row(3, 0, section.columns, bold)
+        sheet = workbook.add_worksheet(sheet_name(section.title, taken))
+        sheet.write_string(0, 0, f"{centre.name}: {section.title}", formats["bold"])
+        write_typed(sheet, 1, 0, stats.start, formats)
+        write_typed(sheet, 1, 1, stats.end, formats)
+        sheet.write_row(3, 0, section.columns, formats["bold"])
         for index, row in enumerate(section.rows):
-            sheet.write_row(4 + index, 0, row)
+            for column, value in enumerate(row):
+                write_typed(sheet, 4 + index, column, value, formats)
         sheet.set_column(0, 0, 48)
+        sheet.set_column(1, 8, 14)
     workbook.close()
     response = HttpResponse(
         buffer.getvalue(),
