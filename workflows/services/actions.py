@@ -213,6 +213,7 @@ def protective_order_record(
     person_id: int,
     issuer: str,
     issued_on: datetime.date,
+    issued_at_time: datetime.time | None = None,
     leave_home: bool = False,
     home_area: str = "",
     no_approach: bool = False,
@@ -241,7 +242,6 @@ def protective_order_record(
     ) as s:
         procedure = s.procedure
         s.person = person = _suspect(procedure, person_id)
-        validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
         order = ProtectiveOrder(
             procedure=procedure,
             person=person,
@@ -254,28 +254,44 @@ def protective_order_record(
             entry_places=entry_places,
             issuer=issuer,
             issued_on=issued_on,
-            expires_on=calendar.due_date(validity, issued_on, roll_forward=False),
+            issued_at_time=issued_at_time,
             court_extended_until=court_extended_until,
             created_by=actor,
         )
-        if not leave_home:
-            first = _home_order_in_force(procedure, person, issued_on)
-            if first is not None:
-                order.ends_with = first
-                order.expires_on = first.expires_on
-        if court_extended_until and court_extended_until <= order.expires_on:
-            raise refuse(
-                _("A court extension must end after the order's own expiry."),
-                "court_extended_until",
-            )
-        check_record(order)
-        order.save()
-        add_order_deadline(order)
+        order_save(order)
         s.payload = {
             "order": order.pk,
             "measures": order.measures,
             "expires_on": str(order.expires_on),
         }
+    return order
+
+
+def order_save(order: ProtectiveOrder, *, prefix: str = "") -> ProtectiveOrder:
+    """Settle and save the unsaved ``order`` (its procedure and person set) with its expiry
+    deadline; the one place both ways of recording an order (the case's page and the NK-A
+    that comes with it) go through. Call inside a step's transaction.
+
+    It binds for 14 days from the day after issue (ustawa o Policji art. 15ak), or, for a
+    ban issued while a "nakaz i zakaz" binds the same person, until that one ends (art.
+    15aab ust. 3). Raises ``ServiceError`` keyed by the order's fields (with ``prefix``).
+    """
+    procedure = order.procedure
+    validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
+    order.expires_on = calendar.due_date(validity, order.issued_on, roll_forward=False)
+    if not order.leave_home:
+        first = _home_order_in_force(procedure, order.person, order.issued_on)
+        if first is not None:
+            order.ends_with = first
+            order.expires_on = first.expires_on
+    if order.court_extended_until and order.court_extended_until <= order.expires_on:
+        raise refuse(
+            _("A court extension must end after the order's own expiry."),
+            prefix + "court_extended_until",
+        )
+    check_record(order, prefix=prefix)
+    order.save()
+    add_order_deadline(order)
     return order
 
 
