@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from forms.models import NKA
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar
+from workflows.idempotency import issue_token
 from workflows.models import Deadline, Procedure, ProtectiveOrder
 from workflows.rules import RuleCode
 
@@ -169,3 +170,68 @@ def test_a_teachers_card_with_the_box_and_no_measures_is_accepted_and_the_case_p
     client.force_login(world.chair)
     case = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
     assert 'id="order-to-record"' in case
+
+
+def test_the_initiator_records_a_later_order_on_their_card_page_and_the_team_sees_it(client, world):
+    client.force_login(world.teacher)
+    response = client.post(
+        reverse("workflows:nka_create"),
+        nka_post_data(incident_date=_d(2), protective_order_issued="on"),
+    )
+    nka = NKA.objects.get()
+    card_url = reverse("workflows:card_detail", args=[nka.pk])
+    assert response["Location"] == card_url
+    assert 'id="order-to-record"' in client.get(card_url).content.decode()
+    suspect = nka.entries.get(role="suspect").person
+    victim = nka.entries.get(role="victim").person
+    order_url = reverse("workflows:card_order", args=[nka.pk])
+    order = {
+        "leave_home": "on",
+        "home_area": "50 m od budynku",
+        "no_entry": "on",
+        "entry_places": "Szkoła Podstawowa nr 1",
+        "issuer": "police",
+        "issued_on": _d(1),
+        "form_token": issue_token(),
+    }
+
+    # Only the card's suspects: the victim cannot be chosen.
+    refused = client.post(order_url, {**order, "person": victim.pk})
+    assert refused.status_code == 200 and not ProtectiveOrder.objects.exists()
+    response = client.post(order_url, {**order, "person": suspect.pk})
+
+    assert response.status_code == 302 and response["Location"] == card_url
+    recorded = ProtectiveOrder.objects.get()
+    assert (recorded.nka, recorded.person, recorded.measures) == (
+        nka,
+        suspect,
+        ["leave_home", "no_entry"],
+    )
+    assert recorded.expires_on == TODAY + datetime.timedelta(days=13)
+    assert AuditEvent.objects.filter(action="protective_order.recorded").count() == 1
+    card = client.get(card_url).content.decode()
+    assert "50 m od budynku" in card and 'id="order-to-record"' not in card
+    # The team's case shows it and the chair's inbox lists its expiry.
+    client.force_login(world.chair)
+    inbox = client.get(reverse("workflows:inbox")).content.decode()
+    assert recorded.expires_on.isoformat() in inbox
+
+
+def test_nobody_else_records_an_order_on_a_card(client, world):
+    client.force_login(world.teacher)
+    client.post(reverse("workflows:nka_create"), nka_post_data(incident_date=_d(2)))
+    nka = NKA.objects.get()
+    suspect = nka.entries.get(role="suspect").person
+    client.force_login(world.chair)
+    response = client.post(
+        reverse("workflows:card_order", args=[nka.pk]),
+        {
+            "person": suspect.pk,
+            "no_contact": "on",
+            "issuer": "police",
+            "issued_on": _d(1),
+            "form_token": issue_token(),
+        },
+    )
+    assert response.status_code == 404
+    assert not ProtectiveOrder.objects.exists()

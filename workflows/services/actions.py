@@ -3,11 +3,12 @@ certificates, protective orders, notifications and monitoring notes."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents.models import DocumentKind
-from forms.models import HelpPlanItem, HelpPlanStatusChange
+from forms.models import NKA, HelpPlanItem, HelpPlanStatusChange
 from people.models import Person
 from workflows import calendar
 from workflows.models import (
@@ -292,6 +293,47 @@ def order_save(order: ProtectiveOrder, *, prefix: str = "") -> ProtectiveOrder:
     check_record(order, prefix=prefix)
     order.save()
     add_order_deadline(order)
+    return order
+
+
+def card_order_record(
+    *, actor: User, nka_id: int, person_id: int, order: ProtectiveOrder
+) -> ProtectiveOrder:
+    """The initiator of the NK-A ``nka_id`` records the unsaved ``order`` (the card page's
+    form) against ``person_id``, one of the card's suspects, while the procedure runs
+    (step ``card_order``): the same order, expiry and deadline as the team's
+    (``order_save``), linked to the card. ``PermissionDenied`` for anybody else's card;
+    ``ServiceError`` keyed by the form's fields; nothing is written then."""
+    not_future(order.issued_on, "issued_on")
+    with step(
+        actor=actor,
+        procedure_id=procedure_id_of(NKA, nka_id),
+        action="card_order",
+        event="protective_order.recorded",
+    ) as s:
+        nka = NKA.objects.filter(pk=nka_id, procedure=s.procedure, initiator=actor).first()
+        if nka is None:
+            raise PermissionDenied
+        if not nka.is_current:
+            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        entry = (
+            nka.entries.filter(role=Role.SUSPECT, person_id=person_id)
+            .select_related("person")
+            .first()
+        )
+        if entry is None:
+            raise refuse(_("Choose the suspected person the order is against."), "person")
+        s.person = order.person = entry.person
+        order.procedure = s.procedure
+        order.nka = nka
+        order.created_by = actor
+        order_save(order)
+        s.payload = {
+            "order": order.pk,
+            "nka": nka.pk,
+            "measures": order.measures,
+            "expires_on": str(order.expires_on),
+        }
     return order
 
 

@@ -16,7 +16,7 @@ from django.views import View
 from audit.services import log_read
 from forms.models import NKA, NKAPerson
 from workflows import calendar, order_forms, permissions, selectors, services, step_forms, web
-from workflows.models import ProtectiveOrder, Role
+from workflows.models import ProtectiveOrder, Role, Stage
 from workflows.rules import RuleCode
 
 
@@ -43,6 +43,10 @@ def card_detail(request, nka_pk: int):
             "documents_waiting": 0,
             "can_act": False,
             "replaced": set(),
+            "orders": list(
+                card.nka.protective_orders.current().select_related("person").order_by("id")
+            ),
+            "may_record_order": card.nka.is_current and card.nka.procedure.stage != Stage.CLOSED,
         },
     )
 
@@ -98,6 +102,59 @@ class CardTransferView(LoginRequiredMixin, View):
             once=False,
             denied_is_not_found=True,
             success_message=_("The transfer of the NK-A is recorded."),
+        )
+        return done or self.render_form(form)
+
+
+class CardOrderView(CardTransferView):
+    """The initiator records a protective order against one of their card's suspects
+    (step ``card_order``; ustawa o Policji art. 15aa–15aab), on a page addressed by the card
+    alone: they see no case (issue 11)."""
+
+    def suspects(self) -> list:
+        entries = self.card.nka.entries.filter(role=Role.SUSPECT).select_related("person")
+        return [entry.person for entry in entries.order_by("id")]
+
+    def render_form(self, form):
+        period = web.rule_period(RuleCode.PROTECTIVE_ORDER, self.card.nka.edition)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "title": _("Record a protective order"),
+                "intro": _(
+                    "Tick every measure the order imposes; they may be combined. A police "
+                    "order is valid for %(period)s from the day after its issue unless the "
+                    "court extends it; a ban issued after the order to leave the home ends "
+                    "with that order."
+                )
+                % {"period": period},
+                "back_url": _card_url(self.card.nka.pk),
+            },
+        )
+
+    def get(self, request, **kwargs):
+        return self.render_form(step_forms.ProtectiveOrderForm(suspects=self.suspects()))
+
+    def post(self, request, **kwargs):
+        form = step_forms.ProtectiveOrderForm(request.POST, suspects=self.suspects())
+
+        def write() -> str:
+            services.card_order_record(
+                actor=request.user,
+                nka_id=self.card.nka.pk,
+                person_id=form.cleaned_data["person"],
+                order=form.save(commit=False),
+            )
+            return _card_url(self.card.nka.pk)
+
+        done = web.form_submit(
+            request,
+            form=form,
+            perform=write,
+            denied_is_not_found=True,
+            success_message=_("The protective order is recorded."),
         )
         return done or self.render_form(form)
 
