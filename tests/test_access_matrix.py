@@ -47,6 +47,7 @@ CASE_URLS = {
     "workflows:person_reconcile",
     "workflows:card_detail",
     "workflows:nka_transfer",
+    "workflows:card_order",
     "workflows:group_appoint",
     "workflows:pass_to_group",
     "workflows:victim_meeting",
@@ -234,6 +235,8 @@ OWN_MATRIX = {
     # The initiator's own card, addressed by the card alone: nobody else's page.
     "workflows:card_detail":           ("404/404", "404/404", "404/404", "200/200", "404/403"),
     "workflows:nka_transfer":          ("404/404", "404/404", "404/404", "200/200", "404/403"),
+    # The initiator records orders against their card's suspects while the case runs.
+    "workflows:card_order":            ("404/404", "404/404", "404/404", "200/200", "404/403"),
     "workflows:group_appoint":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "404/404", "403/403"),

@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.urls import reverse
 
 from people import pesel as pesel_utils
 from people.models import Person
-from workflows import demo
+from workflows import calendar, demo
 from workflows.models import ClosureGround, Procedure, Stage
 from workflows.selectors import deadlines_due, open_tasks_for
 
@@ -27,7 +28,7 @@ class TestTheSeededDemo:
 
     def test_the_demo_covers_every_stage_and_both_closure_grounds(self, seeded):
         procedures = list(Procedure.objects.all())
-        assert len(procedures) == 10
+        assert len(procedures) >= 11  # the ten of ``seed_cases`` and issue 13's cases
         assert {p.stage for p in procedures} == set(Stage.values)
         closed = [p for p in procedures if p.stage == Stage.CLOSED]
         assert {p.closure_ground for p in closed} == set(ClosureGround.values)
@@ -41,6 +42,22 @@ class TestTheSeededDemo:
         assert due["due_soon"]
         overdue_tasks = [row for row in open_tasks_for(chair) if row.overdue]
         assert [row.node for row in overdue_tasks] == ["appoint_group"]
+
+    def test_an_order_recorded_with_the_nka_lapses_within_days_in_the_groups_inbox(
+        self, client, seeded
+    ):
+        from workflows.models import ProtectiveOrder
+        from workflows.selectors import orders_in_force
+
+        order = ProtectiveOrder.objects.get(nka__isnull=False)
+        assert order.nka.initiator == seeded["dzielnicowy"]
+        assert order.measures == ["no_approach", "no_contact"]
+        lapsing = orders_in_force(user=seeded["pracownik_socjalny"])
+        assert order.pk in {d.protective_order_id for d in lapsing}
+        assert 0 <= (order.expires_on - calendar.legal_date()).days <= 7
+        client.force_login(seeded["pracownik_socjalny"])
+        inbox = client.get(reverse("workflows:inbox")).content.decode()
+        assert order.procedure.number in inbox and order.expires_on.isoformat() in inbox
 
     def test_every_task_with_a_statutory_deadline_shows_its_due_date(self, seeded):
         for username in ("nauczyciel", "pielegniarka", "przewodniczaca", "pracownik_socjalny"):

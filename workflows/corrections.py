@@ -47,6 +47,7 @@ from workflows.models import (
 from workflows.permissions import acts_as
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access
+from workflows.services.initiation import victim_presence_errors
 from workflows.steps import ServiceError, record_errors, step
 from workflows.steps import refuse as _refuse
 
@@ -67,8 +68,10 @@ def _copy_entries(old: NKA, new: NKA) -> None:
         }
         values["nka_id"] = new.pk
         entries.objects.create(**values)
-    # The card's open deadline (§ 7: original to the chair) follows the current version.
+    # The card's open deadline (§ 7: original to the chair) follows the current version,
+    # and so do the orders recorded with it.
     Deadline.objects.filter(nka=old).update(nka=new)
+    ProtectiveOrder.objects.filter(nka=old).update(nka=new)
 
 
 def _check_nka(procedure: Procedure, new: NKA) -> None:
@@ -78,6 +81,10 @@ def _check_nka(procedure: Procedure, new: NKA) -> None:
     if ViolenceForm.OTHER in forms and not new.violence_other.strip():
         raise _refuse(_("Describe the other form of violence."), "violence_other")
     new.violence_forms = sorted(forms)
+    # § 2 ust. 5–6: the presence fields as at filing, against the card's own people.
+    errors = victim_presence_errors(new, list(new.corrects.entries.all()))
+    if errors:
+        raise ServiceError(errors)
 
 
 def _copy_meeting(old: Meeting, new: Meeting) -> None:
@@ -169,11 +176,14 @@ KINDS: dict[str, RecordKind] = {
             *NKA_FLAGS,
             "witnesses",
             "additional_info",
+            "victim_presence",
+            "victim_absence_reason",
+            "victim_contact_on",
             "nkb_handed",
             "nkb_handed_to",
             "nkb_not_handed_reason",
         ),
-        past_dates=("incident_date",),
+        past_dates=("incident_date", "victim_contact_on"),
         documents="nka",
         check=_check_nka,
         copy_related=_copy_entries,
@@ -205,7 +215,13 @@ KINDS: dict[str, RecordKind] = {
         model=ProtectiveOrder,
         label=gettext_lazy("protective order"),
         event="protective_order.",
-        fields=(*ORDER_MEASURE_FIELDS, "issuer", "issued_on", "court_extended_until"),
+        fields=(
+            *ORDER_MEASURE_FIELDS,
+            "issuer",
+            "issued_on",
+            "issued_at_time",
+            "court_extended_until",
+        ),
         past_dates=("issued_on",),
         check=_check_order,
         copy_related=_move_order_deadline,

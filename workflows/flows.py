@@ -159,6 +159,10 @@ STEPS: dict[str, Step] = {
         # Police orders arrive first, often with the NK-A (ustawa o Policji art. 15aa–15ak):
         # recorded from the day the procedure exists, and the notice of a detention too.
         Step("protective_order", Actor.CASE_WORKER, stages=NOT_CLOSED),
+        # The card's initiator (usually the officer whose unit issued the order) records
+        # the orders against their card's suspects while the procedure runs, on their card's
+        # page: they see no case (issue 11).
+        Step("card_order", Actor.INITIATOR, stages=NOT_CLOSED),
         Step("detention_notice", Actor.CASE_WORKER, stages=NOT_CLOSED),
         Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
         # After closure only while monitoring runs (the service checks the date too).

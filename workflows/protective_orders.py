@@ -84,6 +84,7 @@ class ProtectiveOrder(Revisable):
     entry_places = models.CharField(_("places the ban covers"), max_length=300, blank=True)
     issuer = models.CharField(_("issued by"), max_length=30, choices=Issuer.choices)
     issued_on = models.DateField(_("issued on"))
+    issued_at_time = models.TimeField(_("time of issue"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"))
     court_extended_until = models.DateField(_("extended by the court until"), null=True, blank=True)
     ends_with = models.ForeignKey(
@@ -97,6 +98,16 @@ class ProtectiveOrder(Revisable):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(
         _("reason it ended"), max_length=30, choices=EndReason.choices, blank=True
+    )
+    # The NK-A the order was recorded with (its initiator, usually the police officer at the
+    # intervention, recorded it when filing the card); empty when recorded in the case later.
+    nka = models.ForeignKey(
+        "nkforms.NKA",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="protective_orders",
+        verbose_name=_("recorded with the NK-A"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

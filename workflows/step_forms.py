@@ -452,8 +452,15 @@ class ProtectiveOrderForm(SuspectChoiceMixin, StepModelForm):
 
     class Meta(StepModelForm.Meta):
         model = ProtectiveOrder
-        fields = [*ORDER_MEASURE_FIELDS, "issuer", "issued_on", "court_extended_until"]
+        fields = [
+            *ORDER_MEASURE_FIELDS,
+            "issuer",
+            "issued_on",
+            "issued_at_time",
+            "court_extended_until",
+        ]
         field_classes = {"issued_on": PastDateField}
+        widgets = {"issued_at_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 
 class DetentionNoticeForm(SuspectChoiceMixin, StepModelForm):

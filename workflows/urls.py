@@ -29,6 +29,7 @@ urlpatterns = [
     # The initiator's own cards: addressed by the card alone, never by the case.
     path("cards/<int:nka_pk>/", cards.card_detail, name="card_detail"),
     path("cards/<int:nka_pk>/transfer/", cards.CardTransferView.as_view(), name="nka_transfer"),
+    path("cards/<int:nka_pk>/order/", cards.CardOrderView.as_view(), name="card_order"),
     path("procedures/<int:pk>/group/", group.GroupAppointView.as_view(), name="group_appoint"),
     path(
         "procedures/<int:pk>/pass-to-group/",

@@ -13,6 +13,7 @@ names, ``__all__`` for the whole step) when the input or state refuses the step,
 
 from workflows.rules import Edition
 from workflows.services.actions import (
+    card_order_record,
     detention_notice_record,
     help_plan_item_add,
     help_plan_item_set_status,
@@ -42,6 +43,7 @@ from workflows.services.meetings import (
 from workflows.steps import ServiceError
 
 __all__ = [
+    "card_order_record",
     "detention_notice_record",
     "document_regenerate",
     "documents_retry",

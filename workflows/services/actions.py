@@ -3,11 +3,12 @@ certificates, protective orders, notifications and monitoring notes."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents.models import DocumentKind
-from forms.models import HelpPlanItem, HelpPlanStatusChange
+from forms.models import NKA, HelpPlanItem, HelpPlanStatusChange
 from people.models import Person
 from workflows import calendar
 from workflows.models import (
@@ -213,6 +214,7 @@ def protective_order_record(
     person_id: int,
     issuer: str,
     issued_on: datetime.date,
+    issued_at_time: datetime.time | None = None,
     leave_home: bool = False,
     home_area: str = "",
     no_approach: bool = False,
@@ -241,7 +243,6 @@ def protective_order_record(
     ) as s:
         procedure = s.procedure
         s.person = person = _suspect(procedure, person_id)
-        validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
         order = ProtectiveOrder(
             procedure=procedure,
             person=person,
@@ -254,25 +255,82 @@ def protective_order_record(
             entry_places=entry_places,
             issuer=issuer,
             issued_on=issued_on,
-            expires_on=calendar.due_date(validity, issued_on, roll_forward=False),
+            issued_at_time=issued_at_time,
             court_extended_until=court_extended_until,
             created_by=actor,
         )
-        if not leave_home:
-            first = _home_order_in_force(procedure, person, issued_on)
-            if first is not None:
-                order.ends_with = first
-                order.expires_on = first.expires_on
-        if court_extended_until and court_extended_until <= order.expires_on:
-            raise refuse(
-                _("A court extension must end after the order's own expiry."),
-                "court_extended_until",
-            )
-        check_record(order)
-        order.save()
-        add_order_deadline(order)
+        order_save(order)
         s.payload = {
             "order": order.pk,
+            "measures": order.measures,
+            "expires_on": str(order.expires_on),
+        }
+    return order
+
+
+def order_save(order: ProtectiveOrder, *, prefix: str = "") -> ProtectiveOrder:
+    """Settle and save the unsaved ``order`` (its procedure and person set) with its expiry
+    deadline; the one place both ways of recording an order (the case's page and the NK-A
+    that comes with it) go through. Call inside a step's transaction.
+
+    It binds for 14 days from the day after issue (ustawa o Policji art. 15ak), or, for a
+    ban issued while a "nakaz i zakaz" binds the same person, until that one ends (art.
+    15aab ust. 3). Raises ``ServiceError`` keyed by the order's fields (with ``prefix``).
+    """
+    procedure = order.procedure
+    validity = rule(RuleCode.PROTECTIVE_ORDER, procedure.edition)
+    order.expires_on = calendar.due_date(validity, order.issued_on, roll_forward=False)
+    if not order.leave_home:
+        first = _home_order_in_force(procedure, order.person, order.issued_on)
+        if first is not None:
+            order.ends_with = first
+            order.expires_on = first.expires_on
+    if order.court_extended_until and order.court_extended_until <= order.expires_on:
+        raise refuse(
+            _("A court extension must end after the order's own expiry."),
+            prefix + "court_extended_until",
+        )
+    check_record(order, prefix=prefix)
+    order.save()
+    add_order_deadline(order)
+    return order
+
+
+def card_order_record(
+    *, actor: User, nka_id: int, person_id: int, order: ProtectiveOrder
+) -> ProtectiveOrder:
+    """The initiator of the NK-A ``nka_id`` records the unsaved ``order`` (the card page's
+    form) against ``person_id``, one of the card's suspects, while the procedure runs
+    (step ``card_order``): the same order, expiry and deadline as the team's
+    (``order_save``), linked to the card. ``PermissionDenied`` for anybody else's card;
+    ``ServiceError`` keyed by the form's fields; nothing is written then."""
+    not_future(order.issued_on, "issued_on")
+    with step(
+        actor=actor,
+        procedure_id=procedure_id_of(NKA, nka_id),
+        action="card_order",
+        event="protective_order.recorded",
+    ) as s:
+        nka = NKA.objects.filter(pk=nka_id, procedure=s.procedure, initiator=actor).first()
+        if nka is None:
+            raise PermissionDenied
+        if not nka.is_current:
+            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        entry = (
+            nka.entries.filter(role=Role.SUSPECT, person_id=person_id)
+            .select_related("person")
+            .first()
+        )
+        if entry is None:
+            raise refuse(_("Choose the suspected person the order is against."), "person")
+        s.person = order.person = entry.person
+        order.procedure = s.procedure
+        order.nka = nka
+        order.created_by = actor
+        order_save(order)
+        s.payload = {
+            "order": order.pk,
+            "nka": nka.pk,
             "measures": order.measures,
             "expires_on": str(order.expires_on),
         }

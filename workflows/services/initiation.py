@@ -27,11 +27,13 @@ from workflows.models import (
     Participant,
     Procedure,
     Professional,
+    ProtectiveOrder,
     Role,
     Stage,
     Team,
 )
 from workflows.rules import RuleCode, edition_on
+from workflows.services.actions import order_save
 from workflows.steps import (
     ServiceError,
     User,
@@ -49,6 +51,9 @@ ADULT_AGE = 18
 # The card's fields the step decides, not the filer: set when the card is filed.
 _CARD_SET_BY_STEP = ("procedure", "edition")
 _ENTRY_SET_BY_STEP = ("nka", "person")
+_ORDER_SET_BY_STEP = ("procedure", "person", "nka", "expires_on", "ends_with", "created_by")
+# The keys of the errors of an order filed with the card: the NK-A page's one order form.
+ORDER_PREFIX = "order-0-"
 
 
 def _born(person: NKAPerson) -> datetime.date | None:
@@ -207,6 +212,19 @@ def _check_victim_presence(
             add("victim_contact_on", _("Contact cannot be made before the incident."))
 
 
+def victim_presence_errors(card: NKA, people: Sequence[NKAPerson]) -> dict[str, list[str]]:
+    """What ``validate_nka`` says of the card's presence fields (§ 2 ust. 5–6 of Dz.U. 2023
+    poz. 1870), by field name; a correction of the card is held to the same rules."""
+    errors: dict[str, list[str]] = {}
+    _check_victim_presence(
+        card,
+        people,
+        calendar.legal_date(),
+        lambda name, message: errors.setdefault(name, []).append(message),
+    )
+    return errors
+
+
 def _person_for(entry: NKAPerson, household: Household | None) -> Person:
     """The shared person with this PESEL (unchanged), else a new one from the card."""
     return person_for(
@@ -269,7 +287,14 @@ class Filed:
         return iter((self.procedure, self.nka, self.joined))
 
 
-def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -> Filed:
+def procedure_initiate(
+    *,
+    actor: User,
+    card: NKA,
+    people: Sequence[NKAPerson],
+    order: ProtectiveOrder | None = None,
+    order_against: NKAPerson | None = None,
+) -> Filed:
     """File the NK-A ``card`` listing ``people``. Returns a ``Filed`` (``procedure, nka,
     joined`` when unpacked).
 
@@ -285,6 +310,15 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
     no participant to that case and gives the filer no access to it. Otherwise a new
     procedure opens. What the card says about each person is kept on the card
     (``NKAPerson``); a shared person found by PESEL is linked and never changed.
+
+    ``order`` is the unsaved Police / ŻW protective order the card records (usually issued
+    at the intervention by the officer filling the card, ustawa o Policji art. 15aa–15aab),
+    against the suspect ``order_against`` (one of ``people``; the card's only suspect when
+    ``None``). It is checked with the card (errors keyed ``order-0-<field>``) and recorded in
+    the same transaction, with its expiry deadline (``actions.order_save``), in the
+    procedure the card opened, joined or was routed to; the card's one audit event names it.
+    A card that only says an order was issued (``protective_order_issued``) records none:
+    the case page then asks the chair and the group to record it.
     """
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
@@ -296,7 +330,15 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
     card.initiator_sector = professional.sector
     card.initiator_institution = professional.institution
     card.filled_at = card.filled_at or timezone.now()
-    validate_nka(card, people)
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_nka(card, people)
+    except ServiceError as error:
+        errors.update(error.message_dict)
+    if order is not None:
+        order_against = _check_order(card, people, order, order_against, errors)
+    if errors:
+        raise ServiceError(errors)
     card.violence_forms = sorted(set(card.violence_forms))
     team = competent_team(professional=professional, card=card)
     if team is None:
@@ -342,6 +384,12 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
                 nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
             )
         add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
+        if order is not None and order_against is not None:
+            order.procedure = procedure
+            order.person = order_against.person
+            order.nka = nka
+            order.created_by = actor
+            order_save(order, prefix=ORDER_PREFIX)
         if not (joined or routed):
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
@@ -354,10 +402,54 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
         payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
+        if order is not None:
+            payload["order"] = order.pk
+            payload["order_expires_on"] = str(order.expires_on)
         if routed:
             payload["from_team"] = team.pk
         log_event(action=action, actor=actor, procedure=procedure, payload=payload)
     return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
+
+
+def _check_order(
+    card: NKA,
+    people: Sequence[NKAPerson],
+    order: ProtectiveOrder,
+    against: NKAPerson | None,
+    errors: dict[str, list[str]],
+) -> NKAPerson | None:
+    """The order filed with the card: its own model rules (the measures, the distance in
+    metres, the area or places), issued at the card's incident at the earliest and not in
+    the future, against one suspect of the card. Adds what it refuses to ``errors``;
+    returns the card entry the order is against."""
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    if not card.protective_order_issued:
+        add(
+            "protective_order_issued",
+            _("The card describes a protective order: tick that an order was issued."),
+        )
+    suspects = [p for p in people if p.role == Role.SUSPECT]
+    if against is None and len(suspects) == 1:
+        against = suspects[0]
+    if against is None or not any(against is p for p in suspects):
+        add(ORDER_PREFIX + "person", _("Choose the suspected person the order is against."))
+        against = None
+    if order.issuer not in ProtectiveOrder.Issuer.values:
+        add(ORDER_PREFIX + "issuer", _("Unknown issuer."))
+    issued_on = order.issued_on
+    if issued_on and issued_on > calendar.legal_date():
+        add(ORDER_PREFIX + "issued_on", _("The date cannot be in the future."))
+    elif issued_on and card.incident_date and issued_on < card.incident_date:
+        add(ORDER_PREFIX + "issued_on", _("The order cannot precede the incident."))
+    for key, messages in record_errors(
+        order, exclude=_ORDER_SET_BY_STEP, prefix=ORDER_PREFIX
+    ).items():
+        if key not in errors:
+            errors[key] = messages
+    return against
 
 
 def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
@@ -468,10 +560,12 @@ def nka_transfer(
 
 __all__ = [
     "ADULT_AGE",
+    "ORDER_PREFIX",
     "Filed",
     "competent_team",
     "nka_transfer",
     "open_procedure_for_pesels",
     "procedure_initiate",
     "validate_nka",
+    "victim_presence_errors",
 ]

@@ -132,6 +132,7 @@ class ProtectiveOrderCreateView(StepView):
             person_id=data["person"],
             issuer=data["issuer"],
             issued_on=data["issued_on"],
+            issued_at_time=data["issued_at_time"],
             court_extended_until=data["court_extended_until"],
             **{name: data[name] for name in ORDER_MEASURE_FIELDS},
         )

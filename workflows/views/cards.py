@@ -15,8 +15,8 @@ from django.views import View
 
 from audit.services import log_read
 from forms.models import NKA, NKAPerson
-from workflows import calendar, permissions, selectors, services, step_forms, web
-from workflows.models import Role
+from workflows import calendar, order_forms, permissions, selectors, services, step_forms, web
+from workflows.models import ProtectiveOrder, Role, Stage
 from workflows.rules import RuleCode
 
 
@@ -43,6 +43,10 @@ def card_detail(request, nka_pk: int):
             "documents_waiting": 0,
             "can_act": False,
             "replaced": set(),
+            "orders": list(
+                card.nka.protective_orders.current().select_related("person").order_by("id")
+            ),
+            "may_record_order": card.nka.is_current and card.nka.procedure.stage != Stage.CLOSED,
         },
     )
 
@@ -102,6 +106,59 @@ class CardTransferView(LoginRequiredMixin, View):
         return done or self.render_form(form)
 
 
+class CardOrderView(CardTransferView):
+    """The initiator records a protective order against one of their card's suspects
+    (step ``card_order``; ustawa o Policji art. 15aa–15aab), on a page addressed by the card
+    alone: they see no case (issue 11)."""
+
+    def suspects(self) -> list:
+        entries = self.card.nka.entries.filter(role=Role.SUSPECT).select_related("person")
+        return [entry.person for entry in entries.order_by("id")]
+
+    def render_form(self, form):
+        period = web.rule_period(RuleCode.PROTECTIVE_ORDER, self.card.nka.edition)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "title": _("Record a protective order"),
+                "intro": _(
+                    "Tick every measure the order imposes; they may be combined. A police "
+                    "order is valid for %(period)s from the day after its issue unless the "
+                    "court extends it; a ban issued after the order to leave the home ends "
+                    "with that order."
+                )
+                % {"period": period},
+                "back_url": _card_url(self.card.nka.pk),
+            },
+        )
+
+    def get(self, request, **kwargs):
+        return self.render_form(step_forms.ProtectiveOrderForm(suspects=self.suspects()))
+
+    def post(self, request, **kwargs):
+        form = step_forms.ProtectiveOrderForm(request.POST, suspects=self.suspects())
+
+        def write() -> str:
+            services.card_order_record(
+                actor=request.user,
+                nka_id=self.card.nka.pk,
+                person_id=form.cleaned_data["person"],
+                order=form.save(commit=False),
+            )
+            return _card_url(self.card.nka.pk)
+
+        done = web.form_submit(
+            request,
+            form=form,
+            perform=write,
+            denied_is_not_found=True,
+            success_message=_("The protective order is recorded."),
+        )
+        return done or self.render_form(form)
+
+
 class NKACreateView(LoginRequiredMixin, View):
     """Fill NK-A: the moment the procedure starts (or joins an open one).
 
@@ -135,9 +192,22 @@ class NKACreateView(LoginRequiredMixin, View):
         """Ids of the shared people whose data the empty form already shows (a read)."""
         return []
 
-    def file(self, card: NKA, people: list[NKAPerson]):
-        """File the card through the services; returns what ``procedure_initiate`` does."""
-        return services.procedure_initiate(actor=self.request.user, card=card, people=people)
+    def file(
+        self,
+        card: NKA,
+        people: list[NKAPerson],
+        order: ProtectiveOrder | None = None,
+        order_against: NKAPerson | None = None,
+    ):
+        """File the card (and the protective order it records, if any) through the
+        services; returns what ``procedure_initiate`` does."""
+        return services.procedure_initiate(
+            actor=self.request.user,
+            card=card,
+            people=people,
+            order=order,
+            order_against=order_against,
+        )
 
     def _forms(self, data=None):
         formset_class = step_forms.forms.formset_factory(
@@ -153,10 +223,15 @@ class NKACreateView(LoginRequiredMixin, View):
             data, initial={"place": self.professional.municipality.name, "nkb_handed": True}
         )
         people = formset_class(data, prefix="people", initial=self.people_initial())
-        return form, people
+        order = order_forms.OrderFormSet(
+            data, prefix="order", form_kwargs={"rows": order_forms.person_rows(people)}
+        )
+        return form, people, order
 
-    def _page(self, form, people):
-        return render(self.request, self.template_name, {"form": form, "people": people})
+    def _page(self, form, people, order):
+        return render(
+            self.request, self.template_name, {"form": form, "people": people, "order": order}
+        )
 
     def _add_row(self, request):
         """ "More rows for people": everything typed comes back, with one empty row more.
@@ -166,29 +241,34 @@ class NKACreateView(LoginRequiredMixin, View):
         data = request.POST.copy()
         total = data.get("people-TOTAL_FORMS", "")
         data["people-TOTAL_FORMS"] = str(min(int(total) + 1, 20) if total.isdigit() else 3)
-        form, people = self._forms(data)
-        step_forms.without_validation(form, people)
-        return self._page(form, people)
+        form, people, order = self._forms(data)
+        step_forms.without_validation(form, people, order)
+        return self._page(form, people, order)
 
     def get(self, request, *args, **kwargs):
-        form, people = self._forms()
+        form, people, order = self._forms()
         log_read(action="nka_form.viewed", request=request, people=self.shown_people())
-        return self._page(form, people)
+        return self._page(form, people, order)
 
     def post(self, request, *args, **kwargs):
         if "add_row" in request.POST:
             return self._add_row(request)
-        form, people = self._forms(request.POST)
+        form, people, order = self._forms(request.POST)
 
         def initiate() -> str:
+            order_form = order.forms[0]
             filed = self.file(
                 form.save(commit=False),
                 [f.save(commit=False) for f in people.forms if f.cleaned_data],
+                order_form.save(commit=False) if order_form.has_changed() else None,
+                order_forms.order_against(order, people),
             )
             # The same answer whether the card opened, joined or was routed: the filer
             # learns nothing of any other case (issue 11).
             messages.success(request, web.nka_recorded(filed.nka))
             return _card_url(filed.nka.pk)
 
-        done = web.form_submit(request, form=form, formsets={"people": people}, perform=initiate)
-        return done or self._page(form, people)
+        done = web.form_submit(
+            request, form=form, formsets={"people": people, "order": order}, perform=initiate
+        )
+        return done or self._page(form, people, order)
