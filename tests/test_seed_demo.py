@@ -1,15 +1,18 @@
 """The demo data: every stage, both closure grounds, overdue and due-soon work, synthetic."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from documents.models import DocumentJob
 from people import pesel as pesel_utils
 from people.models import Person
 from workflows import demo
-from workflows.models import ClosureGround, Procedure, Stage
+from workflows.models import ClosureGround, Meeting, PlannedMeeting, Procedure, Stage
 from workflows.selectors import deadlines_due, open_tasks_for
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,7 @@ class TestTheSeededDemo:
 
     def test_the_demo_covers_every_stage_and_both_closure_grounds(self, seeded):
         procedures = list(Procedure.objects.all())
-        assert len(procedures) == 10
+        assert len(procedures) >= 10  # the ten of seed_cases and the cases of issue 13
         assert {p.stage for p in procedures} == set(Stage.values)
         closed = [p for p in procedures if p.stage == Stage.CLOSED]
         assert {p.closure_ground for p in closed} == set(ClosureGround.values)
@@ -53,6 +56,14 @@ class TestTheSeededDemo:
         assert len(pesels) >= 20
         assert all(pesel_utils.is_valid(p) for p in pesels)
         assert len(set(pesels)) == len(pesels)
+
+    def test_a_meeting_is_planned_for_next_week_with_its_invitation_and_summons(self, seeded):
+        next_week = [m for m in PlannedMeeting.objects.all() if m.date > datetime.date.today()]
+        assert {m.kind for m in next_week} >= {"victim", "suspect"}
+        for planned in next_week:
+            kind = {"victim": "victim_invitation", "suspect": "suspect_summons"}[planned.kind]
+            assert DocumentJob.objects.filter(kind=kind, subject=f"planned:{planned.pk}").exists()
+        assert Meeting.objects.filter(kind="group").exists()
 
     def test_every_demo_login_can_open_its_pages(self, client, seeded):
         for username in ("przewodniczaca", "pracownik_socjalny", "dzielnicowy", "kontroler"):
