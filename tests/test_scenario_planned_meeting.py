@@ -355,3 +355,33 @@ def test_the_calendar_and_the_feed_show_own_meetings_without_personal_data(
     client.logout()
     chair_feed = Calendar.from_ical(client.get(response.context["feed_url"]).content)
     assert chair_feed.walk("VEVENT") == []
+
+
+def test_the_pages_of_planned_meetings_are_polish_and_show_no_codes(
+    client, world, case, django_capture_on_commit_callbacks
+):
+    from tests.test_no_codes import Pages
+
+    procedure = case
+    victim, _suspect = _people(procedure)
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = _plan(
+            client, procedure, kind="victim", invitee=victim.pk, time="10:00", place="X"
+        )
+    pages = Pages(client)
+    participant = Participant.objects.get(procedure=procedure, person=victim, role="victim")
+    pages.case(procedure, "meeting_plan", "group_meeting")
+    for name in ("meeting_reschedule", "planned_meeting_close"):
+        pages.read(reverse(f"workflows:{name}", args=[procedure.pk, planned.pk]))
+    pages.read(reverse("workflows:correspondence_address", args=[procedure.pk, participant.pk]))
+    pages.read(reverse("workflows:calendar") + f"?from={_d()}")
+    assert not pages.findings
+    detail = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    assert "Zaplanowane spotkania" in detail and "zaplanowane" in detail
+    assert "Brak bezpiecznego adresu do korespondencji" in detail
+    calendar_page = client.get(reverse("workflows:calendar"), {"from": _d()}).content.decode()
+    assert "Kalendarz zaplanowanych spotkań" in calendar_page
+    polish_months = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca")
+    polish_months += ("sierpnia", "września", "października", "listopada", "grudnia")
+    assert polish_months[NEXT_WEEK.month - 1] in calendar_page  # "3 grudnia 2026"
+    assert "Planned meetings" not in detail and "Calendar of planned" not in calendar_page
