@@ -385,3 +385,53 @@ def test_the_pages_of_planned_meetings_are_polish_and_show_no_codes(
     polish_months += ("sierpnia", "września", "października", "listopada", "grudnia")
     assert polish_months[NEXT_WEEK.month - 1] in calendar_page  # "3 grudnia 2026"
     assert "Planned meetings" not in detail and "Calendar of planned" not in calendar_page
+
+
+def test_a_plan_is_linked_only_to_its_own_meeting_and_follows_its_correction(world, case):
+    from workflows import corrections, services
+    from workflows.services import ServiceError
+
+    procedure = case
+    victim, suspect = _people(procedure)
+    planned = services.meeting_plan(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        planned=PlannedMeeting(kind="group", date=TODAY, time=datetime.time(9), place="OPS"),
+    )
+    # A plan not held yet is cancelled, never "not held".
+    future = services.meeting_plan(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        planned=PlannedMeeting(kind="suspect", date=NEXT_WEEK, time=datetime.time(9), place="K"),
+        invitee_id=suspect.pk,
+    )
+    with pytest.raises(ServiceError):
+        services.planned_meeting_close(
+            actor=world.social_worker, planned_id=future.pk, status="not_held", reason="x"
+        )
+    # The suspect's plan is not held by a working meeting of the group.
+    with pytest.raises(ServiceError):
+        services.group_meeting_record(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            meeting=Meeting(held_on=TODAY, place="OPS"),
+            present_ids=[world.social_worker.professional.pk],
+            planned_id=future.pk,
+        )
+    assert not Meeting.objects.exists()  # the refused step wrote nothing
+    meeting = services.group_meeting_record(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        meeting=Meeting(held_on=TODAY, place="OPS"),
+        present_ids=[world.social_worker.professional.pk],
+        planned_id=planned.pk,
+    )
+    corrected = corrections.record_correct(
+        actor=world.social_worker,
+        slug="meeting",
+        record_id=meeting.pk,
+        changes={"place": "OPS, sala 2"},
+        reason="Pomyłka w miejscu.",
+    )
+    planned.refresh_from_db()
+    assert planned.meeting_id == corrected.pk
