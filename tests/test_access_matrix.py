@@ -12,13 +12,15 @@ own procedure for every kind of person of its municipality: chair, team member, 
 member, initiator, auditor, and the people of that municipality who must see nothing.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import AuditorScopeFactory, ProfessionalFactory, TeamMemberFactory, UserFactory
 from tests.scenarios import drive
 from workflows import services
-from workflows.models import Profession, Sector, Stage, TeamMember
+from workflows.models import PlannedMeeting, Profession, Sector, Stage, TeamMember
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,9 @@ NOT_CASE_URLS = {
     "workflows:inbox": "lists only what the user may see (tests/test_web_queries.py)",
     "workflows:dashboard": "lists only what the user may see",
     "workflows:procedure_list": "lists only what the user may see (checked below)",
+    "workflows:calendar": "lists only what the user may see (test_scenario_planned_meeting)",
+    "workflows:calendar_feed_manage": "the user's own feed address",
+    "workflows:calendar_feed": "a secret token, no session (test_scenario_planned_meeting)",
     "workflows:nka_create": "creates a new case",
     "documents:verify": "public by design: answers without personal data",
     "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
@@ -52,6 +57,11 @@ CASE_URLS = {
     "workflows:pass_to_group",
     "workflows:victim_meeting",
     "workflows:suspect_meeting",
+    "workflows:meeting_plan",
+    "workflows:meeting_reschedule",
+    "workflows:planned_meeting_close",
+    "workflows:group_meeting",
+    "workflows:correspondence_address",
     "workflows:plan_item_add",
     "workflows:plan_item_status",
     "workflows:referral_create",
@@ -139,8 +149,21 @@ def _case(world, django_capture_on_commit_callbacks):
             referred_on=procedure.initiated_on,
             received_on=procedure.initiated_on,
         )
+        planned = services.meeting_plan(
+            actor=world.social_worker,
+            procedure_id=procedure.pk,
+            planned=PlannedMeeting(
+                kind="suspect",
+                date=procedure.initiated_on + datetime.timedelta(days=30),
+                time=datetime.time(10),
+                place="KPP",
+            ),
+            invitee_id=suspect.pk,
+        )
     victim = procedure.participants.get(role="victim").person
     values = {
+        "planned_pk": planned.pk,
+        "participant_pk": procedure.participants.get(role="victim").pk,
         "pk": procedure.pk,
         "nka_pk": procedure.nka_forms.first().pk,
         "kind": "nka",
@@ -241,6 +264,11 @@ OWN_MATRIX = {
     "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:meeting_plan":          ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:meeting_reschedule":    ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:planned_meeting_close": ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:group_meeting":         ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:correspondence_address": ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:plan_item_status":      ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:referral_create":       ("200/200", "403/403", "200/200", "404/404", "403/403"),

@@ -1,5 +1,7 @@
 """The demo data: every stage, both closure grounds, overdue and due-soon work, synthetic."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -7,10 +9,11 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
+from documents.models import DocumentJob
 from people import pesel as pesel_utils
 from people.models import Person
 from workflows import calendar, demo
-from workflows.models import ClosureGround, Procedure, Stage
+from workflows.models import ClosureGround, Meeting, PlannedMeeting, Procedure, Stage
 from workflows.selectors import deadlines_due, open_tasks_for
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +73,14 @@ class TestTheSeededDemo:
         assert len(pesels) >= 20
         assert all(pesel_utils.is_valid(p) for p in pesels)
         assert len(set(pesels)) == len(pesels)
+
+    def test_a_meeting_is_planned_for_next_week_with_its_invitation_and_summons(self, seeded):
+        next_week = [m for m in PlannedMeeting.objects.all() if m.date > datetime.date.today()]
+        assert {m.kind for m in next_week} >= {"victim", "suspect"}
+        for planned in next_week:
+            kind = {"victim": "victim_invitation", "suspect": "suspect_summons"}[planned.kind]
+            assert DocumentJob.objects.filter(kind=kind, subject=f"planned:{planned.pk}").exists()
+        assert Meeting.objects.filter(kind="group").exists()
 
     def test_every_demo_login_can_open_its_pages(self, client, seeded):
         for username in ("przewodniczaca", "pracownik_socjalny", "dzielnicowy", "kontroler"):

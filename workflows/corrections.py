@@ -40,6 +40,7 @@ from workflows.models import (
     Meeting,
     MonitoringNote,
     Notification,
+    PlannedMeeting,
     Procedure,
     ProtectiveOrder,
     Revisable,
@@ -93,6 +94,8 @@ def _copy_meeting(old: Meeting, new: Meeting) -> None:
     # NK-C / NK-D were filled at this meeting: they belong to its current version.
     NKC.objects.filter(meeting=old).update(meeting=new)
     NKD.objects.filter(meeting=old).update(meeting=new)
+    # The plan it held (workflows.models.planning) points at the version in force.
+    PlannedMeeting.objects.filter(meeting=old).update(meeting=new)
 
 
 def _check_meeting(procedure: Procedure, new: Meeting) -> None:

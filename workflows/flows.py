@@ -133,6 +133,17 @@ STEPS: dict[str, Step] = {
             stage=Stage.MEETINGS,
             meets=RuleCode.FIRST_MEETING,
         ),
+        # Meetings are planned before they are held (domain note 4a): the group sets the
+        # date, time and place and whom it invites; the invitation and the summons are made
+        # then. Afterwards a plan is held (through its meeting's own step), not held or
+        # cancelled (``meeting_plan_close``).
+        Step("meeting_plan", Actor.GROUP, stages=ACTIVE),
+        Step("meeting_plan_close", Actor.GROUP, stages=ACTIVE),
+        # § 8: a working meeting of the group without the parties; the group's first
+        # meeting, whoever attends it, meets the first-meeting deadline.
+        Step("group_meeting", Actor.GROUP, stages=ACTIVE, meets=RuleCode.FIRST_MEETING),
+        # The address a participant chose for this procedure's letters (a victim's safe one).
+        Step("correspondence_address", Actor.GROUP, stages=NOT_CLOSED),
         # § 18: closure on one of two grounds.
         Step("close", Actor.CASE_WORKER, node="actions", stage=Stage.ACTIONS),
         Step(

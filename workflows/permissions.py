@@ -13,6 +13,7 @@ Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 ``pass_to_group``, ``victim_meeting``, ``suspect_meeting``, ``close``, ``end_monitoring``,
 ``plan_item_add``, ``plan_item_status``, ``referral``, ``referral_certificate``,
 ``protective_order``, ``detention_notice``, ``notification``, ``monitoring_note``,
+``meeting_plan``, ``meeting_plan_close``, ``group_meeting``, ``correspondence_address``,
 ``reconcile``, ``record_revise``, ``card_revise``, ``documents_retry``,
 ``document_regenerate``.
 """

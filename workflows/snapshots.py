@@ -23,12 +23,14 @@ from workflows.models import (
     Meeting,
     Notification,
     Participant,
+    PlannedMeeting,
     Procedure,
     Professional,
     Referral,
     Role,
 )
 from workflows.rules import Rule, RuleCode, Unit, edition_spec, rule
+from workflows.selectors.planning import letter_address
 
 # The documents of one card, which its initiator sees and prints (documents.selectors).
 CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
@@ -94,6 +96,8 @@ def _display(instance: Model, name: str) -> str | int:
         return value.astimezone(calendar.WARSAW).strftime("%d.%m.%Y, %H:%M")
     if isinstance(value, datetime.date):
         return _date(value)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, str | int):
         return value
     raise TypeError(f"{instance._meta.label}.{name}: no printed form for {type(value).__name__}")
@@ -312,7 +316,25 @@ def _meeting(procedure: Procedure, subject: str) -> Meeting:
     )
 
 
+def _planned(procedure: Procedure, subject: str) -> tuple[PlannedMeeting, dict[str, Any]]:
+    """A planned meeting (``planned:<pk>``) and what its letter says of it: the date, the
+    time, the place and the day the letter was made."""
+    planned = PlannedMeeting.objects.get(procedure=procedure, pk=_subject_id(subject))
+    when = _values(planned, "place", "time", held_on="date")
+    return planned, {**when, "invited_on": _date(calendar.legal_date(planned.created_at))}
+
+
 def _victim_invitation(procedure: Procedure, subject: str) -> dict[str, Any]:
+    if subject.startswith("planned:"):
+        # Never by default to an address shared with a suspect (selectors.letter_address).
+        planned, when = _planned(procedure, subject)
+        invited = Participant.objects.filter(
+            procedure=procedure, person_id=planned.invitee_id, role__in=VICTIM_ROLES
+        ).select_related("person")[0]
+        to = letter_address(invited)
+        return {"addressee": _name(invited.person), "address": to.address, **when} | {
+            "in_person": to.in_person
+        }
     meeting = _meeting(procedure, subject)
     victim = meeting.heard.first() or next(
         p.person
@@ -328,6 +350,9 @@ def _victim_invitation(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _suspect_summons(procedure: Procedure, subject: str) -> dict[str, Any]:
+    if subject.startswith("planned:"):
+        planned, when = _planned(procedure, subject)
+        return {"addressee": _suspect_side(procedure, planned.invitee_id), **when}
     meeting = _meeting(procedure, subject)
     return {
         "addressee": _suspect_side(procedure),
@@ -352,6 +377,7 @@ def _minutes(procedure: Procedure, subject: str) -> dict[str, Any]:
         ),
         "present": [_professional(p) for p in meeting.present.all()],
         "heard": [_name(p) for p in meeting.heard.all()],
+        "with_party": meeting.kind != Meeting.Kind.GROUP,  # a working meeting invites nobody
     }
 
 

@@ -9,6 +9,7 @@ from workflows.views import (
     group,
     lists,
     meetings,
+    planning,
     records,
 )
 
@@ -46,6 +47,35 @@ urlpatterns = [
         meetings.SuspectMeetingView.as_view(),
         name="suspect_meeting",
     ),
+    path(
+        "procedures/<int:pk>/meetings/plan/",
+        planning.MeetingPlanView.as_view(),
+        name="meeting_plan",
+    ),
+    path(
+        "procedures/<int:pk>/meetings/planned/<int:planned_pk>/reschedule/",
+        planning.MeetingRescheduleView.as_view(),
+        name="meeting_reschedule",
+    ),
+    path(
+        "procedures/<int:pk>/meetings/planned/<int:planned_pk>/close/",
+        planning.PlannedMeetingCloseView.as_view(),
+        name="planned_meeting_close",
+    ),
+    path(
+        "procedures/<int:pk>/group-meeting/",
+        planning.GroupMeetingView.as_view(),
+        name="group_meeting",
+    ),
+    path(
+        "procedures/<int:pk>/participants/<int:participant_pk>/address/",
+        planning.CorrespondenceAddressView.as_view(),
+        name="correspondence_address",
+    ),
+    # The calendar of planned meetings and the secret-address feed (no session).
+    path("calendar/", planning.calendar_page, name="calendar"),
+    path("calendar/feed/", planning.calendar_feed_manage, name="calendar_feed_manage"),
+    path("calendar/<str:token>.ics", planning.calendar_feed, name="calendar_feed"),
     path("procedures/<int:pk>/plan/add/", actions.PlanItemAddView.as_view(), name="plan_item_add"),
     path(
         "procedures/<int:pk>/plan/<int:item_pk>/status/",

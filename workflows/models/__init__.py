@@ -19,6 +19,10 @@ from workflows.models.organisation import (  # noqa: F401 - re-exported
     Team,
     TeamMember,
 )
+from workflows.models.planning import (  # noqa: F401 - re-exported
+    CalendarFeed,
+    PlannedMeeting,
+)
 from workflows.models.procedure import (  # noqa: F401 - re-exported
     CardRouting,
     ClosureGround,

@@ -122,6 +122,17 @@ class Participant(models.Model):
     school = models.CharField(_("school and class"), max_length=200, blank=True)
     # Counted apart in the national reporting (persons experiencing violence).
     disabled = models.BooleanField(_("person with a disability"), default=False)
+    # Where this procedure writes to the person (a victim's safe address): the procedure's
+    # own, never copied onto the shared ``people.Person`` record that other cases read.
+    correspondence_address = models.CharField(
+        _("correspondence address"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "An address the person chose for letters in this procedure, e.g. a safe address "
+            "not shared with the suspect."
+        ),
+    )
 
     class Meta:
         verbose_name = _("participant")

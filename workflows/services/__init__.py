@@ -40,6 +40,14 @@ from workflows.services.meetings import (
     suspect_meeting_record,
     victim_meeting_record,
 )
+from workflows.services.planning import (
+    calendar_feed_issue,
+    calendar_feed_revoke,
+    correspondence_address_set,
+    group_meeting_record,
+    meeting_plan,
+    planned_meeting_close,
+)
 from workflows.steps import ServiceError
 
 __all__ = [
@@ -52,15 +60,21 @@ __all__ = [
     "Edition",
     "Filed",
     "ServiceError",
+    "calendar_feed_issue",
+    "calendar_feed_revoke",
     "competent_team",
+    "correspondence_address_set",
     "group_appoint",
+    "group_meeting_record",
     "help_plan_item_add",
     "help_plan_item_set_status",
+    "meeting_plan",
     "monitoring_note_add",
     "nka_pass_to_group",
     "nka_transfer",
     "notification_record",
     "open_procedure_for_pesels",
+    "planned_meeting_close",
     "post_closure_monitoring_end",
     "procedure_close",
     "procedure_initiate",

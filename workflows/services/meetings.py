@@ -10,6 +10,7 @@ from documents.models import DocumentKind
 from forms.models import NKC, NKD, HelpPlanItem
 from people.models import Person
 from workflows.models import VICTIM_ROLES, Meeting, Participant, Role
+from workflows.services.planning import link_planned
 from workflows.steps import StepRun, User, check_record, not_future, refuse, step
 
 
@@ -74,6 +75,7 @@ def victim_meeting_record(
     present_ids: Iterable[int],
     nkc: NKC,
     plan: Sequence[HelpPlanItem],
+    planned_id: int | None = None,
 ) -> NKC:
     """The group meets the victim ``person_id``: NK-C, the individual help plan and the
     safety plan.
@@ -113,6 +115,7 @@ def victim_meeting_record(
         s.document(DocumentKind.NKC, f"meeting:{meeting.pk}")
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
         s.payload = {"meeting": meeting.pk, "nkc": nkc.pk, "plan_items": len(plan)}
+        link_planned(s, planned_id, meeting)
     return nkc
 
 
@@ -124,6 +127,7 @@ def suspect_meeting_record(
     person_id: int,
     present_ids: Iterable[int],
     nkd: NKD,
+    planned_id: int | None = None,
 ) -> NKD:
     """The group meets the suspect ``person_id`` separately: NK-D, or the notification of
     initiation when they do not appear.
@@ -168,6 +172,7 @@ def suspect_meeting_record(
         s.document(notice, f"meeting:{meeting.pk}")
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
         s.payload = {"meeting": meeting.pk, "nkd": nkd.pk}
+        link_planned(s, planned_id, meeting)
     return nkd
 
 

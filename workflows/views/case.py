@@ -80,6 +80,13 @@ def procedure_detail(request, pk: int):
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,
+            # Meetings planned before they are held (workflows/views/planning.py).
+            "planned": selectors.planned_for_case(procedure) if access.full_read else [],
+            "unsafe_victims": (
+                selectors.victims_without_safe_address(procedure)
+                if "meeting_plan" in allowed
+                else []
+            ),
             "open_plan_items": sum(
                 1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
             ),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy
 from workflows import services, step_forms
 from workflows.models import VICTIM_ROLES, Role
 from workflows.views.base import StepView
+from workflows.views.planning import planned_id, planned_initial
 
 
 class _MeetingView(StepView):
@@ -22,7 +23,7 @@ class _MeetingView(StepView):
         return {"people": self.participants(self.roles), "members": members}
 
     def initial(self):
-        return {"held_on": self.today(), "person_appeared": True}
+        return {"held_on": self.today(), "person_appeared": True, **planned_initial(self)}
 
     def record(self, form) -> dict:
         """The unsaved meeting and whom it concerns, as the services take them."""
@@ -30,6 +31,7 @@ class _MeetingView(StepView):
             "meeting": form.save(commit=False),
             "person_id": form.cleaned_data["person"],
             "present_ids": form.cleaned_data["present"],
+            "planned_id": planned_id(self.request),
         }
 
 
