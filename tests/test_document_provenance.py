@@ -16,7 +16,15 @@ from django.urls import reverse
 
 from documents import render
 from documents.models import Document, DocumentJob, DocumentKind, HelpContact
-from documents.provenance import ANY, PROVENANCE, STATUS_LABELS, Status, describe, provenance
+from documents.provenance import (
+    ANY,
+    PROVENANCE,
+    STATUS_LABELS,
+    Provenance,
+    Status,
+    describe,
+    provenance,
+)
 from tests.conftest import nka_input
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar, demo, services
@@ -83,6 +91,46 @@ def test_a_document_not_verified_never_claims_the_annex(kind, edition):
     assert spec.title in said["statement"]  # which regulation the procedure follows
 
 
+def test_a_verified_template_prints_the_annex_line_above_and_under_its_title(monkeypatch):
+    """The day someone checks NK-A against annex 1, one entry changes and the card says so."""
+    spec = EDITIONS[Edition.E2023]
+    monkeypatch.setitem(
+        PROVENANCE, DocumentKind.NKA, {ANY: Provenance(Status.VERIFIED, "annex 1, read")}
+    )
+    said = describe(
+        DocumentKind.NKA,
+        Edition.E2023,
+        annex=1,
+        regulation=spec.regulation,
+        title=spec.title,
+        basis=spec.basis(DocumentKind.NKA),
+    )
+    assert said["heading"] == f"Załącznik nr 1 do {spec.regulation}"
+    assert said["statement"] == f"Wzór: załącznik nr 1 do {spec.regulation}"
+    assert NOT_A_TEMPLATE not in said["statement"]
+
+
+def test_a_snapshot_made_before_provenance_prints_its_basis_line_as_it_did():
+    """A job queued before issue 13 is rendered again from its own frozen snapshot."""
+    header = {
+        "title": "„Niebieska Karta – B”",
+        "basis": "Załącznik nr 2 do rozporządzenia (Dz.U. 2023 poz. 1870)",
+        "edition": "2023",
+        "edition_title": "Dz.U. 2023 poz. 1870",
+        "form_code": "NK-B",
+        "number": "",
+        "team": "Zespół",
+        "team_address": "",
+        "municipality": "Gmina",
+        "issued_on": "01.10.2023",
+    }
+    html = render.render_html(
+        DocumentKind.NKB, {"header": header, "data": {"contacts": []}}, public_id="x", version=1
+    )
+    assert "Załącznik nr 2 do rozporządzenia" in html
+    assert "Wzór formularza / wydanie: Dz.U. 2023 poz. 1870" in html
+
+
 @pytest.mark.django_db
 def test_the_demo_documents_say_what_they_are(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
@@ -126,6 +174,10 @@ def test_nkb_carries_the_marked_handout_and_the_contacts_the_administrator_keeps
     # The contacts are the directory's rows, national and local, not the template's text.
     assert "Ośrodek Interwencji Kryzysowej w Testowie" in text and "22 111 22 33" in text
     assert "800 120 002" in text  # a national entry (documents migration 0002)
+    # Whoever checks the paper on the public verification page reads the same sentence.
+    client.logout()
+    answer = client.post("/documents/verify/", {"code": str(nkb.public_id)}).content.decode()
+    assert "Czym jest dokument" in answer and NOT_A_TEMPLATE in answer
     local.phone = "22 999 88 77"
     local.save()
     services.procedure_initiate(actor=world.teacher, **nka_input())
