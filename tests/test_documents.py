@@ -72,7 +72,10 @@ def test_the_demo_procedures_produce_every_document_with_its_title_and_polish_na
             assert document.procedure.number in flat
         assert f"Strona 1 z {document.pages}" in flat
         assert str(document.public_id) in flat and document.short_hash in flat
-        assert document.snapshot["header"]["basis"].split(" ")[0] in flat
+        # What the document is (documents.provenance), under its title.
+        said = document.snapshot["header"]["provenance"]
+        assert " ".join(said["statement"].split()[:8]) in flat, document.kind
+        assert said["heading"].split(" ")[0] in flat
     nka_text = " ".join(stored_text(d) for d in demo_documents if d.kind == DocumentKind.NKA)
     for name in ("Grażyna Mróz", "Beata Żmuda", "Celina Ćwiek", "Dorota Łęcka", "Małgorzata Żurek"):
         assert name in " ".join(nka_text.split())
@@ -105,8 +108,9 @@ def test_nka_prints_every_victim_and_suspect_and_the_key_fields(
         "Awantura domowa, szarpanie.",
         "fizyczna",
         "psychiczna",
-        "Załącznik nr 1",
+        "załączniku nr 1",
         "Dz.U. 2023 poz. 1870",
+        "IV. Formy przemocy domowej",
         "Krzysztof Lis",
     ):
         assert expected in text, expected

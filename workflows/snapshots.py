@@ -14,6 +14,7 @@ from django.db.models import Choices, Model, Q
 from django.utils import translation
 
 from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
+from documents.provenance import describe
 from forms.models import NKA, NKC, NKD, VictimPresence, ViolenceForm
 from workflows import calendar
 from workflows.models import (
@@ -29,7 +30,7 @@ from workflows.models import (
     Referral,
     Role,
 )
-from workflows.rules import Rule, RuleCode, Unit, edition_spec, rule
+from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, rule
 from workflows.selectors.planning import letter_address
 
 # The documents of one card, which its initiator sees and prints (documents.selectors).
@@ -161,10 +162,20 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
             team = routing.from_team
     form_code, title = TITLES[kind]
     edition = edition_spec(procedure.edition)
+    basis = edition.basis(kind)
     return {
         "form_code": form_code,
         "title": title,
-        "basis": edition.basis(kind),
+        "basis": basis,
+        # What the document is: the official template or not (documents.provenance).
+        "provenance": describe(
+            kind,
+            procedure.edition,
+            annex=edition.annexes[kind] if kind in FORM_KINDS else None,
+            regulation=edition.regulation,
+            title=edition.title,
+            basis=basis,
+        ),
         "edition": procedure.edition,
         "edition_title": edition.title,
         "number": number,
@@ -215,7 +226,7 @@ def _card_person(entry) -> dict[str, str]:
 
 def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
     nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
-    # NK-A sections II, III and IV: the section is the person's role, never printed as a code.
+    # NK-A's lists of persons: the list is the person's role, never printed as a code.
     sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
     for entry in nka.entries.order_by("id"):
         section = (
@@ -226,22 +237,23 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
             else "others"
         )
         sections[section].append(_card_person(entry))
-    flags = [
-        {"label": _label(nka, name), "value": bool(getattr(nka, name))}
-        for name in (
-            "visible_injuries",
-            "medical_help_given",
-            "medical_certificate",
-            "suspect_under_influence",
-            "victim_under_influence",
-            "suspect_has_firearm",
-            "victim_feels_in_danger",
+    # NK-A's yes/no questions, by the part of the card they belong to (templates/nka.html).
+    groups = {
+        "injuries": ("visible_injuries", "medical_help_given", "medical_certificate"),
+        "substances": ("suspect_under_influence", "victim_under_influence"),
+        "firearm": ("suspect_has_firearm",),
+        "safety": ("victim_feels_in_danger",),
+        "intervention": (
             "police_called",
             "protective_order_issued",
             "suspect_detained",
             "shelter_arranged",
-        )
-    ]
+        ),
+    }
+    flags = {
+        group: [{"label": _label(nka, name), "value": bool(getattr(nka, name))} for name in names]
+        for group, names in groups.items()
+    }
     return {
         **_values(
             nka,
@@ -265,6 +277,11 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
         "victim_absent": nka.victim_presence == VictimPresence.ABSENT,
         "initiator": nka.initiator.get_full_name(),
         "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
+        # Section IV prints every form, ticked or not, as the card does.
+        "violence_options": [
+            {"label": str(label), "checked": code in nka.violence_forms}
+            for code, label in ViolenceForm.choices
+        ],
         "flags": flags,
         "nkb_handed": nka.nkb_handed,  # a checkbox: the template prints ☑ or ☐
         **sections,
@@ -385,20 +402,16 @@ def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
     nkc = NKC.objects.select_related("victim", "meeting").get(
         procedure=procedure, meeting_id=_subject_id(subject)
     )
-    fields = [
-        "situation",
-        "first_act",
-        "repeated_acts",
-        "most_dangerous_act",
-        "last_act",
-        "needs",
-        "risk_assessment",
-    ]
+    # The violence history's four acts are the part of NK-C the provenance confirms.
+    acts = ["first_act", "repeated_acts", "most_dangerous_act", "last_act"]
+    assessment = ["needs", "risk_assessment"]
     safety = ["safety_how_to_act", "safety_contacts", "safety_place"]
     return {
         "victim": {"name": _name(nkc.victim), **_values(nkc.victim, "address")},
         **_values(nkc.meeting, "held_on"),
-        "history": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in fields],
+        "situation": [{"label": _label(nkc, "situation"), "text": _display(nkc, "situation")}],
+        "history": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in acts],
+        "assessment": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in assessment],
         "safety": [{"label": _label(nkc, f), "text": _display(nkc, f)} for f in safety],
         "safety_documents_ready": nkc.safety_documents_ready,  # a checkbox: ☑ or ☐
         "plan": [
