@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import AuditorScopeFactory, ProfessionalFactory, TeamMemberFactory, UserFactory
 from tests.scenarios import drive
 from workflows import services
-from workflows.models import Profession, Sector, Stage, TeamMember
+from workflows.models import GroupNotice, Profession, Sector, Stage, TeamMember
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,10 @@ CASE_URLS = {
     "workflows:nka_transfer",
     "workflows:group_appoint",
     "workflows:pass_to_group",
+    "workflows:group_member_add",
+    "workflows:group_member_register",
+    "workflows:group_member_remove",
+    "workflows:group_notice_seen",
     "workflows:victim_meeting",
     "workflows:suspect_meeting",
     "workflows:plan_item_add",
@@ -139,7 +143,13 @@ def _case(world, django_capture_on_commit_callbacks):
             received_on=procedure.initiated_on,
         )
     victim = procedure.participants.get(role="victim").person
+    notice = GroupNotice.objects.create(
+        group=procedure.group,
+        professional=world.police_officer.professional,
+        kind=GroupNotice.Kind.LEFT_TEAM,
+    )
     values = {
+        "notice_pk": notice.pk,
         "pk": procedure.pk,
         "nka_pk": procedure.nka_forms.first().pk,
         "kind": "nka",
@@ -236,6 +246,10 @@ OWN_MATRIX = {
     "workflows:nka_transfer":          ("404/404", "404/404", "404/404", "200/200", "404/403"),
     "workflows:group_appoint":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_add":      ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_register": ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_remove":   ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_notice_seen":     ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "404/404", "403/403"),

@@ -39,6 +39,12 @@ from workflows.services.meetings import (
     suspect_meeting_record,
     victim_meeting_record,
 )
+from workflows.services.members import (
+    group_member_add,
+    group_member_register,
+    group_member_remove,
+    group_notice_seen,
+)
 from workflows.steps import ServiceError
 
 __all__ = [
@@ -52,6 +58,10 @@ __all__ = [
     "ServiceError",
     "competent_team",
     "group_appoint",
+    "group_member_add",
+    "group_member_register",
+    "group_member_remove",
+    "group_notice_seen",
     "help_plan_item_add",
     "help_plan_item_set_status",
     "monitoring_note_add",

@@ -224,13 +224,15 @@ def _person_for(entry: NKAPerson, household: Household | None) -> Person:
 
 
 def competent_team(*, professional: Professional, card: NKA) -> Team | None:
-    """The team competent for a new card: today the team of the filer's own municipality.
+    """The team competent for a new card: the team of the municipality where the victim
+    lives (``NKA.victim_municipality``; the filer's own municipality when the card does not
+    say) [practice, domain note 4a: "a card filled elsewhere is forwarded"].
 
-    The one place that decides it. Practice names the team of the municipality where the
-    victim lives (domain note 4a, "a card filled elsewhere is forwarded"); a later change
-    of this function alone moves the rule there. ``None`` when the municipality has no team.
+    The one place that decides it. ``None`` when that municipality has no team in the
+    system.
     """
-    return getattr(professional.municipality, "team", None)
+    municipality = card.victim_municipality or professional.municipality
+    return Team.objects.filter(municipality=municipality).first()
 
 
 def open_procedure_for_pesels(
@@ -263,6 +265,9 @@ class Filed:
     nka: NKA
     joined: bool
     routed: bool
+    # The competent team of the victim's municipality, when not the filer's own: the filer
+    # is told its name (they chose the municipality; it says nothing of any case).
+    forwarded_to: Team | None = None
 
     def __iter__(self) -> Iterator[Any]:
         # ``procedure, nka, joined = procedure_initiate(...)`` keeps working.
@@ -285,6 +290,13 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
     no participant to that case and gives the filer no access to it. Otherwise a new
     procedure opens. What the card says about each person is kept on the card
     (``NKAPerson``); a shared person found by PESEL is linked and never changed.
+
+    When the victim lives in another municipality (``card.victim_municipality``) the card
+    is that municipality's team's: it joins the household's open procedure there or opens
+    one, and a ``CardRouting`` row (reason ``residence``) is all the filer's own team
+    keeps. The filer, as for every card, sees only the card and still sends its original
+    to the chair, now the competent team's chair (§ 7). A municipality with no team in
+    the system is refused, and nothing is written.
     """
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
@@ -296,11 +308,25 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
     card.initiator_sector = professional.sector
     card.initiator_institution = professional.institution
     card.filled_at = card.filled_at or timezone.now()
+    if card.victim_municipality_id is None:
+        card.victim_municipality = professional.municipality
     validate_nka(card, people)
     card.violence_forms = sorted(set(card.violence_forms))
     team = competent_team(professional=professional, card=card)
     if team is None:
-        raise refuse(_("Your municipality has no interdisciplinary team in the system."))
+        if card.victim_municipality_id == professional.municipality_id:
+            raise refuse(_("Your municipality has no interdisciplinary team in the system."))
+        raise refuse(
+            _(
+                "%(municipality)s has no interdisciplinary team in the system: the card "
+                "cannot be forwarded there through it. Send the card to that municipality's "
+                "team on paper, or choose the municipality where the victim lives."
+            )
+            % {"municipality": card.victim_municipality},
+            "victim_municipality",
+        )
+    own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
+    forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
     with transaction.atomic():
         procedure, joined, routed = None, False, False
@@ -337,9 +363,13 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
                     "disabled": entry.disabled,
                 },
             )
-        if routed:
+        if routed or forwarded:
             CardRouting.objects.create(
-                nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
+                nka=nka,
+                from_team=own_team,
+                to_team=procedure.team,
+                procedure=procedure,
+                reason=CardRouting.Reason.OPEN_CASE if routed else CardRouting.Reason.RESIDENCE,
             )
         add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
         if not (joined or routed):
@@ -354,10 +384,18 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
         payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
-        if routed:
-            payload["from_team"] = team.pk
+        if routed or forwarded:
+            payload["from_team"] = own_team.pk if own_team else None
+        if forwarded:
+            payload["victim_municipality"] = card.victim_municipality_id
         log_event(action=action, actor=actor, procedure=procedure, payload=payload)
-    return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
+    return Filed(
+        procedure=procedure,
+        nka=nka,
+        joined=joined,
+        routed=routed,
+        forwarded_to=procedure.team if forwarded and not routed else None,
+    )
 
 
 def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
