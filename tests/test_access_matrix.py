@@ -32,6 +32,8 @@ NOT_CASE_URLS = {
     "set_language": "language switch",
     "password_change": "the user's own password (tests/test_edges.py)",
     "password_change_done": "the user's own password (tests/test_edges.py)",
+    "password_reset_confirm": "a one-use token mailed to a new group member",
+    "password_reset_complete": "says only that a password was set",
     "admin:*": "superusers only (tests/test_refusals.py)",
     "workflows:inbox": "lists only what the user may see (tests/test_web_queries.py)",
     "workflows:dashboard": "lists only what the user may see",

@@ -86,7 +86,12 @@ def _add(s: StepRun, group: DiagnosticGroup, professional: Professional, on: dat
         changed_on=on,
         recorded_by=s.actor,
     )
-    s.document(DocumentKind.DECLARATION, f"member:{professional.pk}")
+    declaration = f"member:{professional.pk}"
+    if not any(
+        d.kind == DocumentKind.DECLARATION
+        for d in store.current_versions(procedure_id=s.procedure.pk, subject=declaration)
+    ):
+        s.document(DocumentKind.DECLARATION, declaration)  # one per member and case
     _decision_new_version(
         s, group, _("Member added: %(name)s") % {"name": professional.user.get_full_name()}
     )
