@@ -104,8 +104,12 @@ def test_a_class_teacher_sits_in_the_group_and_the_group_stops_without_a_police_
 
     # She sees the case of her group, and no other case of the team.
     client.force_login(class_teacher)
-    assert client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).status_code == 200
-    assert client.get(reverse("workflows:procedure_detail", args=[other_case.pk])).status_code == 404
+
+    def case_page(case):
+        return client.get(reverse("workflows:procedure_detail", args=[case.pk]))
+
+    assert case_page(procedure).status_code == 200
+    assert case_page(other_case).status_code == 404
     listed = client.get(reverse("workflows:procedure_list")).content.decode()
     assert procedure.number in listed and other_case.number not in listed
     # …and records the meeting with the suspect.
@@ -163,7 +167,8 @@ def test_a_class_teacher_sits_in_the_group_and_the_group_stops_without_a_police_
     assert "niekompletna" not in client.get(reverse("workflows:inbox")).content.decode()
     client.force_login(world.social_worker)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {**_victim_meeting_ok(victim, social), "form_token": issue_token()})
+        data = {**_victim_meeting_ok(victim, social), "form_token": issue_token()}
+        response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     procedure.refresh_from_db()
     assert procedure.stage == Stage.ACTIONS
