@@ -7,7 +7,7 @@ import datetime
 
 from forms.models import NKA, HelpPlanItem, NKAPerson
 from workflows import calendar, services
-from workflows.demo import _moment, build, working_days_ago
+from workflows.demo import _moment, build, forwarding_cases, working_days_ago
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -230,4 +230,4 @@ def seed_cases(users) -> None:
     )
 
 
-CASES = [seed_cases]
+CASES = [seed_cases, forwarding_cases.seed_forwarding_cases]
