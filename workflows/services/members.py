@@ -22,8 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from documents import services as store
-from documents.models import DocumentKind
+from documents.models import DocumentJob, DocumentKind
 from workflows import paperwork
 from workflows.group_notices import notice_chair
 from workflows.models import (
@@ -50,20 +49,14 @@ def _not_before_appointment(group: DiagnosticGroup, on: datetime.date, field_nam
 
 
 def _decision_new_version(s: StepRun, group: DiagnosticGroup, reason: str) -> None:
-    """The group decision again, listing the members now, pointing at the one it replaces
-    (``paperwork.new_version``); a first one when none was stored (its rendering failed)."""
-    subject = f"group:{group.pk}"
-    current = [
-        d
-        for d in store.current_versions(procedure_id=s.procedure.pk, subject=subject)
-        if d.kind == DocumentKind.GROUP_DECISION
-    ]
-    if current:
-        paperwork.new_version(
-            procedure=s.procedure, document=current[-1], actor=s.actor, reason=reason
-        )
-    else:
-        s.document(DocumentKind.GROUP_DECISION, subject)
+    """The group decision again, listing the members now (``paperwork.reissue``)."""
+    paperwork.reissue(
+        procedure=s.procedure,
+        kind=DocumentKind.GROUP_DECISION,
+        subject=f"group:{group.pk}",
+        actor=s.actor,
+        reason=reason,
+    )
 
 
 def _add(s: StepRun, group: DiagnosticGroup, professional: Professional, on: datetime.date):
@@ -87,10 +80,9 @@ def _add(s: StepRun, group: DiagnosticGroup, professional: Professional, on: dat
         recorded_by=s.actor,
     )
     declaration = f"member:{professional.pk}"
-    if not any(
-        d.kind == DocumentKind.DECLARATION
-        for d in store.current_versions(procedure_id=s.procedure.pk, subject=declaration)
-    ):
+    if not DocumentJob.objects.filter(
+        procedure_id=s.procedure.pk, kind=DocumentKind.DECLARATION, subject=declaration
+    ).exists():
         s.document(DocumentKind.DECLARATION, declaration)  # one per member and case
     _decision_new_version(
         s, group, _("Member added: %(name)s") % {"name": professional.user.get_full_name()}

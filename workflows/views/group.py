@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import selectors, services, step_forms
+from workflows import group_forms, selectors, services, step_forms
 from workflows.models import GroupNotice, Professional
 from workflows.rules import RuleCode
 from workflows.views.base import StepView
@@ -14,7 +14,7 @@ from workflows.views.base import StepView
 
 class GroupAppointView(StepView):
     action = "appoint_group"
-    form_class = step_forms.GroupAppointForm
+    form_class = group_forms.GroupAppointForm
     title = gettext_lazy("Appoint the diagnostic-support group")
     intro = gettext_lazy(
         "The group must include a social worker and a police officer; every member must "
@@ -63,7 +63,7 @@ def _current_members(procedure):
 
 class GroupMemberAddView(StepView):
     action = "group_member_add"
-    form_class = step_forms.GroupMemberAddForm
+    form_class = group_forms.GroupMemberAddForm
     title = gettext_lazy("Add a member to the group")
     intro = gettext_lazy(
         "A team member or a professional registered in the municipality. The group decision "
@@ -91,7 +91,7 @@ class GroupMemberAddView(StepView):
 
 class GroupMemberRegisterView(StepView):
     action = "group_member_add"
-    form_class = step_forms.GroupMemberRegisterForm
+    form_class = group_forms.GroupMemberRegisterForm
     title = gettext_lazy("Register a professional who is not a team member")
     intro = gettext_lazy(
         "A class teacher, a doctor, a family assistant who knows the family. Their account "
@@ -121,7 +121,7 @@ class GroupMemberRegisterView(StepView):
 
 class GroupMemberRemoveView(StepView):
     action = "group_member_remove"
-    form_class = step_forms.GroupMemberRemoveForm
+    form_class = group_forms.GroupMemberRemoveForm
     title = gettext_lazy("Remove a member from the group")
     intro = gettext_lazy(
         "With the date and the reason. Without a social worker or a police officer the "
