@@ -37,6 +37,11 @@ EVENT_LABELS = {
     "nka_form.viewed": _("NK-A form opened"),
     # The group and its meetings.
     "group.appointed": _("diagnostic-support group appointed"),
+    "group.member_added": _("member added to the group"),
+    "group.member_registered": _("professional registered and added to the group"),
+    "group.member_removed": _("member removed from the group"),
+    "group.member_changed": _("a group member's record changed (the chair is told)"),
+    "group.notice_seen": _("notice about the group noted by the chair"),
     "meeting.victim_held": _("meeting with the victim held (NK-C)"),
     "meeting.suspect_held": _("meeting with the suspect held (NK-D)"),
     "meeting.suspect_absent": _("the suspect did not appear"),

@@ -87,6 +87,16 @@ class NKA(Revisable):
     )
     initiator_sector = models.CharField(_("sector"), max_length=30, choices=Sector.choices)
     initiator_institution = models.CharField(_("institution"), max_length=200)
+    # Decides the competent team: the team of the municipality where the victim lives
+    # [practice, domain note 4a]; the filer's own municipality by default. Kept on the card,
+    # never on the shared person record. Empty on cards filed before it was asked.
+    victim_municipality = models.ForeignKey(
+        "workflows.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("municipality where the victim lives"),
+    )
     # Incident
     incident_date = models.DateField(_("date of the incident"))
     incident_place = models.CharField(_("place of the incident"), max_length=200)

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.factories import AuditorScopeFactory, ProfessionalFactory, TeamMemberFactory, UserFactory
 from tests.scenarios import drive
 from workflows import services
-from workflows.models import PlannedMeeting, Profession, Sector, Stage, TeamMember
+from workflows.models import GroupNotice, PlannedMeeting, Profession, Sector, Stage, TeamMember
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,8 @@ NOT_CASE_URLS = {
     "set_language": "language switch",
     "password_change": "the user's own password (tests/test_edges.py)",
     "password_change_done": "the user's own password (tests/test_edges.py)",
+    "password_reset_confirm": "a one-use token mailed to a new group member",
+    "password_reset_complete": "says only that a password was set",
     "admin:*": "superusers only (tests/test_refusals.py)",
     "workflows:inbox": "lists only what the user may see (tests/test_web_queries.py)",
     "workflows:dashboard": "lists only what the user may see",
@@ -55,6 +57,10 @@ CASE_URLS = {
     "workflows:card_order",
     "workflows:group_appoint",
     "workflows:pass_to_group",
+    "workflows:group_member_add",
+    "workflows:group_member_register",
+    "workflows:group_member_remove",
+    "workflows:group_notice_seen",
     "workflows:victim_meeting",
     "workflows:suspect_meeting",
     "workflows:meeting_plan",
@@ -161,9 +167,15 @@ def _case(world, django_capture_on_commit_callbacks):
             invitee_id=suspect.pk,
         )
     victim = procedure.participants.get(role="victim").person
+    notice = GroupNotice.objects.create(
+        group=procedure.group,
+        professional=world.police_officer.professional,
+        kind=GroupNotice.Kind.LEFT_TEAM,
+    )
     values = {
         "planned_pk": planned.pk,
         "participant_pk": procedure.participants.get(role="victim").pk,
+        "notice_pk": notice.pk,
         "pk": procedure.pk,
         "nka_pk": procedure.nka_forms.first().pk,
         "kind": "nka",
@@ -262,6 +274,10 @@ OWN_MATRIX = {
     "workflows:card_order":            ("404/404", "404/404", "404/404", "200/200", "404/403"),
     "workflows:group_appoint":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:pass_to_group":         ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_add":      ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_register": ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_member_remove":   ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:group_notice_seen":     ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:victim_meeting":        ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:suspect_meeting":       ("403/403", "403/403", "200/200", "404/404", "403/403"),
     "workflows:meeting_plan":          ("403/403", "403/403", "200/200", "404/404", "403/403"),

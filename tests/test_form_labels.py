@@ -20,7 +20,7 @@ from documents.models import DocumentKind
 from forms.choices import Programme
 from forms.models import NKA, NKD, ViolenceForm
 from tests.test_web_scenario import _d, drive_to_actions, nka_post_data
-from workflows import step_forms
+from workflows import group_forms, step_forms
 from workflows.models import Meeting, Notification, Referral
 from workflows.snapshots import build
 
@@ -36,6 +36,7 @@ FORMS = [
     step_forms.ProtectiveOrderForm,
     step_forms.NotificationForm,
     step_forms.MonitoringNoteForm,
+    group_forms.GroupMemberRegisterForm,
 ]
 # The models whose fields a page mixes into a ModelForm of another model (one page, one form).
 MIXED_IN = {

@@ -38,6 +38,18 @@ class TestTheSeededDemo:
         assert any(p.monitor_until for p in closed)
         assert any(p.nka_forms.count() == 2 for p in procedures)  # a card that joined
 
+    def test_a_forwarded_card_and_a_class_teacher_outside_the_team(self, client, seeded):
+        from workflows.models import CardRouting
+
+        routing = CardRouting.objects.get(reason="residence")
+        assert routing.to_team.municipality.teryt == demo.DEMO_TERYT
+        assert routing.from_team.name == "Zespół Interdyscyplinarny w Sąsiedniej"
+        teacher = seeded["wychowawczyni"]
+        assert not teacher.professional.team_memberships.exists()
+        client.force_login(teacher)
+        listed = client.get("/procedures/")
+        assert [p.household.label for p in listed.context["page"].object_list] == ["Nowicka"]
+
     def test_the_chair_has_an_overdue_group_and_work_due_within_two_working_days(self, seeded):
         chair = seeded["przewodniczaca"]
         due = deadlines_due(user=chair)
@@ -87,7 +99,8 @@ class TestTheSeededDemo:
             client.force_login(seeded[username])
             assert client.get("/").status_code == 200
             assert client.get("/dashboard/").status_code == 200
-            for pk in Procedure.objects.values_list("pk", flat=True):
+            own = Procedure.objects.filter(team__municipality__teryt=demo.DEMO_TERYT)
+            for pk in own.values_list("pk", flat=True):
                 assert client.get(f"/procedures/{pk}/").status_code == 200, (username, pk)
         client.force_login(seeded["admin"])
         assert client.get("/admin/").status_code == 200

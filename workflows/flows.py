@@ -70,6 +70,8 @@ class Step:
     case is in one of ``stages`` (a joined card's transfer). ``during`` are other nodes
     while whose task the step may also be taken (it does not complete them). ``meets`` is
     the statutory deadline the step meets and ``opens`` those it starts (``workflows.rules``).
+    ``needs_full_group``: a meeting of the group, refused while the group lacks a member
+    the law requires (art. 9a ust. 11 of the Act; ``workflows.selectors.group_gaps``).
     """
 
     action: str
@@ -80,11 +82,13 @@ class Step:
     during: frozenset[str] = frozenset()
     meets: RuleCode | None = None
     opens: tuple[RuleCode, ...] = ()
+    needs_full_group: bool = False
 
 
 ACTIVE = frozenset({Stage.MEETINGS, Stage.ACTIONS})
 NOT_CLOSED = frozenset(Stage) - {Stage.CLOSED}
 ANY_STAGE = frozenset(Stage)
+WITH_GROUP = frozenset({Stage.GROUP_APPOINTED, Stage.MEETINGS, Stage.ACTIONS})
 
 # The steps of the procedure (Dz.U. 2023 poz. 1870; the numbers are in workflows.rules).
 STEPS: dict[str, Step] = {
@@ -109,6 +113,11 @@ STEPS: dict[str, Step] = {
             stage=Stage.WITH_CHAIR,
             meets=RuleCode.GROUP_CREATED,
         ),
+        # The chair changes the group's members after its appointment (each change a new
+        # version of the group decision) and notes what the inbox told them about it.
+        Step("group_member_add", Actor.CHAIR, stages=WITH_GROUP),
+        Step("group_member_remove", Actor.CHAIR, stages=WITH_GROUP),
+        Step("group_notice_seen", Actor.CHAIR, stages=ANY_STAGE),
         # § 8: the chair passes the NK-A to the group.
         Step(
             "pass_to_group",
@@ -125,6 +134,7 @@ STEPS: dict[str, Step] = {
             node="victim_meeting",
             stage=Stage.MEETINGS,
             meets=RuleCode.FIRST_MEETING,
+            needs_full_group=True,
         ),
         Step(
             "suspect_meeting",
@@ -132,6 +142,7 @@ STEPS: dict[str, Step] = {
             node="suspect_meeting",
             stage=Stage.MEETINGS,
             meets=RuleCode.FIRST_MEETING,
+            needs_full_group=True,
         ),
         # Meetings are planned before they are held (domain note 4a): the group sets the
         # date, time and place and whom it invites; the invitation and the summons are made

@@ -10,7 +10,7 @@ current document of the corrected record a new version (``supersede``).
 from django.contrib.auth.models import User
 
 from documents import services as store
-from documents.models import Document
+from documents.models import Document, DocumentJob
 from workflows import snapshots
 from workflows.models import Procedure
 
@@ -64,6 +64,32 @@ def new_version(*, procedure: Procedure, document: Document, actor: User, reason
         replaces_id=document.pk,
         reason=reason,
     )
+
+
+def reissue(*, procedure: Procedure, kind: str, subject: str, actor: User, reason: str) -> None:
+    """``kind`` about ``subject`` again from the current data (call inside the step's
+    transaction): a new version of the one in force; or, when that one is not rendered yet
+    (its job still waits), the waiting job's snapshot rebuilt, since nothing was issued
+    from it; or a first one.
+
+    A change made while the renderer has not caught up (two changes of a group within
+    seconds, or the demo seeded in one transaction) must not queue a second "version 1".
+    """
+    found = store.current_versions(procedure_id=procedure.pk, subject=subject)
+    current = [d for d in found if d.kind == kind]
+    if current:
+        new_version(procedure=procedure, document=current[-1], actor=actor, reason=reason)
+        return
+    waiting = DocumentJob.objects.filter(
+        procedure_id=procedure.pk, kind=kind, subject=subject, document__isnull=True
+    ).exclude(status=DocumentJob.Status.DONE)
+    job = waiting.order_by("-id").first()
+    if job is not None:
+        issuer = {key: job.snapshot["data"][key] for key in snapshots.ISSUER_KEYS.get(kind, ())}
+        snapshot = snapshots.build(procedure, kind, subject, issuer=issuer)
+        if waiting.filter(pk=job.pk).update(snapshot=snapshot):
+            return
+    schedule(procedure=procedure, kind=kind, subject=subject, actor=actor)
 
 
 def supersede(

@@ -10,6 +10,7 @@ obj=<procedure>)`` and ``StepBackend`` (in ``AUTHENTICATION_BACKENDS``) answers
 ``user.has_perm`` with ``may``.
 
 Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
+``group_member_add``, ``group_member_remove``, ``group_notice_seen``,
 ``pass_to_group``, ``victim_meeting``, ``suspect_meeting``, ``close``, ``end_monitoring``,
 ``plan_item_add``, ``plan_item_status``, ``referral``, ``referral_certificate``,
 ``protective_order``, ``detention_notice``, ``notification``, ``monitoring_note``,

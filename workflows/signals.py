@@ -2,15 +2,21 @@
 
 Steps complete their tasks through the services, which record the step itself; these events
 add the task's own life so an auditor sees when work reached someone's inbox and who held it.
+
+And the chair's notices about a group member whose own record changed wherever it was
+changed (the admin, a command): profession, declaration, team membership, account
+(``workflows.group_notices``; art. 9a ust. 11 and art. 9c ust. 3 of the Act).
 """
 
-from django.db.models.signals import post_save, pre_save
+from django.contrib.auth.models import User
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
-from workflows.models import Procedure
+from workflows.group_notices import professional_changed
+from workflows.models import GroupNotice, Procedure, Professional, TeamMember
 
 LOGGED = {
     STATUS.ASSIGNED: "task.assigned",
@@ -58,3 +64,59 @@ def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
             procedure=procedure,
             payload=payload,
         )
+
+
+@receiver(pre_save, sender=Professional)
+def _remember_professional(sender, instance: Professional, update_fields=None, **kwargs) -> None:
+    watched = {"profession", "confidentiality_declared_on"}
+    if update_fields is not None and watched.isdisjoint(update_fields):
+        instance._group_previous = None
+        return
+    instance._group_previous = (
+        Professional.objects.filter(pk=instance.pk)
+        .values("profession", "confidentiality_declared_on")
+        .first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Professional)
+def _professional_changed(sender, instance: Professional, created: bool, **kwargs) -> None:
+    previous = getattr(instance, "_group_previous", None)
+    if created or previous is None:
+        return
+    if previous["profession"] != instance.profession:
+        professional_changed(professional=instance, kind=GroupNotice.Kind.PROFESSION_CHANGED)
+    if previous["confidentiality_declared_on"] and not instance.confidentiality_declared_on:
+        professional_changed(professional=instance, kind=GroupNotice.Kind.DECLARATION_WITHDRAWN)
+
+
+@receiver(post_delete, sender=TeamMember)
+def _team_membership_ended(sender, instance: TeamMember, **kwargs) -> None:
+    professional = Professional.objects.filter(pk=instance.professional_id).first()
+    if professional is not None:
+        professional_changed(
+            professional=professional, kind=GroupNotice.Kind.LEFT_TEAM, team_id=instance.team_id
+        )
+
+
+@receiver(pre_save, sender=User)
+def _remember_active(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and "is_active" not in update_fields:
+        instance._was_active = None  # a sign-in's last_login: nothing to compare
+        return
+    instance._was_active = (
+        User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=User)
+def _account_switched_off(sender, instance: User, created: bool, **kwargs) -> None:
+    if created or not getattr(instance, "_was_active", None) or instance.is_active:
+        return
+    professional = Professional.objects.filter(user=instance).first()
+    if professional is not None:
+        professional_changed(professional=professional, kind=GroupNotice.Kind.DEACTIVATED)

@@ -20,6 +20,7 @@ from workflows import calendar
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
+    DiagnosticGroup,
     GroupMember,
     Meeting,
     Notification,
@@ -29,6 +30,7 @@ from workflows.models import (
     Professional,
     Referral,
     Role,
+    Team,
 )
 from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, rule
 from workflows.selectors.planning import letter_address
@@ -307,12 +309,23 @@ def _members(procedure: Procedure) -> list[dict[str, str]]:
     ]
 
 
+# Who created the group (``DiagnosticGroup.authority``, from ``Team.group_authority``):
+# the decision's own wording, not a translation catalogue's.
+GROUP_AUTHORITY_TEXT = {
+    Team.GroupAuthority.TEAM: "zespół interdyscyplinarny uchwałą",
+    Team.GroupAuthority.CHAIR: "przewodniczący zespołu interdyscyplinarnego z upoważnienia zespołu",
+}
+
+
 def _group_decision(procedure: Procedure, subject: str) -> dict[str, Any]:
-    group = procedure.group
+    """The group and its members now: each change of the members is a new version."""
+    group = DiagnosticGroup.objects.select_related("appointed_by").get(procedure=procedure)
+    # A group appointed before the authority was recorded: the team's setting.
+    authority = group.authority or procedure.team.group_authority
     return {
         **_values(group, "appointed_on"),
         "appointed_by": group.appointed_by.get_full_name(),
-        **_values(procedure.team, authority="group_authority"),
+        "authority": GROUP_AUTHORITY_TEXT[Team.GroupAuthority(authority)],
         "members": _members(procedure),
     }
 

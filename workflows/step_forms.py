@@ -24,7 +24,6 @@ from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import RecordMultipleChoiceField
 from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import validators
 from people.forms import PeselField
@@ -36,7 +35,6 @@ from workflows.models import (
     Meeting,
     MonitoringNote,
     Notification,
-    Professional,
     ProtectiveOrder,
     Referral,
     Role,
@@ -133,6 +131,19 @@ class NKAForm(StepModelForm):
     def presence_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.PRESENCE_FIELDS]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The competent team is that of the victim's municipality [practice]: chosen from
+        # the municipalities known to the system, the filer's own by default.
+        municipality = self.fields["victim_municipality"]
+        municipality.empty_label = None
+        municipality.required = False  # left out: the filer's own (``procedure_initiate``)
+        municipality.queryset = municipality.queryset.order_by("name")
+        municipality.help_text = _(
+            "The card goes to the team of this municipality; a card filled elsewhere is "
+            "forwarded to it."
+        )
+
     violence_forms = forms.MultipleChoiceField(
         label=model_label(NKA, "violence_forms"),
         choices=ViolenceForm.choices,
@@ -143,6 +154,7 @@ class NKAForm(StepModelForm):
         model = NKA
         fields = [
             "place",
+            "victim_municipality",
             "incident_date",
             "incident_place",
             "incident_description",
@@ -254,27 +266,6 @@ class TransferForm(StepForm):
 
 
 # --------------------------------------------------------------------------- the group
-
-
-class GroupAppointForm(StepForm):
-    appointed_on = PastDateField(label=_("appointed on"))
-    members = RecordMultipleChoiceField(
-        label=_("members"),
-        queryset=Professional.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("The group must include a social worker and a police officer."),
-    )
-
-    def __init__(self, *args, team=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = (
-            Professional.objects.filter(team_memberships__team=team)
-            .select_related("user")
-            .order_by("user__last_name", "user__first_name")
-        )
-        self.fields["members"].label_from_instance = lambda p: (
-            f"{p.user.get_full_name()} – {p.get_profession_display()}, {p.institution}"
-        )
 
 
 class PassToGroupForm(StepForm):

@@ -35,10 +35,10 @@ from audit.services import log_event
 from people.models import Person
 from workflows import calendar, paperwork
 from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, open_nodes, procedure_stage
-from workflows.models import Deadline, Procedure, Referral, Stage
+from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, find_rule
-from workflows.selectors import Access, procedure_access
+from workflows.selectors import Access, group_gaps, procedure_access
 
 
 class ServiceError(ValidationError):
@@ -166,6 +166,22 @@ def _stage_refusal(procedure: Procedure, message: str | None = None) -> ServiceE
     )
 
 
+def _check_group(procedure: Procedure) -> None:
+    """Refuse a meeting of a group that lacks a member the law requires (art. 9a ust. 11
+    of the Act: a social worker and a police officer; art. 9c ust. 3: declarations), as it
+    stands today, not as it stood at the appointment."""
+    group = DiagnosticGroup.objects.filter(procedure=procedure).first()
+    gaps = group_gaps(group) if group is not None else [_("the group is not appointed")]
+    if gaps:
+        raise refuse(
+            _(
+                "The group is incomplete: %(gaps)s. The team chair completes it before the "
+                "group meets (art. 9a ust. 11 of the Act)."
+            )
+            % {"gaps": "; ".join(gaps)}
+        )
+
+
 @dataclass
 class StepRun:
     """One step being taken: what the service writes into, read by ``step`` on exit."""
@@ -248,6 +264,8 @@ def step(
             run.take_node()
         elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
             raise _stage_refusal(procedure, refusal)
+        if declared.needs_full_group:
+            _check_group(procedure)
         yield run
         if run.task is not None:
             complete_task(run.task, actor)

@@ -33,6 +33,26 @@ urlpatterns = [
     path("cards/<int:nka_pk>/order/", cards.CardOrderView.as_view(), name="card_order"),
     path("procedures/<int:pk>/group/", group.GroupAppointView.as_view(), name="group_appoint"),
     path(
+        "procedures/<int:pk>/group-members/add/",
+        group.GroupMemberAddView.as_view(),
+        name="group_member_add",
+    ),
+    path(
+        "procedures/<int:pk>/group-members/register/",
+        group.GroupMemberRegisterView.as_view(),
+        name="group_member_register",
+    ),
+    path(
+        "procedures/<int:pk>/group-members/remove/",
+        group.GroupMemberRemoveView.as_view(),
+        name="group_member_remove",
+    ),
+    path(
+        "procedures/<int:pk>/group-notices/<int:notice_pk>/seen/",
+        group.GroupNoticeSeenView.as_view(),
+        name="group_notice_seen",
+    ),
+    path(
         "procedures/<int:pk>/pass-to-group/",
         group.PassToGroupView.as_view(),
         name="pass_to_group",

@@ -113,10 +113,17 @@ def rule_period(code: RuleCode, edition: Edition | str) -> str:
     return text % {"n": n}
 
 
-def nka_recorded(nka) -> str:
+def nka_recorded(nka, forwarded_to=None) -> str:
     """What the filer is told once their NK-A is recorded, wherever they filed it: the
-    same words whether it opened, joined or was routed (they learn nothing of any case)."""
+    same words whether it opened, joined or was routed (they learn nothing of any case).
+    A card forwarded to the team of the victim's municipality (``forwarded_to``, the
+    municipality the filer chose) names that team: the original goes to its chair."""
     period = rule_period(RuleCode.NKA_TO_CHAIR, nka.edition)
+    if forwarded_to is not None:
+        return _(
+            "NK-A recorded and forwarded to %(team)s, the team of the municipality where the "
+            "victim lives. Send the original to that team's chair within %(period)s."
+        ) % {"team": forwarded_to, "period": period}
     return _("NK-A recorded. Send the original to the team chair within %(period)s.") % {
         "period": period
     }

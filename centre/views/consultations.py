@@ -141,7 +141,7 @@ def consultation_nka(request, pk):
             filed = services.consultation_file_nka(
                 actor=request.user, consultation_id=consultation.pk, card=nka, people=entries
             )
-            messages.success(request, nka_recorded(filed.nka))
+            messages.success(request, nka_recorded(filed.nka, filed.forwarded_to))
             return reverse("workflows:card_detail", args=[filed.nka.pk])
 
         done = form_submit(request, form=form, formsets={"people": people}, perform=file)

@@ -106,6 +106,16 @@ PERSONAS = [
         "pielęgniarka, wszczyna procedurę (NK-A)",
         None,
     ),
+    _Persona(
+        "wychowawczyni",
+        "Halina",
+        "Klasowa",
+        Sector.EDUCATION,
+        Profession.TEACHER,
+        "Szkoła Podstawowa nr 2 w Przykładowie",
+        "wychowawczyni klasy, w grupie spoza zespołu (widzi tylko sprawę swojej grupy)",
+        None,
+    ),
 ]
 AUDITOR = ("kontroler", "Irena", "Kontrolna", "Mazowiecki Urząd Wojewódzki – inspektorka")
 

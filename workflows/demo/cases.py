@@ -7,7 +7,7 @@ import datetime
 
 from forms.models import NKA, HelpPlanItem, NKAPerson
 from workflows import calendar, services
-from workflows.demo import _moment, build, planning_cases, working_days_ago
+from workflows.demo import _moment, build, forwarding_cases, planning_cases, working_days_ago
 from workflows.demo.orders_cases import order_with_the_card
 from workflows.models import (
     ClosureGround,
@@ -231,4 +231,9 @@ def seed_cases(users) -> None:
     )
 
 
-CASES = [seed_cases, order_with_the_card, planning_cases.planned_meetings]
+CASES = [
+    seed_cases,
+    order_with_the_card,
+    planning_cases.planned_meetings,
+    forwarding_cases.seed_forwarding_cases,
+]

@@ -156,6 +156,12 @@ class DiagnosticGroup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     members = models.ManyToManyField(Professional, through="GroupMember", related_name="groups")
+    # Who created the group, by the team's setting on the day (art. 9a ust. 10 of the Act
+    # gives it to the team; the chair may act under its authorisation [practice]). Empty
+    # for a group appointed before it was recorded: its decision prints the team's setting.
+    authority = models.CharField(
+        _("appointed by"), max_length=10, choices=Team.GroupAuthority.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("diagnostic-support group")
@@ -178,17 +184,30 @@ class GroupMember(models.Model):
 
 
 class CardRouting(models.Model):
-    """An NK-A routed to the team of another municipality, where its PESEL has an open case.
+    """An NK-A that went to the team of another municipality than the filer's.
 
-    The card joins that team's open procedure flagged "received from another municipality,
-    to consider" (the chair decides what to do with it); the filer's own team keeps only
-    the fact that it forwarded a card, and the filer gets no access to the other case. A
-    card filed elsewhere is forwarded to the competent team [practice, domain note 4a].
+    Two reasons (``reason``). ``residence``: the card names the victim's municipality of
+    residence and that municipality's team is the competent one [practice, domain note 4a];
+    the card is that team's like any other (it joins the household's open procedure there
+    or opens one). ``open_case``: a listed PESEL has an open case only in another team; the
+    card joins it flagged "received from another municipality, to consider" (the chair
+    decides what to do with it). Either way the filer's own team keeps only the fact that
+    it forwarded a card, and the filer gets no access to the other case.
     """
 
+    class Reason(models.TextChoices):
+        RESIDENCE = "residence", _("the victim lives in that municipality")
+        OPEN_CASE = "open_case", _("a listed person has an open procedure there")
+
     nka = models.OneToOneField("nkforms.NKA", on_delete=models.PROTECT, related_name="routing")
+    # Empty when the filer's own municipality has no team in the system.
     from_team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="cards_forwarded", verbose_name=_("from")
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cards_forwarded",
+        verbose_name=_("from"),
     )
     to_team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="cards_received", verbose_name=_("to")
@@ -196,9 +215,17 @@ class CardRouting(models.Model):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="cards_received"
     )
+    reason = models.CharField(
+        _("why"), max_length=10, choices=Reason.choices, default=Reason.OPEN_CASE
+    )
     routed_at = models.DateTimeField(_("routed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("card routed to another team")
         verbose_name_plural = _("cards routed to another team")
         ordering = ["-routed_at", "-id"]
+
+    @property
+    def to_consider(self) -> bool:
+        """The other team's chair decides what to do with the card (it added nobody)."""
+        return self.reason == self.Reason.OPEN_CASE

@@ -25,6 +25,15 @@ from workflows.selectors.documents import (
     document_open,
     documents_for,
 )
+from workflows.selectors.groups import (
+    REQUIRED_PROFESSIONS,
+    IncompleteGroup,
+    composition_gaps,
+    group_candidates,
+    group_gaps,
+    group_notices_for,
+    incomplete_groups_for,
+)
 from workflows.selectors.inbox import (
     TaskRow,
     deadlines_due,
@@ -59,6 +68,13 @@ __all__ = [
     "CardRow",
     "INITIATOR_KINDS",
     "LetterAddress",
+    "REQUIRED_PROFESSIONS",
+    "IncompleteGroup",
+    "composition_gaps",
+    "group_candidates",
+    "group_gaps",
+    "group_notices_for",
+    "incomplete_groups_for",
     "ProcedurePage",
     "TaskRow",
     "auditor_scope_for",

@@ -97,7 +97,9 @@ def cards_routed(*, user: User) -> dict[str, list]:
     chaired = TeamMember.objects.filter(
         professional=professional, role=TeamMember.Role.CHAIR
     ).values("team_id")
-    routings = CardRouting.objects.select_related("nka", "procedure").order_by("-routed_at")
+    routings = CardRouting.objects.select_related("nka", "procedure", "to_team").order_by(
+        "-routed_at"
+    )
     return {
         "received": list(routings.filter(to_team_id__in=chaired)),
         "forwarded": list(routings.filter(from_team_id__in=chaired)),

@@ -15,6 +15,8 @@ from workflows.models import (
     Deadline,
     DetentionNotice,
     GroupMember,
+    GroupMemberChange,
+    GroupNotice,
     Meeting,
     MonitoringNote,
     Notification,
@@ -26,6 +28,7 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode
 from workflows.selectors.access import Access, procedure_get, visible_procedures
+from workflows.selectors.groups import composition_gaps
 
 
 def procedure_open(*, user: User, pk: int, request=None) -> tuple[Procedure, Access]:
@@ -122,6 +125,8 @@ class ProcedurePage:
     tasks: list
     participants: list = field(default_factory=list)
     group_members: list = field(default_factory=list)
+    group_changes: list = field(default_factory=list)
+    group_notices: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     nkc_forms: list = field(default_factory=list)
     nkd_forms: list = field(default_factory=list)
@@ -133,6 +138,13 @@ class ProcedurePage:
     monitoring_notes: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    @property
+    def group_gaps(self) -> list[str]:
+        """What keeps the appointed group from meeting (``selectors.group_gaps``)."""
+        if not self.group_members and not self.group_changes:
+            return []
+        return composition_gaps([m.professional for m in self.group_members])
 
     @property
     def order_to_record(self) -> bool:
@@ -164,6 +176,18 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
         ),
         nka_forms=list(nka_forms.order_by("filled_at")),
         group_members=group_members,
+        group_changes=list(
+            GroupMemberChange.objects.filter(group__procedure=procedure)
+            .select_related("professional__user")
+            .order_by("changed_on", "id")
+        ),
+        group_notices=list(
+            GroupNotice.objects.filter(group__procedure=procedure, seen_at__isnull=True)
+            .select_related("professional__user")
+            .order_by("created_at", "id")
+        )
+        if access.chair
+        else [],
         meetings=list(
             Meeting.objects.filter(procedure=procedure)
             .select_related("corrected_by", "withdrawn_by")

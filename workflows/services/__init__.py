@@ -40,6 +40,12 @@ from workflows.services.meetings import (
     suspect_meeting_record,
     victim_meeting_record,
 )
+from workflows.services.members import (
+    group_member_add,
+    group_member_register,
+    group_member_remove,
+    group_notice_seen,
+)
 from workflows.services.planning import (
     calendar_feed_issue,
     calendar_feed_revoke,
@@ -66,6 +72,10 @@ __all__ = [
     "correspondence_address_set",
     "group_appoint",
     "group_meeting_record",
+    "group_member_add",
+    "group_member_register",
+    "group_member_remove",
+    "group_notice_seen",
     "help_plan_item_add",
     "help_plan_item_set_status",
     "meeting_plan",

@@ -5,16 +5,11 @@ import datetime
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from documents.models import DocumentKind
-from workflows.models import DiagnosticGroup, GroupMember, Procedure, Profession, Professional
+from workflows.models import DiagnosticGroup, GroupMember, Procedure
+from workflows.selectors import REQUIRED_PROFESSIONS, group_candidates
 from workflows.steps import User, not_future, refuse, step
-
-REQUIRED_PROFESSIONS = {
-    Profession.SOCIAL_WORKER: gettext_lazy("a social worker"),
-    Profession.POLICE_OFFICER: gettext_lazy("a police officer"),
-}
 
 
 def group_appoint(
@@ -23,7 +18,11 @@ def group_appoint(
     """The chair appoints the diagnostic-support group (art. 9a ust. 10).
 
     The group must include a social worker and a police officer (art. 9a ust. 11), and every
-    member must have signed the confidentiality declaration (art. 9c ust. 3).
+    member must have signed the confidentiality declaration (art. 9c ust. 3). Members may be
+    team members or professionals registered in the team's municipality who are not
+    (``selectors.group_candidates``). Who appointed it (the team by resolution, or the
+    chair under its authorisation: ``Team.group_authority`` on the day) is recorded on the
+    group and printed on its decision.
     """
     not_future(appointed_on, "appointed_on")
     with step(
@@ -35,7 +34,9 @@ def group_appoint(
                 _("The group cannot be appointed before the chair received the NK-A."),
                 "appointed_on",
             )
-        members = list(Professional.objects.filter(pk__in=set(member_ids)))
+        members = list(
+            group_candidates(procedure=procedure).filter(pk__in=set(member_ids)).order_by()
+        )
         if len(members) != len(set(member_ids)):
             raise refuse(_("Unknown member selected."), "members")
         professions = {m.profession for m in members}
@@ -55,7 +56,10 @@ def group_appoint(
                 "members",
             )
         group = DiagnosticGroup.objects.create(
-            procedure=procedure, appointed_on=appointed_on, appointed_by=actor
+            procedure=procedure,
+            appointed_on=appointed_on,
+            appointed_by=actor,
+            authority=procedure.team.group_authority,
         )
         GroupMember.objects.bulk_create([GroupMember(group=group, professional=m) for m in members])
         s.meet_deadline(appointed_on)

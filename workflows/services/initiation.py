@@ -34,6 +34,7 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode, edition_on
 from workflows.services.actions import order_save
+from workflows.services.orders import ORDER_PREFIX, check_card_order
 from workflows.steps import (
     ServiceError,
     User,
@@ -51,9 +52,7 @@ ADULT_AGE = 18
 # The card's fields the step decides, not the filer: set when the card is filed.
 _CARD_SET_BY_STEP = ("procedure", "edition")
 _ENTRY_SET_BY_STEP = ("nka", "person")
-_ORDER_SET_BY_STEP = ("procedure", "person", "nka", "expires_on", "ends_with", "created_by")
 # The keys of the errors of an order filed with the card: the NK-A page's one order form.
-ORDER_PREFIX = "order-0-"
 
 
 def _born(person: NKAPerson) -> datetime.date | None:
@@ -242,13 +241,15 @@ def _person_for(entry: NKAPerson, household: Household | None) -> Person:
 
 
 def competent_team(*, professional: Professional, card: NKA) -> Team | None:
-    """The team competent for a new card: today the team of the filer's own municipality.
+    """The team competent for a new card: the team of the municipality where the victim
+    lives (``NKA.victim_municipality``; the filer's own municipality when the card does not
+    say) [practice, domain note 4a: "a card filled elsewhere is forwarded"].
 
-    The one place that decides it. Practice names the team of the municipality where the
-    victim lives (domain note 4a, "a card filled elsewhere is forwarded"); a later change
-    of this function alone moves the rule there. ``None`` when the municipality has no team.
+    The one place that decides it. ``None`` when that municipality has no team in the
+    system.
     """
-    return getattr(professional.municipality, "team", None)
+    municipality = card.victim_municipality or professional.municipality
+    return Team.objects.filter(municipality=municipality).first()
 
 
 def open_procedure_for_pesels(
@@ -281,6 +282,9 @@ class Filed:
     nka: NKA
     joined: bool
     routed: bool
+    # The competent team of the victim's municipality, when not the filer's own: the filer
+    # is told its name (they chose the municipality; it says nothing of any case).
+    forwarded_to: Team | None = None
 
     def __iter__(self) -> Iterator[Any]:
         # ``procedure, nka, joined = procedure_initiate(...)`` keeps working.
@@ -319,6 +323,13 @@ def procedure_initiate(
     procedure the card opened, joined or was routed to; the card's one audit event names it.
     A card that only says an order was issued (``protective_order_issued``) records none:
     the case page then asks the chair and the group to record it.
+
+    When the victim lives in another municipality (``card.victim_municipality``) the card
+    is that municipality's team's: it joins the household's open procedure there or opens
+    one, and a ``CardRouting`` row (reason ``residence``) is all the filer's own team
+    keeps. The filer, as for every card, sees only the card and still sends its original
+    to the chair, now the competent team's chair (§ 7). A municipality with no team in
+    the system is refused, and nothing is written.
     """
     professional = getattr(actor, "professional", None)
     if professional is None or not professional.has_declaration:
@@ -330,19 +341,33 @@ def procedure_initiate(
     card.initiator_sector = professional.sector
     card.initiator_institution = professional.institution
     card.filled_at = card.filled_at or timezone.now()
+    if card.victim_municipality_id is None:
+        card.victim_municipality = professional.municipality
     errors: dict[str, list[str]] = {}
     try:
         validate_nka(card, people)
     except ServiceError as error:
         errors.update(error.message_dict)
     if order is not None:
-        order_against = _check_order(card, people, order, order_against, errors)
+        order_against = check_card_order(card, people, order, order_against, errors)
     if errors:
         raise ServiceError(errors)
     card.violence_forms = sorted(set(card.violence_forms))
     team = competent_team(professional=professional, card=card)
     if team is None:
-        raise refuse(_("Your municipality has no interdisciplinary team in the system."))
+        if card.victim_municipality_id == professional.municipality_id:
+            raise refuse(_("Your municipality has no interdisciplinary team in the system."))
+        raise refuse(
+            _(
+                "%(municipality)s has no interdisciplinary team in the system: the card "
+                "cannot be forwarded there through it. Send the card to that municipality's "
+                "team on paper, or choose the municipality where the victim lives."
+            )
+            % {"municipality": card.victim_municipality},
+            "victim_municipality",
+        )
+    own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
+    forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
     with transaction.atomic():
         procedure, joined, routed = None, False, False
@@ -379,9 +404,13 @@ def procedure_initiate(
                     "disabled": entry.disabled,
                 },
             )
-        if routed:
+        if routed or forwarded:
             CardRouting.objects.create(
-                nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
+                nka=nka,
+                from_team=own_team,
+                to_team=procedure.team,
+                procedure=procedure,
+                reason=CardRouting.Reason.OPEN_CASE if routed else CardRouting.Reason.RESIDENCE,
             )
         add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
         if order is not None and order_against is not None:
@@ -405,51 +434,18 @@ def procedure_initiate(
         if order is not None:
             payload["order"] = order.pk
             payload["order_expires_on"] = str(order.expires_on)
-        if routed:
-            payload["from_team"] = team.pk
+        if routed or forwarded:
+            payload["from_team"] = own_team.pk if own_team else None
+        if forwarded:
+            payload["victim_municipality"] = card.victim_municipality_id
         log_event(action=action, actor=actor, procedure=procedure, payload=payload)
-    return Filed(procedure=procedure, nka=nka, joined=joined, routed=routed)
-
-
-def _check_order(
-    card: NKA,
-    people: Sequence[NKAPerson],
-    order: ProtectiveOrder,
-    against: NKAPerson | None,
-    errors: dict[str, list[str]],
-) -> NKAPerson | None:
-    """The order filed with the card: its own model rules (the measures, the distance in
-    metres, the area or places), issued at the card's incident at the earliest and not in
-    the future, against one suspect of the card. Adds what it refuses to ``errors``;
-    returns the card entry the order is against."""
-
-    def add(field_name: str, message: str) -> None:
-        errors.setdefault(field_name, []).append(message)
-
-    if not card.protective_order_issued:
-        add(
-            "protective_order_issued",
-            _("The card describes a protective order: tick that an order was issued."),
-        )
-    suspects = [p for p in people if p.role == Role.SUSPECT]
-    if against is None and len(suspects) == 1:
-        against = suspects[0]
-    if against is None or not any(against is p for p in suspects):
-        add(ORDER_PREFIX + "person", _("Choose the suspected person the order is against."))
-        against = None
-    if order.issuer not in ProtectiveOrder.Issuer.values:
-        add(ORDER_PREFIX + "issuer", _("Unknown issuer."))
-    issued_on = order.issued_on
-    if issued_on and issued_on > calendar.legal_date():
-        add(ORDER_PREFIX + "issued_on", _("The date cannot be in the future."))
-    elif issued_on and card.incident_date and issued_on < card.incident_date:
-        add(ORDER_PREFIX + "issued_on", _("The order cannot precede the incident."))
-    for key, messages in record_errors(
-        order, exclude=_ORDER_SET_BY_STEP, prefix=ORDER_PREFIX
-    ).items():
-        if key not in errors:
-            errors[key] = messages
-    return against
+    return Filed(
+        procedure=procedure,
+        nka=nka,
+        joined=joined,
+        routed=routed,
+        forwarded_to=procedure.team if forwarded and not routed else None,
+    )
 
 
 def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:

@@ -220,7 +220,12 @@ class NKACreateView(LoginRequiredMixin, View):
             absolute_max=20,
         )
         form = step_forms.NKAForm(
-            data, initial={"place": self.professional.municipality.name, "nkb_handed": True}
+            data,
+            initial={
+                "place": self.professional.municipality.name,
+                "nkb_handed": True,
+                "victim_municipality": self.professional.municipality_id,
+            },
         )
         people = formset_class(data, prefix="people", initial=self.people_initial())
         order = order_forms.OrderFormSet(
@@ -265,7 +270,7 @@ class NKACreateView(LoginRequiredMixin, View):
             )
             # The same answer whether the card opened, joined or was routed: the filer
             # learns nothing of any other case (issue 11).
-            messages.success(request, web.nka_recorded(filed.nka))
+            messages.success(request, web.nka_recorded(filed.nka, filed.forwarded_to))
             return _card_url(filed.nka.pk)
 
         done = web.form_submit(

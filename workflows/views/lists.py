@@ -17,12 +17,16 @@ def inbox(request):
     rows = selectors.open_tasks_for(request.user)
     orders = selectors.orders_in_force(user=request.user)
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
+    incomplete = selectors.incomplete_groups_for(user=request.user)
+    notices = selectors.group_notices_for(user=request.user)
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     log_read(
         action="inbox.viewed",
         request=request,
-        procedures=[row.procedure for row in rows] + [d.procedure for d in orders],
+        procedures=[row.procedure for row in rows]
+        + [d.procedure for d in orders]
+        + [g.group.procedure for g in incomplete],
     )
     return render(
         request,
@@ -31,6 +35,8 @@ def inbox(request):
             "rows": rows,
             "orders": orders,
             "cards": cards,
+            "incomplete_groups": incomplete,
+            "group_notices": notices,
             "routed": selectors.cards_routed(user=request.user),
             "overdue": sum(1 for r in rows if r.overdue) + late_cards,
         },
