@@ -27,6 +27,7 @@ from workflows.models import (
     Professional,
     Referral,
     Role,
+    SuspectNotice,
 )
 from workflows.rules import Rule, RuleCode, Unit, edition_spec, rule
 
@@ -336,9 +337,21 @@ def _suspect_summons(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
+    """The notice of initiation: to a suspect who did not come to their meeting (subject
+    ``meeting:<pk>``, its NK-D), or who was absent when the NK-A was filled (subject
+    ``suspect_notice:<pk>``, issue 13 item 4)."""
+    if subject.startswith("suspect_notice:"):
+        notice = SuspectNotice.objects.get(procedure=procedure, pk=_subject_id(subject))
+        return {
+            "addressee": _suspect_side(procedure, notice.suspect_id),
+            "absent_at_initiation": True,
+            **_values(notice, "sent_on"),
+            **_values(procedure, "initiated_on"),
+        }
     nkd = NKD.objects.get(procedure=procedure, meeting_id=_subject_id(subject))
     return {
         "addressee": _suspect_side(procedure, nkd.suspect_id),
+        "absent_at_initiation": False,
         **_values(nkd, sent_on="initiation_notice_sent_on"),
         **_values(procedure, "initiated_on"),
     }

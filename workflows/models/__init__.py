@@ -11,6 +11,7 @@ from workflows.models.deadlines import (  # noqa: F401 - re-exported
     DeadlineQuerySet,
     FormSubmission,
 )
+from workflows.models.notices import SuspectNotice  # noqa: F401 - re-exported
 from workflows.models.organisation import (  # noqa: F401 - re-exported
     AuditorScope,
     Municipality,

@@ -341,7 +341,12 @@ def procedure_initiate(*, actor: User, card: NKA, people: Sequence[NKAPerson]) -
             CardRouting.objects.create(
                 nka=nka, from_team=team, to_team=procedure.team, procedure=procedure
             )
-        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
+        filled_on = calendar.legal_date(nka.filled_at)
+        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, filled_on, nka=nka)
+        if nka.suspect_present is False and not routed:
+            # The suspect was absent: the group notifies them of the initiation (2023 edition
+            # only; ``add_deadline`` opens nothing for a 2011 case). Domain note 5.
+            add_deadline(procedure, RuleCode.SUSPECT_NOTICE, filled_on, nka=nka)
         if not (joined or routed):
             process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
