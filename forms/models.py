@@ -289,7 +289,13 @@ class HelpPlanItem(Revisable):
     procedure = models.ForeignKey(
         "workflows.Procedure", on_delete=models.CASCADE, related_name="help_plan_items"
     )
-    nkc = models.ForeignKey(NKC, on_delete=models.CASCADE, related_name="plan_items")
+    # The plan belongs to the victim it was agreed with (a child's plan: the child's NK-C).
+    nkc = models.ForeignKey(
+        NKC,
+        on_delete=models.CASCADE,
+        related_name="plan_items",
+        verbose_name=_("whose plan: the victim's NK-C"),
+    )
     form_of_help = models.CharField(_("form of help"), max_length=30, choices=FormOfHelp.choices)
     action = models.CharField(_("action"), max_length=500)
     responsible = models.CharField(_("responsible institution or person"), max_length=200)

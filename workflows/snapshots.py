@@ -260,6 +260,8 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
         ),
         # § 2 ust. 5–6: printed only as what it is, "absent" with its reason and contact.
         "victim_absent": nka.victim_presence == VictimPresence.ABSENT,
+        # Issue 13 item 4: whether the suspect was present (empty on older cards).
+        "suspect_present": "" if nka.suspect_present is None else _display(nka, "suspect_present"),
         "initiator": nka.initiator.get_full_name(),
         "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
         "flags": flags,

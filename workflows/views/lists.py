@@ -16,13 +16,17 @@ def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
     orders = selectors.orders_in_force(user=request.user)
+    notices = selectors.suspect_notices_due(user=request.user)
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
+    late_notices = sum(1 for d in notices if d.due_on < today)
     log_read(
         action="inbox.viewed",
         request=request,
-        procedures=[row.procedure for row in rows] + [d.procedure for d in orders],
+        procedures=[row.procedure for row in rows]
+        + [d.procedure for d in orders]
+        + [d.procedure for d in notices],
     )
     return render(
         request,
@@ -30,9 +34,10 @@ def inbox(request):
         {
             "rows": rows,
             "orders": orders,
+            "notices": notices,
             "cards": cards,
             "routed": selectors.cards_routed(user=request.user),
-            "overdue": sum(1 for r in rows if r.overdue) + late_cards,
+            "overdue": sum(1 for r in rows if r.overdue) + late_cards + late_notices,
         },
     )
 
