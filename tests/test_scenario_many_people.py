@@ -157,9 +157,7 @@ def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(cli
         client,
         "victim_meeting",
         procedure,
-        _victim_meeting(
-            older, members, companion_name="Jan  Ćwik", companion_relation="wujek"
-        ),
+        _victim_meeting(older, members, companion_name="Jan  Ćwik", companion_relation="wujek"),
     )
     assert "Jan Ćwik jest osobą podejrzaną" in body
 
@@ -179,9 +177,7 @@ def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(cli
         client,
         "victim_meeting",
         procedure,
-        _victim_meeting(
-            younger, members, companion_name="Anna Nowak", companion_relation="babcia"
-        ),
+        _victim_meeting(younger, members, companion_name="Anna Nowak", companion_relation="babcia"),
     )
     assert NKC.objects.get(victim=younger).meeting.companion_name == "Anna Nowak"
     # Every victim has an NK-C: that node is done; the suspects' is not.
