@@ -8,6 +8,7 @@ import datetime
 from forms.models import NKA, HelpPlanItem, NKAPerson
 from workflows import calendar, services
 from workflows.demo import _moment, build, working_days_ago
+from workflows.demo.people_cases import seed_people_cases
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -230,4 +231,4 @@ def seed_cases(users) -> None:
     )
 
 
-CASES = [seed_cases]
+CASES = [seed_cases, seed_people_cases]
