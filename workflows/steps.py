@@ -13,9 +13,9 @@ the step's role (``workflows.permissions``) and that the case is where the step 
 the open task of its node (``workflows.flows.STEPS``; viewflow's ``can_execute`` /
 ``can_assign`` on the task agree) or one of its stages. On leaving the block it completes
 the task (unless the service kept it open: ``StepRun.keep_node_open``), re-derives and
-stores the stage (``flows.procedure_stage``), schedules the documents (rendered after commit) and writes the one audit event. A refusal raises
-``ServiceError`` (a ``ValidationError`` keyed by form field names) or ``PermissionDenied``
-and writes nothing.
+stores the stage (``flows.procedure_stage``), schedules the documents (rendered after
+commit) and writes the one audit event. A refusal raises ``ServiceError`` (a
+``ValidationError`` keyed by form field names) or ``PermissionDenied`` and writes nothing.
 """
 
 import datetime

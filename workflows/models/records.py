@@ -58,7 +58,9 @@ class Meeting(Revisable):
         _("their relation to the child"),
         max_length=150,
         blank=True,
-        help_text=_("Parent, legal or actual guardian who is not a suspect, or adult closest person."),
+        help_text=_(
+            "Parent, legal or actual guardian who is not a suspect, or adult closest person."
+        ),
     )
     minutes = models.TextField(_("minutes"), max_length=10000, blank=True)
     next_meeting_on = models.DateField(_("next meeting"), null=True, blank=True)

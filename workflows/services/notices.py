@@ -58,9 +58,7 @@ def suspect_notice_record(
             how=how.strip(),
             created_by=actor,
         )
-        suspects = set(
-            nka.entries.filter(role=Role.SUSPECT).values_list("person_id", flat=True)
-        )
+        suspects = set(nka.entries.filter(role=Role.SUSPECT).values_list("person_id", flat=True))
         notified = set(nka.suspect_notices.values_list("suspect_id", flat=True))
         if suspects <= notified:
             s.meet_deadline(sent_on, nka=nka)
