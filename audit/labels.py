@@ -45,6 +45,8 @@ EVENT_LABELS = {
     "meeting.victim_held": _("meeting with the victim held (NK-C)"),
     "meeting.suspect_held": _("meeting with the suspect held (NK-D)"),
     "meeting.suspect_absent": _("the suspect did not appear"),
+    "meeting.victim_absent": _("the victim did not appear (non-appearance recorded)"),
+    "suspect_notice.sent": _("suspect notified of the initiation made in their absence"),
     "meeting.corrected": _("meeting record corrected"),
     "meeting.withdrawn": _("meeting record withdrawn"),
     "meeting.planned": _("meeting planned (invitation or summons generated)"),

@@ -154,6 +154,14 @@ class NKA(Revisable):
         blank=True,
         help_text=_("When the victim was not present: the day direct contact was made, if it was."),
     )
+    # Whether the suspect was present when the card was filled: when not, the group notifies
+    # them of the initiation (rule ``suspect_notice``, 2023 edition). The cards filed before
+    # this was asked read "present" (migration 0007): no notice deadline is opened for them.
+    suspect_present = models.BooleanField(
+        _("the suspected person was present when the card was filled"),
+        null=True,
+        default=True,
+    )
     # NK-B (annex 2): record of the handout
     nkb_handed = models.BooleanField(_("NK-B handed over"), default=False)
     nkb_handed_to = models.CharField(_("NK-B handed to"), max_length=200, blank=True)
@@ -291,7 +299,13 @@ class HelpPlanItem(Revisable):
     procedure = models.ForeignKey(
         "workflows.Procedure", on_delete=models.CASCADE, related_name="help_plan_items"
     )
-    nkc = models.ForeignKey(NKC, on_delete=models.CASCADE, related_name="plan_items")
+    # The plan belongs to the victim it was agreed with (a child's plan: the child's NK-C).
+    nkc = models.ForeignKey(
+        NKC,
+        on_delete=models.CASCADE,
+        related_name="plan_items",
+        verbose_name=_("whose plan: the victim's NK-C"),
+    )
     form_of_help = models.CharField(_("form of help"), max_length=30, choices=FormOfHelp.choices)
     action = models.CharField(_("action"), max_length=500)
     responsible = models.CharField(_("responsible institution or person"), max_length=200)

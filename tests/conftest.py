@@ -230,7 +230,8 @@ def world(db) -> World:
 
 
 def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **overrides):
-    """A complete, valid NK-A with one victim, one suspect and a child, as the keyword
+    """A complete, valid NK-A with one victim, one suspect and a child of the household
+    (not a victim), as the keyword
     arguments of ``procedure_initiate``: the unsaved ``card`` and its ``people``."""
     incident_date = incident_date or datetime.date.today() - datetime.timedelta(days=1)
     people = [
@@ -253,7 +254,9 @@ def nka_input(*, incident_date=None, victim_pesel=None, suspect_pesel=None, **ov
         NKAPerson(
             first_name="Zosia",
             last_name="Ćwik",
-            role="minor_witness",
+            # A child of the household, not a victim: the default case has one victim and
+            # one suspect (a minor victim needs their own NK-C: tests/test_scenario_many_people).
+            role="child",
             pesel=synthetic_pesel(datetime.date(2015, 9, 1), "F"),
             relation="córka",
             school="SP 1, klasa 5b",

@@ -18,14 +18,28 @@ ORDER = [
 ]
 
 
-def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) -> Procedure:
-    """A fresh procedure (new PESELs) driven by the world's personas up to stage ``to``."""
+def drive(
+    world,
+    to: str = Stage.ACTIONS,
+    *,
+    extra_people: int = 0,
+    day=None,
+    child_witness: bool = False,
+) -> Procedure:
+    """A fresh procedure (new PESELs) driven by the world's personas up to stage ``to``.
+
+    ``child_witness``: the girl on the card witnessed the violence (a victim, art. 2 ust. 2);
+    the group then records that she did not come to her meeting, so that every victim is
+    covered (issue 13) without a second NK-C.
+    """
     day = day or datetime.date.today()
     data = nka_input(
         victim_pesel=synthetic_pesel(datetime.date(1990, 3, 3), "F"),
         suspect_pesel=synthetic_pesel(datetime.date(1980, 4, 4), "M"),
     )
     data["people"][2].pesel = synthetic_pesel(datetime.date(2015, 9, 1), "F")
+    if child_witness:
+        data["people"][2].role = "minor_witness"
     for n in range(extra_people):
         data["people"].append(
             NKAPerson(
@@ -53,6 +67,14 @@ def drive(world, to: str = Stage.ACTIONS, *, extra_people: int = 0, day=None) ->
     if target >= 3:
         services.nka_pass_to_group(actor=world.chair, procedure_id=procedure.pk, passed_on=day)
     if target >= 4:
+        if child_witness:
+            services.victim_absence_record(
+                actor=world.social_worker,
+                procedure_id=procedure.pk,
+                meeting=Meeting(held_on=day, invited_on=day, place="OPS"),
+                present_ids=members,
+                person_id=procedure.participants.get(role="minor_witness").person_id,
+            )
         victim = procedure.participants.get(role="victim").person
         suspect = procedure.participants.get(role="suspect").person
         services.victim_meeting_record(

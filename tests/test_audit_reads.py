@@ -117,8 +117,13 @@ def test_every_step_form_writes_one_read_naming_the_case_and_the_people_it_lists
     suspects = set(
         procedure.participants.filter(role=Role.SUSPECT).values_list("person_id", flat=True)
     )
+    everyone = set(procedure.participants.values_list("person_id", flat=True))
     listing = {
-        "victim-meeting/": victims,
+        # The victim's meeting also offers every participant as a child's companion.
+        "victim-meeting/": everyone,
+        "victim-absence/": victims,
+        "plan/add/": victims,  # the victims who have an NK-C
+        "suspect-notice/": suspects,
         "suspect-meeting/": suspects,
         "referrals/new/": suspects,
         "orders/new/": suspects,

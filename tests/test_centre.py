@@ -269,8 +269,8 @@ def test_statistics_take_the_same_queries_whatever_the_size(
 def test_procedure_figures_for_national_reporting(
     world, centre, django_capture_on_commit_callbacks
 ):
-    closed = drive(world, to=Stage.CLOSED)
-    open_case = drive(world, to=Stage.ACTIONS)
+    closed = drive(world, to=Stage.CLOSED, child_witness=True)
+    open_case = drive(world, to=Stage.ACTIONS, child_witness=True)
     Participant.objects.filter(procedure=open_case, role="victim").update(disabled=True)
     today = datetime.date.today()
     stats = centre_statistics(centre, D(today.year, 1, 1), today)

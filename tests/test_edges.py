@@ -416,7 +416,7 @@ def test_one_day_of_procedure_figures_is_suppressed_for_staff_outside_procedures
 ):
     from django.contrib.auth import get_user_model
 
-    drive(world, to=Stage.ACTIONS)
+    drive(world, to=Stage.ACTIONS, child_witness=True)
     night = get_user_model().objects.get(username="dyzurny")
 
     client.force_login(night)

@@ -199,7 +199,7 @@ def test_an_absent_victim_is_recorded_shown_and_printed(client, world):
 def test_a_card_listing_only_children_records_no_adult_victim(world):
     child = synthetic_pesel(datetime.date(TODAY.year - 10, 3, 3), "F")
     given = nka_input(victim_pesel=child)
-    given["people"] = [p for p in given["people"] if p.role != "minor_witness"]
+    given["people"] = [p for p in given["people"] if p.role != "child"]
 
     filed = services.procedure_initiate(actor=world.teacher, **given)
 

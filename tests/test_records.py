@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from documents.models import Document, DocumentKind
 from forms.models import NKA, NKC, HelpPlanItem, HelpPlanStatusChange
 from oversight.selectors import compliance
+from tests.conftest import plan_item
 from tests.scenarios import drive
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar, selectors, services
@@ -266,6 +267,11 @@ def test_the_initiator_may_not_withdraw_a_card_already_with_the_chair(client, wo
 def test_a_withdrawn_open_plan_action_does_not_block_closure(client, world):
     procedure = drive(world, to=Stage.ACTIONS)
     item = procedure.help_plan_items.get()
+    # Ground 1 needs the victim's plan carried out: one action done, the other withdrawn.
+    done = services.help_plan_item_add(
+        actor=world.chair, procedure_id=procedure.pk, item=plan_item(TODAY)
+    )
+    services.help_plan_item_set_status(actor=world.chair, item_id=done.pk, status="done")
     client.force_login(world.chair)
     client.post(
         withdraw_url(procedure, "plan-item", item),

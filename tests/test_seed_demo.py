@@ -14,7 +14,7 @@ from people import pesel as pesel_utils
 from people.models import Person
 from workflows import calendar, demo
 from workflows.models import ClosureGround, Meeting, PlannedMeeting, Procedure, Stage
-from workflows.selectors import deadlines_due, open_tasks_for
+from workflows.selectors import deadlines_due, open_tasks_for, suspect_notices_due
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,26 @@ class TestTheSeededDemo:
         client.force_login(teacher)
         listed = client.get("/procedures/")
         assert [p.household.label for p in listed.context["page"].object_list] == ["Nowicka"]
+
+    def test_the_demo_has_the_real_cases_of_issue_13(self, seeded):
+        """A mother and two children with two suspects, each with their own form; a victim
+        who never came, closed on "no grounds"; a suspect absent at initiation, notice due."""
+        family = Procedure.objects.get(
+            participants__person__last_name="Wiśniewska",
+            participants__role="victim",
+            participants__person__first_name="Renata",
+        )
+        assert family.stage == Stage.ACTIONS
+        assert (family.nkc_forms.count(), family.nkd_forms.count()) == (3, 2)
+        never = Procedure.objects.get(
+            participants__person__last_name="Borowiec", participants__role="victim"
+        )
+        assert never.closure_ground == ClosureGround.NO_GROUNDS
+        assert not never.nkc_forms.exists()
+        assert never.meetings.filter(kind="victim", person_appeared=False).count() == 2
+        notice = deadlines_due(user=seeded["przewodniczaca"], within_working_days=5)["due_soon"]
+        assert "suspect_notice" in {d.rule for d in notice}
+        assert suspect_notices_due(user=seeded["przewodniczaca"])
 
     def test_the_chair_has_an_overdue_group_and_work_due_within_two_working_days(self, seeded):
         chair = seeded["przewodniczaca"]

@@ -127,12 +127,16 @@ STEPS: dict[str, Step] = {
             meets=RuleCode.NKA_TO_GROUP,
             opens=(RuleCode.FIRST_MEETING,),
         ),
-        # § 8–9: separate meetings with the victim (NK-C) and the suspect (NK-D).
+        # § 8–9: separate meetings with each victim (NK-C, or a recorded non-appearance) and
+        # each suspect (NK-D, or the notification of initiation). The node completes with
+        # the record that covers the last person (``StepRun.keep_node_open``); a person a
+        # later card adds is met in the meetings or actions stage, completing no node.
         Step(
             "victim_meeting",
             Actor.GROUP,
             node="victim_meeting",
             stage=Stage.MEETINGS,
+            stages=ACTIVE,
             meets=RuleCode.FIRST_MEETING,
             needs_full_group=True,
         ),
@@ -141,6 +145,7 @@ STEPS: dict[str, Step] = {
             Actor.GROUP,
             node="suspect_meeting",
             stage=Stage.MEETINGS,
+            stages=ACTIVE,
             meets=RuleCode.FIRST_MEETING,
             needs_full_group=True,
         ),
@@ -152,9 +157,17 @@ STEPS: dict[str, Step] = {
         Step("meeting_plan_close", Actor.GROUP, stages=ACTIVE),
         # § 8: a working meeting of the group without the parties; the group's first
         # meeting, whoever attends it, meets the first-meeting deadline.
-        Step("group_meeting", Actor.GROUP, stages=ACTIVE, meets=RuleCode.FIRST_MEETING),
+        Step(
+            "group_meeting",
+            Actor.GROUP,
+            stages=ACTIVE,
+            meets=RuleCode.FIRST_MEETING,
+            needs_full_group=True,
+        ),
         # The address a participant chose for this procedure's letters (a victim's safe one).
         Step("correspondence_address", Actor.GROUP, stages=NOT_CLOSED),
+        # The suspect absent when the NK-A was filled is notified of the initiation (2023).
+        Step("suspect_notice", Actor.CASE_WORKER, stages=NOT_CLOSED, meets=RuleCode.SUSPECT_NOTICE),
         # § 18: closure on one of two grounds.
         Step("close", Actor.CASE_WORKER, node="actions", stage=Stage.ACTIONS),
         Step(

@@ -62,6 +62,7 @@ class RuleCode(StrEnum):
     TEAM_MEETINGS = "team_meetings"
     HOSTEL_STAY = "hostel_stay"
     POST_CLOSURE_MONITORING = "post_closure_monitoring"
+    SUSPECT_NOTICE = "suspect_notice"
 
 
 RULE_LABELS = {
@@ -74,6 +75,7 @@ RULE_LABELS = {
     RuleCode.TEAM_MEETINGS: _("Interdisciplinary team meets"),
     RuleCode.HOSTEL_STAY: _("Crisis-centre hostel stay"),
     RuleCode.POST_CLOSURE_MONITORING: _("Monitoring after closure"),
+    RuleCode.SUSPECT_NOTICE: _("Suspect notified of the initiation made in their absence"),
 }
 
 
@@ -219,6 +221,18 @@ _RULES_2023 = rule_set(
         False,
         NO_ROLL_PERIOD,
     ),
+    # Issue 13 item 4: an NK-A filled in the suspect's absence; the group (the chair or a
+    # member) notifies the suspect of the initiation. The paragraph of Dz.U. 2023 poz. 1870
+    # was not found in the stored texts (docs/rules.md): the value is the domain note's.
+    (
+        RuleCode.SUSPECT_NOTICE,
+        3,
+        U.WORKING_DAYS,
+        "initiation (the NK-A filled in the suspect's absence)",
+        "Dz.U. 2023 poz. 1870 (paragraph not verified)",
+        "practice",
+        "Only when the NK-A says the suspect was not present when it was filled.",
+    ),
 )
 _RULES_2011 = rule_set(
     Edition.E2011,
@@ -301,7 +315,7 @@ _RULES_2011 = rule_set(
 # The deadlines the 2011 edition did not have (domain note, section 4a "Edition switch": no
 # deadline for creating a group, for the first meeting or for the suspect notice). The 2011
 # regulation's text was not found in the stored material (docs/rules.md); a 2011 procedure is
-# never measured against these. The suspect-notice rule, when it is declared, is absent here too.
+# never measured against these.
 _ABSENT_2011 = {
     RuleCode.GROUP_CREATED: (
         "No deadline for creating a group in the 2011 edition: the diagnostic-support group "
@@ -311,6 +325,10 @@ _ABSENT_2011 = {
     RuleCode.FIRST_MEETING: (
         "No deadline for the first meeting in the 2011 edition; it came with the 2023 "
         "regulation (Dz.U. 2023 poz. 1870 § 8)."
+    ),
+    RuleCode.SUSPECT_NOTICE: (
+        "No deadline for notifying a suspect absent at initiation in the 2011 edition; it "
+        "came with the 2023 regulation (Dz.U. 2023 poz. 1870)."
     ),
 }
 

@@ -30,6 +30,7 @@ from workflows.models import (
     Professional,
     Referral,
     Role,
+    SuspectNotice,
     Team,
 )
 from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, rule
@@ -277,6 +278,8 @@ def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
         ),
         # § 2 ust. 5–6: printed only as what it is, "absent" with its reason and contact.
         "victim_absent": nka.victim_presence == VictimPresence.ABSENT,
+        # Issue 13 item 4: whether the suspect was present (empty on older cards).
+        "suspect_present": "" if nka.suspect_present is None else _display(nka, "suspect_present"),
         "initiator": nka.initiator.get_full_name(),
         "violence_forms": _choice_labels(ViolenceForm, nka.violence_forms),
         # Section IV prints every form, ticked or not, as the card does.
@@ -391,9 +394,21 @@ def _suspect_summons(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
+    """The notice of initiation: to a suspect who did not come to their meeting (subject
+    ``meeting:<pk>``, its NK-D), or who was absent when the NK-A was filled (subject
+    ``suspect_notice:<pk>``, issue 13 item 4)."""
+    if subject.startswith("suspect_notice:"):
+        notice = SuspectNotice.objects.get(procedure=procedure, pk=_subject_id(subject))
+        return {
+            "addressee": _suspect_side(procedure, notice.suspect_id),
+            "absent_at_initiation": True,
+            **_values(notice, "sent_on"),
+            **_values(procedure, "initiated_on"),
+        }
     nkd = NKD.objects.get(procedure=procedure, meeting_id=_subject_id(subject))
     return {
         "addressee": _suspect_side(procedure, nkd.suspect_id),
+        "absent_at_initiation": False,
         **_values(nkd, sent_on="initiation_notice_sent_on"),
         **_values(procedure, "initiated_on"),
     }

@@ -18,16 +18,23 @@ field they concern.
 """
 
 from django import forms
-from django.db import models
 from django.forms.models import construct_instance
-from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import validators
 from people.forms import PeselField
-from workflows import calendar
+from workflows.form_base import (  # noqa: F401 - re-exported: their old home
+    DateInput,
+    PastDateField,
+    StepForm,
+    StepModelForm,
+    formfield,
+    model_fields,
+    model_label,
+    without_validation,
+)
 from workflows.models import (
     ORDER_MEASURE_FIELDS,
     ClosureGround,
@@ -39,85 +46,9 @@ from workflows.models import (
     Referral,
     Role,
     Stage,
+    SuspectNotice,
 )
 from workflows.web import apply_service_error  # noqa: F401  (re-exported: its old home)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class PastDateField(forms.DateField):
-    """A date that cannot be in the future (legal date in Europe/Warsaw)."""
-
-    widget = DateInput
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value > calendar.legal_date():
-            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
-
-
-class StepForm(forms.Form):
-    """Base of every step form (a place for shared behaviour)."""
-
-
-def model_label(model, name: str):
-    """The label of ``model``'s field ``name``: its ``verbose_name``, the one name it has
-    (capitalised as Django's ModelForms print it)."""
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def formfield(db_field, **kwargs):
-    """The form field of a model field on these pages.
-
-    Label, help text, choices, ``max_length`` and required-ness come from the model; dates
-    get the browser's date input, texts a textarea, and the empty choice reads "—".
-    """
-    if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
-        kwargs.setdefault("widget", DateInput)
-    elif isinstance(db_field, models.TextField):
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
-    field = db_field.formfield(**kwargs)
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        field.choices = [(value, "—" if value == "" else label) for value, label in field.choices]
-    return field
-
-
-class StepModelForm(forms.ModelForm):
-    """Base of the forms that write one model's record; subclasses' ``Meta`` extend this one.
-
-    The form validates only what the user typed (the model's own checks on those fields);
-    the service still builds and saves the record.
-    """
-
-    class Meta:
-        formfield_callback = formfield
-
-
-def model_fields(model, names, **kwargs) -> type[forms.Form]:
-    """A form class holding ``model``'s fields ``names`` (labels, choices and lengths from
-    ``model``), mixed into a ModelForm of another model when one page writes two records."""
-    fields = forms.fields_for_model(model, fields=names, formfield_callback=formfield, **kwargs)
-    return type(f"{model.__name__}Fields", (forms.Form,), {name: fields[name] for name in names})
-
-
-def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
-    """Render bound forms as typed without running their validation (no error shown).
-
-    Django validates a bound form the first time its errors are read; marking the errors
-    as already computed and empty keeps the typed values and skips the checks.
-    """
-    form._errors = ErrorDict()
-    for formset in formsets:
-        formset._errors = []
-        formset._non_form_errors = formset.error_class()
-        for member in formset.forms:
-            member._errors = ErrorDict()
-
 
 # --------------------------------------------------------------------------- NK-A
 
@@ -125,8 +56,14 @@ def without_validation(form: forms.Form, *formsets: forms.BaseFormSet) -> None:
 class NKAForm(StepModelForm):
     """NK-A (annex 1), the incident and the NK-B handout; the people come in ``PersonFormSet``."""
 
-    # § 2 ust. 5–6: shown in a fieldset of their own.
-    PRESENCE_FIELDS = ("victim_presence", "victim_absence_reason", "victim_contact_on")
+    # § 2 ust. 5–6: shown in a fieldset of their own, with the suspect's presence (issue 13
+    # item 4: when absent, the group notifies the suspect of the initiation).
+    PRESENCE_FIELDS = (
+        "victim_presence",
+        "victim_absence_reason",
+        "victim_contact_on",
+        "suspect_present",
+    )
 
     def presence_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.PRESENCE_FIELDS]
@@ -148,6 +85,17 @@ class NKAForm(StepModelForm):
         label=model_label(NKA, "violence_forms"),
         choices=ViolenceForm.choices,
         widget=forms.CheckboxSelectMultiple,
+    )
+    # Present unless the filer says otherwise: a card posted without the answer (an older
+    # client) opens no notice deadline.
+    suspect_present = forms.TypedChoiceField(
+        label=model_label(NKA, "suspect_present"),
+        choices=[(True, _("yes")), (False, _("no"))],
+        coerce=lambda value: value in (True, "True"),
+        empty_value=True,
+        required=False,
+        initial=True,
+        widget=forms.RadioSelect,
     )
 
     class Meta(StepModelForm.Meta):
@@ -176,6 +124,7 @@ class NKAForm(StepModelForm):
             "victim_presence",
             "victim_absence_reason",
             "victim_contact_on",
+            "suspect_present",
             "nkb_handed",
             "nkb_handed_to",
             "nkb_not_handed_reason",
@@ -335,23 +284,55 @@ NKC_HISTORY = (
 SAFETY_PLAN = ("safety_how_to_act", "safety_contacts", "safety_place", "safety_documents_ready")
 
 
+COMPANION = ("companion", "companion_name", "companion_relation")
+
+
 class VictimMeetingForm(
     MeetingForm,
     model_fields(
         NKC, [*NKC_HISTORY, *SAFETY_PLAN], widgets={"situation": forms.Textarea(attrs={"rows": 3})}
     ),
 ):
-    """The meeting with the victim (Meeting) and NK-C with the safety plan (NKC)."""
+    """The meeting with one victim (Meeting) and their NK-C with the safety plan (NKC); for
+    a child, who was present with them (a participant, or a name and relation)."""
+
+    # The record's ``companion``, chosen among the case's participants by id.
+    companion = forms.TypedChoiceField(
+        label=model_label(Meeting, "companion"), coerce=int, required=False, empty_value=None
+    )
 
     fieldsets = (
         *MeetingForm.fieldsets,
+        (_("For a child: who was present with the child"), COMPANION),
         (_("NK-C: violence history"), NKC_HISTORY),
         (_("Safety plan"), SAFETY_PLAN),
     )
 
+    class Meta(MeetingForm.Meta):
+        fields = [*MeetingForm.Meta.fields, "companion_name", "companion_relation"]
+
+    def __init__(self, *args, companions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["companion"].choices = [("", "—"), *((p.pk, str(p)) for p in companions)]
+
     def nkc(self) -> NKC:
         """The unsaved NK-C typed in this form (after ``is_valid()``)."""
         return construct_instance(self, NKC(), fields=[*NKC_HISTORY, *SAFETY_PLAN])
+
+
+class VictimAbsenceForm(MeetingForm):
+    """A victim invited who did not come: the invitation's date (required), the meeting's
+    date and place, the members present; each further attempt is another such record."""
+
+    field_order = ["person", "invited_on", "held_on", "place", "present", "minutes"]
+    fieldsets = ((_("Invitation and non-appearance"), tuple(field_order)),)
+
+    class Meta(MeetingForm.Meta):
+        fields = ["invited_on", "held_on", "place", "minutes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_on"].required = True
 
 
 class PlanItemForm(StepModelForm):
@@ -372,7 +353,44 @@ PlanItemFormSet = forms.formset_factory(
 
 
 class PlanItemAddForm(PlanItemForm):
-    pass
+    """An action added later to the help plan of the victim it was agreed with (their NK-C)."""
+
+    nkc = forms.TypedChoiceField(label=model_label(HelpPlanItem, "nkc"), coerce=int)
+
+    field_order = ["nkc"]
+
+    def __init__(self, *args, nkcs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nkc"].choices = [
+            (nkc.pk, f"{nkc.victim} – NK-C {nkc.meeting.held_on:%Y-%m-%d}") for nkc in nkcs
+        ]
+
+    def save(self, commit=True):
+        item = super().save(commit=False)
+        item.nkc_id = self.cleaned_data["nkc"]
+        if commit:
+            item.save()
+        return item
+
+
+SUSPECT_NOTICE_HOW = _("by registered post")
+
+
+class SuspectNoticeForm(StepModelForm):
+    """The notice of initiation sent to a suspect absent when the NK-A was filled."""
+
+    person = forms.TypedChoiceField(coerce=int)
+    field_order = ["person", "sent_on", "how"]
+
+    class Meta(StepModelForm.Meta):
+        model = SuspectNotice
+        fields = ["sent_on", "how"]
+        field_classes = {"sent_on": PastDateField}
+
+    def __init__(self, *args, suspects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label = model_label(SuspectNotice, "suspect")
+        self.fields["person"].choices = [(p.pk, str(p)) for p in suspects]
 
 
 class PlanItemStatusForm(StepModelForm):

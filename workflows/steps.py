@@ -12,10 +12,10 @@ A service is its own rules and writes inside ``step``::
 the step's role (``workflows.permissions``) and that the case is where the step happens:
 the open task of its node (``workflows.flows.STEPS``; viewflow's ``can_execute`` /
 ``can_assign`` on the task agree) or one of its stages. On leaving the block it completes
-the task, re-derives and stores the stage (``flows.procedure_stage``), schedules the
-documents (rendered after commit) and writes the one audit event. A refusal raises
-``ServiceError`` (a ``ValidationError`` keyed by form field names) or ``PermissionDenied``
-and writes nothing.
+the task (unless the service kept it open: ``StepRun.keep_node_open``), re-derives and
+stores the stage (``flows.procedure_stage``), schedules the documents (rendered after
+commit) and writes the one audit event. A refusal raises ``ServiceError`` (a
+``ValidationError`` keyed by form field names) or ``PermissionDenied`` and writes nothing.
 """
 
 import datetime
@@ -196,6 +196,7 @@ class StepRun:
     task: Task | None = None
     documents: list[tuple[str, str]] = field(default_factory=list)
     with_stage: list[str] = field(default_factory=list)
+    complete_node: bool = True
 
     def take_node(self) -> Task:
         """Take the open task of the step's node, or refuse.
@@ -219,6 +220,23 @@ class StepRun:
             raise PermissionDenied
         self.task = task
         return task
+
+    def take_node_if_open(self) -> Task | None:
+        """Take the step's node when its task is open (``take_node``); ``None`` when the case
+        is past it (a step declared with a node and ``stages``, taken in one of them)."""
+        if self.declared.node in open_nodes(self.procedure):
+            return self.take_node()
+        return None
+
+    def keep_node_open(self) -> None:
+        """Record this step during its node's task without completing it.
+
+        A node whose work is done per person (the meetings: every victim, every suspect)
+        completes only with the record that covers the last person; the earlier ones are
+        taken "during" the node. The service decides, after writing, whether the node's work
+        is done; the skeleton then completes the task (or not) and stores the stage.
+        """
+        self.complete_node = False
 
     def save_with_stage(self, *fields: str) -> None:
         """Save these fields of the procedure together with its new stage (one UPDATE, so
@@ -267,7 +285,7 @@ def step(
         if declared.needs_full_group:
             _check_group(procedure)
         yield run
-        if run.task is not None:
+        if run.task is not None and run.complete_node:
             complete_task(run.task, actor)
             stage = procedure_stage(procedure)
             if stage != procedure.stage or run.with_stage:

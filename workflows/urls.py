@@ -63,6 +63,16 @@ urlpatterns = [
         name="victim_meeting",
     ),
     path(
+        "procedures/<int:pk>/victim-absence/",
+        meetings.VictimAbsenceView.as_view(),
+        name="victim_absence",
+    ),
+    path(
+        "procedures/<int:pk>/suspect-notice/",
+        meetings.SuspectNoticeView.as_view(),
+        name="suspect_notice",
+    ),
+    path(
         "procedures/<int:pk>/suspect-meeting/",
         meetings.SuspectMeetingView.as_view(),
         name="suspect_meeting",

@@ -110,9 +110,13 @@ def to_group(users, procedure, appointed: datetime.date, passed: datetime.date |
 
 
 def meetings(users, procedure, day: datetime.date, *, plan, suspect_appeared=True) -> None:
+    """The mother's meeting (NK-C and ``plan``), a child's own meeting with the mother
+    present, and the suspect's meeting: each person their own record (issue 13 item 1)."""
     member_ids = members(users)
     victim = procedure.participants.get(role="victim").person
     suspect = procedure.participants.get(role="suspect").person
+    for child in procedure.participants.filter(role="minor_witness").select_related("person"):
+        child_meeting(users, procedure, day, child.person, mother=victim)
     services.victim_meeting_record(
         actor=users["pracownik_socjalny"],
         procedure_id=procedure.pk,
@@ -175,3 +179,39 @@ def plan(due: datetime.date) -> list[HelpPlanItem]:
             due_on=due,
         ),
     ]
+
+
+def child_meeting(users, procedure, day: datetime.date, child, *, mother=None, **companion) -> None:
+    """A child's own meeting and NK-C, with the mother (a participant who is not a suspect)
+    or with the adult named in ``companion`` (``companion_name``, ``companion_relation``)."""
+    services.victim_meeting_record(
+        actor=users["pracownik_socjalny"],
+        procedure_id=procedure.pk,
+        meeting=Meeting(
+            held_on=day,
+            invited_on=day - datetime.timedelta(days=1),
+            place="Ośrodek Pomocy Społecznej, pokój dziecięcy",
+            minutes="Rozmowa z dzieckiem w obecności osoby dorosłej niebędącej osobą podejrzaną.",
+            companion_relation=companion.get("companion_relation", "matka"),
+            companion_name=companion.get("companion_name", ""),
+        ),
+        present_ids=members(users)[:2],
+        person_id=child.pk,
+        companion_id=mother.pk if mother is not None else None,
+        nkc=NKC(
+            situation="Uczęszcza do szkoły; boi się awantur w domu.",
+            first_act="Świadek kłótni rodziców od około roku.",
+            last_act="Świadek szarpania matki w dniu interwencji.",
+            needs="Wsparcie psychologiczne dla dziecka, spokojne miejsce do nauki.",
+            risk_assessment="Ryzyko umiarkowane; dziecko pod opieką matki.",
+            safety_how_to_act="W razie awantury pójść do sąsiadki z parteru i zadzwonić pod 112.",
+        ),
+        plan=[
+            HelpPlanItem(
+                form_of_help=HelpPlanItem.FormOfHelp.PSYCHOLOGICAL,
+                action="Konsultacje u psychologa dziecięcego",
+                responsible="Poradnia Psychologiczno-Pedagogiczna",
+                due_on=day + datetime.timedelta(days=60),
+            )
+        ],
+    )

@@ -9,6 +9,7 @@ from forms.models import NKA, HelpPlanItem, NKAPerson
 from workflows import calendar, services
 from workflows.demo import _moment, build, forwarding_cases, planning_cases, working_days_ago
 from workflows.demo.orders_cases import order_with_the_card
+from workflows.demo.people_cases import seed_people_cases
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -236,4 +237,5 @@ CASES = [
     order_with_the_card,
     planning_cases.planned_meetings,
     forwarding_cases.seed_forwarding_cases,
+    seed_people_cases,
 ]

@@ -12,6 +12,7 @@ from workflows.models.deadlines import (  # noqa: F401 - re-exported
     FormSubmission,
 )
 from workflows.models.groups import GroupMemberChange, GroupNotice  # noqa: F401 - re-exported
+from workflows.models.notices import SuspectNotice  # noqa: F401 - re-exported
 from workflows.models.organisation import (  # noqa: F401 - re-exported
     AuditorScope,
     Municipality,

@@ -30,6 +30,38 @@ class Meeting(Revisable):
         "people.Person", related_name="meetings_heard", verbose_name=_("persons heard")
     )
     person_appeared = models.BooleanField(_("the invited person appeared"), default=True)
+    # The one person met (or invited and absent): a meeting with a party is with one person.
+    # Empty on meetings recorded before issue 13 (their NK-C / NK-D names the person).
+    invited_person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person invited"),
+    )
+    # A child is met with a parent or guardian who is not a suspect, or with an adult closest
+    # person (art. 115 § 11 k.k.): the regulation Dz.U. 2023 poz. 1870 on acts with a minor,
+    # read in a secondary source, paragraph number not verified (docs/rules.md).
+    companion = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adult present with the child (from the participants)"),
+    )
+    companion_name = models.CharField(
+        _("adult present with the child: first name and surname"), max_length=200, blank=True
+    )
+    companion_relation = models.CharField(
+        _("their relation to the child"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Parent, legal or actual guardian who is not a suspect, or adult closest person."
+        ),
+    )
     minutes = models.TextField(_("minutes"), max_length=10000, blank=True)
     next_meeting_on = models.DateField(_("next meeting"), null=True, blank=True)
     recorded_by = models.ForeignKey(

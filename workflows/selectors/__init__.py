@@ -19,6 +19,12 @@ from workflows.selectors.cards import (
     cards_of,
     cards_routed,
 )
+from workflows.selectors.diagnosis import (
+    PersonCoverage,
+    coverage_of,
+    diagnosis_status,
+    uncovered,
+)
 from workflows.selectors.documents import (
     INITIATOR_KINDS,
     card_documents,
@@ -39,6 +45,7 @@ from workflows.selectors.inbox import (
     deadlines_due,
     open_tasks_for,
     orders_in_force,
+    suspect_notices_due,
 )
 from workflows.selectors.pages import (
     ProcedurePage,
@@ -66,6 +73,11 @@ from workflows.selectors.planning import (
 __all__ = [
     "Access",
     "CardRow",
+    "PersonCoverage",
+    "coverage_of",
+    "diagnosis_status",
+    "suspect_notices_due",
+    "uncovered",
     "INITIATOR_KINDS",
     "LetterAddress",
     "REQUIRED_PROFESSIONS",

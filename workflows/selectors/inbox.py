@@ -127,6 +127,28 @@ def orders_in_force(*, user: User) -> list[Deadline]:
     )
 
 
+def suspect_notices_due(*, user: User) -> list[Deadline]:
+    """The open ``suspect_notice`` deadlines (an NK-A filled in the suspect's absence, 2023
+    edition) of the cases the user acts in: a group member, or the team chair (who may
+    notify before a group exists). The inbox lists each as a task with its due date until
+    the notice is recorded; a 2011 case has no such deadline (``add_deadline``)."""
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    ours = Q(procedure__group__memberships__professional=professional) | Q(
+        procedure__team__members__professional=professional,
+        procedure__team__members__role="chair",
+    )
+    return list(
+        Deadline.objects.current()
+        .filter(ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
+        .exclude(procedure__stage="closed")
+        .select_related("procedure__household")
+        .distinct()
+        .order_by("due_on", "id")
+    )
+
+
 def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
     """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
     today = calendar.legal_date()

@@ -25,6 +25,7 @@ from workflows.models import (
     Professional,
     ProtectiveOrder,
     Referral,
+    SuspectNotice,
 )
 from workflows.rules import RuleCode
 from workflows.selectors.access import Access, procedure_get, visible_procedures
@@ -136,6 +137,7 @@ class ProcedurePage:
     detentions: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
     monitoring_notes: list = field(default_factory=list)
+    suspect_notices: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
 
@@ -196,11 +198,12 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
         ),
         nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim")),
         nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect")),
+        # Grouped by the victim whose plan it is (their NK-C), then by due date.
         plan_items=list(
             HelpPlanItem.objects.filter(procedure=procedure)
-            .select_related("corrected_by", "withdrawn_by")
+            .select_related("corrected_by", "withdrawn_by", "nkc__victim")
             .prefetch_related("status_changes__changed_by")
-            .order_by("due_on", "id")
+            .order_by("nkc__victim__last_name", "nkc__victim_id", "due_on", "id")
         ),
         referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
         orders=list(
@@ -222,6 +225,9 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
             MonitoringNote.objects.filter(procedure=procedure).select_related(
                 "author", "corrected_by", "withdrawn_by"
             )
+        ),
+        suspect_notices=list(
+            SuspectNotice.objects.filter(procedure=procedure).select_related("suspect")
         ),
         deadlines=list(
             Deadline.objects.current().filter(procedure=procedure).order_by("due_on", "id")

@@ -24,7 +24,11 @@ from workflows.services.actions import (
     referral_certificate_record,
     referral_record,
 )
-from workflows.services.closure import post_closure_monitoring_end, procedure_close
+from workflows.services.closure import (
+    check_closure_ground,
+    post_closure_monitoring_end,
+    procedure_close,
+)
 from workflows.services.documents import document_regenerate, documents_retry
 from workflows.services.group import REQUIRED_PROFESSIONS, group_appoint, nka_pass_to_group
 from workflows.services.initiation import (
@@ -38,6 +42,7 @@ from workflows.services.initiation import (
 )
 from workflows.services.meetings import (
     suspect_meeting_record,
+    victim_absence_record,
     victim_meeting_record,
 )
 from workflows.services.members import (
@@ -46,6 +51,7 @@ from workflows.services.members import (
     group_member_remove,
     group_notice_seen,
 )
+from workflows.services.notices import suspect_notice_record
 from workflows.services.planning import (
     calendar_feed_issue,
     calendar_feed_revoke,
@@ -92,7 +98,10 @@ __all__ = [
     "record_programme_certificate",
     "referral_certificate_record",
     "referral_record",
+    "check_closure_ground",
     "suspect_meeting_record",
+    "suspect_notice_record",
     "validate_nka",
+    "victim_absence_record",
     "victim_meeting_record",
 ]

@@ -39,19 +39,30 @@ CERTIFICATES = ("reported", "completed")
 
 def help_plan_item_add(*, actor: User, procedure_id: int, item: HelpPlanItem) -> HelpPlanItem:
     """Add the unsaved ``item`` (the form's ``save(commit=False)``) to the help plan of the
-    case's latest NK-C, validated by its model's rules."""
+    victim it was agreed with: ``item.nkc`` is that victim's current NK-C (a child's plan goes
+    through the child's NK-C). With a single current NK-C in the case it may be left empty.
+    Validated by its model's rules."""
     with step(
         actor=actor, procedure_id=procedure_id, action="plan_item_add", event="help_plan.item_added"
     ) as s:
         procedure = s.procedure
-        nkc = procedure.nkc_forms.order_by("-id").first()
-        if nkc is None:
+        nkcs = {
+            nkc.pk: nkc
+            for nkc in procedure.nkc_forms.filter(
+                meeting__withdrawn_at__isnull=True, meeting__corrected_by__isnull=True
+            )
+        }
+        if not nkcs:
             raise refuse(_("The help plan starts with NK-C at the meeting with the victim."))
+        if item.nkc_id is None and len(nkcs) == 1:
+            item.nkc = next(iter(nkcs.values()))
+        elif item.nkc_id not in nkcs:
+            raise refuse(_("Choose the victim whose help plan this action belongs to."), "nkc")
         item.procedure = procedure
-        item.nkc = nkc
         check_record(item)
         item.save()
-        s.payload = {"item": item.pk, "form_of_help": item.form_of_help}
+        s.person = item.nkc.victim
+        s.payload = {"item": item.pk, "form_of_help": item.form_of_help, "nkc": item.nkc_id}
     return item
 
 

@@ -9,7 +9,55 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentKind
 from forms.models import HelpPlanItem
 from workflows.models import ClosureGround, Procedure
+from workflows.selectors.diagnosis import diagnosis_status, uncovered
 from workflows.steps import User, not_future, refuse, step
+
+
+def check_closure_ground(procedure: Procedure, ground: str) -> None:
+    """Refuse closing ``procedure`` on ``ground`` (``ServiceError`` on ``ground``) unless:
+
+    - every victim and suspect is covered by the diagnosis (an NK-C or a recorded
+      non-appearance; an NK-D or the notification of initiation), naming who is not and
+      what to record: nothing else may keep a case open, so ground 2 is always possible
+      once everyone is covered, even when nobody ever came (issue 13 item 2);
+    - for ground 1 (§ 18: violence stopped and the individual help plan carried out): at
+      least one NK-C exists, and every victim who has one has a plan with at least one
+      action, none of them still open.
+    """
+    missing = uncovered(procedure)
+    if missing:
+        raise refuse(
+            _("Not everyone is covered by the diagnosis yet: %(who)s")
+            % {"who": " ".join(row.missing() for row in missing)},
+            "ground",
+        )
+    if ground != ClosureGround.VIOLENCE_STOPPED:
+        return
+    with_nkc = [row for row in diagnosis_status(procedure) if row.side == "victim" and row.form]
+    if not with_nkc:
+        raise refuse(
+            _(
+                "Closure on this ground needs the individual help plan carried out, and no "
+                "NK-C was filled with any victim: close on the ground “no grounds for action”."
+            ),
+            "ground",
+        )
+    items = list(procedure.help_plan_items.current().values_list("nkc__victim_id", "status"))
+    for row in with_nkc:
+        statuses = [status for victim, status in items if victim == row.person.pk]
+        if not statuses:
+            raise refuse(
+                _("The help plan of %(name)s has no action yet.") % {"name": row.person.full_name},
+                "ground",
+            )
+    if any(status == HelpPlanItem.Status.OPEN for _victim, status in items):
+        raise refuse(
+            _(
+                "Closure on this ground needs the individual help plan carried out: "
+                "some actions are still open."
+            ),
+            "ground",
+        )
 
 
 def procedure_close(
@@ -17,7 +65,8 @@ def procedure_close(
 ) -> Procedure:
     """Close the procedure on one of the two grounds (§ 18 of the regulation). Final.
 
-    Ground 1 (violence stopped) is refused while any help-plan action is still open. With
+    Refused while someone is not covered by the diagnosis, and on ground 1 (violence
+    stopped) without a carried-out help plan (``check_closure_ground``). With
     post-closure monitoring (the team's months) the process waits at its monitoring node.
     """
     not_future(closed_on, "closed_on")
@@ -29,17 +78,7 @@ def procedure_close(
         actor=actor, procedure_id=procedure_id, action="close", event="procedure.closed"
     ) as s:
         procedure = s.procedure
-        if (
-            ground == ClosureGround.VIOLENCE_STOPPED
-            and procedure.help_plan_items.current().filter(status=HelpPlanItem.Status.OPEN).exists()
-        ):
-            raise refuse(
-                _(
-                    "Closure on this ground needs the individual help plan carried out: "
-                    "some actions are still open."
-                ),
-                "ground",
-            )
+        check_closure_ground(procedure, ground)
         last_meeting = (
             procedure.meetings.current()
             .order_by("-held_on")
@@ -72,4 +111,4 @@ def post_closure_monitoring_end(*, actor: User, procedure_id: int) -> Procedure:
     return s.procedure
 
 
-__all__ = ["post_closure_monitoring_end", "procedure_close"]
+__all__ = ["check_closure_ground", "post_closure_monitoring_end", "procedure_close"]

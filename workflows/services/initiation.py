@@ -412,7 +412,12 @@ def procedure_initiate(
                 procedure=procedure,
                 reason=CardRouting.Reason.OPEN_CASE if routed else CardRouting.Reason.RESIDENCE,
             )
-        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, calendar.legal_date(nka.filled_at), nka=nka)
+        filled_on = calendar.legal_date(nka.filled_at)
+        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, filled_on, nka=nka)
+        if nka.suspect_present is False and not routed:
+            # The suspect was absent: the group notifies them of the initiation (2023 edition
+            # only; ``add_deadline`` opens nothing for a 2011 case). Domain note 5.
+            add_deadline(procedure, RuleCode.SUSPECT_NOTICE, filled_on, nka=nka)
         if order is not None and order_against is not None:
             order.procedure = procedure
             order.person = order_against.person

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forms.models import HelpPlanItem
+from forms.models import NKC, HelpPlanItem
 from workflows import services, step_forms
 from workflows.models import ORDER_MEASURE_FIELDS, Referral, Role
 from workflows.rules import RuleCode
@@ -17,6 +17,20 @@ class PlanItemAddView(StepView):
     form_class = step_forms.PlanItemAddForm
     title = gettext_lazy("Add an action to the individual help plan")
     success_message = gettext_lazy("The action is added to the help plan.")
+
+    def form_kwargs(self):
+        nkcs = list(
+            NKC.objects.filter(
+                procedure=self.procedure,
+                meeting__withdrawn_at__isnull=True,
+                meeting__corrected_by__isnull=True,
+            )
+            .select_related("victim", "meeting")
+            .order_by("victim__last_name", "id")
+        )
+        if hasattr(self, "shown_people"):
+            self.shown_people += [nkc.victim for nkc in nkcs]
+        return {"nkcs": nkcs}
 
     def perform(self, form):
         services.help_plan_item_add(

@@ -20,7 +20,7 @@ from forms.models import HelpPlanItem
 from workflows import calendar, permissions, reconcile, selectors, web
 from workflows.flows import ProcedureFlow, rule_met_at
 from workflows.models import VICTIM_ROLES, CardRouting
-from workflows.rules import RULE_LABELS
+from workflows.rules import RULE_LABELS, RuleCode
 
 OPEN_TASK = ("NEW", "ASSIGNED")
 
@@ -53,6 +53,9 @@ def procedure_detail(request, pk: int):
     open_nodes = {t.flow_task.name for t in open_tasks}
     allowed = permissions.allowed_actions(access, procedure, open_nodes=open_nodes)
     open_deadlines = {d.rule: d for d in page.deadlines if d.met_on is None and not d.referral_id}
+    # Per person: NK-C / NK-D, a non-appearance, or what is missing (issue 13 item 1).
+    diagnosis = selectors.diagnosis_status(procedure) if access.full_read else []
+    missing = {row.side for row in diagnosis if not row.covered}
     task_rows = [
         {
             "title": task.flow_task.task_title,
@@ -87,6 +90,10 @@ def procedure_detail(request, pk: int):
                 if "meeting_plan" in allowed
                 else []
             ),
+            "diagnosis": diagnosis,
+            "victims_missing": "victim" in missing,
+            "suspects_missing": "suspect" in missing,
+            "notice_due": open_deadlines.get(RuleCode.SUSPECT_NOTICE),
             "open_plan_items": sum(
                 1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
             ),

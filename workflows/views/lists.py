@@ -16,17 +16,20 @@ def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
     orders = selectors.orders_in_force(user=request.user)
+    notices = selectors.suspect_notices_due(user=request.user)
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     incomplete = selectors.incomplete_groups_for(user=request.user)
-    notices = selectors.group_notices_for(user=request.user)
+    group_notices = selectors.group_notices_for(user=request.user)
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
+    late_notices = sum(1 for d in notices if d.due_on < today)
     log_read(
         action="inbox.viewed",
         request=request,
         procedures=[row.procedure for row in rows]
         + [d.procedure for d in orders]
-        + [g.group.procedure for g in incomplete],
+        + [g.group.procedure for g in incomplete]
+        + [d.procedure for d in notices],
     )
     return render(
         request,
@@ -34,11 +37,12 @@ def inbox(request):
         {
             "rows": rows,
             "orders": orders,
+            "notices": notices,
             "cards": cards,
             "incomplete_groups": incomplete,
-            "group_notices": notices,
+            "group_notices": group_notices,
             "routed": selectors.cards_routed(user=request.user),
-            "overdue": sum(1 for r in rows if r.overdue) + late_cards,
+            "overdue": sum(1 for r in rows if r.overdue) + late_cards + late_notices,
         },
     )
 
