@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -35,7 +36,12 @@ logger = logging.getLogger(__name__)
 # Who must act before each deadline; the chair gets every escalation.
 INITIATOR_RULES = frozenset({RuleCode.NKA_TO_CHAIR})
 CHAIR_RULES = frozenset({RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP})
-GROUP_RULES = frozenset({RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT})
+GROUP_RULES = frozenset(
+    {RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT, RuleCode.POST_CLOSURE_MONITORING}
+)
+# Deadlines of a closed procedure: the end of the monitoring after closure (the group is
+# reminded before and the chair told once it has passed, like any other group task).
+AFTER_CLOSURE_RULES = frozenset({RuleCode.POST_CLOSURE_MONITORING})
 # Expiries, not steps: reminded to the group, or to the chair before there is a group.
 EXPIRY_RULES = frozenset({RuleCode.PROTECTIVE_ORDER})
 
@@ -108,6 +114,11 @@ def _message(
                 "due": due,
             }
             lead = _("The statutory deadline has passed and the step is not recorded.")
+        if RuleCode(deadline.rule) in AFTER_CLOSURE_RULES:
+            lead = _(
+                "The period of monitoring after closure (a team setting) ends on this day: "
+                "end the monitoring on the case page."
+            )
         body = "\n".join(
             [
                 _("Procedure: %(number)s") % {"number": name}
@@ -193,7 +204,7 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
     deadlines = list(
         Deadline.objects.current()
         .filter(met_on__isnull=True, due_on__lte=horizon)
-        .exclude(procedure__stage=Stage.CLOSED)
+        .exclude(Q(procedure__stage=Stage.CLOSED) & ~Q(rule__in=AFTER_CLOSURE_RULES))
         .exclude(rule=RuleCode.TEAM_MEETINGS)
         .select_related("procedure__initiated_by", "nka__initiator")
         .order_by("due_on", "id")

@@ -17,11 +17,9 @@ from workflows.services.actions import (
     help_plan_item_add,
     help_plan_item_set_status,
     monitoring_note_add,
-    notification_record,
     protective_order_record,
     record_programme_certificate,
     referral_certificate_record,
-    referral_record,
 )
 from workflows.services.closure import post_closure_monitoring_end, procedure_close
 from workflows.services.documents import document_regenerate, documents_retry
@@ -38,6 +36,13 @@ from workflows.services.initiation import (
 from workflows.services.meetings import (
     suspect_meeting_record,
     victim_meeting_record,
+)
+from workflows.services.referrals import (
+    notification_decide,
+    notification_request,
+    notification_sent,
+    referral_decide,
+    referral_request,
 )
 from workflows.steps import ServiceError
 
@@ -57,7 +62,9 @@ __all__ = [
     "monitoring_note_add",
     "nka_pass_to_group",
     "nka_transfer",
-    "notification_record",
+    "notification_decide",
+    "notification_request",
+    "notification_sent",
     "open_procedure_for_pesels",
     "post_closure_monitoring_end",
     "procedure_close",
@@ -65,7 +72,8 @@ __all__ = [
     "protective_order_record",
     "record_programme_certificate",
     "referral_certificate_record",
-    "referral_record",
+    "referral_decide",
+    "referral_request",
     "suspect_meeting_record",
     "validate_nka",
     "victim_meeting_record",
