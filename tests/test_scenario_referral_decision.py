@@ -7,6 +7,7 @@ statutory basis, never a constant). Notifications take the same shape: a refused
 drawn up nor sent.
 """
 
+import dataclasses
 import datetime
 
 import pytest
@@ -15,8 +16,10 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from documents import render
 from documents.models import Document, DocumentJob, DocumentKind
+from tests.scenarios import drive, granted_notification
 from tests.test_web_scenario import _d, drive_to_actions, last_action, step
 from workflows import calendar
+from workflows.corrections import record_correct
 from workflows.idempotency import issue_token
 from workflows.models import Deadline, Notification, Referral, TeamDecision
 from workflows.rules import RuleCode, rule
@@ -179,9 +182,7 @@ def test_the_report_deadline_comes_from_the_team_setting(
     deadline = _report_deadline(first)
     statutory = rule(RuleCode.PROGRAMME_REPORT, procedure.edition)
     assert deadline.period == 14
-    assert deadline.due_on == calendar.due_date(
-        statutory.__class__(**{**statutory.__dict__, "value": 14}), TODAY
-    )
+    assert deadline.due_on == calendar.due_date(dataclasses.replace(statutory, value=14), TODAY)
     assert deadline.due_on < TODAY + datetime.timedelta(days=30)
 
     # 0: no deadline at all, and the referral names no period.
@@ -290,3 +291,17 @@ def test_a_granted_misdemeanour_notification_is_drawn_up_then_sent(client, world
     notification.refresh_from_db()
     assert notification.sent_on == TODAY
     assert last_action(procedure) == "notification.sent"
+
+
+def test_a_notification_request_is_corrected_with_its_decision_kept(client, world):
+    procedure = drive(world)
+    notification = granted_notification(world, procedure, kind="police", addressee="KPP")
+    new = record_correct(
+        actor=world.chair,
+        slug="notification",
+        record_id=notification.pk,
+        changes={"addressee": "KPP Testowo"},
+        reason="literówka",
+    )
+    assert new.addressee == "KPP Testowo" and new.justification == notification.justification
+    assert new.is_granted and new.sent_on == notification.sent_on

@@ -8,6 +8,7 @@ import datetime
 from forms.models import NKA, HelpPlanItem, NKAPerson
 from workflows import calendar, services
 from workflows.demo import _moment, build, working_days_ago
+from workflows.demo.requests import seed_requests
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -232,4 +233,4 @@ def seed_cases(users) -> None:
     )
 
 
-CASES = [seed_cases]
+CASES = [seed_cases, seed_requests]
