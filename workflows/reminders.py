@@ -2,7 +2,8 @@
 
 Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) the people who must
 act get a reminder: the initiator for sending the NK-A to the chair, the chair for the group,
-the group members for the meetings and for the perpetrator's programme certificate. Once a
+the group members for the meetings, for the perpetrator's programme certificate and for the
+end of the monitoring after closure (the one deadline reminded in a closed case). Once a
 deadline has passed, the chair gets an escalation. A protective order's expiry is reminded
 to the group (the chair while there is none) before the order lapses; a lapse is no missed
 step: the run closes the deadline on its day and escalates nothing. Every message is recorded as a

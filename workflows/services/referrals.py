@@ -30,10 +30,10 @@ DECISION_FIELDS = (
 
 
 def referral_request(*, actor: User, procedure_id: int, referral: Referral) -> Referral:
-    """The group asks the team to refer a suspected person to a programme (art. 9b ust. 2
-    pkt 5 of the Act, as the municipal restatements give the group's tasks). ``referral``
-    is unsaved, with ``person``, ``programme``, ``requested_on``, ``justification`` and
-    optionally the proposed ``provider``. Writes no document and opens no deadline."""
+    """The group asks the team to refer a suspected person to a programme (art. 9b of the
+    Act, as the municipal restatements give the group's tasks). ``referral`` is unsaved,
+    with ``person``, ``programme``, ``requested_on``, ``justification`` and optionally the
+    proposed ``provider``. Writes no document and opens no deadline."""
     not_future(referral.requested_on, "requested_on")
     with step(
         actor=actor,
