@@ -11,6 +11,8 @@ import dataclasses
 import datetime
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -305,3 +307,57 @@ def test_a_notification_request_is_corrected_with_its_decision_kept(client, worl
     )
     assert new.addressee == "KPP Testowo" and new.justification == notification.justification
     assert new.is_granted and new.sent_on == notification.sent_on
+
+
+# The migration from a database without requests: transactional, restored like the other
+# migration tests (tests/test_protective_orders.py).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_existing_referrals_and_notifications_become_requested_and_granted(world):
+    procedure = drive(world)
+    suspect = procedure.participants.get(role="suspect").person
+    executor = MigrationExecutor(connection)
+    before = [("workflows", "0011_merge_orders_and_edition_deadlines")]
+    after = [("workflows", "0014_request_dates_required")]
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    referral = apps.get_model("workflows", "Referral").objects.create(
+        procedure_id=procedure.pk,
+        person_id=suspect.pk,
+        programme="correctional_educational",
+        provider="PCPR",
+        referred_on=TODAY,
+        received_on=TODAY,
+        created_by_id=world.chair.pk,
+    )
+    apps.get_model("workflows", "Deadline").objects.create(
+        procedure_id=procedure.pk,
+        rule="programme_report",
+        edition=procedure.edition,
+        starts_on=TODAY,
+        due_on=TODAY + datetime.timedelta(days=30),
+        referral_id=referral.pk,
+    )
+    apps.get_model("workflows", "Notification").objects.create(
+        procedure_id=procedure.pk,
+        kind="police",
+        addressee="KPP",
+        sent_on=TODAY,
+        reason="stare uzasadnienie",
+        created_by_id=world.police_officer.pk,
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    try:
+        executor.migrate(after)
+        migrated = Referral.objects.get()
+        assert migrated.is_granted and migrated.requested_on == migrated.decided_on == TODAY
+        assert migrated.requested_by_id == world.chair.pk
+        assert migrated.report_within_days == 30
+        assert Deadline.objects.get(rule=RuleCode.PROGRAMME_REPORT).period == 30
+        notification = Notification.objects.get()
+        assert notification.justification == "stare uzasadnienie"
+        assert notification.is_granted and notification.sent_on == TODAY
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
