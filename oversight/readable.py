@@ -34,6 +34,7 @@ from workflows.models import (
     ProtectiveOrder,
     Referral,
     Stage,
+    TeamDecision,
     TeamMember,
 )
 from workflows.rules import RULE_LABELS, RuleCode
@@ -92,6 +93,9 @@ KEY_LABELS = {
     "notice": pgettext_lazy("audit payload", "notice of a detention no."),
     "notification": pgettext_lazy("audit payload", "notification no."),
     "on": pgettext_lazy("audit payload", "on"),
+    "monitor_until": pgettext_lazy("audit payload", "monitoring after closure until"),
+    "notices": pgettext_lazy("audit payload", "notices of closure"),
+    "decision": pgettext_lazy("audit payload", "the team's decision"),
     "order": pgettext_lazy("audit payload", "protective order no."),
     "overdue": pgettext_lazy("audit payload", "overdue only"),
     "owner": pgettext_lazy("audit payload", "taken by"),
@@ -157,6 +161,7 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
         return dict(HelpPlanItem.Status.choices)
     table = {
         "programme": Referral.Programme.choices,
+        "decision": TeamDecision.choices,
         "form_of_help": HelpPlanItem.FormOfHelp.choices,
         "ground": ClosureGround.choices,
         "stage": Stage.choices,

@@ -6,7 +6,7 @@ from forms.models import NKD, NKAPerson
 from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
 from workflows import services
-from workflows.models import Meeting, Procedure, Stage
+from workflows.models import Meeting, Notification, Procedure, Referral, Stage
 
 ORDER = [
     Stage.INITIATED,
@@ -104,3 +104,59 @@ def drive(
         )
     procedure.refresh_from_db()
     return procedure
+
+
+def granted_referral(
+    world,
+    procedure: Procedure,
+    *,
+    person_id: int,
+    programme: str = "correctional_educational",
+    provider: str = "PCPR",
+    on=None,
+    received_on=None,
+):
+    """The group (its social worker) asks, the chair grants: an issued referral."""
+    on = on or datetime.date.today()
+    requested = services.referral_request(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        referral=Referral(
+            person_id=person_id,
+            programme=programme,
+            provider=provider,
+            requested_on=on,
+            justification="wniosek grupy",
+        ),
+    )
+    return services.referral_decide(
+        actor=world.chair,
+        referral_id=requested.pk,
+        decision="granted",
+        decided_on=on,
+        decided_as="chair_for_team",
+        received_on=received_on or on,
+    )
+
+
+def granted_notification(
+    world, procedure: Procedure, *, kind: str, addressee: str, person_id=None, on=None
+):
+    """The group (its police officer) asks, the chair grants, the notification is sent."""
+    on = on or datetime.date.today()
+    requested = services.notification_request(
+        actor=world.police_officer,
+        procedure_id=procedure.pk,
+        notification=Notification(
+            kind=kind, addressee=addressee, requested_on=on, justification="uzasadnienie"
+        ),
+        person_id=person_id,
+    )
+    services.notification_decide(
+        actor=world.chair,
+        notification_id=requested.pk,
+        decision="granted",
+        decided_on=on,
+        decided_as="chair_for_team",
+    )
+    return services.notification_sent(actor=world.chair, notification_id=requested.pk, sent_on=on)

@@ -18,9 +18,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import AuditorScopeFactory, ProfessionalFactory, TeamMemberFactory, UserFactory
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_notification, granted_referral
 from workflows import services
-from workflows.models import GroupNotice, PlannedMeeting, Profession, Sector, Stage, TeamMember
+from workflows.models import (
+    GroupNotice,
+    PlannedMeeting,
+    Procedure,
+    Profession,
+    Sector,
+    Stage,
+    TeamMember,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,10 +81,13 @@ CASE_URLS = {
     "workflows:plan_item_add",
     "workflows:plan_item_status",
     "workflows:referral_create",
+    "workflows:referral_decide",
     "workflows:referral_certificate",
     "workflows:protective_order_create",
     "workflows:detention_notice_create",
     "workflows:notification_create",
+    "workflows:notification_decide",
+    "workflows:notification_sent",
     "workflows:monitoring_note_create",
     "workflows:procedure_close",
     "workflows:monitoring_end",
@@ -148,13 +159,13 @@ def _case(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         procedure = drive(world, to=Stage.ACTIONS)
         suspect = procedure.participants.get(role="suspect").person
-        referral = services.referral_record(
-            actor=world.chair,
-            procedure_id=procedure.pk,
+        referral = granted_referral(
+            world,
+            Procedure.objects.get(pk=procedure.pk),
             person_id=suspect.pk,
             programme="correctional_educational",
             provider="PCPR",
-            referred_on=procedure.initiated_on,
+            on=procedure.initiated_on,
             received_on=procedure.initiated_on,
         )
         planned = services.meeting_plan(
@@ -167,6 +178,14 @@ def _case(world, django_capture_on_commit_callbacks):
                 place="KPP",
             ),
             invitee_id=suspect.pk,
+        )
+        notification = granted_notification(
+            world,
+            Procedure.objects.get(pk=procedure.pk),
+            kind="police",
+            addressee="KPP",
+            person_id=suspect.pk,
+            on=procedure.initiated_on,
         )
     victim = procedure.participants.get(role="victim").person
     notice = GroupNotice.objects.create(
@@ -184,6 +203,7 @@ def _case(world, django_capture_on_commit_callbacks):
         "record_pk": procedure.nka_forms.first().pk,
         "item_pk": procedure.help_plan_items.first().pk,
         "referral_pk": referral.pk,
+        "notification_pk": notification.pk,
         "public_id": procedure.documents.first().public_id,
         "person_pk": victim.pk,
     }
@@ -291,11 +311,15 @@ OWN_MATRIX = {
     "workflows:suspect_notice":        ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:plan_item_add":         ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:plan_item_status":      ("200/200", "403/403", "200/200", "404/404", "403/403"),
-    "workflows:referral_create":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    # The group asks, the team decides (its chair records the decision).
+    "workflows:referral_create":       ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:referral_decide":       ("200/200", "403/403", "403/403", "404/404", "403/403"),
     "workflows:referral_certificate":  ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:protective_order_create": ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:detention_notice_create": ("200/200", "403/403", "200/200", "404/404", "403/403"),
-    "workflows:notification_create":   ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:notification_create":   ("403/403", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:notification_decide":   ("200/200", "403/403", "403/403", "404/404", "403/403"),
+    "workflows:notification_sent":     ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:monitoring_note_create": ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:procedure_close":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:monitoring_end":        ("200/200", "403/403", "200/200", "404/404", "403/403"),

@@ -127,8 +127,8 @@ def test_the_edition_changes_on_28_september_2023():
         (RuleCode.TEAM_MEETINGS, "2011", D(2026, 11, 4), D(2027, 2, 4)),
         (RuleCode.HOSTEL_STAY, "2023", D(2026, 11, 4), D(2027, 2, 4)),
         (RuleCode.HOSTEL_STAY, "2011", D(2026, 11, 4), D(2027, 2, 4)),
-        (RuleCode.POST_CLOSURE_MONITORING, "2023", D(2026, 11, 4), D(2026, 11, 4)),
-        (RuleCode.POST_CLOSURE_MONITORING, "2011", D(2026, 11, 4), D(2026, 11, 4)),
+        (RuleCode.POST_CLOSURE_MONITORING, "2023", D(2026, 11, 4), D(2027, 2, 4)),
+        (RuleCode.POST_CLOSURE_MONITORING, "2011", D(2026, 11, 4), D(2027, 2, 4)),
     ],
 )
 def test_due_dates_of_every_rule_in_both_editions(code, edition, start, expected):

@@ -25,12 +25,11 @@ from centre.statistics import centre_statistics
 from forms.models import NKA, NKAPerson
 from tests.conftest import use_language
 from tests.factories import UserFactory, synthetic_pesel
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_referral
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar
-from workflows import services as workflow_services
 from workflows.idempotency import issue_token
-from workflows.models import Participant, Stage
+from workflows.models import Participant, Procedure, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -426,13 +425,13 @@ def test_a_correctional_group_answers_the_referral_and_certifies_it(
         procedure = drive(world, to=Stage.ACTIONS)
         suspect = procedure.participants.get(role="suspect").person
         today = datetime.date.today()
-        referral = workflow_services.referral_record(
-            actor=world.chair,
-            procedure_id=procedure.pk,
+        referral = granted_referral(
+            world,
+            Procedure.objects.get(pk=procedure.pk),
             person_id=suspect.pk,
             programme="correctional_educational",
             provider=centre.name,
-            referred_on=today,
+            on=today,
             received_on=today,
         )
     # The centre records him under its own record: the PESEL links it to the procedure's.

@@ -23,8 +23,9 @@ from documents.models import Document, DocumentKind
 from forms.models import NKA, NKD, HelpPlanItem, ViolenceForm
 from tests.conftest import nka_input, nkc_input, plan_item
 from tests.factories import synthetic_pesel
+from tests.scenarios import granted_notification, granted_referral
 from workflows import services
-from workflows.models import Meeting, Notification, Stage
+from workflows.models import Meeting, Notification, Procedure, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -143,23 +144,22 @@ def full_procedure(world, *, appeared: bool, n: int) -> None:
         ),
     )
     for kind in Notification.Kind.values:
-        services.notification_record(
-            actor=world.chair,
-            procedure_id=procedure.pk,
+        granted_notification(
+            world,
+            Procedure.objects.get(pk=procedure.pk),
             kind=kind,
             addressee="Komenda Powiatowa Policji",
-            sent_on=today,
-            reason="uzasadnienie",
             person_id=suspect.pk,
+            on=today,
         )
     if appeared:
-        referral = services.referral_record(
-            actor=world.chair,
-            procedure_id=procedure.pk,
+        referral = granted_referral(
+            world,
+            Procedure.objects.get(pk=procedure.pk),
             person_id=suspect.pk,
             programme="correctional_educational",
             provider="OIK",
-            referred_on=today,
+            on=today,
             received_on=today,
         )
         staff = world.oik_psychologist

@@ -15,9 +15,9 @@ from documents.models import SUSPECT_FACING, Document, DocumentKind
 from documents.services import store
 from forms.models import NKD, NKAPerson
 from tests.conftest import nka_input, nkc_input, plan_item
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_referral
 from workflows import demo, services, snapshots
-from workflows.models import Meeting, Stage
+from workflows.models import Meeting, Procedure, Stage
 from workflows.services import document_regenerate
 
 pytestmark = pytest.mark.django_db
@@ -151,13 +151,13 @@ def _suspect_case(world, *, appeared: bool):
             consequences_explained=appeared, initiation_notice_sent_on=None if appeared else today
         ),
     )
-    services.referral_record(
-        actor=world.chair,
-        procedure_id=procedure.pk,
+    granted_referral(
+        world,
+        Procedure.objects.get(pk=procedure.pk),
         person_id=suspect.pk,
         programme="correctional_educational",
         provider="PCPR",
-        referred_on=today,
+        on=today,
         received_on=today,
     )
     return procedure, victim

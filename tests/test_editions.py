@@ -9,9 +9,9 @@ import pytest
 from documents import render
 from documents.models import Document, DocumentKind
 from tests.conftest import nka_input
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_referral
 from workflows import calendar, rules, services
-from workflows.models import Deadline, Stage
+from workflows.models import Deadline, Procedure, Stage
 from workflows.rules import (
     DEFAULT_BASIS,
     EDITIONS,
@@ -126,18 +126,21 @@ def test_a_new_edition_applies_from_its_day_and_a_procedure_keeps_its_own(
 ):
     assert edition_on(NEW_START) == NEW
     assert edition_on(NEW_START - datetime.timedelta(days=1)) == Edition.E2023
+    # The period to report is the team's setting (no statutory basis), not the edition's.
+    world.team.programme_report_days = 21
+    world.team.save()
     with django_capture_on_commit_callbacks(execute=True):
         old = _old_procedure(world)
         new = drive(world, to=Stage.ACTIONS)
         suspect = new.participants.get(role="suspect").person
         today = datetime.date.today()
-        referral = services.referral_record(
-            actor=world.chair,
-            procedure_id=new.pk,
+        referral = granted_referral(
+            world,
+            Procedure.objects.get(pk=new.pk),
             person_id=suspect.pk,
             programme="correctional_educational",
             provider="PCPR",
-            referred_on=today,
+            on=today,
             received_on=today,
         )
         services.procedure_close(

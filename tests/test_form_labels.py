@@ -20,7 +20,7 @@ from documents.models import DocumentKind
 from forms.choices import Programme
 from forms.models import NKA, NKD, ViolenceForm
 from tests.test_web_scenario import _d, drive_to_actions, nka_post_data
-from workflows import group_forms, step_forms
+from workflows import group_forms, request_forms, step_forms
 from workflows.models import Meeting, Notification, Referral
 from workflows.snapshots import build
 
@@ -32,9 +32,9 @@ FORMS = [
     step_forms.PlanItemForm,
     step_forms.PlanItemAddForm,
     step_forms.PlanItemStatusForm,
-    step_forms.ReferralForm,
+    request_forms.ReferralRequestForm,
     step_forms.ProtectiveOrderForm,
-    step_forms.NotificationForm,
+    request_forms.NotificationRequestForm,
     step_forms.MonitoringNoteForm,
     group_forms.GroupMemberRegisterForm,
 ]

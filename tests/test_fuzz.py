@@ -53,7 +53,7 @@ STEPS = [
     ("victim_meeting", "social_worker", Stage.MEETINGS),
     ("suspect_meeting", "police_officer", Stage.MEETINGS),
     ("plan_item_add", "social_worker", Stage.ACTIONS),
-    ("referral_create", "chair", Stage.ACTIONS),
+    ("referral_create", "social_worker", Stage.ACTIONS),
     ("protective_order_create", "police_officer", Stage.ACTIONS),
     ("notification_create", "police_officer", Stage.ACTIONS),
     ("monitoring_note_create", "social_worker", Stage.ACTIONS),

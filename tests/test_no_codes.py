@@ -159,14 +159,8 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
     pages.read(reverse("workflows:card_detail", args=[nka.pk]))
     pages.read(reverse("workflows:nka_create"))
 
-    client.force_login(world.chair)
-    pages.case(
-        procedure,
-        "referral_create",
-        "protective_order_create",
-        "detention_notice_create",
-        "notification_create",
-    )
+    client.force_login(world.social_worker)
+    pages.case(procedure, "referral_create", "notification_create")
     step(
         client,
         "referral_create",
@@ -175,11 +169,32 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
             "person": suspect.pk,
             "programme": Referral.Programme.THERAPEUTIC,
             "provider": "PCPR Testowo",
-            "referred_on": _d(0),
-            "received_on": _d(0),
+            "requested_on": _d(0),
+            "justification": "Zadeklarował udział w programie.",
         },
     )
     referral = Referral.objects.get(procedure=procedure)
+    client.force_login(world.chair)
+    pages.case(procedure, "protective_order_create", "detention_notice_create")
+    pages.read(
+        reverse(
+            "workflows:referral_decide",
+            kwargs={"pk": procedure.pk, "referral_pk": referral.pk},
+        )
+    )
+    step(
+        client,
+        "referral_decide",
+        procedure,
+        {
+            "decision": "granted",
+            "decided_on": _d(0),
+            "decided_as": "team_resolution",
+            "resolution_number": "12/2026",
+            "received_on": _d(0),
+        },
+        referral_pk=referral.pk,
+    )
     pages.read(
         reverse(
             "workflows:referral_certificate",
@@ -216,13 +231,29 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
             {
                 "kind": "misdemeanour_66c",
                 "addressee": "KPP Testowo",
-                "sent_on": _d(0),
+                "requested_on": _d(0),
                 "person": suspect.pk,
-                "reason": "Naruszenie nakazu.",
+                "justification": "Naruszenie nakazu.",
             },
         ),
     ):
         step(client, name, procedure, data)
+    notification = procedure.notifications.get()
+    client.force_login(world.chair)
+    for name, data in (
+        (
+            "notification_decide",
+            {"decision": "granted", "decided_on": _d(0), "decided_as": "chair_for_team"},
+        ),
+        ("notification_sent", {"sent_on": _d(0)}),
+    ):
+        pages.read(
+            reverse(
+                f"workflows:{name}",
+                kwargs={"pk": procedure.pk, "notification_pk": notification.pk},
+            )
+        )
+        step(client, name, procedure, data, notification_pk=notification.pk)
 
     client.force_login(world.social_worker)
     step(client, "monitoring_note_create", procedure, {"visited_on": _d(0), "note": "Wizyta."})
@@ -251,7 +282,12 @@ def test_no_choice_code_on_any_page_of_a_whole_case(client, world):
         client,
         "procedure_close",
         procedure,
-        {"ground": "violence_stopped", "closed_on": _d(0), "summary": "Plan zrealizowany."},
+        {
+            "ground": "violence_stopped",
+            "closed_on": _d(0),
+            "summary": "Plan zrealizowany.",
+            "monitoring": "on",
+        },
     )
     pages.case(procedure)
 

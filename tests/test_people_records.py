@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
     synthetic_pesel,
 )
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_referral
 from tests.test_web_scenario import nka_post_data
 from workflows import services
 from workflows.models import CardRouting, Participant, Procedure, Profession, Sector, Stage
@@ -471,13 +471,13 @@ def test_an_initiator_sees_their_cards_and_tasks_but_nothing_else_of_the_case(
     with django_capture_on_commit_callbacks(execute=True):
         case = drive(world, to=Stage.ACTIONS)
         suspect = case.participants.get(role="suspect").person
-        services.referral_record(
-            actor=world.chair,
-            procedure_id=case.pk,
+        granted_referral(
+            world,
+            Procedure.objects.get(pk=case.pk),
             person_id=suspect.pk,
             programme="correctional_educational",
             provider="PCPR",
-            referred_on=case.initiated_on,
+            on=case.initiated_on,
             received_on=case.initiated_on,
         )
         data = nka_post_data(

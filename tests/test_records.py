@@ -284,6 +284,7 @@ def test_a_withdrawn_open_plan_action_does_not_block_closure(client, world):
             "ground": "violence_stopped",
             "closed_on": TODAY.isoformat(),
             "summary": "Plan zrealizowany.",
+            "monitoring": "on",
             "form_token": issue_token(),
         },
     )

@@ -235,7 +235,12 @@ def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(cli
     assert reverse("workflows:victim_meeting", args=[procedure.pk]) in page
 
     client.force_login(world.social_worker)
-    close = {"ground": "no_grounds", "closed_on": _d(0), "summary": "Brak podstaw."}
+    close = {
+        "ground": "no_grounds",
+        "closed_on": _d(0),
+        "summary": "Brak podstaw.",
+        "monitoring": "on",
+    }
     body = _refused(client, "procedure_close", procedure, close)
     assert "Halina Ćwik" in body
     step(client, "victim_meeting", procedure, _victim_meeting(grandmother, members))

@@ -99,7 +99,12 @@ def test_a_case_where_nobody_ever_comes_is_closed_on_ground_2(client, world):
         client,
         "procedure_close",
         procedure,
-        {"ground": "violence_stopped", "closed_on": _d(0), "summary": "Przemoc ustała."},
+        {
+            "ground": "violence_stopped",
+            "closed_on": _d(0),
+            "summary": "Przemoc ustała.",
+            "monitoring": "on",
+        },
     )
     assert response.status_code == 200
     assert "braku zasadności podejmowania działań" in response.content.decode()
@@ -111,11 +116,17 @@ def test_a_case_where_nobody_ever_comes_is_closed_on_ground_2(client, world):
         client,
         "procedure_close",
         procedure,
-        {"ground": "no_grounds", "closed_on": _d(0), "summary": "Nikt się nie stawił."},
+        {
+            "ground": "no_grounds",
+            "closed_on": _d(0),
+            "summary": "Nikt się nie stawił.",
+            "monitoring": "on",
+        },
     )
     assert procedure.stage == Stage.CLOSED
     assert procedure.closure_ground == "no_grounds"
-    assert open_nodes(procedure) == set()
+    # Closed; only the monitoring after closure (on by default) is left to the group.
+    assert open_nodes(procedure) == {"post_closure_monitoring"}
 
 
 def test_an_nkc_is_still_possible_after_a_non_appearance(client, world):
@@ -182,7 +193,12 @@ def test_closure_names_who_is_not_covered(client, world):
         client,
         "procedure_close",
         procedure,
-        {"ground": "no_grounds", "closed_on": _d(0), "summary": "Brak podstaw."},
+        {
+            "ground": "no_grounds",
+            "closed_on": _d(0),
+            "summary": "Brak podstaw.",
+            "monitoring": "on",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200

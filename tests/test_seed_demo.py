@@ -26,12 +26,21 @@ def seeded(demo_seeded_once):
     return {row.username: get_user_model().objects.get(username=row.username) for row in logins}
 
 
+def closed_procedures(procedures):
+    return [p for p in procedures if p.stage == Stage.CLOSED]
+
+
 class TestTheSeededDemo:
     """These tests only read the demo: it is seeded once for all of them (tests/conftest.py)."""
 
     def test_the_demo_covers_every_stage_and_both_closure_grounds(self, seeded):
         procedures = list(Procedure.objects.all())
-        assert len(procedures) >= 11  # the ten of ``seed_cases`` and issue 13's cases
+        # Ten in workflows/demo/cases.py, and the others' own modules (issue 13).
+        assert len(procedures) >= 11
+        # A referral the group asked for waits for the team's decision (demo/requests.py).
+        assert any(p.referrals.filter(decision="").exists() for p in procedures)
+        assert any(p.notifications.filter(decision="refused").exists() for p in procedures)
+        assert any(p.closure_notices.exists() for p in closed_procedures(procedures))
         assert {p.stage for p in procedures} == set(Stage.values)
         closed = [p for p in procedures if p.stage == Stage.CLOSED]
         assert {p.closure_ground for p in closed} == set(ClosureGround.values)

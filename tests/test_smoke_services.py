@@ -67,6 +67,9 @@ def test_walk_procedure_to_closure_through_services(world):
         ground=ClosureGround.VIOLENCE_STOPPED,
         closed_on=today,
         summary="x",
+        # Monitoring after closure is on by default; switched off, the process ends here.
+        monitoring=False,
+        no_monitoring_reason="x",
     )
     procedure.refresh_from_db()
     assert procedure.stage == Stage.CLOSED

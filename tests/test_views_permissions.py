@@ -41,7 +41,7 @@ def test_the_case_page_offers_what_permissions_allow(client, world):
     assert allowed == permissions.allowed_actions(
         access, procedure, open_nodes=response.context["open_nodes"]
     )
-    assert {"close", "referral", "protective_order", "monitoring_note"} <= allowed
+    assert {"close", "referral_decision", "protective_order", "monitoring_note"} <= allowed
     text = response.content.decode()
     assert reverse("workflows:procedure_close", args=[procedure.pk]) in text
     assert reverse("workflows:group_appoint", args=[procedure.pk]) not in text
@@ -57,6 +57,8 @@ def test_a_team_member_outside_the_group_is_offered_no_step(client, world):
 
 
 def test_no_monitoring_note_is_offered_after_closure_without_monitoring(client, world):
+    world.team.post_closure_monitoring_months = 0
+    world.team.save()
     procedure = drive(world, to=Stage.CLOSED)
     assert procedure.monitor_until is None
     response = _page(client, world.chair, procedure)
@@ -103,7 +105,6 @@ def test_periods_come_from_the_rules_of_the_cases_edition(client, world):
     client.force_login(world.chair)
     for name, code in (
         ("pass_to_group", RuleCode.NKA_TO_GROUP),
-        ("referral_create", RuleCode.PROGRAMME_REPORT),
         ("protective_order_create", RuleCode.PROTECTIVE_ORDER),
     ):
         response = client.get(reverse(f"workflows:{name}", args=[procedure.pk]))

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forms.models import HelpPlanItem
-from tests.scenarios import drive
+from tests.scenarios import drive, granted_notification
 from workflows import services
-from workflows.models import Stage
+from workflows.models import Procedure, Stage
 
 
 def count_queries(client, url) -> int:
@@ -58,14 +58,13 @@ def test_procedure_page_does_not_grow_with_participants_or_records(client, world
                 due_on=large.initiated_on,
             ),
         )
-        services.notification_record(
-            actor=world.social_worker,
-            procedure_id=large.pk,
+        granted_notification(
+            world,
+            Procedure.objects.get(pk=large.pk),
             kind="police",
             addressee="KPP",
-            sent_on=large.initiated_on,
-            reason="r",
             person_id=suspect.pk,
+            on=large.initiated_on,
         )
         services.monitoring_note_add(
             actor=world.social_worker,

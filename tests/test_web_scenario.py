@@ -198,6 +198,7 @@ def drive_to_actions(
 def test_procedure_through_the_pages_to_closure_on_ground_2(client, world):
     procedure = drive_to_actions(client, world)
     suspect = procedure.participants.get(role="suspect").person
+    client.force_login(world.social_worker)
     step(
         client,
         "referral_create",
@@ -206,11 +207,11 @@ def test_procedure_through_the_pages_to_closure_on_ground_2(client, world):
             "person": suspect.pk,
             "programme": "correctional_educational",
             "provider": "PCPR Testowo",
-            "referred_on": _d(0),
-            "received_on": _d(0),
+            "requested_on": _d(0),
+            "justification": "Zadeklarował udział.",
         },
     )
-    assert last_action(procedure) == "referral.issued"
+    assert last_action(procedure) == "referral.requested"
     step(
         client,
         "notification_create",
@@ -218,17 +219,40 @@ def test_procedure_through_the_pages_to_closure_on_ground_2(client, world):
         {
             "kind": "misdemeanour_66c",
             "addressee": "KPP Testowo",
-            "sent_on": _d(0),
+            "requested_on": _d(0),
             "person": suspect.pk,
-            "reason": "Uporczywe naruszanie nakazu.",
+            "justification": "Uporczywe naruszanie nakazu.",
         },
+    )
+    assert last_action(procedure) == "notification.requested"
+    client.force_login(world.chair)
+    decision = {"decision": "granted", "decided_on": _d(0), "decided_as": "chair_for_team"}
+    referral = procedure.referrals.get()
+    step(
+        client,
+        "referral_decide",
+        procedure,
+        {**decision, "provider": "PCPR Testowo", "received_on": _d(0)},
+        referral_pk=referral.pk,
+    )
+    assert last_action(procedure) == "referral.granted"
+    notification = procedure.notifications.get()
+    step(client, "notification_decide", procedure, decision, notification_pk=notification.pk)
+    assert last_action(procedure) == "notification.granted"
+    step(
+        client, "notification_sent", procedure, {"sent_on": _d(0)}, notification_pk=notification.pk
     )
     assert last_action(procedure) == "notification.sent"
     step(
         client,
         "procedure_close",
         procedure,
-        {"ground": "no_grounds", "closed_on": _d(0), "summary": "Nie stwierdzono przemocy."},
+        {
+            "ground": "no_grounds",
+            "closed_on": _d(0),
+            "summary": "Nie stwierdzono przemocy.",
+            "no_monitoring_reason": "Rodzina wyprowadziła się z gminy.",
+        },
     )
     assert procedure.stage == Stage.CLOSED
     assert procedure.closure_ground == "no_grounds"
@@ -242,7 +266,12 @@ def test_procedure_through_the_pages_to_closure_on_ground_2(client, world):
 def test_ground_1_is_refused_with_an_open_plan_item_then_closes(client, world):
     procedure = drive_to_actions(client, world)
     url = reverse("workflows:procedure_close", args=[procedure.pk])
-    data = {"ground": "violence_stopped", "closed_on": _d(0), "summary": "Plan zrealizowany."}
+    data = {
+        "ground": "violence_stopped",
+        "closed_on": _d(0),
+        "summary": "Plan zrealizowany.",
+        "monitoring": "on",
+    }
     events = AuditEvent.objects.exclude(action__endswith=".viewed").count()
 
     response = client.post(url, {**data, "form_token": issue_token()})

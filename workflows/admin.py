@@ -31,7 +31,13 @@ class TeamMemberInline(admin.TabularInline):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "municipality", "group_authority", "post_closure_monitoring_months")
+    list_display = (
+        "name",
+        "municipality",
+        "group_authority",
+        "programme_report_days",
+        "post_closure_monitoring_months",
+    )
     inlines = [TeamMemberInline]
 
 

@@ -233,8 +233,8 @@ KINDS: dict[str, RecordKind] = {
         model=Notification,
         label=gettext_lazy("notification"),
         event="notification.",
-        fields=("kind", "addressee", "sent_on", "reason"),
-        past_dates=("sent_on",),
+        # The request's own words; the decision and the sending are steps of their own.
+        fields=("kind", "addressee", "justification"),
         documents="notification",
         check=_check_notification,
     ),

@@ -170,18 +170,24 @@ STEPS: dict[str, Step] = {
         Step("suspect_notice", Actor.CASE_WORKER, stages=NOT_CLOSED, meets=RuleCode.SUSPECT_NOTICE),
         # § 18: closure on one of two grounds.
         Step("close", Actor.CASE_WORKER, node="actions", stage=Stage.ACTIONS),
+        # Monitoring after closure: the group's task until it ends (its period is a team
+        # setting, a deadline reminded by check_deadlines when it passes).
         Step(
             "end_monitoring",
             Actor.CASE_WORKER,
             node="post_closure_monitoring",
             stage=Stage.CLOSED,
+            meets=RuleCode.POST_CLOSURE_MONITORING,
         ),
         # Records kept while the case runs.
         Step("plan_item_add", Actor.CASE_WORKER, stages=ACTIVE),
         Step("plan_item_status", Actor.CASE_WORKER, stages=ACTIVE),
+        # art. 9b of the Act: the group asks, the team decides (the chair records it); only
+        # a granted referral counts the team's period to report (a team setting).
+        Step("referral_request", Actor.GROUP, stages=ACTIVE),
         Step(
-            "referral",
-            Actor.CASE_WORKER,
+            "referral_decision",
+            Actor.CHAIR,
             stages=ACTIVE,
             opens=(RuleCode.PROGRAMME_REPORT,),
         ),
@@ -199,7 +205,11 @@ STEPS: dict[str, Step] = {
         # page: they see no case (issue 11).
         Step("card_order", Actor.INITIATOR, stages=NOT_CLOSED),
         Step("detention_notice", Actor.CASE_WORKER, stages=NOT_CLOSED),
-        Step("notification", Actor.CASE_WORKER, stages=ACTIVE),
+        # The art. 66c notification and the notices take the same shape; a granted one is
+        # then sent.
+        Step("notification_request", Actor.GROUP, stages=ACTIVE),
+        Step("notification_decision", Actor.CHAIR, stages=ACTIVE),
+        Step("notification_sent", Actor.CASE_WORKER, stages=NOT_CLOSED),
         # After closure only while monitoring runs (the service checks the date too).
         Step(
             "monitoring_note",

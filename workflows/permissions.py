@@ -12,8 +12,9 @@ obj=<procedure>)`` and ``StepBackend`` (in ``AUTHENTICATION_BACKENDS``) answers
 Action names are the keys of ``STEPS``: ``transfer``, ``appoint_group``,
 ``group_member_add``, ``group_member_remove``, ``group_notice_seen``,
 ``pass_to_group``, ``victim_meeting``, ``suspect_meeting``, ``close``, ``end_monitoring``,
-``plan_item_add``, ``plan_item_status``, ``referral``, ``referral_certificate``,
-``protective_order``, ``detention_notice``, ``notification``, ``monitoring_note``,
+``plan_item_add``, ``plan_item_status``, ``referral_request``, ``referral_decision``,
+``referral_certificate``, ``protective_order``, ``detention_notice``,
+``notification_request``, ``notification_decision``, ``notification_sent``, ``monitoring_note``,
 ``meeting_plan``, ``meeting_plan_close``, ``group_meeting``, ``correspondence_address``,
 ``reconcile``, ``record_revise``, ``card_revise``, ``documents_retry``,
 ``document_regenerate``.

@@ -2,7 +2,8 @@
 
 Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) the people who must
 act get a reminder: the initiator for sending the NK-A to the chair, the chair for the group,
-the group members for the meetings and for the perpetrator's programme certificate. Once a
+the group members for the meetings, for the perpetrator's programme certificate and for the
+end of the monitoring after closure (the one deadline reminded in a closed case). Once a
 deadline has passed, the chair gets an escalation. A protective order's expiry is reminded
 to the group (the chair while there is none) before the order lapses; a lapse is no missed
 step: the run closes the deadline on its day and escalates nothing. Every message is recorded as a
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -35,7 +37,12 @@ logger = logging.getLogger(__name__)
 # Who must act before each deadline; the chair gets every escalation.
 INITIATOR_RULES = frozenset({RuleCode.NKA_TO_CHAIR})
 CHAIR_RULES = frozenset({RuleCode.GROUP_CREATED, RuleCode.NKA_TO_GROUP})
-GROUP_RULES = frozenset({RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT})
+GROUP_RULES = frozenset(
+    {RuleCode.FIRST_MEETING, RuleCode.PROGRAMME_REPORT, RuleCode.POST_CLOSURE_MONITORING}
+)
+# Deadlines of a closed procedure: the end of the monitoring after closure (the group is
+# reminded before and the chair told once it has passed, like any other group task).
+AFTER_CLOSURE_RULES = frozenset({RuleCode.POST_CLOSURE_MONITORING})
 # Expiries, not steps: reminded to the group, or to the chair before there is a group.
 EXPIRY_RULES = frozenset({RuleCode.PROTECTIVE_ORDER})
 
@@ -108,6 +115,11 @@ def _message(
                 "due": due,
             }
             lead = _("The statutory deadline has passed and the step is not recorded.")
+        if RuleCode(deadline.rule) in AFTER_CLOSURE_RULES:
+            lead = _(
+                "The period of monitoring after closure (a team setting) ends on this day: "
+                "end the monitoring on the case page."
+            )
         body = "\n".join(
             [
                 _("Procedure: %(number)s") % {"number": name}
@@ -193,7 +205,7 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
     deadlines = list(
         Deadline.objects.current()
         .filter(met_on__isnull=True, due_on__lte=horizon)
-        .exclude(procedure__stage=Stage.CLOSED)
+        .exclude(Q(procedure__stage=Stage.CLOSED) & ~Q(rule__in=AFTER_CLOSURE_RULES))
         .exclude(rule=RuleCode.TEAM_MEETINGS)
         .select_related("procedure__initiated_by", "nka__initiator")
         .order_by("due_on", "id")

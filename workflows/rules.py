@@ -93,6 +93,9 @@ class Rule:
     # (or why not). Working-day rules always end on a working day.
     rolls_forward: bool = False
     roll_basis: str = ""
+    # The ``Team`` field that holds the value of a rule with no statutory basis (a team
+    # setting); ``value`` is then only the default of a new team. ``team_rule`` applies it.
+    team_setting: str = ""
 
     @property
     def label(self) -> str:
@@ -103,13 +106,35 @@ def rule_set(edition: str, *rows: tuple) -> dict[RuleCode, Rule]:
     """The rules of ``edition`` from rows ``(code, value, unit, counted_from, basis,
     confidence[, note[, rolls_forward, roll_basis]])``; ``declare`` checks that every
     ``RuleCode`` is there or declared absent. A working-day rule's ``roll_basis`` says so."""
-    found = {row[0]: Rule(row[0], edition, *row[1:]) for row in rows}
+    found = {
+        row[0]: dataclasses.replace(
+            Rule(row[0], edition, *row[1:]), team_setting=TEAM_SETTINGS.get(row[0], "")
+        )
+        for row in rows
+    }
     return {
         code: dataclasses.replace(r, roll_basis=WORKING_DAYS_END)
         if r.unit == Unit.WORKING_DAYS and not r.roll_basis
         else r
         for code, r in found.items()
     }
+
+
+# Periods no legal text gives, kept as settings of each team (``Team`` fields) and shown in
+# the UI as "team setting – no statutory basis"; the rule's value is the new team's default.
+# The perpetrator's report to a programme: Dz.U. 2023 poz. 1164 says only that the
+# certificates go to the group "without delay" (§ 1 pkt 3, read on prawo.pl); no period.
+PROGRAMME_REPORT_DEFAULT_DAYS = 30
+# Monitoring after closure is a task of the group (art. 9b of the Act, as municipal pages
+# restate it: "monitorowanie sytuacji … również po zakończeniu procedury"); no period is set
+# anywhere. 3 months (one quarter) keeps it on by default and ending by itself: a team sets
+# its own, 0 switches it off.
+POST_CLOSURE_MONITORING_DEFAULT_MONTHS = 3
+TEAM_SETTINGS = {
+    RuleCode.PROGRAMME_REPORT: "programme_report_days",
+    RuleCode.POST_CLOSURE_MONITORING: "post_closure_monitoring_months",
+}
+TEAM_SETTING_BASIS = "no statutory basis found: a team setting"
 
 
 # Why a rule moves or not (Rule.roll_basis). The regulation says nothing about a deadline
@@ -167,12 +192,14 @@ _RULES_2023 = rule_set(
     ),
     (
         RuleCode.PROGRAMME_REPORT,
-        30,
+        PROGRAMME_REPORT_DEFAULT_DAYS,
         U.CALENDAR_DAYS,
         "receipt of the referral",
-        "ustawa o przeciwdziałaniu przemocy domowej art. 9b; Dz.U. 2023 poz. 1164",
-        "practice",
-        "",
+        TEAM_SETTING_BASIS,
+        "open",
+        "The team's setting (default 30 days, 0: no deadline). No legal text gives a period "
+        "to report: the certificates go to the group without delay (Dz.U. 2023 poz. 1164 "
+        "§ 1 pkt 3).",
         True,
         KC_115,
     ),
@@ -212,12 +239,14 @@ _RULES_2023 = rule_set(
     ),
     (
         RuleCode.POST_CLOSURE_MONITORING,
-        0,
+        POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
         U.MONTHS,
         "closure",
-        "no statutory basis found",
+        TEAM_SETTING_BASIS,
         "open",
-        "Off by default; a team may set a number of months.",
+        "The team's setting (default 3 months, 0: off); the close form may switch it off "
+        "with a reason. Monitoring after closure is a task of the group (art. 9b of the Act); "
+        "no period is set by law.",
         False,
         NO_ROLL_PERIOD,
     ),
@@ -258,12 +287,12 @@ _RULES_2011 = rule_set(
     ),
     (
         RuleCode.PROGRAMME_REPORT,
-        30,
+        PROGRAMME_REPORT_DEFAULT_DAYS,
         U.CALENDAR_DAYS,
         "receipt of the referral",
-        "ustawa o przeciwdziałaniu przemocy w rodzinie",
+        TEAM_SETTING_BASIS,
         "open",
-        "No separate 2011 value confirmed; the 2023 default is carried over.",
+        "The team's setting, as in 2023; no legal text gives a period to report.",
         True,
         KC_115,
     ),
@@ -302,12 +331,12 @@ _RULES_2011 = rule_set(
     ),
     (
         RuleCode.POST_CLOSURE_MONITORING,
-        0,
+        POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
         U.MONTHS,
         "closure",
-        "no statutory basis found",
+        TEAM_SETTING_BASIS,
         "open",
-        "",
+        "The team's setting, as in 2023.",
         False,
         NO_ROLL_PERIOD,
     ),
@@ -484,6 +513,17 @@ def find_rule(code: RuleCode | str, edition: str) -> Rule | None:
     """The rule ``code`` of ``edition``, or ``None`` when that edition did not have it
     (``EditionSpec.absent``); raises ``ValueError`` for an unknown rule code or edition."""
     return edition_spec(edition).rules.get(RuleCode(code))
+
+
+def team_rule(code: RuleCode | str, edition: str, team: object) -> Rule | None:
+    """The rule ``code`` of ``edition`` as ``team`` applies it: a team setting's value comes
+    from the team (``Rule.team_setting``), never from a constant. ``None`` when the edition
+    did not have the rule or the team set 0 (no deadline)."""
+    found = find_rule(code, edition)
+    if found is None or not found.team_setting:
+        return found
+    value = getattr(team, found.team_setting)
+    return dataclasses.replace(found, value=value) if value else None
 
 
 def rule(code: RuleCode | str, edition: str) -> Rule:

@@ -7,6 +7,7 @@ are built from ``_suspect_side``, which never reads a victim's address, phone or
 privacy by construction, checked by ``tests/test_documents.py``.
 """
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
 from documents.provenance import describe
 from forms.models import NKA, NKC, NKD, VictimPresence, ViolenceForm
 from workflows import calendar
+from workflows.closure_snapshots import closure_notice, closure_protocol
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
@@ -33,7 +35,7 @@ from workflows.models import (
     SuspectNotice,
     Team,
 )
-from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, rule
+from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, find_rule
 from workflows.selectors.planning import letter_address
 
 # The documents of one card, which its initiator sees and prints (documents.selectors).
@@ -470,12 +472,30 @@ def _nkd(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _referral(procedure: Procedure, subject: str) -> dict[str, Any]:
+    """The team's referral, granted on the group's request. The two instructions of
+    Dz.U. 2023 poz. 1164 (§ 1 pkt 3–4) are the template's wording; the period to report is
+    the team's setting copied at the decision (no statutory basis), absent when it is 0."""
     referral = Referral.objects.get(procedure=procedure, pk=_subject_id(subject))
+    days = referral.report_within_days
+    report_rule = find_rule(RuleCode.PROGRAMME_REPORT, procedure.edition)
     return {
         "addressee": _suspect_side(procedure, referral.person_id),
-        **_values(referral, "programme", "provider", "referred_on", "received_on"),
-        # Pouczenie 1 (Dz.U. 2023 poz. 1164): the period is the edition's rule, not a copy.
-        "report_within": period_text(rule(RuleCode.PROGRAMME_REPORT, procedure.edition)),
+        **_values(
+            referral,
+            "programme",
+            "provider",
+            "referred_on",
+            "received_on",
+            "requested_on",
+            "decided_on",
+            "decided_as",
+            "resolution_number",
+        ),
+        "report_within": (
+            period_text(dataclasses.replace(report_rule, value=days))
+            if days and report_rule
+            else ""
+        ),
     }
 
 
@@ -505,33 +525,17 @@ def _notification(procedure: Procedure, subject: str) -> dict[str, Any]:
         _suspect_side(procedure, notification.concerning_id) if notification.concerning else None
     )
     return {
-        **_values(notification, "kind", "addressee", "sent_on", "reason"),
-        "concerning": concerning,
-    }
-
-
-def _closure(procedure: Procedure, subject: str) -> dict[str, Any]:
-    return {
         **_values(
-            procedure,
-            "closed_on",
-            "monitor_until",
-            ground="closure_ground",
-            summary="closure_summary",
+            notification,
+            "kind",
+            "addressee",
+            "requested_on",
+            "decided_on",
+            "decided_as",
+            "resolution_number",
+            reason="justification",
         ),
-        "members": _members(procedure),
-        "participants": [
-            {"name": _name(p.person), **_values(p, "role")}
-            for p in Participant.objects.filter(procedure=procedure).select_related("person")
-        ],
-    }
-
-
-def _closure_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
-    institutions = sorted({m["institution"] for m in _members(procedure)})
-    return {
-        **_values(procedure, "closed_on", ground="closure_ground"),
-        "institutions": institutions,
+        "concerning": concerning,
     }
 
 
@@ -549,8 +553,8 @@ BUILDERS = {
     DocumentKind.REFERRAL: _referral,
     DocumentKind.MISDEMEANOUR: _notification,
     DocumentKind.NOTICE: _notification,
-    DocumentKind.CLOSURE_PROTOCOL: _closure,
-    DocumentKind.CLOSURE_NOTICE: _closure_notice,
+    DocumentKind.CLOSURE_PROTOCOL: closure_protocol,
+    DocumentKind.CLOSURE_NOTICE: closure_notice,
     DocumentKind.PROGRAMME_REPORTED: _programme_certificate,
     DocumentKind.PROGRAMME_COMPLETED: _programme_certificate,
 }

@@ -41,9 +41,7 @@ from workflows.models import (
     DetentionNotice,
     Meeting,
     MonitoringNote,
-    Notification,
     ProtectiveOrder,
-    Referral,
     Role,
     Stage,
     SuspectNotice,
@@ -439,15 +437,6 @@ class SuspectChoiceMixin(forms.Form):
         self.fields["person"].choices = [(p.pk, str(p)) for p in suspects]
 
 
-class ReferralForm(SuspectChoiceMixin, StepModelForm):
-    field_order = ["person"]
-
-    class Meta(StepModelForm.Meta):
-        model = Referral
-        fields = ["programme", "provider", "referred_on", "received_on"]
-        field_classes = {"referred_on": PastDateField, "received_on": PastDateField}
-
-
 class ReferralCertificateForm(StepForm):
     certificate = forms.ChoiceField(
         label=_("certificate"),
@@ -479,27 +468,6 @@ class DetentionNoticeForm(SuspectChoiceMixin, StepModelForm):
         model = DetentionNotice
         fields = ["kind", "detained_on", "notified_on", "notified_by"]
         field_classes = {"detained_on": PastDateField, "notified_on": PastDateField}
-
-
-class NotificationForm(StepModelForm):
-    # The record's ``concerning``; the form and the service call it ``person``.
-    person = forms.TypedChoiceField(
-        label=model_label(Notification, "concerning"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
-
-    field_order = ["kind", "addressee", "sent_on", "person", "reason"]
-
-    class Meta(StepModelForm.Meta):
-        model = Notification
-        fields = ["kind", "addressee", "sent_on", "reason"]
-        field_classes = {"sent_on": PastDateField}
-
-    def __init__(self, *args, suspects=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [("", "—"), *((p.pk, str(p)) for p in suspects)]
 
 
 class MonitoringNoteForm(StepModelForm):

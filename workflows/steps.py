@@ -37,7 +37,7 @@ from workflows import calendar, paperwork
 from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, open_nodes, procedure_stage
 from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
-from workflows.rules import RuleCode, find_rule
+from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
 
 
@@ -110,9 +110,11 @@ def add_deadline(
 
     Nothing is opened when the case's edition did not have that deadline (``find_rule``
     gives ``None``, e.g. group creation in a 2011 case): a case is measured only against the
-    deadlines of its own edition, so none is shown, reminded or reported late.
+    deadlines of its own edition, so none is shown, reminded or reported late. A rule that is
+    a team setting takes the team's period, and none is opened when the team set 0
+    (``rules.team_rule``).
     """
-    statutory = find_rule(code, procedure.edition)
+    statutory = team_rule(code, procedure.edition, procedure.team)
     if statutory is None:
         return None
     return Deadline.objects.create(
@@ -123,6 +125,7 @@ def add_deadline(
         due_on=calendar.due_date(statutory, start),
         nka=nka,
         referral=referral,
+        period=statutory.value if statutory.team_setting else None,
     )
 
 

@@ -11,6 +11,7 @@ from workflows.views import (
     meetings,
     planning,
     records,
+    requests,
 )
 
 app_name = "workflows"
@@ -114,8 +115,13 @@ urlpatterns = [
     ),
     path(
         "procedures/<int:pk>/referrals/new/",
-        actions.ReferralCreateView.as_view(),
+        requests.ReferralRequestView.as_view(),
         name="referral_create",
+    ),
+    path(
+        "procedures/<int:pk>/referrals/<int:referral_pk>/decision/",
+        requests.ReferralDecisionView.as_view(),
+        name="referral_decide",
     ),
     path(
         "procedures/<int:pk>/referrals/<int:referral_pk>/certificate/",
@@ -134,8 +140,18 @@ urlpatterns = [
     ),
     path(
         "procedures/<int:pk>/notifications/new/",
-        actions.NotificationCreateView.as_view(),
+        requests.NotificationRequestView.as_view(),
         name="notification_create",
+    ),
+    path(
+        "procedures/<int:pk>/notifications/<int:notification_pk>/decision/",
+        requests.NotificationDecisionView.as_view(),
+        name="notification_decide",
+    ),
+    path(
+        "procedures/<int:pk>/notifications/<int:notification_pk>/sent/",
+        requests.NotificationSentView.as_view(),
+        name="notification_sent",
     ),
     path(
         "procedures/<int:pk>/monitoring/new/",

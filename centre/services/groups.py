@@ -13,7 +13,7 @@ from audit.services import log_event
 from centre.models import Centre, CentrePerson, Enrolment, Group, GroupSession
 from centre.services._shared import not_future, own_person, staff_centre
 from documents.models import DocumentKind
-from workflows.models import Referral
+from workflows.models import Referral, TeamDecision
 from workflows.paperwork import schedule
 from workflows.services import ServiceError, record_programme_certificate
 from workflows.steps import lock_procedure, refuse
@@ -61,6 +61,7 @@ def open_referrals_for(centre: Centre, people) -> QuerySet[Referral]:
         Referral.objects.filter(
             person__in=shared,
             programme=Referral.Programme.CORRECTIONAL,
+            decision=TeamDecision.GRANTED,
             reported_on__isnull=True,
             enrolment__isnull=True,
             procedure__team__municipality__county=centre.county,

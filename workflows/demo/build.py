@@ -7,9 +7,12 @@ from people import pesel as pesel_utils
 from workflows import services
 from workflows.demo import _moment
 from workflows.models import (
+    DecidedAs,
     Meeting,
+    Notification,
     Procedure,
     Referral,
+    TeamDecision,
 )
 
 _serial = 0
@@ -215,3 +218,76 @@ def child_meeting(users, procedure, day: datetime.date, child, *, mother=None, *
             )
         ],
     )
+
+
+def referral(
+    users,
+    procedure: Procedure,
+    *,
+    programme: str,
+    provider: str,
+    requested: datetime.date,
+    decided: datetime.date,
+    received: datetime.date,
+    justification: str = "Osoba podejrzewana zadeklarowała udział w programie (NK-D).",
+) -> Referral:
+    """The group (its social worker) asks, the chair records the team's granted referral."""
+    suspect = procedure.participants.get(role="suspect").person
+    requested_referral = services.referral_request(
+        actor=users["pracownik_socjalny"],
+        procedure_id=procedure.pk,
+        referral=Referral(
+            person=suspect,
+            programme=programme,
+            provider=provider,
+            requested_on=requested,
+            justification=justification,
+        ),
+    )
+    return services.referral_decide(
+        actor=users["przewodniczaca"],
+        referral_id=requested_referral.pk,
+        decision=TeamDecision.GRANTED,
+        decided_on=decided,
+        decided_as=DecidedAs.CHAIR_FOR_TEAM,
+        received_on=received,
+    )
+
+
+def notification(
+    users,
+    procedure: Procedure,
+    *,
+    kind: str,
+    addressee: str,
+    justification: str,
+    requested: datetime.date,
+    decided: datetime.date,
+    sent: datetime.date | None = None,
+    decision: str = TeamDecision.GRANTED,
+    reason: str = "",
+) -> Notification:
+    """The group (its police officer) asks, the chair records the team's decision; a granted
+    notification is then recorded as sent on ``sent``."""
+    requested_notification = services.notification_request(
+        actor=users["dzielnicowy"],
+        procedure_id=procedure.pk,
+        notification=Notification(
+            kind=kind, addressee=addressee, requested_on=requested, justification=justification
+        ),
+        person_id=procedure.participants.get(role="suspect").person_id,
+    )
+    decided_notification = services.notification_decide(
+        actor=users["przewodniczaca"],
+        notification_id=requested_notification.pk,
+        decision=decision,
+        decided_on=decided,
+        decided_as=DecidedAs.TEAM_RESOLUTION,
+        resolution_number=f"ZI/{decided.year}/{requested_notification.pk}",
+        reason=reason,
+    )
+    if sent and decided_notification.is_granted:
+        return services.notification_sent(
+            actor=users["przewodniczaca"], notification_id=decided_notification.pk, sent_on=sent
+        )
+    return decided_notification

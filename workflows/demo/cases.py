@@ -10,6 +10,7 @@ from workflows import calendar, services
 from workflows.demo import _moment, build, forwarding_cases, planning_cases, working_days_ago
 from workflows.demo.orders_cases import order_with_the_card
 from workflows.demo.people_cases import seed_people_cases
+from workflows.demo.requests import seed_requests
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -77,27 +78,27 @@ def seed_cases(users) -> None:
     build.meetings(
         users, procedure, working_days_ago(24), plan=build.plan(today + datetime.timedelta(60))
     )
-    suspect = procedure.participants.get(role="suspect").person
     build.order(
         police, procedure, issued_on=working_days_ago(8), leave_home=True, home_area="100 m"
     )
-    services.referral_record(
-        actor=chair,
-        procedure_id=procedure.pk,
-        person_id=suspect.pk,
+    build.referral(
+        users,
+        procedure,
         programme=Referral.Programme.CORRECTIONAL,
         provider="Powiatowe Centrum Pomocy Rodzinie – program korekcyjno-edukacyjny",
-        referred_on=working_days_ago(20),
-        received_on=working_days_ago(18),
+        requested=working_days_ago(22),
+        decided=working_days_ago(20),
+        received=working_days_ago(18),
     )
-    services.notification_record(
-        actor=police,
-        procedure_id=procedure.pk,
+    build.notification(
+        users,
+        procedure,
         kind=Notification.Kind.MISDEMEANOUR,
         addressee="Komisariat Policji w Przykładowie",
-        sent_on=working_days_ago(7),
-        reason="Naruszenie nakazu opuszczenia wspólnie zajmowanego mieszkania.",
-        person_id=suspect.pk,
+        justification="Naruszenie nakazu opuszczenia wspólnie zajmowanego mieszkania.",
+        requested=working_days_ago(8),
+        decided=working_days_ago(7),
+        sent=working_days_ago(7),
     )
     police_card = NKA(
         place="Przykładowo",
@@ -149,14 +150,17 @@ def seed_cases(users) -> None:
         plan=build.plan(today + datetime.timedelta(30)),
         suspect_appeared=False,
     )
-    services.notification_record(
-        actor=police,
-        procedure_id=procedure.pk,
+    build.notification(
+        users,
+        procedure,
         kind=Notification.Kind.POLICE,
         addressee="Komenda Powiatowa Policji w Przykładowie",
-        sent_on=working_days_ago(12),
-        reason="Osoba podejrzewana nie stawiła się na wezwanie; prośba o wizytę dzielnicowego.",
-        person_id=procedure.participants.get(role="suspect").person_id,
+        justification=(
+            "Osoba podejrzewana nie stawiła się na wezwanie; prośba o wizytę dzielnicowego."
+        ),
+        requested=working_days_ago(13),
+        decided=working_days_ago(12),
+        sent=working_days_ago(12),
     )
 
     # 9. Closed on ground 1: the help plan carried out, the programme completed;
@@ -168,15 +172,14 @@ def seed_cases(users) -> None:
     build.to_chair(teacher, procedure, nka, working_days_ago(138))
     build.to_group(users, procedure, working_days_ago(137), working_days_ago(136))
     build.meetings(users, procedure, working_days_ago(133), plan=build.plan(working_days_ago(80)))
-    suspect = procedure.participants.get(role="suspect").person
-    referral = services.referral_record(
-        actor=chair,
-        procedure_id=procedure.pk,
-        person_id=suspect.pk,
+    referral = build.referral(
+        users,
+        procedure,
         programme=Referral.Programme.THERAPEUTIC,
         provider="Poradnia Leczenia Uzależnień w Przykładowie",
-        referred_on=working_days_ago(130),
-        received_on=working_days_ago(129),
+        requested=working_days_ago(132),
+        decided=working_days_ago(130),
+        received=working_days_ago(129),
     )
     services.referral_certificate_record(
         actor=chair,
@@ -234,6 +237,7 @@ def seed_cases(users) -> None:
 
 CASES = [
     seed_cases,
+    seed_requests,
     order_with_the_card,
     planning_cases.planned_meetings,
     forwarding_cases.seed_forwarding_cases,

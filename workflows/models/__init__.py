@@ -5,6 +5,7 @@ State changes go through ``workflows.services``; nothing else assigns ``Procedur
 
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
+from workflows.models.closure import ClosureNotice  # noqa: F401 - re-exported
 from workflows.models.deadlines import (  # noqa: F401 - re-exported
     Deadline,
     DeadlineNotice,
@@ -35,10 +36,12 @@ from workflows.models.procedure import (  # noqa: F401 - re-exported
     Stage,
 )
 from workflows.models.records import (  # noqa: F401 - re-exported
+    DecidedAs,
     Meeting,
     MonitoringNote,
     Notification,
     Referral,
+    TeamDecision,
 )
 from workflows.protective_orders import (  # noqa: F401 - re-exported
     ORDER_MEASURE_FIELDS,

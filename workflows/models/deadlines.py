@@ -1,5 +1,7 @@
 """Statutory deadlines, their reminders and the one-time form tokens."""
 
+import dataclasses
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from workflows.models.procedure import Procedure
 from workflows.models.records import Referral
 from workflows.protective_orders import ProtectiveOrder
-from workflows.rules import RULE_LABELS
+from workflows.rules import RULE_LABELS, Rule, find_rule
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -46,6 +48,9 @@ class Deadline(models.Model):
     protective_order = models.ForeignKey(
         ProtectiveOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="deadlines"
     )
+    # The period the deadline was counted with when its rule is a team setting
+    # (``Rule.team_setting``): the team may change the setting later, this one stays.
+    period = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -59,6 +64,14 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.met_on is None
+
+    def applied_rule(self) -> Rule | None:
+        """The rule this deadline was counted with: the edition's, with the team's period
+        when the rule is a team setting; ``None`` when the edition had no such rule."""
+        found = find_rule(self.rule, self.edition)
+        if found is not None and found.team_setting and self.period:
+            return dataclasses.replace(found, value=self.period)
+        return found
 
     def days_late(self) -> int | None:
         """Calendar days after the due date on which it was met (negative = early)."""

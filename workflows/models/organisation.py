@@ -7,6 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import Sector
+from workflows.rules import (
+    POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
+    PROGRAMME_REPORT_DEFAULT_DAYS,
+)
 
 
 class Profession(models.TextChoices):
@@ -63,10 +67,24 @@ class Team(models.Model):
         choices=GroupAuthority.choices,
         default=GroupAuthority.CHAIR,
     )
+    # Team settings with no statutory basis (docs/rules.md): the periods of
+    # ``workflows.rules`` rules whose ``team_setting`` names these fields.
+    programme_report_days = models.PositiveSmallIntegerField(
+        _("days for the perpetrator to report to a programme"),
+        default=PROGRAMME_REPORT_DEFAULT_DAYS,
+        help_text=_(
+            "Team setting – no statutory basis: no legal text gives a period to report; the "
+            "certificates go to the group without delay (Dz.U. 2023 poz. 1164). "
+            "0 means no deadline."
+        ),
+    )
     post_closure_monitoring_months = models.PositiveSmallIntegerField(
         _("monitoring after closure (months)"),
-        default=0,
-        help_text=_("No statutory duration exists; 0 switches monitoring after closure off."),
+        default=POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
+        help_text=_(
+            "Team setting – no statutory basis: the group monitors the family also after "
+            "closure (art. 9b of the Act), no period is set by law. 0 switches it off."
+        ),
     )
 
     class Meta:

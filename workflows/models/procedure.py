@@ -75,6 +75,9 @@ class Procedure(models.Model):
     )
     closure_summary = models.TextField(_("actions taken (closure protocol)"), blank=True)
     monitor_until = models.DateField(_("monitoring after closure until"), null=True, blank=True)
+    monitoring_off_reason = models.TextField(
+        _("why there is no monitoring after closure"), max_length=2000, blank=True
+    )
     process = models.OneToOneField(
         "viewflow.Process",
         on_delete=models.PROTECT,

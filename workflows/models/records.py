@@ -75,8 +75,72 @@ class Meeting(Revisable):
         ordering = ["held_on", "id"]
 
 
-class Referral(models.Model):
-    """Referral of the perpetrator to a programme (art. 9b; Dz.U. 2023 poz. 1164)."""
+class TeamDecision(models.TextChoices):
+    """The team's answer to a request of the group (art. 9b ust. 2–3 of the Act: the group asks,
+    the team refers or notifies)."""
+
+    GRANTED = "granted", _("granted")
+    REFUSED = "refused", _("refused")
+
+
+class DecidedAs(models.TextChoices):
+    """How the team decided: by its resolution, or by the chair acting for it (the team's
+    authorisation, as for the group's appointment) [practice]."""
+
+    TEAM_RESOLUTION = "team_resolution", _("resolution of the team")
+    CHAIR_FOR_TEAM = "chair_for_team", _("the chair on behalf of the team")
+
+
+class RequestDecision(models.Model):
+    """A request of the group and the team's decision on it (the shape of art. 9b: the group
+    asks, the team decides). Only a granted request leads to a document."""
+
+    requested_on = models.DateField(_("requested by the group on"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    justification = models.TextField(_("justification of the request"), max_length=5000)
+    decided_on = models.DateField(_("decided by the team on"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision of the team"), max_length=10, choices=TeamDecision.choices, blank=True
+    )
+    decided_as = models.CharField(
+        _("decided by"), max_length=20, choices=DecidedAs.choices, blank=True
+    )
+    resolution_number = models.CharField(_("resolution number"), max_length=50, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), max_length=5000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision recorded by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.decision
+
+    @property
+    def is_granted(self) -> bool:
+        return self.decision == TeamDecision.GRANTED
+
+
+class Referral(RequestDecision):
+    """Referral of the perpetrator to a programme (art. 9b; Dz.U. 2023 poz. 1164).
+
+    The group requests it (``requested_*``), the team decides (``decided_*``); only a granted
+    referral is issued (``referred_on``, the document with the two instructions of Dz.U. 2023
+    poz. 1164) and counts the team's period to report (``report_within_days``, copied from
+    ``Team.programme_report_days`` at the decision: a team setting, no statutory basis).
+    """
 
     # One list with NK-D's "programme agreed" (forms.choices).
     Programme = ProgrammeChoices
@@ -89,9 +153,12 @@ class Referral(models.Model):
         verbose_name=_("person suspected of using violence"),
     )
     programme = models.CharField(_("programme"), max_length=30, choices=Programme.choices)
-    provider = models.CharField(_("programme provider"), max_length=200)
-    referred_on = models.DateField(_("referred on"))
-    received_on = models.DateField(_("referral received by the person on"))
+    provider = models.CharField(_("programme provider"), max_length=200, blank=True)
+    referred_on = models.DateField(_("referred on"), null=True, blank=True)
+    received_on = models.DateField(_("referral received by the person on"), null=True, blank=True)
+    report_within_days = models.PositiveSmallIntegerField(
+        _("days to report (team setting)"), null=True, blank=True
+    )
     reported_on = models.DateField(_("certificate of reporting received on"), null=True, blank=True)
     completed_on = models.DateField(
         _("certificate of completion received on"), null=True, blank=True
@@ -103,9 +170,14 @@ class Referral(models.Model):
     class Meta:
         verbose_name = _("referral to a programme")
         verbose_name_plural = _("referrals to programmes")
+        ordering = ["requested_on", "id"]
 
 
-class Notification(Revisable):
+class Notification(RequestDecision, Revisable):
+    """A misdemeanour notification (art. 66c k.w.) or a notice to the prosecutor, the Police or
+    the alcohol commission: the group requests it, the team decides, and only a granted one is
+    drawn up (the document) and then sent (``sent_on``)."""
+
     class Kind(models.TextChoices):
         MISDEMEANOUR = "misdemeanour_66c", _("misdemeanour notification (art. 66c k.w.)")
         PROSECUTOR = "prosecutor", _("notice to the prosecutor")
@@ -115,7 +187,7 @@ class Notification(Revisable):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     addressee = models.CharField(_("addressee"), max_length=200)
-    sent_on = models.DateField(_("sent on"))
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
     concerning = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -124,7 +196,6 @@ class Notification(Revisable):
         blank=True,
         verbose_name=_("concerning (suspected person)"),
     )
-    reason = models.TextField(_("reason"), max_length=5000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -41,6 +42,16 @@ class TaskRow:
 
 def _node_name(task: Task) -> str:
     return task.flow_task.name
+
+
+def _rule_label(code: RuleCode | None, edition: str) -> str:
+    """The deadline a task is judged against, marked when its period is a team setting."""
+    if code is None:
+        return ""
+    found = find_rule(code, edition)
+    if found is not None and found.team_setting:
+        return _("%(rule)s (team setting – no statutory basis)") % {"rule": RULE_LABELS[code]}
+    return str(RULE_LABELS[code])
 
 
 def open_tasks_for(user: User) -> list[TaskRow]:
@@ -93,7 +104,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
                 node=node,
                 title=str(task.flow_task.task_title or node),
                 due_on=deadline.due_on if deadline else None,
-                rule_label=str(RULE_LABELS[rule_code]) if rule_code else "",
+                rule_label=_rule_label(rule_code, task.process.procedure.edition),
             )
         )
     rows.sort(key=lambda r: (r.due_on is None, r.due_on or datetime.date.max))

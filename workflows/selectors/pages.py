@@ -12,6 +12,7 @@ from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
 from workflows import calendar
 from workflows.models import (
+    ClosureNotice,
     Deadline,
     DetentionNotice,
     GroupMember,
@@ -138,6 +139,7 @@ class ProcedurePage:
     notifications: list = field(default_factory=list)
     monitoring_notes: list = field(default_factory=list)
     suspect_notices: list = field(default_factory=list)
+    closure_notices: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
 
@@ -205,7 +207,10 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
             .prefetch_related("status_changes__changed_by")
             .order_by("nkc__victim__last_name", "nkc__victim_id", "due_on", "id")
         ),
-        referrals=list(Referral.objects.filter(procedure=procedure).select_related("person")),
+        referrals=list(
+            Referral.objects.filter(procedure=procedure).select_related("person").order_by("id")
+        ),
+        closure_notices=list(ClosureNotice.objects.filter(procedure=procedure)),
         orders=list(
             ProtectiveOrder.objects.filter(procedure=procedure).select_related(
                 "person", "ends_with", "corrected_by", "withdrawn_by"

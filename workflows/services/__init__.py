@@ -18,11 +18,9 @@ from workflows.services.actions import (
     help_plan_item_add,
     help_plan_item_set_status,
     monitoring_note_add,
-    notification_record,
     protective_order_record,
     record_programme_certificate,
     referral_certificate_record,
-    referral_record,
 )
 from workflows.services.closure import (
     check_closure_ground,
@@ -60,6 +58,13 @@ from workflows.services.planning import (
     meeting_plan,
     planned_meeting_close,
 )
+from workflows.services.referrals import (
+    notification_decide,
+    notification_request,
+    notification_sent,
+    referral_decide,
+    referral_request,
+)
 from workflows.steps import ServiceError
 
 __all__ = [
@@ -88,7 +93,9 @@ __all__ = [
     "monitoring_note_add",
     "nka_pass_to_group",
     "nka_transfer",
-    "notification_record",
+    "notification_decide",
+    "notification_request",
+    "notification_sent",
     "open_procedure_for_pesels",
     "planned_meeting_close",
     "post_closure_monitoring_end",
@@ -97,8 +104,9 @@ __all__ = [
     "protective_order_record",
     "record_programme_certificate",
     "referral_certificate_record",
-    "referral_record",
     "check_closure_ground",
+    "referral_decide",
+    "referral_request",
     "suspect_meeting_record",
     "suspect_notice_record",
     "validate_nka",

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
-from documents.models import DocumentKind
 from forms.models import NKA, HelpPlanItem, HelpPlanStatusChange
 from people.models import Person
 from workflows import calendar
@@ -15,7 +14,6 @@ from workflows.models import (
     Deadline,
     DetentionNotice,
     MonitoringNote,
-    Notification,
     Participant,
     Procedure,
     ProtectiveOrder,
@@ -106,43 +104,6 @@ def _suspect(procedure: Procedure, person_id: int) -> Person:
     return participant.person
 
 
-def referral_record(
-    *,
-    actor: User,
-    procedure_id: int,
-    person_id: int,
-    programme: str,
-    provider: str,
-    referred_on: datetime.date,
-    received_on: datetime.date,
-) -> Referral:
-    """The team refers the perpetrator to a programme (art. 9b): 30 days to report."""
-    not_future(referred_on, "referred_on")
-    not_future(received_on, "received_on")
-    if received_on < referred_on:
-        raise refuse(_("The referral cannot be received before it was issued."), "received_on")
-    if programme not in Referral.Programme.values:
-        raise refuse(_("Unknown programme."), "programme")
-    with step(
-        actor=actor, procedure_id=procedure_id, action="referral", event="referral.issued"
-    ) as s:
-        procedure = s.procedure
-        s.person = person = _suspect(procedure, person_id)
-        referral = Referral.objects.create(
-            procedure=procedure,
-            person=person,
-            programme=programme,
-            provider=provider,
-            referred_on=referred_on,
-            received_on=received_on,
-            created_by=actor,
-        )
-        s.open_deadlines(received_on, referral=referral)
-        s.document(DocumentKind.REFERRAL, f"referral:{referral.pk}")
-        s.payload = {"referral": referral.pk, "programme": programme}
-    return referral
-
-
 def referral_certificate_record(
     *, actor: User, referral_id: int, certificate: str, received_on: datetime.date
 ) -> Referral:
@@ -171,6 +132,8 @@ def _certificate(
     if certificate not in CERTIFICATES:
         raise refuse(_("Unknown certificate."), "certificate")
     referral = Referral.objects.select_for_update().get(pk=referral_id, procedure=procedure)
+    if not referral.is_granted or referral.received_on is None:
+        raise refuse(_("Only a referral the team granted has certificates."))
     if received_on < referral.received_on:
         raise refuse(_("The certificate cannot precede the referral."), "received_on")
     if certificate == "reported":
@@ -429,47 +392,6 @@ def detention_notice_record(
     return notice
 
 
-def notification_record(
-    *,
-    actor: User,
-    procedure_id: int,
-    kind: str,
-    addressee: str,
-    sent_on: datetime.date,
-    reason: str,
-    person_id: int | None = None,
-) -> Notification:
-    """Record a misdemeanour notification (art. 66c k.w.) or a notice to the prosecutor,
-    the police or the alcohol commission."""
-    not_future(sent_on, "sent_on")
-    if kind not in Notification.Kind.values:
-        raise refuse(_("Unknown kind of notification."), "kind")
-    with step(
-        actor=actor, procedure_id=procedure_id, action="notification", event="notification.sent"
-    ) as s:
-        procedure = s.procedure
-        s.person = person = _suspect(procedure, person_id) if person_id else None
-        if kind == Notification.Kind.MISDEMEANOUR and person is None:
-            raise refuse(_("A misdemeanour notification concerns a suspected person."), "person")
-        notification = Notification.objects.create(
-            procedure=procedure,
-            kind=kind,
-            addressee=addressee,
-            sent_on=sent_on,
-            reason=reason,
-            concerning=person,
-            created_by=actor,
-        )
-        document = (
-            DocumentKind.MISDEMEANOUR
-            if kind == Notification.Kind.MISDEMEANOUR
-            else DocumentKind.NOTICE
-        )
-        s.document(document, f"notification:{notification.pk}")
-        s.payload = {"notification": notification.pk, "kind": kind}
-    return notification
-
-
 def monitoring_note_add(
     *, actor: User, procedure_id: int, visited_on: datetime.date, note: str
 ) -> MonitoringNote:
@@ -504,11 +426,9 @@ __all__ = [
     "help_plan_item_add",
     "help_plan_item_set_status",
     "monitoring_note_add",
-    "notification_record",
     "add_order_deadline",
     "detention_notice_record",
     "protective_order_record",
     "record_programme_certificate",
     "referral_certificate_record",
-    "referral_record",
 ]

@@ -3,13 +3,13 @@ after it."""
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
-from documents.models import DocumentKind
 from forms.models import HelpPlanItem
+from workflows import calendar
 from workflows.models import ClosureGround, Procedure
 from workflows.selectors.diagnosis import diagnosis_status, uncovered
+from workflows.services.aftercare import closure_papers, start_post_closure_monitoring
 from workflows.steps import User, not_future, refuse, step
 
 
@@ -61,13 +61,23 @@ def check_closure_ground(procedure: Procedure, ground: str) -> None:
 
 
 def procedure_close(
-    *, actor: User, procedure_id: int, ground: str, closed_on: datetime.date, summary: str
+    *,
+    actor: User,
+    procedure_id: int,
+    ground: str,
+    closed_on: datetime.date,
+    summary: str,
+    monitoring: bool | None = None,
+    no_monitoring_reason: str = "",
 ) -> Procedure:
     """Close the procedure on one of the two grounds (§ 18 of the regulation). Final.
 
     Refused while someone is not covered by the diagnosis, and on ground 1 (violence
-    stopped) without a carried-out help plan (``check_closure_ground``). With
-    post-closure monitoring (the team's months) the process waits at its monitoring node.
+    stopped) without a carried-out help plan (``check_closure_ground``). Monitoring
+    after closure is on by default for the team's months (``aftercare``; ``monitoring=None``
+    follows the team's setting; off only with ``no_monitoring_reason``): the process then
+    waits at its monitoring node. The closure protocol and one notice per body that took
+    part are generated (``aftercare``).
     """
     not_future(closed_on, "closed_on")
     if ground not in ClosureGround.values:
@@ -87,27 +97,31 @@ def procedure_close(
         )
         if last_meeting and closed_on < last_meeting:
             raise refuse(_("Closure cannot precede the last meeting."), "closed_on")
-        months = procedure.team.post_closure_monitoring_months
-        procedure.monitor_until = closed_on + relativedelta(months=months) if months else None
-        # Saved before the node completes: the flow's gateway reads ``monitor_until``.
-        procedure.save(update_fields=["monitor_until", "updated_at"])
+        start_post_closure_monitoring(
+            s, closed_on, monitoring=monitoring, reason=no_monitoring_reason
+        )
         procedure.closed_on = closed_on
         procedure.closed_by = actor
         procedure.closure_ground = ground
         procedure.closure_summary = summary
         s.save_with_stage("closed_on", "closed_by", "closure_ground", "closure_summary")
-        for kind in (DocumentKind.CLOSURE_PROTOCOL, DocumentKind.CLOSURE_NOTICE):
-            s.document(kind, f"procedure:{procedure.pk}")
-        s.payload = {"ground": ground, "on": str(closed_on)}
+        notices = closure_papers(s)
+        s.payload = {
+            "ground": ground,
+            "on": str(closed_on),
+            "monitor_until": str(procedure.monitor_until or ""),
+            "notices": len(notices),
+        }
     return procedure
 
 
 def post_closure_monitoring_end(*, actor: User, procedure_id: int) -> Procedure:
-    """End the monitoring after closure: the process reaches its end."""
+    """End the monitoring after closure: the process reaches its end, the monitoring's
+    deadline is met today."""
     with step(
         actor=actor, procedure_id=procedure_id, action="end_monitoring", event="monitoring.ended"
     ) as s:
-        pass
+        s.meet_deadline(calendar.legal_date())
     return s.procedure
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 from audit import labels
 from workflows import calendar, corrections, idempotency, permissions
 from workflows.flows import STEPS
-from workflows.rules import find_rule
 
 register = template.Library()
 
@@ -46,7 +45,7 @@ def day_off_note(deadline) -> str:
     """Beside a deadline whose period ends on a Saturday, Sunday or holiday: whether it moved
     to the next working day and on what basis (``Rule.rolls_forward``), or that it does not
     move. Nothing when the period ends on a working day or counts working days."""
-    statutory = find_rule(deadline.rule, deadline.edition)
+    statutory = deadline.applied_rule()
     if statutory is None:
         return ""
     end = calendar.day_off_end(statutory, deadline.starts_on)

@@ -72,36 +72,6 @@ class PlanItemStatusView(StepView):
         )
 
 
-class ReferralCreateView(StepView):
-    action = "referral"
-    form_class = step_forms.ReferralForm
-    title = gettext_lazy("Refer the perpetrator to a programme")
-    success_message = gettext_lazy("The referral is recorded.")
-
-    def get_intro(self) -> str:
-        return _("The person must report within %(period)s of receiving the referral.") % {
-            "period": self.period(RuleCode.PROGRAMME_REPORT)
-        }
-
-    def form_kwargs(self):
-        return {"suspects": self.participants([Role.SUSPECT])}
-
-    def initial(self):
-        return {"referred_on": self.today(), "received_on": self.today()}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        services.referral_record(
-            actor=self.request.user,
-            procedure_id=self.procedure.pk,
-            person_id=data["person"],
-            programme=data["programme"],
-            provider=data["provider"],
-            referred_on=data["referred_on"],
-            received_on=data["received_on"],
-        )
-
-
 class ReferralCertificateView(StepView):
     action = "referral_certificate"
     form_class = step_forms.ReferralCertificateForm
@@ -174,31 +144,6 @@ class DetentionNoticeCreateView(StepView):
             detained_on=data["detained_on"],
             notified_on=data["notified_on"],
             notified_by=data["notified_by"],
-        )
-
-
-class NotificationCreateView(StepView):
-    action = "notification"
-    form_class = step_forms.NotificationForm
-    title = gettext_lazy("Record a notification")
-    success_message = gettext_lazy("The notification is recorded.")
-
-    def form_kwargs(self):
-        return {"suspects": self.participants([Role.SUSPECT])}
-
-    def initial(self):
-        return {"sent_on": self.today()}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        services.notification_record(
-            actor=self.request.user,
-            procedure_id=self.procedure.pk,
-            kind=data["kind"],
-            addressee=data["addressee"],
-            sent_on=data["sent_on"],
-            reason=data["reason"],
-            person_id=data["person"],
         )
 
 

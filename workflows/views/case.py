@@ -56,6 +56,15 @@ def procedure_detail(request, pk: int):
     # Per person: NK-C / NK-D, a non-appearance, or what is missing (issue 13 item 1).
     diagnosis = selectors.diagnosis_status(procedure) if access.full_read else []
     missing = {row.side for row in diagnosis if not row.covered}
+    replaced = {d.replaces_id for d in documents if d.replaces_id}
+    # Each notice of closure beside its own document (the version in force).
+    notice_documents = {
+        d.subject: d for d in documents if d.kind == "closure_notice" and d.pk not in replaced
+    }
+    closure_notices = [
+        (notice, notice_documents.get(f"closure_notice:{notice.pk}"))
+        for notice in page.closure_notices
+    ]
     task_rows = [
         {
             "title": task.flow_task.task_title,
@@ -78,7 +87,8 @@ def procedure_detail(request, pk: int):
             "can_act": "document_regenerate" in allowed,
             "chart": _chart_svg(procedure) if access.full_read else "",
             "documents": documents,
-            "replaced": {d.replaces_id for d in documents if d.replaces_id},
+            "replaced": replaced,
+            "closure_notices": closure_notices,
             "documents_waiting": (jobs_to_retry(procedure.pk).count() if access.full_read else 0),
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),

@@ -1,23 +1,48 @@
 """Closing the case (§ 18) and ending the monitoring after closure."""
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import services, step_forms
+from workflows import request_forms, services
 from workflows.views.base import StepView
 
 
 class CloseView(StepView):
     action = "close"
-    form_class = step_forms.CloseForm
+    form_class = request_forms.CloseWithMonitoringForm
     title = gettext_lazy("Close the procedure")
-    intro = gettext_lazy(
-        "Closure is final. Ground 1 needs the individual help plan carried out; a new "
-        "incident after closure needs a new NK-A."
-    )
     success_message = gettext_lazy("The procedure is closed.")
 
+    def get_intro(self) -> str:
+        months = self.procedure.team.post_closure_monitoring_months
+        monitoring = (
+            _(
+                "Monitoring after closure is on by default: the group keeps monitoring the "
+                "family for %(months)d months (team setting – no statutory basis); switch it "
+                "off only with a reason."
+            )
+            % {"months": months}
+            if months
+            else _("The team has set no monitoring after closure (team setting).")
+        )
+        return " ".join(
+            [
+                str(
+                    _(
+                        "Closure is final. Ground 1 needs the individual help plan carried "
+                        "out; a new incident after closure needs a new NK-A. The closure "
+                        "protocol and a notice to every body that took part are generated."
+                    )
+                ),
+                str(monitoring),
+            ]
+        )
+
     def initial(self):
-        return {"closed_on": self.today()}
+        return {
+            "closed_on": self.today(),
+            "monitoring": bool(self.procedure.team.post_closure_monitoring_months),
+        }
 
     def perform(self, form):
         services.procedure_close(
