@@ -97,8 +97,13 @@ def test_the_group_asks_only_the_chair_decides_and_the_referral_prints_both_inst
     assert referral.is_pending
     assert AuditEvent.objects.exclude(action__endswith=".viewed").count() == events
 
-    # The chair sees the request and the team's period, marked as a team setting.
+    # The chair's inbox lists the request with the link to decide; the group's does not.
+    decide_url = reverse("workflows:referral_decide", args=[procedure.pk, referral.pk])
+    assert decide_url not in client.get(reverse("workflows:inbox")).content.decode()
     client.force_login(world.chair)
+    inbox = client.get(reverse("workflows:inbox")).content.decode()
+    assert "Wnioski grup czekające na decyzję zespołu" in inbox and decide_url in inbox
+    # The chair sees the request and the team's period, marked as a team setting.
     page = client.get(
         reverse("workflows:referral_decide", args=[procedure.pk, referral.pk])
     ).content.decode()
@@ -122,6 +127,9 @@ def test_the_group_asks_only_the_chair_decides_and_the_referral_prints_both_inst
     assert "możliwości złożenia zawiadomienia o popełnieniu wykroczenia" in html
     assert "art. 66c" in html
     assert "Dz.U. 2023 poz. 1164" in html
+
+    # Decided: no longer waiting in the inbox.
+    assert decide_url not in client.get(reverse("workflows:inbox")).content.decode()
 
     # The case page says where the period comes from.
     page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()

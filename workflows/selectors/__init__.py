@@ -45,6 +45,7 @@ from workflows.selectors.inbox import (
     deadlines_due,
     open_tasks_for,
     orders_in_force,
+    requests_awaiting_decision,
     suspect_notices_due,
 )
 from workflows.selectors.pages import (
@@ -99,6 +100,7 @@ __all__ = [
     "cards_routed",
     "deadlines_due",
     "orders_in_force",
+    "requests_awaiting_decision",
     "document_open",
     "feed_owner",
     "has_feed",

@@ -13,7 +13,9 @@ from workflows import calendar
 from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
 from workflows.models import (
     Deadline,
+    Notification,
     Procedure,
+    Referral,
 )
 from workflows.rules import RULE_LABELS, RuleCode, find_rule
 from workflows.selectors.access import professional_for, visible_procedures
@@ -176,3 +178,50 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         "overdue": list(base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER)),
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
     }
+
+
+@dataclass(frozen=True)
+class PendingRequest:
+    """A request of the group waiting for the team's decision (art. 9b: the group asks, the
+    team decides), as the chair's inbox lists it."""
+
+    procedure: Procedure
+    what: str
+    requested_on: datetime.date
+    decide_url_name: str
+    pk: int
+
+
+def requests_awaiting_decision(*, user: User) -> list[PendingRequest]:
+    """The referrals and notifications the groups asked for in the open cases of the team
+    the user chairs, not yet decided: the chair records the team's decision."""
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return []
+    chaired = Q(
+        procedure__team__members__professional=professional,
+        procedure__team__members__role="chair",
+    )
+    rows: list[PendingRequest] = []
+    for model, url_name in (
+        (Referral, "workflows:referral_decide"),
+        (Notification, "workflows:notification_decide"),
+    ):
+        requests = model.objects.filter(chaired, decision="")
+        if model is Notification:
+            requests = requests.current()  # not a withdrawn record
+        for request in (
+            requests.exclude(procedure__stage="closed")
+            .select_related("procedure__household")
+            .distinct()
+        ):
+            what = (
+                _("referral to a programme: %(programme)s")
+                % {"programme": request.get_programme_display()}
+                if isinstance(request, Referral)
+                else request.get_kind_display()
+            )
+            rows.append(
+                PendingRequest(request.procedure, what, request.requested_on, url_name, request.pk)
+            )
+    return sorted(rows, key=lambda row: (row.requested_on, row.pk))

@@ -20,6 +20,7 @@ def inbox(request):
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     incomplete = selectors.incomplete_groups_for(user=request.user)
     group_notices = selectors.group_notices_for(user=request.user)
+    pending = selectors.requests_awaiting_decision(user=request.user)
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     late_notices = sum(1 for d in notices if d.due_on < today)
@@ -29,7 +30,8 @@ def inbox(request):
         procedures=[row.procedure for row in rows]
         + [d.procedure for d in orders]
         + [g.group.procedure for g in incomplete]
-        + [d.procedure for d in notices],
+        + [d.procedure for d in notices]
+        + [r.procedure for r in pending],
     )
     return render(
         request,
@@ -41,6 +43,7 @@ def inbox(request):
             "cards": cards,
             "incomplete_groups": incomplete,
             "group_notices": group_notices,
+            "pending_requests": pending,
             "routed": selectors.cards_routed(user=request.user),
             "overdue": sum(1 for r in rows if r.overdue) + late_cards + late_notices,
         },
