@@ -18,7 +18,7 @@ def order_with_the_card(users) -> None:
     police = users["dzielnicowy"]
     today = calendar.legal_date()
     night = working_days_ago(8)
-    family = build.family("Renata Sowa", "Tadeusz Sowa", "ul. Brzozowa 11")
+    family = build.family("Renata Jaworska", "Tadeusz Jaworski", "ul. Brzozowa 11")
     card = NKA(
         place="Przykładowo",
         incident_date=night,

@@ -13,7 +13,7 @@ def seed_requests(users) -> None:
     filled = working_days_ago(25)
     procedure, nka = build.initiate(
         users["nauczyciel"],
-        build.family("Renata Sowa", "Zbigniew Sowa", "ul. Ogrodowa 2"),
+        build.family("Danuta Kmiecik", "Zbigniew Kmiecik", "ul. Ogrodowa 2"),
         filled,
         suspect_under_influence=True,
     )

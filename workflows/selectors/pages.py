@@ -194,7 +194,7 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
         else [],
         meetings=list(
             Meeting.objects.filter(procedure=procedure)
-            .select_related("corrected_by", "withdrawn_by")
+            .select_related("corrected_by", "withdrawn_by", "invited_person")
             .prefetch_related("present__user", "heard")
             .order_by("held_on", "id")
         ),
