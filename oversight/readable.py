@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.labels import KIND_LABELS, event_label
 from audit.models import AuditEvent
+from centre.models import Contact
 from documents.models import DocumentKind
 from forms.models import HelpPlanItem
 from people.models import Person
@@ -27,6 +28,8 @@ from workflows.flows import ProcedureFlow
 from workflows.models import (
     ClosureGround,
     DetentionNotice,
+    Meeting,
+    Municipality,
     Notification,
     Procedure,
     Profession,
@@ -118,6 +121,30 @@ KEY_LABELS = {
     "to": pgettext_lazy("audit payload", "to"),
     "until": pgettext_lazy("audit payload", "until"),
     "version": pgettext_lazy("audit payload", "version"),
+    # Issue 13: people met and not met, planned meetings, the group's members, orders.
+    "centre_person": pgettext_lazy("audit payload", "person in the centre's register no."),
+    "channel": pgettext_lazy("audit payload", "how"),
+    "consultation": pgettext_lazy("audit payload", "consultation no."),
+    "contact": pgettext_lazy("audit payload", "contact no."),
+    "date": pgettext_lazy("audit payload", "date"),
+    "event": pgettext_lazy("audit payload", "event no."),
+    "gaps": pgettext_lazy("audit payload", "gaps in the group"),
+    "group": pgettext_lazy("audit payload", "group no."),
+    "invited_on": pgettext_lazy("audit payload", "invited on"),
+    "member": pgettext_lazy("audit payload", "member"),
+    "object": pgettext_lazy("audit payload", "record no."),
+    "order_expires_on": pgettext_lazy("audit payload", "order expires on"),
+    "outcome": pgettext_lazy("audit payload", "outcome"),
+    "participant": pgettext_lazy("audit payload", "participant no."),
+    "planned": pgettext_lazy("audit payload", "planned meeting no."),
+    "present": pgettext_lazy("audit payload", "members present"),
+    "referred_long_term": pgettext_lazy("audit payload", "referred to long-term help"),
+    "replaces": pgettext_lazy("audit payload", "replaces planned meeting no."),
+    "session": pgettext_lazy("audit payload", "session no."),
+    "set": pgettext_lazy("audit payload", "address given"),
+    "stay": pgettext_lazy("audit payload", "stay no."),
+    "user": pgettext_lazy("audit payload", "user"),
+    "victim_municipality": pgettext_lazy("audit payload", "municipality where the victim lives"),
 }
 
 # Words the payloads store as they are.
@@ -154,6 +181,8 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
             return {**dict(ProtectiveOrder.Kind.choices), **dict(DetentionNotice.Kind.choices)}
         if prefix == "notification":
             return dict(Notification.Kind.choices)
+        if prefix == "meeting":
+            return dict(Meeting.Kind.choices)
         if prefix == "timeline":
             return {**KIND_LABELS, "reads": _("reads of personal data")}
         return dict(DocumentKind.choices)
@@ -172,6 +201,10 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
         return {code.value: label for code, label in RULE_LABELS.items()}
     if key == "measures":
         return dict(ProtectiveOrder.Measure.choices)
+    if key == "channel":
+        return dict(Contact.Channel.choices)
+    if key == "outcome":
+        return dict(Contact.Outcome.choices)
     return VALUE_LABELS.get(key)
 
 
@@ -204,6 +237,7 @@ class _Names:
 
     def __init__(self, events: list[AuditEvent]):
         persons, users, professionals, procedures = set(), set(), set(), set()
+        municipalities: set[int] = set()
         for event in events:
             payload = event.payload if isinstance(event.payload, dict) else {}
             task = event.action.startswith("task.")
@@ -216,6 +250,12 @@ class _Names:
                 persons.update(i for i in payload["people"] if isinstance(i, int))
             if isinstance(payload.get("members"), list):
                 professionals.update(i for i in payload["members"] if isinstance(i, int))
+            if isinstance(payload.get("member"), int):
+                professionals.add(payload["member"])
+            if isinstance(payload.get("user"), int):
+                users.add(payload["user"])
+            if isinstance(payload.get("victim_municipality"), int):
+                municipalities.add(payload["victim_municipality"])
             shown = payload.get("shown")
             if isinstance(shown, dict):
                 persons.update(shown.get("people") or ())
@@ -234,6 +274,9 @@ class _Names:
         self.procedures = dict(
             Procedure.objects.filter(pk__in=procedures).values_list("pk", "number")
         )
+        self.municipalities = dict(
+            Municipality.objects.filter(pk__in=municipalities).values_list("pk", "name")
+        )
 
 
 def _join(values: Iterable[Any]) -> str:
@@ -248,7 +291,7 @@ def _value(key: str, value: Any, action: str, names: _Names) -> str:
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     task = action.startswith("task.")
-    if key in _USER_KEYS or (key == "from" and task):
+    if key in _USER_KEYS or key == "user" or (key == "from" and task):
         return names.users.get(value, f"#{value}") if isinstance(value, int) else str(value)
     if key == "node":
         return _node_title(str(value))
@@ -257,6 +300,10 @@ def _value(key: str, value: Any, action: str, names: _Names) -> str:
         return _join(names.persons.get(i, f"#{i}") for i in ids)
     if key == "members" and isinstance(value, list):
         return _join(names.professionals.get(i, f"#{i}") for i in value)
+    if key == "member" and isinstance(value, int):
+        return names.professionals.get(value, f"#{value}")
+    if key == "victim_municipality" and isinstance(value, int):
+        return names.municipalities.get(value, f"#{value}")
     if key == "shown" and isinstance(value, dict):
         parts = []
         if value.get("people"):

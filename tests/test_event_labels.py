@@ -132,3 +132,33 @@ def test_labels_are_polish_and_never_the_code():
             assert event_label(code) != code
         assert event_label("admin.teammember.changed").startswith("administracja:")
     assert event_label("no.such_code") == "no.such_code"
+
+
+class TestTheDemoHistoryReads:
+    """Every event of the seeded demo, as the timeline describes it in Polish: each payload
+    key has its name, and no stored choice code is shown as it is stored."""
+
+    def test_every_payload_key_has_a_name_and_no_code_shows(self, demo_seeded_once, db):
+        from audit.models import AuditEvent
+        from oversight.readable import KEY_LABELS, describe
+        from tests.test_no_codes import choice_codes
+
+        events = list(AuditEvent.objects.select_related("actor"))
+        unnamed = {
+            (event.action, key)
+            for event in events
+            if isinstance(event.payload, dict)
+            for key in event.payload
+            if key not in KEY_LABELS
+        }
+        assert not unnamed, sorted(unnamed)
+        codes = choice_codes()
+        with translation.override("pl"):
+            describe(events)
+        shown = [
+            (event.action, name, value)
+            for event in events
+            for name, value in event.details
+            if value in codes
+        ]
+        assert not shown, shown[:10]
