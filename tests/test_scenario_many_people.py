@@ -247,3 +247,50 @@ def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(cli
     assert procedure.stage == Stage.ACTIONS  # recorded in the actions stage, no node
     step(client, "procedure_close", procedure, close)
     assert procedure.stage == Stage.CLOSED
+
+
+def test_a_childs_companion_is_corrected_under_the_same_rules(client, world):
+    procedure = _to_the_group(client, world)
+    people = {p.person.pesel: p.person for p in procedure.participants.select_related("person")}
+    mother, older, father = people[MOTHER], people[OLDER], people[FATHER]
+    client.force_login(world.social_worker)
+    use_language(client, "pl")
+    step(
+        client,
+        "victim_meeting",
+        procedure,
+        _victim_meeting(older, _members(world), companion=mother.pk, companion_relation="matka"),
+    )
+    meeting = NKC.objects.get(victim=older).meeting
+    url = reverse("workflows:record_correct", args=[procedure.pk, "meeting", meeting.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v not in (None, False, "")}
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data.items()}
+    data.update(reason="Pomyłka w danych osoby towarzyszącej.", person_appeared="on")
+
+    # The suspect cannot be written in as the child's companion; nothing changes.
+    response = client.post(
+        url, {**data, "companion_name": father.full_name, "form_token": issue_token()}
+    )
+    assert response.status_code == 200
+    assert "jest osobą podejrzaną" in response.content.decode()
+    assert Meeting.objects.filter(procedure=procedure, kind="victim").count() == 1
+
+    # The grandmother, typed: a new version, no longer linked to the mother's record.
+    response = client.post(
+        url,
+        {
+            **data,
+            "companion_name": "Anna  Nowak",
+            "companion_relation": "babcia",
+            "form_token": issue_token(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    current = NKC.objects.get(victim=older).meeting
+    assert current.pk != meeting.pk
+    assert (current.companion, current.companion_name, current.companion_relation) == (
+        None,
+        "Anna Nowak",
+        "babcia",
+    )

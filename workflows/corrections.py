@@ -44,10 +44,12 @@ from workflows.models import (
     Procedure,
     ProtectiveOrder,
     Revisable,
+    Role,
 )
 from workflows.permissions import acts_as
 from workflows.rules import RuleCode, rule
 from workflows.selectors import Access
+from workflows.selectors.diagnosis import ADULT_AGE
 from workflows.services.initiation import victim_presence_errors
 from workflows.steps import ServiceError, record_errors, step
 from workflows.steps import refuse as _refuse
@@ -103,6 +105,45 @@ def _check_meeting(procedure: Procedure, new: Meeting) -> None:
         raise _refuse(_("The invitation must precede the meeting."), "invited_on")
     if procedure.group_received_on and new.held_on < procedure.group_received_on:
         raise _refuse(_("The meeting cannot precede the group's receipt of the NK-A."), "held_on")
+    _check_companion(procedure, new)
+
+
+def _check_companion(procedure: Procedure, new: Meeting) -> None:
+    """A child's meeting keeps its named companion (a parent or guardian who is not a
+    suspect, or an adult closest person: ``services.meetings``); a corrected name that is no
+    longer the chosen participant's stands as typed."""
+    new.companion_name = " ".join(new.companion_name.split())
+    new.companion_relation = new.companion_relation.strip()
+    met = new.invited_person
+    age = met.age_on(new.held_on) if met is not None else None
+    child = age is not None and age < ADULT_AGE and new.kind == Meeting.Kind.VICTIM
+    if not child:
+        if new.companion_name or new.companion_relation:
+            raise _refuse(_("Only a child's meeting names a companion."), "companion_name")
+        return
+    if not new.companion_name:
+        raise _refuse(
+            _(
+                "Name the parent or guardian who is not a suspect, or the adult closest "
+                "person, present with the child."
+            ),
+            "companion_name",
+        )
+    if not new.companion_relation:
+        raise _refuse(_("Give their relation to the child."), "companion_relation")
+    suspects = procedure.participants.filter(role=Role.SUSPECT).select_related("person")
+    for suspect in suspects:
+        if suspect.person.full_name.casefold() == new.companion_name.casefold():
+            raise _refuse(
+                _(
+                    "%(name)s is a suspect in this procedure: the child is met with a parent "
+                    "or guardian who is not a suspect, or with an adult closest person."
+                )
+                % {"name": new.companion_name},
+                "companion_name",
+            )
+    if new.companion_id and new.companion.full_name != new.companion_name:
+        new.companion = None
 
 
 def _check_order(procedure: Procedure, new: ProtectiveOrder) -> None:
@@ -200,6 +241,8 @@ KINDS: dict[str, RecordKind] = {
             "held_on",
             "place",
             "person_appeared",
+            "companion_name",
+            "companion_relation",
             "minutes",
             "next_meeting_on",
         ),
