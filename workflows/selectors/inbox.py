@@ -202,26 +202,25 @@ def requests_awaiting_decision(*, user: User) -> list[PendingRequest]:
         procedure__team__members__professional=professional,
         procedure__team__members__role="chair",
     )
-    rows: list[PendingRequest] = []
-    for model, url_name in (
-        (Referral, "workflows:referral_decide"),
-        (Notification, "workflows:notification_decide"),
-    ):
-        requests = model.objects.filter(chaired, decision="")
-        if model is Notification:
-            requests = requests.current()  # not a withdrawn record
-        for request in (
-            requests.exclude(procedure__stage="closed")
-            .select_related("procedure__household")
-            .distinct()
-        ):
-            what = (
-                _("referral to a programme: %(programme)s")
-                % {"programme": request.get_programme_display()}
-                if isinstance(request, Referral)
-                else request.get_kind_display()
-            )
-            rows.append(
-                PendingRequest(request.procedure, what, request.requested_on, url_name, request.pk)
-            )
+    waiting = Q(chaired, decision="") & ~Q(procedure__stage="closed")
+    referrals = Referral.objects.filter(waiting).select_related("procedure__household")
+    # A withdrawn notification waits for nothing.
+    notifications = (
+        Notification.objects.current().filter(waiting).select_related("procedure__household")
+    )
+    rows = [
+        PendingRequest(
+            r.procedure,
+            _("referral to a programme: %(programme)s") % {"programme": r.get_programme_display()},
+            r.requested_on,
+            "workflows:referral_decide",
+            r.pk,
+        )
+        for r in referrals.distinct()
+    ] + [
+        PendingRequest(
+            n.procedure, n.get_kind_display(), n.requested_on, "workflows:notification_decide", n.pk
+        )
+        for n in notifications.distinct()
+    ]
     return sorted(rows, key=lambda row: (row.requested_on, row.pk))
