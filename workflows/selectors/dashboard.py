@@ -29,7 +29,7 @@ def week_end(today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=6 - today.weekday())
 
 
-def _open_deadlines(today: datetime.date):
+def _open_deadlines():
     # A lapsed protective order is not overdue: nobody had a step to take.
     return (
         Deadline.objects.current()
@@ -39,11 +39,11 @@ def _open_deadlines(today: datetime.date):
 
 
 def _overdue(today: datetime.date) -> Q:
-    return Q(Exists(_open_deadlines(today).filter(due_on__lt=today)))
+    return Q(Exists(_open_deadlines().filter(due_on__lt=today)))
 
 
 def _due_week(today: datetime.date) -> Q:
-    return Q(Exists(_open_deadlines(today).filter(due_on__range=(today, week_end(today)))))
+    return Q(Exists(_open_deadlines().filter(due_on__range=(today, week_end(today)))))
 
 
 def _no_meeting(today: datetime.date) -> Q:

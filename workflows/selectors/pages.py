@@ -3,14 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent
 from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
-from workflows import calendar
 from workflows.models import (
     ClosureNotice,
     Deadline,
@@ -28,7 +27,6 @@ from workflows.models import (
     Referral,
     SuspectNotice,
 )
-from workflows.rules import RuleCode
 from workflows.selectors.access import Access, procedure_get, visible_procedures
 from workflows.selectors.dashboard import procedures_flagged
 from workflows.selectors.groups import composition_gaps
