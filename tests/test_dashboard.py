@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import ProfessionalFactory
 from tests.scenarios import drive
-from workflows import services
+from workflows import selectors, services
 from workflows.models import Deadline, GroupMember, Referral, Stage
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,26 @@ def test_an_auditor_sees_the_counts_within_scope(client, world):
     html = client.get("/dashboard/").content.decode()
     assert _count(html, "overdue=1") == 1
     assert _listed(client, "overdue=1") == {cases["late"].number}
+
+
+def test_the_sql_conditions_agree_with_the_inbox_s_lists(client, world):
+    """The incomplete groups and the waiting requests counted in SQL are the cases the
+    chair's inbox lists (computed there in Python, ``composition_gaps``)."""
+    cases = _team_cases(world)
+    client.force_login(world.chair)
+    incomplete = {
+        g.group.procedure.number for g in selectors.incomplete_groups_for(user=world.chair)
+    }
+    waiting = {r.procedure.number for r in selectors.requests_awaiting_decision(user=world.chair)}
+    assert _listed(client, "incomplete_group=1") == incomplete == {cases["incomplete"].number}
+    assert _listed(client, "awaiting_decision=1") == waiting == {cases["asking"].number}
+    # The police officer leaves: no group of the team can meet any more (art. 9a ust. 11).
+    world.police_officer.is_active = False
+    world.police_officer.save()
+    incomplete = {
+        g.group.procedure.number for g in selectors.incomplete_groups_for(user=world.chair)
+    }
+    assert _listed(client, "incomplete_group=1") == incomplete
+    assert len(incomplete) == 4  # every open case with a group
+    html = client.get("/dashboard/").content.decode()
+    assert _count(html, "incomplete_group=1") == 4
