@@ -9,10 +9,19 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exports import Flavour, csv_response, sheet_name, write_typed, xlsx_formats, xlsx_workbook
 from documents import render as pdf_render
-from oversight.selectors import ComplianceRow
+from oversight.selectors import ComplianceRow, DeadlineRow
+
+# What happened to a deadline (``oversight.selectors.COMPLIANCE_STATES``), for readers.
+STATE_LABELS = {
+    "on_time": gettext_lazy("met on time"),
+    "late": gettext_lazy("met late"),
+    "open": gettext_lazy("still open"),
+    "overdue": gettext_lazy("open and overdue"),
+}
 
 # The report's figures in the order of the page: (attribute, code for programs).
 FIGURES = (
@@ -65,11 +74,19 @@ def as_csv(
     return csv_response(_filename(start, end), table, flavour=flavour)
 
 
-def as_xlsx(rows: list[ComplianceRow], start: datetime.date, end: datetime.date) -> HttpResponse:
+def as_xlsx(
+    rows: list[ComplianceRow],
+    start: datetime.date,
+    end: datetime.date,
+    deadlines: list[DeadlineRow],
+) -> HttpResponse:
+    """The report on its sheet, and on a second one every deadline it counts, with its case
+    (the drill-down, for a reader who filters in Excel)."""
     buffer = io.BytesIO()
     workbook = xlsx_workbook(buffer)
     formats = xlsx_formats(workbook)
-    sheet = workbook.add_worksheet(sheet_name(_("Deadline compliance"), set()))
+    taken: set[str] = set()
+    sheet = workbook.add_worksheet(sheet_name(_("Deadline compliance"), taken))
     for column, title in enumerate(headings()):
         sheet.write_string(0, column, title, formats["bold"])
     for number, row in enumerate(rows, start=1):
@@ -77,6 +94,20 @@ def as_xlsx(rows: list[ComplianceRow], start: datetime.date, end: datetime.date)
             write_typed(sheet, number, column, value, formats)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, len(FIGURES) + 2, 14)
+    sheet = workbook.add_worksheet(sheet_name(_("Deadlines"), taken))
+    titles = [_("Deadline"), _("Number"), _("Counted from"), _("Due on"), _("Met on")]
+    titles += [_("State"), _("Days late or overdue")]
+    for column, title in enumerate(titles):
+        sheet.write_string(0, column, title, formats["bold"])
+    for number, item in enumerate(deadlines, start=1):
+        deadline = item.deadline
+        late = item.days if item.state in ("late", "overdue") else 0
+        values = [item.label, deadline.procedure.number, deadline.starts_on, deadline.due_on]
+        values += [deadline.met_on, str(STATE_LABELS[item.state]), late]
+        for column, value in enumerate(values):
+            write_typed(sheet, number, column, value, formats)
+    sheet.set_column(0, 1, 32)
+    sheet.set_column(2, 6, 14)
     workbook.close()
     response = HttpResponse(
         buffer.getvalue(),

@@ -250,6 +250,18 @@ def compliance(
     return list(rows.values())
 
 
+def compliance_rows(
+    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> list[DeadlineRow]:
+    """Every deadline the report counts, with its case (one query), in the procedure's order."""
+    deadlines = (
+        compliance_deadlines(procedures=procedures, start=start, end=end)
+        .select_related("procedure")
+        .order_by("starts_on", "id")
+    )
+    return _deadline_rows(deadlines, calendar.legal_date())
+
+
 def compliance_cases(
     *,
     user,

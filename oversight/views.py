@@ -11,7 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from audit.labels import KIND_LABELS
 from audit.services import log_event
@@ -185,7 +184,8 @@ def compliance(request):
                 request=request,
             )
             if export == "xlsx":
-                return compliance_exports.as_xlsx(rows, start, end)
+                deadlines = selectors.compliance_rows(procedures=procedures, start=start, end=end)
+                return compliance_exports.as_xlsx(rows, start, end, deadlines)
             if export == "pdf":
                 return compliance_exports.as_pdf(rows, start, end, _scope_text(request.user))
             flavour = Flavour.EXCEL if export == "csv" else Flavour.MACHINE
@@ -199,14 +199,6 @@ def compliance(request):
     )
 
 
-STATE_LABELS = {
-    "on_time": gettext_lazy("met on time"),
-    "late": gettext_lazy("met late"),
-    "open": gettext_lazy("still open"),
-    "overdue": gettext_lazy("open and overdue"),
-}
-
-
 @login_required
 def compliance_cases(request):
     """The deadlines (and their cases) behind one figure of the compliance report."""
@@ -215,7 +207,7 @@ def compliance_cases(request):
     rows = selectors.compliance_cases(
         user=request.user, rule=rule, state=state, start=start, end=end, request=request
     )
-    known = rule in selectors.COMPLIANCE_RULES and state in STATE_LABELS
+    known = rule in selectors.COMPLIANCE_RULES and state in compliance_exports.STATE_LABELS
     return render(
         request,
         "audit/compliance_cases.html",
@@ -224,7 +216,7 @@ def compliance_cases(request):
             "start": start,
             "end": end,
             "rule_label": RULE_LABELS[RuleCode(rule)] if known else "",
-            "state_label": STATE_LABELS[state] if known else "",
+            "state_label": compliance_exports.STATE_LABELS[state] if known else "",
             "period": urlencode({"from": start.isoformat(), "to": end.isoformat()}),
         },
     )

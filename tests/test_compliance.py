@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
+from oversight.selectors import COMPLIANCE_RULES
 from tests.scenarios import drive
 from workflows.models import Deadline, Stage
 from workflows.rules import RuleCode
@@ -90,7 +91,7 @@ def test_the_csv_for_excel_and_the_data_csv_parse(client, world):
 
 
 def test_the_xlsx_has_a_polish_sheet_and_typed_cells(client, world):
-    _ten_days_overdue(world)
+    late, _on_time = _ten_days_overdue(world)
     client.force_login(world.auditor)
     response = client.get(f"/audit/compliance/?{PERIOD}&export=xlsx")
     book = load_workbook(io.BytesIO(response.content))
@@ -99,6 +100,12 @@ def test_the_xlsx_has_a_polish_sheet_and_typed_cells(client, world):
     assert rows[0][:2] == ("Termin", "W terminie")
     group = next(r for r in rows if r[0] == "Utworzenie grupy diagnostyczno-pomocowej")
     assert group[8] == 10 and group[9] == datetime.datetime(2000, 1, 1)
+    # The second sheet: every deadline counted, with its case: the overdue one 10 days late.
+    rows = list(book["Terminy"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Termin", "Numer", "Liczony od")
+    overdue = [r for r in rows if r[5] == "otwarte po upływie terminu"]
+    assert [(r[1], r[6]) for r in overdue] == [(late.number, 10)]
+    assert len(rows) - 1 == Deadline.objects.filter(rule__in=COMPLIANCE_RULES).count()
 
 
 @pytest.mark.real_pdf
