@@ -24,6 +24,8 @@ EVENT_LABELS = {
     "step_form.viewed": _("step form opened"),
     "timeline.viewed": _("audit timeline opened"),
     "timeline.exported": _("audit timeline exported"),
+    "compliance.exported": _("deadline compliance report exported"),
+    "compliance_cases.viewed": _("cases behind a figure of the deadline compliance report opened"),
     "person.viewed": _("report of who saw a person's data opened"),
     "person.reconciled": _("person's record updated from the card"),
     # NK-A.

@@ -3,14 +3,15 @@
 import datetime
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
-from audit.services import log_event
+from audit.services import log_event, log_read
 from centre.models import CentrePerson
 from documents.models import Document
 from people.models import Person
@@ -172,30 +173,53 @@ def _nearest_rank(histogram: list[tuple[int, int]], fraction: float) -> int | No
     return histogram[-1][0]
 
 
+def compliance_deadlines(
+    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> QuerySet[Deadline]:
+    """The deadlines the report counts: the measured rules', started in [start, end]."""
+    return Deadline.objects.current().filter(
+        procedure__in=procedures, rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
+    )
+
+
+# What happened to a deadline, as the report's columns count it (``today``: the legal date).
+COMPLIANCE_STATES: dict[str, Callable[[datetime.date], Q]] = {
+    "on_time": lambda today: Q(met_on__isnull=False, met_on__lte=F("due_on")),
+    "late": lambda today: Q(met_on__gt=F("due_on")),
+    "open": lambda today: Q(met_on__isnull=True),
+    "overdue": lambda today: Q(met_on__isnull=True, due_on__lt=today),
+}
+
+
 def compliance(
     *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> list[ComplianceRow]:
-    """Per rule: met on time, late, still open; elapsed days (median, p90, max).
+    """Per rule: met on time, late, still open; elapsed days (median, p90, max); the largest
+    delay.
 
     Deadlines are those that started in [start, end]. Counting and the distribution of
     elapsed days (from the start of the deadline to the step) are database aggregations;
-    percentiles are read off that histogram (nearest rank). Three queries in all.
+    percentiles are read off that histogram (nearest rank). The largest delay counts the
+    deadlines met late and those still open past their day (days overdue as of today); it is
+    0 when none was late. Three queries in all.
     """
     today = calendar.legal_date()
-    deadlines = Deadline.objects.current().filter(
-        procedure__in=procedures, rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
-    )
+    deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
     rows = {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES}
     counts = deadlines.values("rule").annotate(
-        on_time=Count("id", filter=Q(met_on__isnull=False, met_on__lte=F("due_on"))),
-        late=Count("id", filter=Q(met_on__gt=F("due_on"))),
-        still_open=Count("id", filter=Q(met_on__isnull=True)),
-        open_overdue=Count("id", filter=Q(met_on__isnull=True, due_on__lt=today)),
+        on_time=Count("id", filter=COMPLIANCE_STATES["on_time"](today)),
+        late=Count("id", filter=COMPLIANCE_STATES["late"](today)),
+        still_open=Count("id", filter=COMPLIANCE_STATES["open"](today)),
+        open_overdue=Count("id", filter=COMPLIANCE_STATES["overdue"](today)),
+        oldest_overdue=Min("due_on", filter=COMPLIANCE_STATES["overdue"](today)),
     )
+    max_late: dict[str, int] = {}
     for item in counts:
         row = rows[RuleCode(item["rule"])]
         row.on_time, row.late = item["on_time"], item["late"]
         row.open, row.open_overdue = item["still_open"], item["open_overdue"]
+        if item["oldest_overdue"] is not None:
+            max_late[item["rule"]] = (today - item["oldest_overdue"]).days
     met = deadlines.filter(met_on__isnull=False)
     elapsed = (
         met.annotate(
@@ -214,9 +238,8 @@ def compliance(
         .values("rule", "late_by")
         .annotate(n=Count("id"))
     )
-    max_late: dict[str, int] = {}
     for item in lateness:
-        days = item["late_by"].days
+        days = max(0, item["late_by"].days)  # met early is not a delay
         max_late[item["rule"]] = max(max_late.get(item["rule"], days), days)
     for code, row in rows.items():
         histogram = sorted(histograms.get(code, []))
@@ -225,6 +248,51 @@ def compliance(
         row.max_days = histogram[-1][0] if histogram else None
         row.max_days_late = max_late.get(code)
     return list(rows.values())
+
+
+def compliance_rows(
+    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> list[DeadlineRow]:
+    """Every deadline the report counts, with its case (one query), in the procedure's order."""
+    deadlines = (
+        compliance_deadlines(procedures=procedures, start=start, end=end)
+        .select_related("procedure")
+        .order_by("starts_on", "id")
+    )
+    return _deadline_rows(deadlines, calendar.legal_date())
+
+
+def compliance_cases(
+    *,
+    user,
+    rule: str,
+    state: str,
+    start: datetime.date,
+    end: datetime.date,
+    request=None,
+) -> list[DeadlineRow]:
+    """The deadlines behind one figure of the report (a rule, a state, a period), with their
+    cases, in the auditor's (or chair's) scope; the read is logged. An unknown rule or state
+    lists nothing."""
+    procedures = compliance_scope(user)  # others are refused, whatever they ask
+    if rule not in COMPLIANCE_RULES or state not in COMPLIANCE_STATES:
+        return []
+    today = calendar.legal_date()
+    deadlines = (
+        compliance_deadlines(procedures=procedures, start=start, end=end)
+        .filter(COMPLIANCE_STATES[state](today), rule=rule)
+        .select_related("procedure__household")
+        .order_by("due_on", "id")
+    )
+    rows = _deadline_rows(deadlines, today)
+    log_read(
+        action="compliance_cases.viewed",
+        actor=user,
+        request=request,
+        procedures=[row.deadline.procedure_id for row in rows],
+        payload={"rule": rule, "state": state, "from": str(start), "to": str(end)},
+    )
+    return rows
 
 
 def compliance_scope(user) -> QuerySet[Procedure]:

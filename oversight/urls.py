@@ -8,5 +8,6 @@ app_name = "audit"
 urlpatterns = [
     path("procedures/<int:pk>/timeline/", views.timeline, name="timeline"),
     path("audit/compliance/", views.compliance, name="compliance"),
+    path("audit/compliance/cases/", views.compliance_cases, name="compliance_cases"),
     path("audit/people/<int:person_pk>/", views.person_accesses, name="person_accesses"),
 ]

@@ -1,4 +1,5 @@
-"""Auditors' pages: timeline (with CSV and PDF export), compliance report, who saw a person."""
+"""Auditors' pages: timeline (with CSV and PDF export), compliance report (with its drill-down
+and CSV/XLSX/PDF export), who saw a person."""
 
 import datetime
 import json
@@ -8,13 +9,17 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from audit.labels import KIND_LABELS
 from audit.services import log_event
 from core.exports import Flavour, csv_response
 from documents import render as pdf_render
-from oversight import readable, selectors
+from oversight import compliance_exports, readable, selectors
 from workflows import calendar
+from workflows.rules import RULE_LABELS, RuleCode
+from workflows.selectors import auditor_scope_for
 
 
 def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
@@ -142,17 +147,79 @@ def _date(value: str, default: datetime.date) -> datetime.date:
         return default
 
 
-@login_required
-def compliance(request):
+def _period(request) -> tuple[datetime.date, datetime.date]:
     today = calendar.legal_date()
     start = _date(request.GET.get("from"), today.replace(month=1, day=1))
     end = _date(request.GET.get("to"), today)
-    if end < start:
-        start, end = end, start
-    rows = selectors.compliance(
-        procedures=selectors.compliance_scope(request.user), start=start, end=end
+    return (end, start) if end < start else (start, end)
+
+
+def _scope_text(user) -> str:
+    """Whose procedures the report covers, for the PDF's reader."""
+    scope = auditor_scope_for(user)
+    if scope is not None:
+        if scope.municipality_id:
+            return _("procedures of %(place)s") % {"place": scope.municipality.name}
+        if scope.county:
+            return _("procedures of the county %(place)s") % {"place": scope.county}
+        return _("all procedures")
+    return _("procedures of the team you chair")
+
+
+COMPLIANCE_EXPORTS = ("csv", "csv-data", "xlsx", "pdf")
+
+
+@login_required
+def compliance(request):
+    start, end = _period(request)
+    procedures = selectors.compliance_scope(request.user)
+    export = request.GET.get("export")
+    if export in COMPLIANCE_EXPORTS:
+        with translation.override("pl"):
+            rows = selectors.compliance(procedures=procedures, start=start, end=end)
+            log_event(
+                action="compliance.exported",
+                actor=request.user,
+                payload={"format": export, "from": str(start), "to": str(end)},
+                request=request,
+            )
+            if export == "xlsx":
+                deadlines = selectors.compliance_rows(procedures=procedures, start=start, end=end)
+                return compliance_exports.as_xlsx(rows, start, end, deadlines)
+            if export == "pdf":
+                return compliance_exports.as_pdf(rows, start, end, _scope_text(request.user))
+            flavour = Flavour.EXCEL if export == "csv" else Flavour.MACHINE
+            return compliance_exports.as_csv(rows, start, end, flavour)
+    rows = selectors.compliance(procedures=procedures, start=start, end=end)
+    period = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+    return render(
+        request,
+        "audit/compliance.html",
+        {"rows": rows, "start": start, "end": end, "period": period},
     )
-    return render(request, "audit/compliance.html", {"rows": rows, "start": start, "end": end})
+
+
+@login_required
+def compliance_cases(request):
+    """The deadlines (and their cases) behind one figure of the compliance report."""
+    start, end = _period(request)
+    rule, state = request.GET.get("rule", ""), request.GET.get("state", "")
+    rows = selectors.compliance_cases(
+        user=request.user, rule=rule, state=state, start=start, end=end, request=request
+    )
+    known = rule in selectors.COMPLIANCE_RULES and state in compliance_exports.STATE_LABELS
+    return render(
+        request,
+        "audit/compliance_cases.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "rule_label": RULE_LABELS[RuleCode(rule)] if known else "",
+            "state_label": compliance_exports.STATE_LABELS[state] if known else "",
+            "period": urlencode({"from": start.isoformat(), "to": end.isoformat()}),
+        },
+    )
 
 
 @login_required

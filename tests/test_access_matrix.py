@@ -55,6 +55,7 @@ NOT_CASE_URLS = {
     "documents:verify": "public by design: answers without personal data",
     "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
     "audit:compliance": "aggregates only the user's scope (checked below)",
+    "audit:compliance_cases": "lists only the user's scope (tests/test_compliance.py)",
 }
 CASE_URLS = {
     "workflows:procedure_detail",

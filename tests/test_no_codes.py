@@ -124,6 +124,11 @@ class Pages:
         self.read(reverse("audit:timeline", args=[procedure.pk]) + "?kind=task")
         self.read(reverse("audit:person_accesses", args=[person.pk]))
         self.read(reverse("audit:compliance") + "?from=2000-01-01&to=2100-01-01")
+        for state in ("on_time", "late", "open", "overdue"):
+            self.read(
+                reverse("audit:compliance_cases")
+                + f"?from=2000-01-01&to=2100-01-01&rule=first_meeting&state={state}"
+            )
 
     def case(self, procedure: Procedure, *step_names: str, **kwargs) -> None:
         self.read(reverse("workflows:procedure_detail", args=[procedure.pk]))

@@ -498,6 +498,14 @@ class ProcedureSearchForm(forms.Form):
     q = forms.CharField(label=_("name, PESEL or number"), max_length=100, required=False)
     stage = forms.ChoiceField(label=_("stage"), required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    # The dashboard's other counts link here (``selectors.dashboard.FILTERS``).
+    due_week = forms.BooleanField(label=_("a deadline due this week"), required=False)
+    no_meeting = forms.BooleanField(label=_("no meeting yet"), required=False)
+    incomplete_group = forms.BooleanField(label=_("incomplete group"), required=False)
+    awaiting_decision = forms.BooleanField(
+        label=_("a request awaiting the team's decision"), required=False
+    )
+    FLAGS = ("due_week", "no_meeting", "incomplete_group", "awaiting_decision")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,6 +19,13 @@ from workflows.selectors.cards import (
     cards_of,
     cards_routed,
 )
+from workflows.selectors.dashboard import (
+    FILTERS,
+    Dashboard,
+    dashboard_counts,
+    procedures_flagged,
+    sees_team_counts,
+)
 from workflows.selectors.diagnosis import (
     PersonCoverage,
     coverage_of,
@@ -74,6 +81,11 @@ from workflows.selectors.planning import (
 __all__ = [
     "Access",
     "CardRow",
+    "FILTERS",
+    "Dashboard",
+    "dashboard_counts",
+    "procedures_flagged",
+    "sees_team_counts",
     "PersonCoverage",
     "coverage_of",
     "diagnosis_status",

@@ -3,14 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import Http404
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent
 from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
-from workflows import calendar
 from workflows.models import (
     ClosureNotice,
     Deadline,
@@ -28,8 +27,8 @@ from workflows.models import (
     Referral,
     SuspectNotice,
 )
-from workflows.rules import RuleCode
 from workflows.selectors.access import Access, procedure_get, visible_procedures
+from workflows.selectors.dashboard import procedures_flagged
 from workflows.selectors.groups import composition_gaps
 
 
@@ -46,9 +45,11 @@ def procedure_search(
     query: str = "",
     stage: str = "",
     overdue: bool = False,
+    flags=(),
     request=None,
 ) -> QuerySet[Procedure]:
-    """Visible procedures matching a name, PESEL or number, a stage, or open overdue deadlines.
+    """Visible procedures matching a name, PESEL or number, a stage, open overdue deadlines,
+    and the dashboard's other conditions named in ``flags`` (``dashboard.FILTERS``).
 
     The page logs what it showed (``procedure_list_seen``).
     """
@@ -67,18 +68,7 @@ def procedure_search(
         procedures = procedures.filter(pk__in=Procedure.objects.filter(match).values("pk"))
     if stage:
         procedures = procedures.filter(stage=stage)
-    if overdue:
-        procedures = procedures.filter(
-            Exists(
-                Deadline.objects.current()
-                .filter(
-                    procedure=OuterRef("pk"),
-                    met_on__isnull=True,
-                    due_on__lt=calendar.legal_date(),
-                )
-                .exclude(rule=RuleCode.PROTECTIVE_ORDER)
-            )
-        ).exclude(stage="closed")
+    procedures = procedures_flagged(procedures, [*(["overdue"] if overdue else []), *flags])
     procedures = procedures.select_related("household", "team__municipality").annotate(
         next_due=Min(
             "deadlines__due_on",
@@ -95,13 +85,22 @@ def _query_kind(query: str) -> str:
 
 
 def procedure_list_seen(
-    *, user: User, procedures, query: str = "", stage: str = "", overdue: bool = False, request=None
+    *,
+    user: User,
+    procedures,
+    query: str = "",
+    stage: str = "",
+    overdue: bool = False,
+    flags=(),
+    request=None,
 ) -> None:
     """One read event for a page of the procedure list, naming the procedures shown (each
     row shows the household's name), so the who-saw report of a person lists the lists and
     searches that showed them. The query text is not stored (it may be a PESEL), only its
     kind; a search that found nobody is logged too (``procedures.searched``)."""
-    payload = {"stage": stage, "overdue": overdue}
+    payload: dict = {"stage": stage, "overdue": overdue}
+    if flags:
+        payload["filters"] = sorted(flags)
     if query:
         payload["query_kind"] = _query_kind(" ".join(query.split()))
     shown = list(procedures)

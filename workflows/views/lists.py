@@ -57,7 +57,9 @@ def calendar_window() -> int:
 
 @login_required
 def dashboard(request):
-    """The team's deadlines: overdue and due within the reminder window."""
+    """The team's deadlines: overdue and due within the reminder window; for the chair (and
+    an auditor) the open cases counted by stage and by what needs attention, each count a
+    link to the procedure list filtered the same way."""
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
     cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
@@ -77,6 +79,7 @@ def dashboard(request):
             "window": days,
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
+            "team": selectors.dashboard_counts(user=request.user),
         },
     )
 
@@ -84,13 +87,14 @@ def dashboard(request):
 @login_required
 def procedure_list(request):
     form = step_forms.ProcedureSearchForm(request.GET or None)
-    query, stage, overdue = "", "", False
+    query, stage, overdue, flags = "", "", False, []
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
         stage = form.cleaned_data["stage"]
         overdue = form.cleaned_data["overdue"]
+        flags = [name for name in form.FLAGS if form.cleaned_data[name]]
     procedures = selectors.procedure_search(
-        user=request.user, query=query, stage=stage, overdue=overdue, request=request
+        user=request.user, query=query, stage=stage, overdue=overdue, flags=flags, request=request
     )
     page = Paginator(procedures, 25).get_page(request.GET.get("page"))
     selectors.procedure_list_seen(
@@ -99,6 +103,7 @@ def procedure_list(request):
         query=query,
         stage=stage,
         overdue=overdue,
+        flags=flags,
         request=request,
     )
     params = request.GET.copy()
