@@ -53,6 +53,9 @@ NOT_CASE_URLS = {
     "workflows:calendar_feed": "a secret token, no session (test_scenario_planned_meeting)",
     "workflows:nka_create": "creates a new case",
     "documents:verify": "public by design: answers without personal data",
+    "help": "the user guide, public (tests/test_help.py)",
+    "help_role": "the user guide, public (tests/test_help.py)",
+    "accessibility": "the declaration of accessibility, public by law (tests/test_help.py)",
     "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
     "audit:compliance": "aggregates only the user's scope (checked below)",
 }
