@@ -6,6 +6,7 @@ aplikacji mobilnych podmiotów publicznych, Dz.U. 2023 poz. 1440).
 """
 
 import functools
+import re
 from pathlib import Path
 
 import markdown
@@ -34,7 +35,10 @@ ROLES = {
 def guide_html(slug: str) -> SafeString:
     """The role's page as HTML. The Markdown is ours (docs/guide), never a user's input."""
     text = (GUIDE_DIR / f"{slug}.md").read_text(encoding="utf-8")
-    return mark_safe(markdown.markdown(text, extensions=["sane_lists"]))  # noqa: S308
+    html = markdown.markdown(text, extensions=["sane_lists"])
+    # One h1 per page (the help page's own): the guide's headings go one level down.
+    html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
+    return mark_safe(html)  # noqa: S308
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> str | None:

@@ -35,8 +35,9 @@ def test_each_role_guide_renders_in_polish_with_its_heading(client, role):
     response = client.get(f"/pomoc/{role}/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert f"<h1>{HEADINGS[role]}" in body  # the Markdown became HTML
-    assert "<h2>Jak" in body  # task-oriented sections
+    assert f"<h2>{HEADINGS[role]}" in body  # the Markdown became HTML, under the page's h1
+    assert "<h3>Jak" in body  # task-oriented sections
+    assert body.count("<h1") == 1
     assert 'lang="pl"' in body
     # The page lists every role's guide.
     for slug in HEADINGS:
