@@ -18,6 +18,8 @@ OPEN_WITHOUT_SECOND_FACTOR = (
     "logout",
     "set_language",
     "documents:verify",
+    "help",
+    "accessibility",
 )
 
 

@@ -4,6 +4,7 @@ A bad value fails loudly at start-up instead of silently falling back, so a typo
 production configuration cannot quietly switch off a protection.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -38,6 +39,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_date(name: str, default: datetime.date) -> datetime.date:
+    """An ISO date (YYYY-MM-DD)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from exc
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

@@ -5,6 +5,7 @@ per checkout. ``OIK_ENV=production`` refuses to start without ``DJANGO_SECRET_KE
 ``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and the audit key (``OIK_AUDIT_KEY``).
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -12,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from oik_site.env import env_bool, env_int, env_list, env_str, local_secret_key
+from oik_site.env import env_bool, env_date, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(env_str("OIK_LOCAL_DIR", str(BASE_DIR / ".local")))
@@ -289,6 +290,18 @@ OIK_SITE_URL = env_str("OIK_SITE_URL", "http://127.0.0.1:8000")
 # Centre statistics that include procedure figures: cells below this are shown as "<N>" to
 # centre staff who take no part in procedures (centre.statistics).
 OIK_STATISTICS_MIN_CELL = env_int("OIK_STATISTICS_MIN_CELL", 3)
+
+# The declaration of accessibility (/dostepnosc/, art. 10 ustawy z 4 kwietnia 2019 r. o
+# dostępności cyfrowej stron internetowych i aplikacji mobilnych podmiotów publicznych): what
+# only the entity running the site knows. An empty entity name means the team's own name.
+OIK_ACCESSIBILITY_ENTITY = env_str("OIK_ACCESSIBILITY_ENTITY").strip()
+OIK_ACCESSIBILITY_PUBLISHED = env_date("OIK_ACCESSIBILITY_PUBLISHED", datetime.date(2026, 11, 26))
+OIK_ACCESSIBILITY_UPDATED = env_date("OIK_ACCESSIBILITY_UPDATED", datetime.date(2026, 11, 26))
+OIK_ACCESSIBILITY_PREPARED = env_date("OIK_ACCESSIBILITY_PREPARED", datetime.date(2026, 11, 26))
+OIK_ACCESSIBILITY_CONTACT_NAME = env_str("OIK_ACCESSIBILITY_CONTACT_NAME").strip()
+OIK_ACCESSIBILITY_CONTACT_EMAIL = env_str("OIK_ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+OIK_ACCESSIBILITY_CONTACT_PHONE = env_str("OIK_ACCESSIBILITY_CONTACT_PHONE").strip()
+OIK_ACCESSIBILITY_ARCHITECTURE = env_str("OIK_ACCESSIBILITY_ARCHITECTURE").strip()
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from oik_site import help as help_pages
 
 # The admin is for administrators (superusers) only; staff accounts use the pages.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
@@ -36,6 +37,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("pomoc/", help_pages.help_page, name="help"),
+    path("pomoc/<slug:role>/", help_pages.help_page, name="help_role"),
+    path("dostepnosc/", help_pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("documents/", include("documents.urls")),
     path("centre/", include("centre.urls")),
