@@ -9,6 +9,8 @@ refuses UPDATE and DELETE; on PostgreSQL a trigger refuses them too.
 from django.conf import settings
 from django.db import models
 
+from core.dates import shown_moment
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(db_index=True)
@@ -45,7 +47,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{shown_moment(self.at)} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

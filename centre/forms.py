@@ -15,6 +15,7 @@ from centre.models import (
     PreventionEvent,
     TherapyCourse,
 )
+from core.dates import shown_date
 from core.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Sex
@@ -198,7 +199,7 @@ class EnrolForm(forms.Form):
                 (
                     r.pk,
                     f"{names.get(r.person_id, '')} – {r.procedure.number}, "
-                    f"{r.referred_on:%Y-%m-%d}",
+                    f"{shown_date(r.referred_on)}",
                 )
                 for r in referrals
             ),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import shown_date
 from core.records import Revisable
 from forms.choices import Programme
 from people.models import Sex
@@ -178,7 +179,7 @@ class NKA(Revisable):
         ordering = ["filled_at", "id"]
 
     def __str__(self) -> str:
-        return f"NK-A {self.procedure.number} ({self.filled_at:%Y-%m-%d})"
+        return f"NK-A {self.procedure.number} ({shown_date(self.filled_at)})"
 
     def violence_forms_display(self) -> list[str]:
         """The forms of violence ticked, by their names in the active language (never codes)."""

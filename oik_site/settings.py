@@ -221,6 +221,8 @@ USE_I18N = True
 USE_TZ = True
 # Datetimes are stored in UTC; legal dates are computed in Europe/Warsaw (workflows.calendar).
 TIME_ZONE = "Europe/Warsaw"
+# Dates dd.mm.rrrr and times HH:MM on every page, in Polish and English mode (oik_site/formats).
+FORMAT_MODULE_PATH = ["oik_site.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

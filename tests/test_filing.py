@@ -179,7 +179,7 @@ def test_an_absent_victim_is_recorded_shown_and_printed(client, world):
     card_page = client.get(reverse("workflows:card_detail", args=[nka.pk])).content.decode()
     assert "pełnoletnia osoba doznająca przemocy nie była obecna" in card_page
     assert "stan zdrowia osoby doznającej przemocy" in card_page
-    assert TODAY.isoformat() in card_page
+    assert f"{TODAY:%d.%m.%Y}" in card_page
     # … so does the case's NK-A page for the chair …
     client.force_login(world.chair)
     nka_page = client.get(

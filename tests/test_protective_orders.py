@@ -72,7 +72,7 @@ def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_d
     assert (deadline.protective_order, deadline.due_on) == (order, order.expires_on)
 
     # The chair sees it with its date in the inbox and on the deadlines page.
-    due = order.expires_on.isoformat()
+    due = f"{order.expires_on:%d.%m.%Y}"
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert procedure.number in inbox and due in inbox
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
@@ -126,7 +126,7 @@ def test_a_lapsed_order_is_closed_by_check_deadlines_and_never_escalated(client,
     deadline = Deadline.objects.get(rule=RuleCode.PROTECTIVE_ORDER)
     client.force_login(world.chair)
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
-    assert deadline.due_on.isoformat() not in dashboard  # a lapse is not overdue
+    assert f"{deadline.due_on:%d.%m.%Y}" not in dashboard  # a lapse is not overdue
 
     check_deadlines(TODAY)
 

@@ -71,7 +71,7 @@ def test_the_chair_corrects_the_presence_fields_and_the_new_version_shows_them(
     ).content.decode()
     assert str(VictimPresence.ABSENT.label) in shown
     assert str(VictimAbsenceReason.HEALTH.label) in shown
-    assert contact.isoformat() in shown
+    assert f"{contact:%d.%m.%Y}" in shown  # dd.mm.rrrr in English mode too
     # The new version of the NK-A document carries them.
     version = Document.objects.get(procedure=procedure, kind=DocumentKind.NKA, version=2)
     assert version.subject == f"nka:{new.pk}"

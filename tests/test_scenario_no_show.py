@@ -13,6 +13,7 @@ from forms.models import NKC
 from tests.conftest import use_language
 from tests.factories import synthetic_pesel
 from tests.test_web_scenario import (
+    TODAY,
     _d,
     drive_to_actions,
     last_action,
@@ -91,7 +92,7 @@ def test_a_case_where_nobody_ever_comes_is_closed_on_ground_2(client, world):
     assert procedure.stage == Stage.ACTIONS
 
     page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
-    assert page.count(f"nie stawiła się {_d(0)}") == 2
+    assert page.count(f"nie stawiła się {TODAY:%d.%m.%Y}") == 2
 
     # Ground 1 needs a help plan carried out, which needs an NK-C: refused, with the way out.
     events = AuditEvent.objects.exclude(action__endswith=".viewed").count()

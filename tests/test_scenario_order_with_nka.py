@@ -93,7 +93,7 @@ def test_the_officer_records_the_order_with_the_card_and_it_lapses_in_the_inbox(
     client.force_login(world.chair)
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert procedure.number in inbox
-    assert f'<span class="soon">{order.expires_on.isoformat()}' in inbox
+    assert f'<span class="soon">{order.expires_on:%d.%m.%Y}' in inbox
     case = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
     assert "150 m" in case
     assert 'id="order-to-record"' not in case  # recorded: nothing to prompt
@@ -214,7 +214,7 @@ def test_the_initiator_records_a_later_order_on_their_card_page_and_the_team_see
     # The team's case shows it and the chair's inbox lists its expiry.
     client.force_login(world.chair)
     inbox = client.get(reverse("workflows:inbox")).content.decode()
-    assert recorded.expires_on.isoformat() in inbox
+    assert f"{recorded.expires_on:%d.%m.%Y}" in inbox
 
 
 def test_nobody_else_records_an_order_on_a_card(client, world):

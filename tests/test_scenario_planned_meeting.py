@@ -381,9 +381,8 @@ def test_the_pages_of_planned_meetings_are_polish_and_show_no_codes(
     assert "Brak bezpiecznego adresu do korespondencji" in detail
     calendar_page = client.get(reverse("workflows:calendar"), {"from": _d()}).content.decode()
     assert "Kalendarz zaplanowanych spotkań" in calendar_page
-    polish_months = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca")
-    polish_months += ("sierpnia", "września", "października", "listopada", "grudnia")
-    assert polish_months[NEXT_WEEK.month - 1] in calendar_page  # "3 grudnia 2026"
+    polish_days = ("Poniedziałek", "Wtorek", "Środa", "Czwartek", "Piątek", "Sobota", "Niedziela")
+    assert f"{polish_days[NEXT_WEEK.weekday()]}, {NEXT_WEEK:%d.%m.%Y}" in calendar_page
     assert "Planned meetings" not in detail and "Calendar of planned" not in calendar_page
 
 

@@ -59,7 +59,7 @@ def test_the_notice_deadline_is_in_the_inbox_and_met_by_the_notice(client, world
     client.force_login(world.chair)
     use_language(client, "pl")
     inbox = client.get(reverse("workflows:inbox")).content.decode()
-    assert 'id="suspect-notices"' in inbox and "2026-11-12" in inbox
+    assert 'id="suspect-notices"' in inbox and "12.11.2026" in inbox
     page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
     assert 'id="suspect-notice"' in page
 

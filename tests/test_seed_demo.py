@@ -101,7 +101,7 @@ class TestTheSeededDemo:
         assert 0 <= (order.expires_on - calendar.legal_date()).days <= 7
         client.force_login(seeded["pracownik_socjalny"])
         inbox = client.get(reverse("workflows:inbox")).content.decode()
-        assert order.procedure.number in inbox and order.expires_on.isoformat() in inbox
+        assert order.procedure.number in inbox and f"{order.expires_on:%d.%m.%Y}" in inbox
 
     def test_every_task_with_a_statutory_deadline_shows_its_due_date(self, seeded):
         for username in ("nauczyciel", "pielegniarka", "przewodniczaca", "pracownik_socjalny"):

@@ -14,10 +14,22 @@ from workflows import calendar
 
 
 class DateInput(forms.DateInput):
+    """``<input type="date">``: its value is ISO whatever the display format. A date typed as
+    dd.mm.rrrr (``DATE_INPUT_FORMATS``) and sent back is shown again in ISO, or a browser
+    would show the field empty while the date is applied."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = forms.DateField().to_python(value)
+            except forms.ValidationError:
+                return value
+        return super().format_value(value)
 
 
 class PastDateField(forms.DateField):

@@ -22,6 +22,7 @@ from django.forms.models import construct_instance
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import shown_date
 from forms.models import NKA, NKC, NKD, HelpPlanItem, NKAPerson, ViolenceForm
 from people import validators
 from people.forms import PeselField
@@ -360,7 +361,7 @@ class PlanItemAddForm(PlanItemForm):
     def __init__(self, *args, nkcs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nkc"].choices = [
-            (nkc.pk, f"{nkc.victim} – NK-C {nkc.meeting.held_on:%Y-%m-%d}") for nkc in nkcs
+            (nkc.pk, f"{nkc.victim} – NK-C {shown_date(nkc.meeting.held_on)}") for nkc in nkcs
         ]
 
     def save(self, commit=True):

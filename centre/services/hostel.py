@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.services import log_event
 from centre.models import Centre, HostelPlace, HostelStay, StayExtension
 from centre.services._shared import not_future, own_person, staff_centre
+from core.dates import shown_date
 from workflows.rules import RuleCode, edition_on, rule
 from workflows.steps import refuse
 
@@ -52,7 +53,7 @@ def hostel_admit(
     if planned_end_on > limit:
         raise refuse(
             _("A stay may be planned until %(limit)s at most; extend it later if needed.")
-            % {"limit": limit.isoformat()},
+            % {"limit": shown_date(limit)},
             "planned_end_on",
         )
     if not reason.strip():
@@ -173,7 +174,7 @@ def hostel_discharge(*, actor: User, stay_id: int, discharged_on: datetime.date)
         if discharged_on > stay.planned_end_on:
             raise refuse(
                 _("The stay was planned until %(end)s; record an extension first.")
-                % {"end": stay.planned_end_on.isoformat()},
+                % {"end": shown_date(stay.planned_end_on)},
                 "discharged_on",
             )
         HostelStay.objects.filter(pk=stay.pk).update(discharged_on=discharged_on)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import shown_date
 from workflows.models.procedure import Procedure
 from workflows.models.records import Meeting
 
@@ -87,7 +88,7 @@ class PlannedMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%Y-%m-%d} {self.time:%H:%M}"
+        return f"{self.get_kind_display()} {shown_date(self.date)} {self.time:%H:%M}"
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audit import labels
+from core.dates import shown_date
 from workflows import calendar, corrections, idempotency, permissions
 from workflows.flows import STEPS
 
@@ -17,27 +18,33 @@ register = template.Library()
 
 @register.simple_tag
 def due(due_on: datetime.date | None, met_on: datetime.date | None = None):
-    """The due date with days left or late, coloured; 'met' once the deadline was met."""
+    """The due date with the working days left (``calendar.working_days_between``, the unit of
+    the dashboard's window) or the calendar days late, coloured; 'met' once it was met."""
     if due_on is None:
         return "—"
     if met_on is not None:
         late = (met_on - due_on).days
         if late > 0:
             text = ngettext("met %(n)d day late", "met %(n)d days late", late) % {"n": late}
-            return format_html('<span class="late">{} ({})</span>', due_on.isoformat(), text)
+            return format_html('<span class="late">{} ({})</span>', shown_date(due_on), text)
         return format_html(
-            '<span class="ontime">{} ({})</span>', due_on.isoformat(), _("met on time")
+            '<span class="ontime">{} ({})</span>', shown_date(due_on), _("met on time")
         )
-    days = (due_on - calendar.legal_date()).days
+    today = calendar.legal_date()
+    days = (due_on - today).days
     if days < 0:
         text = ngettext("%(n)d day late", "%(n)d days late", -days) % {"n": -days}
         css = "late"
     elif days == 0:
         text, css = _("due today"), "soon"
     else:
-        text = ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
-        css = "soon" if days <= 3 else ""
-    return format_html('<span class="{}">{} ({})</span>', css, due_on.isoformat(), text)
+        left = calendar.working_days_between(today, due_on)
+        if left == 0:  # due on a day off that does not move: today was the last working day
+            text = _("due on a day off, no working day left")
+        else:
+            text = ngettext("%(n)d working day left", "%(n)d working days left", left) % {"n": left}
+        css = "soon" if left <= 3 else ""
+    return format_html('<span class="{}">{} ({})</span>', css, shown_date(due_on), text)
 
 
 @register.simple_tag
@@ -51,11 +58,11 @@ def day_off_note(deadline) -> str:
     end = calendar.day_off_end(statutory, deadline.starts_on)
     if end is None:
         return ""
-    ends = "{} ({})".format(end.nominal.isoformat(), date_format(end.nominal, "l"))
+    ends = "{} ({})".format(shown_date(end.nominal), date_format(end.nominal, "l"))
     if deadline.due_on != end.nominal and statutory.rolls_forward:
         text = _("ends on %(end)s, a day off: moved to %(due)s under %(basis)s by analogy") % {
             "end": ends,
-            "due": deadline.due_on.isoformat(),
+            "due": shown_date(deadline.due_on),
             "basis": statutory.roll_basis,
         }
     else:

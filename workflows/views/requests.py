@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import shown_date
 from workflows import request_forms, services
 from workflows.models import Notification, Referral, Role
 from workflows.views.base import StepView
@@ -78,7 +79,7 @@ class ReferralDecisionView(DecisionView):
             "Requested on %(on)s: %(programme)s. Justification: %(why)s. If granted, the "
             "referral is issued with the two instructions of Dz.U. 2023 poz. 1164; %(period)s."
         ) % {
-            "on": referral.requested_on.isoformat(),
+            "on": shown_date(referral.requested_on),
             "programme": referral.get_programme_display(),
             "why": referral.justification,
             "period": programme_report_setting(self.procedure.team),
@@ -132,7 +133,7 @@ class NotificationDecisionView(DecisionView):
     def get_intro(self) -> str:
         notification = self.record()
         return _("Requested on %(on)s: %(kind)s to %(to)s. Justification: %(why)s.") % {
-            "on": notification.requested_on.isoformat(),
+            "on": shown_date(notification.requested_on),
             "kind": notification.get_kind_display(),
             "to": notification.addressee,
             "why": notification.justification,
