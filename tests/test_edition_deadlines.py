@@ -237,16 +237,16 @@ def test_the_pages_say_whether_a_deadline_ending_on_a_day_off_moves(client, worl
 
     client.force_login(world.chair)
     old_page = client.get(reverse("workflows:procedure_detail", args=[old.pk])).content.decode()
-    assert "23.09.2023 (Sobota)" in old_page
+    assert "23.09.2023 (sobota)" in old_page
     assert "przesunięty na 25.09.2023" in old_page
     assert "art. 57 § 4 k.p.a." in old_page
     new_page = client.get(reverse("workflows:procedure_detail", args=[new.pk])).content.decode()
-    assert "21.11.2026 (Sobota)" in new_page
+    assert "21.11.2026 (sobota)" in new_page
     assert "nie przesuwa się" in new_page
     # The deadlines dashboard says the same beside the overdue group deadline.
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
     assert new.number in dashboard
-    assert "kończy się 21.11.2026 (Sobota), w dniu wolnym: nie przesuwa się" in dashboard
+    assert "kończy się 21.11.2026 (sobota), w dniu wolnym: nie przesuwa się" in dashboard
 
 
 # --------------------------------------------------------------------------- stored data

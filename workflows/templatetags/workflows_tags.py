@@ -58,7 +58,8 @@ def day_off_note(deadline) -> str:
     end = calendar.day_off_end(statutory, deadline.starts_on)
     if end is None:
         return ""
-    ends = "{} ({})".format(shown_date(end.nominal), date_format(end.nominal, "l"))
+    # Weekday names are lower-case in a Polish sentence ("niedziela"); Django capitalises them.
+    ends = "{} ({})".format(shown_date(end.nominal), date_format(end.nominal, "l").lower())
     if deadline.due_on != end.nominal and statutory.rolls_forward:
         text = _("ends on %(end)s, a day off: moved to %(due)s under %(basis)s by analogy") % {
             "end": ends,
