@@ -77,6 +77,13 @@ def not_future(day: datetime.date | None, field_name: str) -> None:
         raise refuse(_("The date cannot be in the future."), field_name)
 
 
+def require_current(record: models.Model) -> None:
+    """Refuse a step on a withdrawn or corrected version of a record (``core.records.Revisable``):
+    it changes only through its current version."""
+    if not record.is_current:  # type: ignore[attr-defined]
+        raise refuse(_("This record was withdrawn or corrected; change its current version."))
+
+
 def lock_procedure(procedure_id: int) -> Procedure:
     """Lock the procedure row for the rest of the transaction (no-op on SQLite).
 

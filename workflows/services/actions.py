@@ -29,6 +29,7 @@ from workflows.steps import (
     not_future,
     procedure_id_of,
     refuse,
+    require_current,
     step,
 )
 
@@ -80,8 +81,7 @@ def help_plan_item_set_status(
         event="help_plan.item_status",
     ) as s:
         item = HelpPlanItem.objects.select_for_update().get(pk=item_id)
-        if not item.is_current:
-            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        require_current(item)
         old = item.status
         item.status = status
         item.status_note = note
@@ -288,8 +288,7 @@ def card_order_record(
         nka = NKA.objects.filter(pk=nka_id, procedure=s.procedure, initiator=actor).first()
         if nka is None:
             raise PermissionDenied
-        if not nka.is_current:
-            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        require_current(nka)
         entry = (
             nka.entries.filter(role=Role.SUSPECT, person_id=person_id)
             .select_related("person")

@@ -43,6 +43,7 @@ from workflows.steps import (
     not_future,
     record_errors,
     refuse,
+    require_current,
     step,
 )
 
@@ -537,8 +538,7 @@ def nka_transfer(
             raise PermissionDenied
         if nka.transferred_on is not None:
             raise refuse(_("This card has already been sent to the chair."))
-        if not nka.is_current:
-            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        require_current(nka)
         if sent_on < calendar.legal_date(nka.filled_at):
             raise refuse(_("The card cannot be sent before it was filled."), "sent_on")
         # The first card in force (a correction keeps the card's filled_at).

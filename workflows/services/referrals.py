@@ -16,7 +16,16 @@ from documents.models import DocumentKind
 from workflows.models import DecidedAs, Notification, Referral, TeamDecision
 from workflows.rules import RuleCode, team_rule
 from workflows.services.actions import _suspect
-from workflows.steps import StepRun, User, check_record, not_future, procedure_id_of, refuse, step
+from workflows.steps import (
+    StepRun,
+    User,
+    check_record,
+    not_future,
+    procedure_id_of,
+    refuse,
+    require_current,
+    step,
+)
 
 # What the team's decision records, whatever it decides on (``RequestDecision`` fields).
 DECISION_FIELDS = (
@@ -236,8 +245,7 @@ def notification_sent(*, actor: User, notification_id: int, sent_on: datetime.da
         event="notification.sent",
     ) as s:
         notification = Notification.objects.select_for_update().get(pk=notification_id)
-        if not notification.is_current:
-            raise refuse(_("This record was withdrawn or corrected; change its current version."))
+        require_current(notification)
         if not notification.is_granted:
             raise refuse(_("Only a notification the team granted is sent."))
         if notification.sent_on:
