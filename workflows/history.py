@@ -302,12 +302,11 @@ class Line:
             return event.sentence
         moments = sorted(e.at for e in self.events)
         start, end = (timezone.localtime(m) for m in (moments[0], moments[-1]))
-        span = (
-            f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–{date_format(end, 'H:i')}"
-            if start.date() == end.date()
-            else f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–"
-            f"{date_format(end, 'SHORT_DATETIME_FORMAT')}"
-        )
+        span = date_format(start, "SHORT_DATETIME_FORMAT")
+        if start.date() != end.date():
+            span += "–" + date_format(end, "SHORT_DATETIME_FORMAT")
+        elif date_format(start, "H:i") != date_format(end, "H:i"):
+            span += "–" + date_format(end, "H:i")
         times = ngettext("%(n)d time", "%(n)d times", self.count) % {"n": self.count}
         return gettext("%(sentence)s – %(times)s (%(span)s)") % {
             "sentence": event.sentence,
