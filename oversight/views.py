@@ -16,7 +16,7 @@ from audit.labels import KIND_LABELS
 from audit.services import log_event
 from core.exports import Flavour, csv_response
 from documents import render as pdf_render
-from oversight import compliance_exports, readable, selectors
+from oversight import compliance_exports, readable, selectors, timeline_exports
 from workflows import calendar, history
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import auditor_scope_for
@@ -132,7 +132,7 @@ def timeline(request, pk: int):
         user=request.user, pk=pk, kind=kind, person_id=person_id, request=request
     )
     export = request.GET.get("export")
-    if export in ("csv", "csv-data", "pdf"):
+    if export in ("csv", "csv-data", "pdf", "xlsx"):
         log_event(
             action="timeline.exported",
             actor=request.user,
@@ -142,6 +142,10 @@ def timeline(request, pk: int):
         )
         if export == "pdf":
             return _timeline_pdf(data, request.user)
+        if export == "xlsx":
+            with translation.override("pl"):
+                readable.describe(data.events)
+            return timeline_exports.as_xlsx(data)
         return _timeline_csv(data, Flavour.EXCEL if export == "csv" else Flavour.MACHINE)
     readable.describe(data.events)
     kinds = [(code, KIND_LABELS[code]) for code in selectors.EVENT_KINDS]

@@ -228,3 +228,25 @@ def test_the_csv_export_carries_the_sentences(client, world):
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].split(";")[:4] == ["lp.", "kiedy", "zdarzenie", "opis"]
     assert f"powołanie grupy diagnostyczno-pomocowej w składzie: {GROUP}" in text
+
+
+@pytest.mark.django_db
+def test_the_xlsx_export_tells_the_history_on_polish_sheets(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    procedure = drive(world, to=Stage.GROUP_APPOINTED)
+    client.force_login(world.auditor)
+    response = client.get(reverse("audit:timeline", args=[procedure.pk]) + "?export=xlsx")
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["Przebieg sprawy", "Terminy", "Dokumenty"]
+    rows = list(book["Przebieg sprawy"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("lp.", "kiedy", "opis")
+    assert isinstance(rows[1][1], datetime.datetime)  # a typed cell, not a text
+    told = [row[2] for row in rows[1:]]
+    chair = "Barbara Nowak (przewodniczący)"
+    assert f"{chair}: powołanie grupy diagnostyczno-pomocowej w składzie: {GROUP}" in told
+    hashes = [row[3] for row in book["Dokumenty"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(hashes) == sorted(procedure.documents.values_list("sha256", flat=True))
+    assert AuditEvent.objects.filter(action="timeline.exported", payload__format="xlsx").exists()
