@@ -127,6 +127,10 @@ def test_consecutive_reads_of_one_person_fold_into_one_line():
         assert lines[0].sentence == (
             "Ewa Zając (pracownik socjalny): wgląd w sprawę – 5 razy (12.11.2026 10:02–10:40)"
         )
+    # Reads within one minute give the minute once.
+    quick = [_event("procedure.viewed", start, actor_id=5) for _ in range(2)]
+    with translation.override("pl"):
+        assert history.collapse(quick)[0].sentence.endswith("– 2 razy (12.11.2026 10:02)")
     # A change is never folded, even between identical ones.
     twice = [change, _event("help_plan.item_added", start, actor_id=5)]
     twice[1].sentence = change.sentence

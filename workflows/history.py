@@ -248,7 +248,7 @@ def _what(event: AuditEvent, names: _Names) -> str:
 
 
 def actor_text(event: AuditEvent, names: _Names) -> str:
-    """ "Barbara Wiśniewska (przewodniczący)": the actor's name and the role they acted in."""
+    """The actor's name and the role they acted in: "Barbara Wiśniewska (przewodniczący)"."""
     if not event.actor_id:
         return ""
     name = names.users.get(event.actor_id, "")
