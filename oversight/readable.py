@@ -25,6 +25,7 @@ from forms.models import HelpPlanItem
 from people.models import Person
 from workflows import corrections
 from workflows.flows import ProcedureFlow
+from workflows.history import role_label, tell
 from workflows.models import (
     ClosureGround,
     DetentionNotice,
@@ -32,23 +33,13 @@ from workflows.models import (
     Municipality,
     Notification,
     Procedure,
-    Profession,
     Professional,
     ProtectiveOrder,
     Referral,
     Stage,
     TeamDecision,
-    TeamMember,
 )
 from workflows.rules import RULE_LABELS, RuleCode
-
-# What ``audit.services.actor_description`` stores besides a profession code.
-ROLE_LABELS = {
-    "auditor": _("auditor"),
-    "chair": TeamMember.Role.CHAIR.label,
-    "administrator": _("administrator"),
-    "user": _("user"),
-}
 
 # The names of the payload keys have a context: the catalogs of all apps are merged, and a
 # short word ("events", "kind") means something else elsewhere (a centre's "events").
@@ -162,15 +153,6 @@ VALUE_LABELS = {
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _USER_KEYS = ("owner", "recipient")
-
-
-def role_label(role: str) -> str:
-    """The role an event stored for its actor (``chair``, ``auditor``, a profession code)."""
-    if role in ROLE_LABELS:
-        return str(ROLE_LABELS[role])
-    if role in Profession.values:
-        return str(Profession(role).label)
-    return role
 
 
 def _choices(key: str, action: str) -> dict[str, Any] | None:
@@ -352,8 +334,10 @@ def details(event: AuditEvent, names: _Names) -> list[tuple[str, str]]:
 
 
 def describe(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Give each event ``label``, ``role_label`` and ``details`` (in the active language)."""
+    """Give each event ``label``, ``role_label``, ``details`` and ``sentence`` (in the active
+    language; ``workflows.history.tell``)."""
     names = _Names(events)
+    tell(events)
     for event in events:
         event.label = event_label(event.action)
         event.role_label = role_label(event.actor_role)

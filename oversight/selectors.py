@@ -20,8 +20,10 @@ from workflows.models import Deadline, Participant, Procedure
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import (
     Access,
+    ProcedurePage,
     auditor_scope_for,
     procedure_get,
+    procedure_page,
     professional_for,
     visible_procedures,
 )
@@ -136,6 +138,16 @@ def timeline(
         request=request,
     )
     return result
+
+
+def dossier_page(*, user, procedure: Procedure) -> ProcedurePage:
+    """What the dossier tells beside the timeline: the case page's records, read in a fixed
+    number of queries (``workflows.selectors.procedure_page``). For those ``timeline``
+    let in; logs nothing (the export is logged as ``timeline.exported``)."""
+    _procedure, access = procedure_get(user=user, pk=procedure.pk)
+    if not may_audit(access):
+        raise PermissionDenied
+    return procedure_page(procedure=procedure, access=access, user=user)
 
 
 # --------------------------------------------------------------------------- compliance

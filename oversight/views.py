@@ -16,8 +16,8 @@ from audit.labels import KIND_LABELS
 from audit.services import log_event
 from core.exports import Flavour, csv_response
 from documents import render as pdf_render
-from oversight import compliance_exports, readable, selectors
-from workflows import calendar
+from oversight import compliance_exports, readable, selectors, timeline_exports
+from workflows import calendar, history
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import auditor_scope_for
 
@@ -34,6 +34,7 @@ def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
                 "lp.",
                 "kiedy",
                 "zdarzenie",
+                "opis",
                 "kto",
                 "rola",
                 "instytucja",
@@ -47,6 +48,7 @@ def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
                 event.pk,
                 event.at,
                 event.label,
+                event.sentence,
                 event.actor.get_full_name() if event.actor else "",
                 event.role_label,
                 event.actor_institution,
@@ -63,6 +65,7 @@ def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
                 "at",
                 "action",
                 "zdarzenie",
+                "opis",
                 "actor",
                 "role",
                 "rola",
@@ -80,6 +83,7 @@ def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
                 event.at,
                 event.action,
                 event.label,
+                event.sentence,
                 event.actor.get_full_name() if event.actor else "",
                 event.actor_role,
                 event.role_label,
@@ -95,12 +99,20 @@ def _timeline_csv(data: selectors.Timeline, flavour: Flavour) -> HttpResponse:
     return csv_response(f"historia-{number}", rows, flavour=flavour)
 
 
-def _timeline_pdf(data: selectors.Timeline) -> HttpResponse:
+def _timeline_pdf(data: selectors.Timeline, user) -> HttpResponse:
+    """The dossier: the case told as a file an inspector reads (people, forms, meetings, plan,
+    orders, deadlines, documents), then its history as sentences."""
     with translation.override("pl"):
         readable.describe(data.events)
         html = render_to_string(
             "audit/dossier.html",
-            {"t": data, "font_family": pdf_render.FONT_FAMILY, "generated": timezone.now()},
+            {
+                "t": data,
+                "page": selectors.dossier_page(user=user, procedure=data.procedure),
+                "lines": history.collapse(data.events),
+                "font_family": pdf_render.FONT_FAMILY,
+                "generated": timezone.now(),
+            },
         )
     pdf, _pages = pdf_render.html_to_pdf(html)  # by module: tests swap the renderer
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -120,7 +132,7 @@ def timeline(request, pk: int):
         user=request.user, pk=pk, kind=kind, person_id=person_id, request=request
     )
     export = request.GET.get("export")
-    if export in ("csv", "csv-data", "pdf"):
+    if export in ("csv", "csv-data", "pdf", "xlsx"):
         log_event(
             action="timeline.exported",
             actor=request.user,
@@ -129,14 +141,24 @@ def timeline(request, pk: int):
             request=request,
         )
         if export == "pdf":
-            return _timeline_pdf(data)
+            return _timeline_pdf(data, request.user)
+        if export == "xlsx":
+            with translation.override("pl"):
+                readable.describe(data.events)
+            return timeline_exports.as_xlsx(data)
         return _timeline_csv(data, Flavour.EXCEL if export == "csv" else Flavour.MACHINE)
     readable.describe(data.events)
     kinds = [(code, KIND_LABELS[code]) for code in selectors.EVENT_KINDS]
     return render(
         request,
         "audit/timeline.html",
-        {"t": data, "kinds": kinds, "kind": kind, "person_id": person_id},
+        {
+            "t": data,
+            "lines": history.collapse(data.events),
+            "kinds": kinds,
+            "kind": kind,
+            "person_id": person_id,
+        },
     )
 
 

@@ -252,7 +252,8 @@ def test_timeline_exports_csv_and_a_pdf_dossier(client, world, django_capture_on
     pdf = " ".join(
         " ".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages).split()
     )
-    assert procedure.number in pdf and "powołano grupę" in pdf  # group.appointed, in Polish
+    assert procedure.number in pdf  # group.appointed, told as a sentence:
+    assert "Barbara Nowak (przewodniczący): powołanie grupy diagnostyczno-pomocowej" in pdf
     document = procedure.documents.first()
     assert document.sha256[:20] in pdf.replace(" ", "")
     assert AuditEvent.objects.filter(action="timeline.exported").count() == 3

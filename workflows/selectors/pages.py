@@ -1,6 +1,7 @@
 """What the case pages show: the case, its NK-A cards, the list and its search."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import User
 from django.db.models import Min, Q, QuerySet
@@ -10,6 +11,7 @@ from viewflow.workflow.models import Task
 from audit.models import AuditEvent
 from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
+from workflows import history
 from workflows.models import (
     ClosureNotice,
     Deadline,
@@ -141,6 +143,12 @@ class ProcedurePage:
     closure_notices: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
     events: list = field(default_factory=list)
+
+    @cached_property
+    def history(self) -> list[history.Line]:
+        """The events as sentences, consecutive reads of one person folded (one query a kind
+        of name, ``workflows.history``)."""
+        return history.collapse(history.tell(self.events))
 
     @property
     def group_gaps(self) -> list[str]:
