@@ -207,8 +207,8 @@ class Walk:
 
     def enter(self) -> None:
         """Press Enter in a form field: the form is sent; check the page it leads to."""
-        self.key("Enter")
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.key("Enter")
         self.check(self.page.url.removeprefix(self.base_url))
 
     # ---- the user guide's illustrations
