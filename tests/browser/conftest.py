@@ -225,11 +225,14 @@ class Walk:
 
         from PIL import Image
 
+        # The top of the page, as the user first sees it (filling a field scrolls).
+        self.page.evaluate("window.scrollTo(0, 0)")
+        height = self.page.evaluate("document.documentElement.scrollHeight")
         png = self.page.screenshot(full_page=False)
         image = Image.open(BytesIO(png)).convert("RGB")
+        image = image.crop((0, 0, image.width, min(image.height, height, GUIDE_HEIGHT)))
         if image.width > GUIDE_WIDTH:
             image = image.resize((GUIDE_WIDTH, round(image.height * GUIDE_WIDTH / image.width)))
-        image = image.crop((0, 0, image.width, min(image.height, GUIDE_HEIGHT)))
         GUIDE_IMG.mkdir(parents=True, exist_ok=True)
         image.quantize(colors=64).save(GUIDE_IMG / f"{name}.png", optimize=True)
 
