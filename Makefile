@@ -69,7 +69,9 @@ messages: install
 	   ../$(BIN)/python ../manage.py compilemessages -l pl); done
 
 # The browser suite (tests/browser): Debian's Chromium driven by Playwright, axe-core from npm
-# (tests/browser/package-lock.json), screenshots in browser-shots/.
+# (tests/browser/package-lock.json), screenshots in browser-shots/. A step taking more pages
+# than docs/usability-metrics.json records fails; UPDATE_USABILITY=1 rewrites the record,
+# UPDATE_SCREENSHOTS=1 the user guide's images (docs/guide/img/).
 $(VENV)/.installed-browser: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet ".[test,browser]"
 	@touch $(VENV)/.installed $(VENV)/.installed-test $@

@@ -16,9 +16,11 @@ def bar_chart(rows: list[tuple[str, float]], maximum: float | None = None) -> Sa
     top = maximum or max((value for _label, value in rows), default=0) or 1
     height = len(rows) * (BAR + GAP) + GAP
     scale = (WIDTH - LABEL_WIDTH - 60) / top
+    # An image needs a text alternative (WCAG 1.1.1): the same rows, read as one sentence.
+    summary = "; ".join(f"{label}: {value}" for label, value in rows)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" class="bars">'
+        f'role="img" aria-label="{escape(summary)}" class="bars">'
     ]
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR + GAP)

@@ -12,14 +12,19 @@ from pathlib import Path
 import markdown
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Team, TeamMember
 
 GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "guide"
+IMAGE_DIR = GUIDE_DIR / "img"
+# The illustrations' names, as the browser tests write them (tests/browser, guide_shot):
+# nothing else, so no path can leave docs/guide/img.
+IMAGE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\.png")
 
 # Slug (the Markdown file's name and the URL) → the role it is written for, in menu order.
 ROLES = {
@@ -38,6 +43,13 @@ def guide_html(slug: str) -> SafeString:
     html = markdown.markdown(text, extensions=["sane_lists"])
     # One h1 per page (the help page's own): the guide's headings go one level down.
     html = re.sub(r"<(/?)h([1-5])>", lambda m: f"<{m[1]}h{int(m[2]) + 1}>", html)
+    # The Markdown points at img/… beside itself (so it reads on GitHub too); the site
+    # serves those files at /pomoc/img/….
+    html = re.sub(
+        r'src="img/([^"]+)"',
+        lambda m: f'src="{reverse("help_image", args=[m[1]])}"',
+        html,
+    )
     return mark_safe(html)  # noqa: S308
 
 
@@ -75,6 +87,18 @@ def help_page(request: HttpRequest, role: str | None = None) -> HttpResponse:
             "guide": guide_html(role) if role else None,
         },
     )
+
+
+def guide_image(request: HttpRequest, name: str) -> FileResponse:
+    """An illustration of the guide (docs/guide/img/``name``); 404 for any other name."""
+    if not IMAGE_NAME.fullmatch(name):
+        raise Http404
+    path = IMAGE_DIR / name
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def entity_name() -> str:

@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pomoc/", help_pages.help_page, name="help"),
+    path("pomoc/img/<str:name>", help_pages.guide_image, name="help_image"),
     path("pomoc/<slug:role>/", help_pages.help_page, name="help_role"),
     path("dostepnosc/", help_pages.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),

@@ -55,6 +55,7 @@ NOT_CASE_URLS = {
     "documents:verify": "public by design: answers without personal data",
     "help": "the user guide, public (tests/test_help.py)",
     "help_role": "the user guide, public (tests/test_help.py)",
+    "help_image": "the user guide's screenshots, public (tests/test_help_images.py)",
     "accessibility": "the declaration of accessibility, public by law (tests/test_help.py)",
     "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
     "audit:compliance": "aggregates only the user's scope (checked below)",

@@ -7,20 +7,29 @@ here: it launches the system's Chromium (``CHROMIUM``, else ``chromium`` on the 
 from a CDN, and is evaluated through the DevTools protocol, so the site's strict
 Content-Security-Policy stays as it is.
 
-Every page a test visits through ``Walk.visit`` is checked the same way: it answers, axe-core
-finds no serious or critical WCAG 2.1 A/AA violation, a Polish page shows no choice or event
-code and no stored payload, and a screenshot is saved (``BROWSER_SHOTS``, default
-``browser-shots/``).
+Every page a test reaches (``Walk.visit``, ``follow``, ``press``, ``submit``) is checked the
+same way: it answers, axe-core finds no serious or critical WCAG 2.1 A/AA violation, a Polish
+page shows no choice or event code and no stored payload, and a screenshot is saved
+(``BROWSER_SHOTS``, default ``browser-shots/``).
+
+``Walk`` counts the pages, clicks and keystrokes of each ``walk.step(...)`` and checks them
+against docs/usability-metrics.json (tests/browser/usability.py). ``walk.guide_shot(name)``
+refreshes an illustration of the user guide (docs/guide/img/) only when
+``UPDATE_SCREENSHOTS=1``, so an ordinary run leaves the tree clean.
 """
 
 import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.browser.usability import Recorder, Step
 
 if not os.environ.get("BROWSER_TESTS"):
     collect_ignore_glob = ["test_*.py"]
@@ -31,6 +40,10 @@ SHOTS = Path(os.environ.get("BROWSER_SHOTS", "browser-shots"))
 # WCAG 2.1 A and AA, the level of ustawa z 4 kwietnia 2019 o dostępności cyfrowej.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
+GUIDE_IMG = HERE.parents[1] / "docs" / "guide" / "img"
+GUIDE_WIDTH = 1024  # px: the guide's illustrations, palette PNGs kept small
+GUIDE_HEIGHT = 720
+TAB_LIMIT = 60  # Tabs before ``tab_to`` gives up: the field is not reachable by keyboard
 
 
 def chromium_path() -> str:
@@ -69,9 +82,31 @@ class Walk:
     base_url: str
     name: str
     codes: dict[str, str]
+    person: str = ""
+    recorder: Recorder | None = None
     pages: int = 0
     clicks: int = 0
+    keystrokes: int = 0
+    typed: int = 0
     problems: list[str] = field(default_factory=list)
+
+    @contextmanager
+    def step(self, journey: str, name: str) -> Iterator[None]:
+        """Count what ``name`` costs this person; record it when the step succeeds."""
+        start = (self.pages, self.clicks, self.keystrokes, self.typed)
+        yield
+        assert self.recorder is not None
+        self.recorder.record(
+            Step(
+                journey=journey,
+                step=name,
+                person=self.person or self.name,
+                pages=self.pages - start[0],
+                clicks=self.clicks - start[1],
+                keystrokes=self.keystrokes - start[2],
+                typed=self.typed - start[3],
+            )
+        )
 
     def visit(self, path: str) -> None:
         response = self.page.goto(self.base_url + path)
@@ -87,6 +122,119 @@ class Walk:
         """Send the form and check the page it leads to."""
         self.click(selector)
         self.check(self.page.url.removeprefix(self.base_url))
+
+    # ---- a mouse user: every activation is a click, every page is checked
+
+    def follow(self, name: str, *, exact: bool = False) -> None:
+        """Click the link called ``name`` (its text or accessible name)."""
+        self.page.get_by_role("link", name=name, exact=exact).first.click()
+        self.clicks += 1
+        self.page.wait_for_load_state()
+        self.check(self.page.url.removeprefix(self.base_url))
+
+    def follow_in(self, row: str, name: str, *, exact: bool = False) -> None:
+        """Click the link ``name`` in the table row or list item that mentions ``row``."""
+        line = self.page.locator("main tr, main li").filter(has_text=row).last
+        line.get_by_role("link", name=name, exact=exact).first.click()
+        self.clicks += 1
+        self.page.wait_for_load_state()
+        self.check(self.page.url.removeprefix(self.base_url))
+
+    def press(self, name: str, *, exact: bool = False) -> None:
+        """Click the button called ``name`` (sends its form) and check the page it leads to.
+
+        Fails at once when the form comes back with errors: a journey fills forms right.
+        """
+        self.page.get_by_role("button", name=name, exact=exact).first.click()
+        self.clicks += 1
+        self.page.wait_for_load_state()
+        self.check(self.page.url.removeprefix(self.base_url))
+        errors = self.page.locator("main .errorlist")
+        if errors.count():
+            pytest.fail(f"{self.page.url}: the form came back with {errors.all_inner_texts()}")
+
+    def fill(self, label: "str | re.Pattern[str]", value: str, *, exact: bool = False) -> None:
+        """Type into the field labelled ``label`` (typing is not a click)."""
+        self.page.get_by_label(label, exact=exact).first.fill(value)
+
+    def tick(self, label: "str | re.Pattern[str]", *, exact: bool = False) -> None:
+        """Tick the checkbox or choose the radio button labelled ``label``."""
+        self.page.get_by_label(label, exact=exact).first.check()
+        self.clicks += 1
+
+    def choose(self, label: "str | re.Pattern[str]", option: str, *, exact: bool = False) -> None:
+        """Pick the entry whose visible text contains ``option`` in the list ``label``."""
+        field = self.page.get_by_label(label, exact=exact).first
+        value = field.locator("option", has_text=option).first.get_attribute("value")
+        field.select_option(value=value)
+        self.clicks += 1
+
+    def download(self, name: str) -> bytes:
+        """Click the link ``name`` that answers with a file; returns the file's bytes."""
+        with self.page.expect_download() as info:
+            self.page.get_by_role("link", name=name).first.click()
+        self.clicks += 1
+        self.pages += 1
+        path = info.value.path()
+        assert path is not None, name
+        return Path(path).read_bytes()
+
+    # ---- a keyboard user: every key that moves or acts is a keystroke
+
+    def key(self, key: str, times: int = 1) -> None:
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.keystrokes += 1
+
+    def type_text(self, text: str) -> None:
+        """Free text typed into the focused field: counted apart from the keystrokes."""
+        self.page.keyboard.type(text)
+        self.typed += len(text)
+
+    def focused_label(self) -> str:
+        return self.page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return (e && e.labels && e.labels.length) ? e.labels[0].innerText.trim() : ''; }"
+        )
+
+    def tab_to(self, label: str) -> None:
+        """Press Tab until the field labelled ``label`` has the focus, as a user would."""
+        for _ in range(TAB_LIMIT):
+            if self.focused_label().rstrip(":").strip().lower().startswith(label.lower()):
+                return
+            self.key("Tab")
+        pytest.fail(f"'{label}' not reached in {TAB_LIMIT} Tabs from the top of the page")
+
+    def enter(self) -> None:
+        """Press Enter in a form field: the form is sent; check the page it leads to."""
+        with self.page.expect_navigation():
+            self.key("Enter")
+        self.check(self.page.url.removeprefix(self.base_url))
+
+    # ---- the user guide's illustrations
+
+    def guide_shot(self, name: str) -> None:
+        """Save the visible part of the page as docs/guide/img/``name``.png when asked.
+
+        Only with ``UPDATE_SCREENSHOTS=1``: the images are committed, and CI must not
+        rewrite them on every run. Palette PNG at most 1024 × 720 px.
+        """
+        if os.environ.get("UPDATE_SCREENSHOTS", "") in ("", "0"):
+            return
+        from io import BytesIO
+
+        from PIL import Image
+
+        # The top of the page, as the user first sees it (filling a field scrolls).
+        self.page.evaluate("window.scrollTo(0, 0)")
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        png = self.page.screenshot(full_page=False)
+        image = Image.open(BytesIO(png)).convert("RGB")
+        image = image.crop((0, 0, image.width, min(image.height, height, GUIDE_HEIGHT)))
+        if image.width > GUIDE_WIDTH:
+            image = image.resize((GUIDE_WIDTH, round(image.height * GUIDE_WIDTH / image.width)))
+        GUIDE_IMG.mkdir(parents=True, exist_ok=True)
+        image.quantize(colors=64).save(GUIDE_IMG / f"{name}.png", optimize=True)
 
     def check(self, path: str) -> None:
         from tests.test_no_codes import codes_on
@@ -114,7 +262,9 @@ class Walk:
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
             self.page.evaluate(AXE.read_text())
         result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            # Only the violations are read: collecting passes too makes axe 3-5 times slower.
+            "async (tags) => await axe.run(document,"
+            " {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
             AXE_TAGS,
         )
         return [v for v in result["violations"] if v["impact"] in BLOCKING]
@@ -129,20 +279,31 @@ class Walk:
         return json.dumps(self.problems, ensure_ascii=False, indent=1)
 
 
+@pytest.fixture(scope="session")
+def usability():
+    """The committed record of pages per step; written back at the end of the run."""
+    recorder = Recorder()
+    yield recorder
+    recorder.finish(run_copy=SHOTS / "usability-metrics.json")
+
+
 @pytest.fixture
-def walk(browser, live_server):
-    """``walk(name)``: a fresh browser context (Polish by default, a phone-sized screen off)."""
+def walk(browser, live_server, usability):
+    """``walk(name, person=...)``: a fresh browser context (an English browser, 1280 px)."""
     from tests.test_no_codes import choice_codes, event_codes
 
     contexts = []
 
-    def start(name: str, *, width: int = 1280) -> Walk:
+    def start(name: str, *, person: str = "", width: int = 1280) -> Walk:
         context = browser.new_context(
             locale="en-GB", viewport={"width": width, "height": 900}
         )  # an English browser: the site must still answer in Polish
+        context.set_default_timeout(10_000)
         contexts.append(context)
         codes = {**choice_codes(), **event_codes()}
-        return Walk(context.new_page(), live_server.url, name, codes)
+        return Walk(
+            context.new_page(), live_server.url, name, codes, person=person, recorder=usability
+        )
 
     yield start
     for context in contexts:
