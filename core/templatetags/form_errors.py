@@ -11,6 +11,7 @@ their message (Django's ``BoundField.build_widget_attrs``).
 from dataclasses import dataclass
 
 from django import forms, template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -33,8 +34,9 @@ def field_target(bound: forms.BoundField) -> str:
     return bound.id_for_label or bound.auto_id or ""
 
 
-def form_errors(form: forms.BaseForm) -> list[ErrorLink]:
-    """The errors of one form, in the order of its fields, non-field errors first."""
+def form_errors(form: forms.BaseForm, row: int | None = None) -> list[ErrorLink]:
+    """The errors of one form, in the order of its fields, non-field errors first; ``row``
+    (a formset's form, from 1) goes before each label so two rows' "first name" differ."""
     if not form.is_bound or not form.errors:
         return []
     links = [ErrorLink(label="", message=str(m)) for m in form.non_field_errors()]
@@ -43,7 +45,10 @@ def form_errors(form: forms.BaseForm) -> list[ErrorLink]:
             if bound.is_hidden:
                 links.append(ErrorLink(label="", message=str(message)))
             else:
-                links.append(ErrorLink(str(bound.label), str(message), field_target(bound)))
+                label = str(bound.label)
+                if row is not None:
+                    label = _("Row %(row)d: %(label)s") % {"row": row, "label": label}
+                links.append(ErrorLink(label, str(message), field_target(bound)))
     return links
 
 
@@ -57,8 +62,8 @@ def collect(*items) -> list[ErrorLink]:
                 continue
             links += form_errors(item.management_form)
             links += [ErrorLink(label="", message=str(m)) for m in item.non_form_errors()]
-            for form in item.forms:
-                links += form_errors(form)
+            for index, form in enumerate(item.forms, start=1):
+                links += form_errors(form, row=index)
         elif isinstance(item, forms.BaseForm):
             links += form_errors(item)
     return links
