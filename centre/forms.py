@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,8 +25,24 @@ from people.validators import clean_name
 from workflows.step_forms import DateInput, PastDateField
 
 
+def search_attrs(minors: bool = False) -> dict:
+    """The widget attributes ``centre/static/centre/person-search.js`` reads to put a
+    search-as-you-type box before a person picker (the JSON of ``centre:person_search``);
+    without JavaScript the picker is the plain list."""
+    url = reverse_lazy("centre:person_search")
+    return {
+        "data-person-search": format_lazy("{}{}", url, "?minors=1" if minors else ""),
+        "data-search-label": _("Search by surname, first name or PESEL"),
+        "data-search-found": _("People found:"),
+    }
+
+
 class PersonChoiceField(RecordChoiceField):
     """A pick among the centre's own records, labelled as the centre typed them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(search_attrs())
 
     def label_from_instance(self, person: CentrePerson) -> str:
         born = person.date_of_birth()
@@ -32,6 +50,10 @@ class PersonChoiceField(RecordChoiceField):
 
 
 class PersonMultipleField(RecordMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(search_attrs())
+
     def label_from_instance(self, person: CentrePerson) -> str:
         return PersonChoiceField.label_from_instance(self, person)
 
@@ -294,6 +316,7 @@ class AdmitForm(forms.Form):
             children if children is not None else CentrePerson.objects.none()
         )
         self.fields["children"].label_from_instance = _child_label
+        self.fields["children"].widget.attrs.update(search_attrs(minors=True))
         self.fields["place"].choices = [(p.pk, str(p)) for p in places]
         self.fields["place"].widget = PlaceSelect(taken=taken)
         self.fields["place"].widget.choices = self.fields["place"].choices
