@@ -71,3 +71,32 @@ def test_the_person_search_narrows_the_picker(walk):
     assert all("Wiś" in name for name in names), names
     duty.check("/centre/hostel/admit/ (searched)")
     assert not duty.problems, duty.report()
+
+
+def test_the_help_plan_takes_several_actions_and_is_marked_done_from_the_case(walk):
+    from forms.models import HelpPlanItem
+    from workflows.models import Procedure, Stage
+
+    demo.seed()
+    procedure = (
+        Procedure.objects.filter(stage=Stage.ACTIONS, help_plan_items__status="open")
+        .order_by("pk")
+        .first()
+    )
+    worker = walk("forms-plan")
+    worker.sign_in("pracownik_socjalny", demo.DEMO_PASSWORD)
+    worker.visit(f"/procedures/{procedure.pk}/plan/add/")
+    page = worker.page
+    page.fill("#id_plan-0-action", "Grupa wsparcia")
+    worker.submit("button[name=add_row]")
+    assert page.locator("fieldset.plan-row").count() == 6
+    assert page.input_value("#id_plan-0-action") == "Grupa wsparcia"
+
+    worker.visit(f"/procedures/{procedure.pk}/")
+    open_before = HelpPlanItem.objects.filter(procedure=procedure, status="open").count()
+    worker.submit("form.mark-done button")
+    assert "Zapisano status" in page.inner_text(".messages")
+    assert HelpPlanItem.objects.filter(procedure=procedure, status="open").count() == (
+        open_before - 1
+    )
+    assert not worker.problems, worker.report()
