@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -23,8 +25,24 @@ from people.validators import clean_name
 from workflows.step_forms import DateInput, PastDateField
 
 
+def search_attrs(minors: bool = False) -> dict:
+    """The widget attributes ``centre/static/centre/person-search.js`` reads to put a
+    search-as-you-type box before a person picker (the JSON of ``centre:person_search``);
+    without JavaScript the picker is the plain list."""
+    url = reverse_lazy("centre:person_search")
+    return {
+        "data-person-search": format_lazy("{}{}", url, "?minors=1" if minors else ""),
+        "data-search-label": _("Search by surname, first name or PESEL"),
+        "data-search-found": _("People found:"),
+    }
+
+
 class PersonChoiceField(RecordChoiceField):
     """A pick among the centre's own records, labelled as the centre typed them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(search_attrs())
 
     def label_from_instance(self, person: CentrePerson) -> str:
         born = person.date_of_birth()
@@ -32,6 +50,10 @@ class PersonChoiceField(RecordChoiceField):
 
 
 class PersonMultipleField(RecordMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(search_attrs())
+
     def label_from_instance(self, person: CentrePerson) -> str:
         return PersonChoiceField.label_from_instance(self, person)
 
@@ -44,9 +66,24 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class ContactForm(forms.Form):
-    """The 3 a.m. form: five fields, the first focused, sensible defaults."""
+    """The 3 a.m. form: the reason first and focused, everything else with a default.
 
-    at = forms.DateTimeField(label=_("when"), widget=DateTimeLocalInput(attrs={"autofocus": True}))
+    The time is filled in (now) and comes last, so the focus lands where the person on duty
+    starts typing: an anonymous phone call is the reason and Enter, with no Tab at all (the
+    time first cost 7 Tabs per contact, issue 14).
+    """
+
+    field_order = [
+        "reason",
+        "channel",
+        "outcome",
+        "person",
+        "new_first_name",
+        "new_last_name",
+        "at",
+    ]
+
+    at = forms.DateTimeField(label=_("when"), widget=DateTimeLocalInput)
     channel = forms.ChoiceField(label=_("how"), choices=Contact.Channel.choices)
     person = PersonChoiceField(
         label=_("person (empty: anonymous)"), queryset=CentrePerson.objects.none(), required=False
@@ -55,7 +92,11 @@ class ContactForm(forms.Form):
         label=_("or a new person: first name"), max_length=100, required=False
     )
     new_last_name = forms.CharField(label=_("surname"), max_length=150, required=False)
-    reason = forms.CharField(label=pgettext_lazy("centre", "reason"), max_length=300)
+    reason = forms.CharField(
+        label=pgettext_lazy("centre", "reason"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
     outcome = forms.ChoiceField(label=_("outcome"), choices=Contact.Outcome.choices)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -227,22 +268,93 @@ class GroupSessionForm(forms.Form):
         self.fields["present"].choices = [(e.pk, str(e.person)) for e in enrolments]
 
 
+class PlaceSelect(forms.Select):
+    """The hostel's places, those taken tonight greyed out and marked as such (a screen
+    reader says "unavailable"); the service still checks the whole planned stay."""
+
+    def __init__(self, *args, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken = set(taken)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.taken:
+            option["attrs"]["disabled"] = True
+            option["label"] = _("%(place)s (taken)") % {"place": label}
+        return option
+
+
 class AdmitForm(forms.Form):
+    """Admission to the hostel: the adult, a free place, the children who came along.
+
+    ``children`` offers only the centre's minors (age from the typed date of birth or the
+    PESEL); a child recorded in another household than the adult's is refused. Every error
+    is shown at once: the form's and the service's (``centre.services.hostel_admit``).
+    """
+
     person = PersonChoiceField(label=_("person"), queryset=CentrePerson.objects.none())
     place = forms.TypedChoiceField(label=_("place"), coerce=int)
     children = PersonMultipleField(
-        label=_("accompanying children"), queryset=CentrePerson.objects.none(), required=False
+        label=_("accompanying children"),
+        queryset=CentrePerson.objects.none(),
+        required=False,
+        help_text=_(
+            "Only minors are listed (by the date of birth or the PESEL recorded); a child "
+            "recorded in a household must be in the adult's."
+        ),
     )
     admitted_on = PastDateField(label=_("admitted on"))
     planned_end_on = forms.DateField(label=_("planned end"), widget=DateInput)
     reason = forms.CharField(label=_("reason for the stay"), max_length=300)
 
-    def __init__(self, *args, people=None, places=(), **kwargs):
+    def __init__(self, *args, people=None, children=None, places=(), taken=(), **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = people if people is not None else CentrePerson.objects.none()
-        self.fields["person"].queryset = queryset
-        self.fields["children"].queryset = queryset
+        self.fields["person"].queryset = (
+            people if people is not None else CentrePerson.objects.none()
+        )
+        self.fields["children"].queryset = (
+            children if children is not None else CentrePerson.objects.none()
+        )
+        self.fields["children"].label_from_instance = _child_label
+        self.fields["children"].widget.attrs.update(search_attrs(minors=True))
         self.fields["place"].choices = [(p.pk, str(p)) for p in places]
+        self.fields["place"].widget = PlaceSelect(taken=taken)
+        self.fields["place"].widget.choices = self.fields["place"].choices
+        self.taken = set(taken)
+
+    def clean_place(self) -> int:
+        place = self.cleaned_data["place"]
+        if place in self.taken:
+            raise forms.ValidationError(_("This place is taken; choose a free one."))
+        return place
+
+    def clean(self):
+        data = super().clean()
+        adult, children = data.get("person"), data.get("children") or []
+        if adult is not None:
+            if adult in children:
+                self.add_error("children", _("The adult cannot be their own accompanying child."))
+            elsewhere = [
+                c
+                for c in children
+                if adult.household_id and c.household_id and c.household_id != adult.household_id
+            ]
+            if elsewhere:
+                self.add_error(
+                    "children",
+                    _("Not of the adult's household: %(names)s.")
+                    % {"names": ", ".join(str(c) for c in elsewhere)},
+                )
+        admitted, end = data.get("admitted_on"), data.get("planned_end_on")
+        if admitted and end and end <= admitted:
+            self.add_error("planned_end_on", _("The planned end must follow the admission."))
+        return data
+
+
+def _child_label(person: CentrePerson) -> str:
+    """A child as the picker shows it: name, year of birth, household when recorded."""
+    label = PersonChoiceField.label_from_instance(None, person)  # type: ignore[arg-type]
+    return f"{label} – {person.household}" if person.household_id else label
 
 
 class ExtendForm(forms.Form):

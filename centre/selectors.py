@@ -114,3 +114,31 @@ def search_people(centre: Centre, query: str) -> QuerySet[CentrePerson]:
             Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(pesel=query)
         )
     return people
+
+
+ADULTHOOD_YEARS = 18  # Kodeks cywilny art. 10 § 1
+
+
+def is_minor(person: CentrePerson, on: datetime.date) -> bool | None:
+    """Whether ``person`` is under 18 on ``on``, by the typed date of birth or the PESEL's;
+    ``None`` when the record holds neither."""
+    born = person.date_of_birth()
+    if born is None:
+        return None
+    try:
+        adult_on = born.replace(year=born.year + ADULTHOOD_YEARS)
+    except ValueError:  # born on 29 February: adult on 1 March
+        adult_on = datetime.date(born.year + ADULTHOOD_YEARS, 3, 1)
+    return on < adult_on
+
+
+def minors_of(centre: Centre, on: datetime.date) -> QuerySet[CentrePerson]:
+    """The centre's people who are minors on ``on`` (the hostel's "accompanying children");
+    a record without a date of birth or a valid PESEL is left out: its age is unknown."""
+    people = list(people_of(centre))
+    return people_of(centre).filter(pk__in=[p.pk for p in people if is_minor(p, on)])
+
+
+def occupied_places(centre: Centre, on: datetime.date) -> set[int]:
+    """The ids of the hostel's places someone stays on during the night of ``on``."""
+    return {stay.place_id for stay in stays_overlapping(centre, on, on)}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("contacts/", views.contact_list, name="contact_list"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
+    path("people/search/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),

@@ -130,6 +130,10 @@ def test_every_step_form_writes_one_read_naming_the_case_and_the_people_it_lists
         "detentions/new/": suspects,
         "notifications/new/": suspects,
         "meetings/plan/": victims | suspects,
+        # The status page names the action's victim; the closure page lists the open
+        # actions of the victims' plans (issue 14).
+        "/status/": victims,
+        "close/": victims,
     }
     opened = 0
     for user in (world.chair, world.social_worker, world.teacher):

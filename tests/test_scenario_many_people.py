@@ -203,10 +203,12 @@ def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(cli
         procedure,
         {
             "nkc": older_nkc.pk,
-            "form_of_help": "psychological",
-            "action": "terapia dziecka",
-            "responsible": "Poradnia",
-            "due_on": (TODAY + datetime.timedelta(days=20)).isoformat(),
+            "plan-TOTAL_FORMS": "1",
+            "plan-INITIAL_FORMS": "0",
+            "plan-0-form_of_help": "psychological",
+            "plan-0-action": "terapia dziecka",
+            "plan-0-responsible": "Poradnia",
+            "plan-0-due_on": (TODAY + datetime.timedelta(days=20)).isoformat(),
         },
     )
     assert HelpPlanItem.objects.get(action="terapia dziecka").nkc == older_nkc

@@ -5,15 +5,16 @@ from collections.abc import Sequence
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import log_event
-from centre.models import Centre, HostelPlace, HostelStay, StayExtension
+from centre.models import Centre, CentrePerson, HostelPlace, HostelStay, StayExtension
 from centre.services._shared import not_future, own_person, staff_centre
 from core.dates import shown_date
 from workflows.rules import RuleCode, edition_on, rule
+from workflows.services import ServiceError
 from workflows.steps import refuse
 
 
@@ -44,24 +45,39 @@ def hostel_admit(
     reason: str,
     children: Sequence[tuple[int, int]] = (),
 ) -> HostelStay:
-    """Admit a person (and the children who came along, each ``(person_id, place_id)``)."""
+    """Admit a person (and the children who came along, each ``(person_id, place_id)``).
+
+    Returns the adult's stay. Raises ``ServiceError`` with every refusal at once (dates,
+    reason, places taken, people already staying), so the page shows them all together;
+    nothing is written then.
+    """
     centre = staff_centre(actor)
-    not_future(admitted_on, "admitted_on")
+    errors: dict[str, list[str]] = {}
+
+    def refused(message: str, field_name: str = NON_FIELD_ERRORS) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    try:
+        not_future(admitted_on, "admitted_on")
+    except ServiceError as error:
+        for field_name, texts in error.message_dict.items():
+            for text in texts:
+                refused(text, field_name)
     if planned_end_on <= admitted_on:
-        raise refuse(_("The planned end must follow the admission."), "planned_end_on")
+        refused(_("The planned end must follow the admission."), "planned_end_on")
     limit = stay_limit(centre, admitted_on)
     if planned_end_on > limit:
-        raise refuse(
+        refused(
             _("A stay may be planned until %(limit)s at most; extend it later if needed.")
             % {"limit": shown_date(limit)},
             "planned_end_on",
         )
     if not reason.strip():
-        raise refuse(_("Give the reason for the stay."), "reason")
+        refused(_("Give the reason for the stay."), "reason")
     with transaction.atomic():
         wanted = [(person_id, place_id), *children]
         if len({p for p, _ in wanted}) != len(wanted) or len({b for _, b in wanted}) != len(wanted):
-            raise refuse(_("Each person needs a place of their own."), "place")
+            raise ServiceError({**errors, "place": [_("Each person needs a place of their own.")]})
         places = {
             p.pk: p
             for p in HostelPlace.objects.select_for_update().filter(
@@ -69,19 +85,23 @@ def hostel_admit(
             )
         }
         stays: list[HostelStay] = []
-        for index, (pid, bid) in enumerate(wanted):
+        checked: list[tuple[CentrePerson, HostelPlace]] = []
+        for pid, bid in wanted:
             place = places.get(bid)
-            if place is None:
-                raise refuse(_("Choose a place of this hostel."), "place")
-            if not _place_free(place, admitted_on, planned_end_on):
-                raise refuse(
-                    _("Place %(place)s is taken in these days.") % {"place": place}, "place"
-                )
             person = own_person(centre, pid)
+            if place is None:
+                refused(_("Choose a place of this hostel."), "place")
+                continue
+            if not _place_free(place, admitted_on, planned_end_on):
+                refused(_("Place %(place)s is taken in these days.") % {"place": place}, "place")
             if HostelStay.objects.filter(
                 person=person, discharged_on__isnull=True, centre=centre
             ).exists():
-                raise refuse(_("%(name)s is staying in the hostel already.") % {"name": person})
+                refused(_("%(name)s is staying in the hostel already.") % {"name": person})
+            checked.append((person, place))
+        if errors:
+            raise ServiceError(errors)
+        for index, (person, place) in enumerate(checked):
             stays.append(
                 HostelStay.objects.create(
                     centre=centre,

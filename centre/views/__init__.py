@@ -7,7 +7,7 @@ from centre.views.consultations import consultation_create, consultation_list, c
 from centre.views.duty import contact_list, home
 from centre.views.groups import certificate, group_create, group_detail, group_list
 from centre.views.hostel import hostel, hostel_admit, stay_detail
-from centre.views.persons import person_create, person_detail, person_list
+from centre.views.persons import person_create, person_detail, person_list, person_search
 from centre.views.prevention import prevention_create, prevention_list
 from centre.views.statistics import statistics
 from centre.views.therapy import therapy_create, therapy_detail, therapy_list
@@ -27,6 +27,7 @@ __all__ = [
     "person_create",
     "person_detail",
     "person_list",
+    "person_search",
     "prevention_create",
     "prevention_list",
     "statistics",

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from centre import forms, selectors, services
 from centre.charts import bar_chart
 from centre.models import HostelStay
 from centre.views._shared import GET_POST, form_page, seen
+from core.dates import shown_date
 from workflows import calendar
 from workflows.services import ServiceError
 from workflows.web import form_submit
@@ -52,10 +54,13 @@ def hostel(request):
 @GET_POST
 def hostel_admit(request):
     centre = selectors.centre_or_404(request.user)
+    today = calendar.legal_date()
     form = forms.AdmitForm(
         request.POST or None,
         people=selectors.people_of(centre),
+        children=selectors.minors_of(centre, today).select_related("household"),
         places=centre.places.all(),
+        taken=selectors.occupied_places(centre, today),
     )
 
     def perform() -> str:
@@ -69,6 +74,7 @@ def hostel_admit(request):
             reason=d["reason"],
             children=_child_places(request, centre, d["children"]),
         )
+        messages.success(request, admitted_message(stay))
         return reverse("centre:stay_detail", args=[stay.pk])
 
     return form_page(
@@ -77,13 +83,26 @@ def hostel_admit(request):
         form,
         title=_("Admit to the hostel"),
         perform=perform,
-        read=("centre.admission_form_viewed", ["person"]),
+        read=("centre.admission_form_viewed", ["person", "children"]),
         help_text=_(
             "Each accompanying child takes the next free place after the adult's; "
             "a stay may be planned for %(months)s months at most."
         )
         % {"months": centre.hostel_limit_months},
     )
+
+
+def admitted_message(stay: HostelStay) -> str:
+    """The confirmation after an admission: who, which place, until when, the children."""
+    text = _("Admitted to the hostel: %(name)s, place %(place)s, planned until %(end)s.") % {
+        "name": stay.person,
+        "place": stay.place,
+        "end": shown_date(stay.planned_end_on),
+    }
+    children = [f"{c.person} ({c.place})" for c in stay.children.select_related("person", "place")]
+    if children:
+        text += " " + _("Accompanying children: %(children)s.") % {"children": ", ".join(children)}
+    return text
 
 
 def _child_places(request, centre, children) -> list[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from audit.services import log_event
 from centre import forms, selectors, services
 from centre.models import Consultation, Enrolment, HostelStay, TherapyCourse
 from centre.views._shared import GET_POST, form_page, seen
+from workflows import calendar
 from workflows.web import form_submit
 
 
@@ -26,6 +28,32 @@ def person_list(request):
         request,
         "centre/person_list.html",
         {"centre": centre, "people": people, "q": query},
+    )
+
+
+SEARCH_RESULTS = 20
+
+
+@login_required
+def person_search(request):
+    """The JSON behind the person pickers' search-as-you-type (``person-search.js``): the
+    centre's own records whose name contains ``q`` or whose PESEL is ``q`` (at least 2
+    characters), at most ``SEARCH_RESULTS``; ``minors=1`` keeps only minors (the hostel's
+    children). Only the centre's staff (404 for anyone else); one read event names everyone
+    returned, as the people page's search does (the search text is not stored)."""
+    centre = selectors.centre_or_404(request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    people = selectors.search_people(centre, query)
+    if request.GET.get("minors") == "1":
+        people = people.filter(pk__in=selectors.minors_of(centre, calendar.legal_date()))
+    found = list(people[:SEARCH_RESULTS])
+    seen(request, "centre.person_searched", found)
+    label = forms.PersonChoiceField.label_from_instance
+    return JsonResponse(
+        {"results": [{"id": p.pk, "label": label(None, p)} for p in found]},  # type: ignore[arg-type]
+        headers={"Cache-Control": "private, no-store"},
     )
 
 

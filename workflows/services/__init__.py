@@ -29,6 +29,7 @@ from workflows.services.closure import (
 )
 from workflows.services.documents import document_regenerate, documents_retry
 from workflows.services.group import REQUIRED_PROFESSIONS, group_appoint, nka_pass_to_group
+from workflows.services.help_plan import help_plan_items_add
 from workflows.services.initiation import (
     ADULT_AGE,
     Filed,
@@ -89,6 +90,7 @@ __all__ = [
     "group_notice_seen",
     "help_plan_item_add",
     "help_plan_item_set_status",
+    "help_plan_items_add",
     "meeting_plan",
     "monitoring_note_add",
     "nka_pass_to_group",

@@ -42,20 +42,32 @@ def check_closure_ground(procedure: Procedure, ground: str) -> None:
             ),
             "ground",
         )
-    items = list(procedure.help_plan_items.current().values_list("nkc__victim_id", "status"))
+    items = list(procedure.help_plan_items.current().values_list("nkc__victim_id", flat=True))
     for row in with_nkc:
-        statuses = [status for victim, status in items if victim == row.person.pk]
-        if not statuses:
+        if row.person.pk not in items:
             raise refuse(
                 _("The help plan of %(name)s has no action yet.") % {"name": row.person.full_name},
                 "ground",
             )
-    if any(status == HelpPlanItem.Status.OPEN for _victim, status in items):
+    still_open = list(
+        procedure.help_plan_items.current()
+        .filter(status=HelpPlanItem.Status.OPEN)
+        .select_related("nkc__victim")
+        .order_by("nkc__victim__last_name", "due_on", "id")
+    )
+    if still_open:
         raise refuse(
             _(
-                "Closure on this ground needs the individual help plan carried out: "
-                "some actions are still open."
-            ),
+                "Closure on this ground needs the individual help plan carried out; still "
+                "open: %(actions)s."
+            )
+            % {
+                "actions": "; ".join(
+                    _("„%(action)s” (plan of %(victim)s)")
+                    % {"action": item.action, "victim": item.nkc.victim.full_name}
+                    for item in still_open
+                )
+            },
             "ground",
         )
 

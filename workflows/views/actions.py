@@ -5,18 +5,28 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import shown_date
 from forms.models import NKC, HelpPlanItem
-from workflows import services, step_forms
+from workflows import plan_forms, services, step_forms
+from workflows.form_base import without_validation
 from workflows.models import ORDER_MEASURE_FIELDS, Referral, Role
 from workflows.rules import RuleCode
 from workflows.views.base import StepView
 
 
 class PlanItemAddView(StepView):
+    """Several actions at once for one victim's plan: rows of a formset, and "More rows"
+    (a submit button, so it works without JavaScript) to get empty rows more."""
+
     action = "plan_item_add"
-    form_class = step_forms.PlanItemAddForm
-    title = gettext_lazy("Add an action to the individual help plan")
-    success_message = gettext_lazy("The action is added to the help plan.")
+    form_class = plan_forms.PlanOwnerForm
+    template_name = "workflows/plan_item_add.html"
+    title = gettext_lazy("Add actions to the individual help plan")
+    intro = gettext_lazy(
+        "One row per action; empty rows are left out. All rows are added together, or none "
+        "when a row has an error."
+    )
+    success_message = gettext_lazy("The actions are added to the help plan.")
 
     def form_kwargs(self):
         nkcs = list(
@@ -32,11 +42,28 @@ class PlanItemAddView(StepView):
             self.shown_people += [nkc.victim for nkc in nkcs]
         return {"nkcs": nkcs}
 
+    def formsets(self, data=None):
+        return {"plan": plan_forms.PlanRowsFormSet(data, prefix="plan")}
+
+    def post(self, request, **kwargs):
+        if "add_row" not in request.POST:
+            return super().post(request, **kwargs)
+        # "More rows": everything typed comes back with empty rows more; nothing is
+        # validated or written.
+        self.check_object()
+        data = plan_forms.with_more_rows(request.POST)
+        form = self.form_class(data, **self.form_kwargs())
+        formsets = self.formsets(data)
+        without_validation(form, *formsets.values())
+        return self.render_form(form, formsets)
+
     def perform(self, form):
-        services.help_plan_item_add(
+        rows = self.bound_formsets["plan"].forms
+        services.help_plan_items_add(
             actor=self.request.user,
             procedure_id=self.procedure.pk,
-            item=form.save(commit=False),
+            nkc_id=form.cleaned_data["nkc"],
+            items=[row.save(commit=False) for row in rows if row.cleaned_data],
         )
 
 
@@ -62,6 +89,23 @@ class PlanItemStatusView(StepView):
     def initial(self):
         item = self.item()
         return {"status": item.status, "status_note": item.status_note}
+
+    def get_intro(self) -> str:
+        """The action this page changes, as the plan lists it (whose plan, who, when)."""
+        item = self.item()
+        if hasattr(self, "shown_people"):
+            self.shown_people.append(item.nkc.victim)
+        return _(
+            "The action „%(action)s” (%(form)s) in the help plan of %(victim)s; responsible: "
+            "%(responsible)s; due %(due)s; status now: %(status)s."
+        ) % {
+            "action": item.action,
+            "form": item.get_form_of_help_display(),
+            "victim": item.nkc.victim.full_name,
+            "responsible": item.responsible,
+            "due": shown_date(item.due_on) if item.due_on else "—",
+            "status": item.get_status_display(),
+        }
 
     def perform(self, form):
         services.help_plan_item_set_status(

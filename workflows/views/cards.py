@@ -15,7 +15,16 @@ from django.views import View
 
 from audit.services import log_read
 from forms.models import NKA, NKAPerson
-from workflows import calendar, order_forms, permissions, selectors, services, step_forms, web
+from workflows import (
+    calendar,
+    nka_layout,
+    order_forms,
+    permissions,
+    selectors,
+    services,
+    step_forms,
+    web,
+)
 from workflows.models import ProtectiveOrder, Role, Stage
 from workflows.rules import RuleCode
 
@@ -235,7 +244,16 @@ class NKACreateView(LoginRequiredMixin, View):
 
     def _page(self, form, people, order):
         return render(
-            self.request, self.template_name, {"form": form, "people": people, "order": order}
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "people": people,
+                "order": order,
+                "opening_parts": nka_layout.bound(form, nka_layout.OPENING_PARTS),
+                "incident_parts": nka_layout.bound(form, nka_layout.INCIDENT_PARTS),
+                "closing_parts": nka_layout.bound(form, nka_layout.CLOSING_PARTS),
+            },
         )
 
     def _add_row(self, request):

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from forms.models import HelpPlanItem
 from workflows import request_forms, services
 from workflows.views.base import StepView
 
@@ -12,6 +13,20 @@ class CloseView(StepView):
     form_class = request_forms.CloseWithMonitoringForm
     title = gettext_lazy("Close the procedure")
     success_message = gettext_lazy("The procedure is closed.")
+    template_name = "workflows/close.html"
+
+    def open_plan_items(self) -> list[HelpPlanItem]:
+        """The help-plan actions still open, which the page lists, each a link to its status
+        page: ground 1 is refused while any is (``services.closure.check_closure_ground``)."""
+        items = list(
+            self.procedure.help_plan_items.current()
+            .filter(status=HelpPlanItem.Status.OPEN)
+            .select_related("nkc__victim")
+            .order_by("nkc__victim__last_name", "due_on", "id")
+        )
+        if hasattr(self, "shown_people"):
+            self.shown_people += [item.nkc.victim for item in items]
+        return items
 
     def get_intro(self) -> str:
         months = self.procedure.team.post_closure_monitoring_months
