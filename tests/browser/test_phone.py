@@ -49,7 +49,7 @@ def test_the_chairs_pages_fit_a_phone(walk):
         "/procedures/new/",
         *(f"/procedures/{case.pk}/?tab={tab}" for tab in (*CASE_TABS, "all")),
         f"/procedures/{case.pk}/plan/add/",
-        f"/procedures/{case.pk}/meetings/plan/",
+        f"/procedures/{case.pk}/close/",
     ]
     wide = []
     for path in paths:
