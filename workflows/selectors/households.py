@@ -17,14 +17,13 @@ from workflows.models import VICTIM_ROLES, Participant, Procedure
 VICTIMS_ATTR = "victims_for_household_name"
 
 
+def _victims_of_cases():
+    """The victims (and child witnesses) of the cases, first recorded first."""
+    return Participant.objects.filter(role__in=VICTIM_ROLES).select_related("person").order_by("id")
+
+
 def _victims() -> Prefetch:
-    return Prefetch(
-        "participants",
-        queryset=Participant.objects.filter(role__in=VICTIM_ROLES)
-        .select_related("person")
-        .order_by("id"),
-        to_attr=VICTIMS_ATTR,
-    )
+    return Prefetch("participants", queryset=_victims_of_cases(), to_attr=VICTIMS_ATTR)
 
 
 def household_names_load(*, procedures: Iterable[Procedure]) -> None:
@@ -49,7 +48,7 @@ def household_name(procedure: Procedure) -> str:
     household = procedure.household
     victims = getattr(procedure, VICTIMS_ATTR, None)
     if victims is None:
-        victims = list(_victims().queryset.filter(procedure=procedure)[:1])
+        victims = list(_victims_of_cases().filter(procedure=procedure)[:1])
     parts = [household.municipality.name]
     if victims:
         person = victims[0].person
