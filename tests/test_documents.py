@@ -313,7 +313,7 @@ def test_downloads_follow_who_may_see_the_case(world, client, django_capture_on_
     response = fetch(client, f"/documents/{nkc.public_id}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert AuditEvent.objects.filter(action="document.downloaded", actor=world.auditor).exists()
-    page = client.get(f"/procedures/{procedure.pk}/").content.decode()
+    page = client.get(f"/procedures/{procedure.pk}/?tab=documents").content.decode()
     assert str(nkc.public_id) in page and "new-version" not in page
 
 

@@ -70,7 +70,7 @@ def test_the_inbox_case_page_and_deadlines_show_dd_mm_rrrr(client, world, case, 
     client.force_login(world.chair)
     use_language(client, language)
     pages = {
-        reverse("workflows:procedure_detail", args=[case.pk]): [
+        reverse("workflows:procedure_detail", args=[case.pk]) + "?tab=all": [
             _shown(case.initiated_on),
             _shown(deadline.due_on),
             f"{timezone.localtime(nka.filled_at):%d.%m.%Y %H:%M}",  # NK-A filled at

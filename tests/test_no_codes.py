@@ -131,7 +131,9 @@ class Pages:
             )
 
     def case(self, procedure: Procedure, *step_names: str, **kwargs) -> None:
-        self.read(reverse("workflows:procedure_detail", args=[procedure.pk]))
+        case_page = reverse("workflows:procedure_detail", args=[procedure.pk])
+        for tab in ("", "?tab=all"):  # the summary and every section at once
+            self.read(case_page + tab)
         for nka in NKA.objects.filter(procedure=procedure):
             self.read(reverse("workflows:nka_detail", args=[procedure.pk, nka.pk]))
         for name in step_names:

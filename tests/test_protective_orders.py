@@ -77,7 +77,7 @@ def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_d
     assert procedure.number in inbox and due in inbox
     dashboard = client.get(reverse("workflows:dashboard")).content.decode()
     assert procedure.number in dashboard and due in dashboard
-    case = client.get(case_url).content.decode()
+    case = client.get(case_url + "?tab=all").content.decode()
     assert "100 m od budynku" in case and 'id="order-to-record"' not in case
 
     # check_deadlines reminds the chair (no group yet) before the order lapses.

@@ -149,7 +149,7 @@ def test_a_document_that_fails_to_render_does_not_undo_the_step_and_can_be_made_
     assert job.status == DocumentJob.Status.FAILED and job.attempts == 1
     assert job.last_error == "RuntimeError"
     client.force_login(world.chair)
-    page = client.get(f"/procedures/{procedure.pk}/")
+    page = client.get(f"/procedures/{procedure.pk}/?tab=documents")
     failed = DocumentJob.objects.filter(procedure=procedure, status=DocumentJob.Status.FAILED)
     assert page.context["documents_waiting"] == failed.count() == 3  # decision, 2 declarations
     assert f"/documents/procedure/{procedure.pk}/retry/" in page.content.decode()
@@ -165,7 +165,9 @@ def test_a_document_that_fails_to_render_does_not_undo_the_step_and_can_be_made_
     document = Document.objects.get(procedure=procedure, kind=DocumentKind.GROUP_DECISION)
     assert job.status == DocumentJob.Status.DONE and job.document == document
     assert document.version == 1 and document.snapshot == job.snapshot
-    assert client.get(f"/procedures/{procedure.pk}/").context["documents_waiting"] == 0
+    assert (
+        client.get(f"/procedures/{procedure.pk}/?tab=documents").context["documents_waiting"] == 0
+    )
     # Retrying again (a second click, cron) never stores the document twice.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/documents/procedure/{procedure.pk}/retry/")

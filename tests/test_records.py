@@ -166,7 +166,7 @@ def test_a_group_member_withdraws_a_monitoring_note_which_stays_marked(client, w
     assert MonitoringNote.objects.filter(procedure=procedure).count() == 1
     assert not MonitoringNote.objects.current().filter(procedure=procedure).exists()
     assert events("monitoring.note_withdrawn") == 1
-    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk]))
+    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=plan")
     body = page.content.decode()
     assert '<li class="withdrawn">' in body and "Wpis dotyczył innej rodziny." in body
     assert withdraw_url(procedure, "monitoring-note", note) not in body
@@ -335,7 +335,9 @@ def test_correcting_an_nka_keeps_the_old_card_and_versions_its_documents(
     )
     assert version.subject == f"nka:{new.pk}" and version.version == 2
     assert events("nka.corrected") == 1
-    body = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    body = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=forms"
+    ).content.decode()
     assert body.count("NK-A ") >= 2 and 'class="superseded"' in body
 
 
@@ -462,5 +464,7 @@ def test_every_help_plan_status_note_is_kept_and_shown(client, world):
         ("dropped", "open", "Klientka wróciła."),
     ]
     assert all(c.changed_by == world.social_worker for c in changes)
-    body = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    body = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=plan"
+    ).content.decode()
     assert "Klientka odmówiła." in body and "Klientka wróciła." in body

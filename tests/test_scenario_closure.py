@@ -126,7 +126,9 @@ def test_the_protocol_and_a_notice_to_every_body_that_took_part(
     assert all(d.snapshot["data"]["closed_on"] == data["closed_on"] for d in documents)
 
     # The case page lists each notice with its own document.
-    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=plan"
+    ).content.decode()
     for document in documents:
         assert reverse("workflows:document_download", args=[document.public_id]) in page
     assert "Szkoła Podstawowa nr 1" in page

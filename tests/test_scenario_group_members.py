@@ -139,7 +139,9 @@ def test_a_class_teacher_sits_in_the_group_and_the_group_stops_without_a_police_
     assert "Grupa jest niekompletna" in inbox or "grupa jest niekompletna" in inbox
     assert "brakuje: policjant" in inbox
     assert reverse("workflows:group_member_add", args=[procedure.pk]) in inbox
-    case_page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk]))
+    case_page = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=people"
+    )
     assert 'id="group-incomplete"' in case_page.content.decode()
 
     # The incomplete group cannot meet: the message says why, nothing is written.

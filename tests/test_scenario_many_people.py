@@ -123,7 +123,9 @@ def _to_the_group(client, world) -> Procedure:
 
 
 def _page(client, procedure) -> str:
-    return client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    return client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
 
 
 def test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last(client, world):

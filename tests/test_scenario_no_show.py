@@ -52,7 +52,9 @@ def test_a_case_where_nobody_ever_comes_is_closed_on_ground_2(client, world):
     client.force_login(world.social_worker)
     use_language(client, "pl")
 
-    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
     assert reverse("workflows:victim_absence", args=[procedure.pk]) in page
     assert "NK-C: brak" in page
 
@@ -91,7 +93,9 @@ def test_a_case_where_nobody_ever_comes_is_closed_on_ground_2(client, world):
     assert last_action(procedure) == "meeting.suspect_absent"
     assert procedure.stage == Stage.ACTIONS
 
-    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
     assert page.count(f"nie stawiła się {TODAY:%d.%m.%Y}") == 2
 
     # Ground 1 needs a help plan carried out, which needs an NK-C: refused, with the way out.

@@ -94,7 +94,9 @@ def test_the_officer_records_the_order_with_the_card_and_it_lapses_in_the_inbox(
     inbox = client.get(reverse("workflows:inbox")).content.decode()
     assert procedure.number in inbox
     assert f'<span class="soon">{order.expires_on:%d.%m.%Y}' in inbox
-    case = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    case = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
     assert "150 m" in case
     assert 'id="order-to-record"' not in case  # recorded: nothing to prompt
 

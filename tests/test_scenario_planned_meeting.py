@@ -106,7 +106,9 @@ def test_planned_meetings_have_their_letters_before_they_are_held_and_are_then_h
     assert victim.last_name not in str(summons.snapshot)
     assert AuditEvent.objects.filter(procedure=procedure, action="meeting.planned").count() == 2
 
-    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
     assert f"?planned={to_victim.pk}" in page
 
     # The meeting day: "held" opens the victim-meeting form filled from the plan.
@@ -376,7 +378,9 @@ def test_the_pages_of_planned_meetings_are_polish_and_show_no_codes(
     pages.read(reverse("workflows:correspondence_address", args=[procedure.pk, participant.pk]))
     pages.read(reverse("workflows:calendar") + f"?from={_d()}")
     assert not pages.findings
-    detail = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    detail = client.get(
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=all"
+    ).content.decode()
     assert "Zaplanowane spotkania" in detail and "zaplanowane" in detail
     assert "Brak bezpiecznego adresu do korespondencji" in detail
     calendar_page = client.get(reverse("workflows:calendar"), {"from": _d()}).content.decode()

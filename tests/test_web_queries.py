@@ -9,6 +9,7 @@ from forms.models import HelpPlanItem
 from tests.scenarios import drive, granted_notification
 from workflows import services
 from workflows.models import Procedure, Stage
+from workflows.selectors import CASE_TABS
 
 
 def count_queries(client, url) -> int:
@@ -43,7 +44,8 @@ def test_group_inbox_does_not_grow_with_procedures(client, world):
 
 
 @pytest.mark.django_db
-def test_procedure_page_does_not_grow_with_participants_or_records(client, world):
+@pytest.mark.parametrize("tab", ["", *CASE_TABS, "all"])
+def test_procedure_page_does_not_grow_with_participants_or_records(client, world, tab):
     small = drive(world, Stage.ACTIONS)
     large = drive(world, Stage.ACTIONS, extra_people=8)
     suspect = large.participants.get(role="suspect").person
@@ -73,6 +75,17 @@ def test_procedure_page_does_not_grow_with_participants_or_records(client, world
             note="ok",
         )
     client.force_login(world.social_worker)
-    few = count_queries(client, reverse("workflows:procedure_detail", args=[small.pk]))
-    many = count_queries(client, reverse("workflows:procedure_detail", args=[large.pk]))
+    query = f"?tab={tab}" if tab else ""
+    few = count_queries(client, reverse("workflows:procedure_detail", args=[small.pk]) + query)
+    many = count_queries(client, reverse("workflows:procedure_detail", args=[large.pk]) + query)
     assert many == few
+
+
+@pytest.mark.django_db
+def test_a_section_of_the_case_reads_less_than_the_whole_case(client, world):
+    procedure = drive(world, Stage.ACTIONS)
+    client.force_login(world.chair)
+    url = reverse("workflows:procedure_detail", args=[procedure.pk])
+    whole = count_queries(client, url + "?tab=all")
+    for tab in CASE_TABS:
+        assert count_queries(client, url + f"?tab={tab}") < whole, tab

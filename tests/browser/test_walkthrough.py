@@ -15,7 +15,7 @@ def test_the_chair_reads_the_demo_cases(walk):
     for path in ("/", "/dashboard/", "/procedures/"):
         chair.visit(path)
     for procedure in Procedure.objects.all():
-        chair.visit(f"/procedures/{procedure.pk}/")
+        chair.visit(f"/procedures/{procedure.pk}/?tab=all")  # every section of the case
     assert not chair.problems, chair.report()
 
 
@@ -26,6 +26,6 @@ def test_the_inspector_reviews_the_demo_cases(walk):
     inspector.visit("/procedures/")
     inspector.visit("/audit/compliance/")
     for procedure in Procedure.objects.all():
-        inspector.visit(f"/procedures/{procedure.pk}/")
+        inspector.visit(f"/procedures/{procedure.pk}/?tab=all")
         inspector.visit(f"/procedures/{procedure.pk}/timeline/")
     assert not inspector.problems, inspector.report()

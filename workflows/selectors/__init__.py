@@ -47,6 +47,7 @@ from workflows.selectors.groups import (
     group_notices_for,
     incomplete_groups_for,
 )
+from workflows.selectors.households import household_name, household_names_load
 from workflows.selectors.inbox import (
     TaskRow,
     deadlines_due,
@@ -56,9 +57,11 @@ from workflows.selectors.inbox import (
     suspect_notices_due,
 )
 from workflows.selectors.pages import (
+    CASE_TABS,
     ProcedurePage,
     nka_get,
     nka_open,
+    open_plan_items_count,
     procedure_list_seen,
     procedure_open,
     procedure_page,
@@ -79,6 +82,10 @@ from workflows.selectors.planning import (
 )
 
 __all__ = [
+    "CASE_TABS",
+    "open_plan_items_count",
+    "household_name",
+    "household_names_load",
     "Access",
     "CardRow",
     "FILTERS",

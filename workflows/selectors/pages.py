@@ -1,5 +1,6 @@
 """What the case pages show: the case, its NK-A cards, the list and its search."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -164,19 +165,30 @@ class ProcedurePage:
         return said and not any(o.is_current for o in self.orders)
 
 
-def procedure_page(*, procedure: Procedure, access: Access, user: User) -> ProcedurePage:
-    """The data of the procedure page for ``user`` (team, group or auditor: the whole case)."""
+# The sections of the case page (``?tab=``), each shown on its own; "all" prints them at once.
+CASE_TABS = ("summary", "people", "forms", "meetings", "plan", "orders", "documents", "history")
+
+
+def procedure_page(
+    *, procedure: Procedure, access: Access, user: User, tabs: Iterable[str] = CASE_TABS
+) -> ProcedurePage:
+    """The data of the procedure page for ``user`` (team, group or auditor: the whole case).
+
+    Reads only what the sections in ``tabs`` show (``CASE_TABS``); the other lists stay
+    empty. The NK-A cards, the tasks and the deadlines are always read: the next steps and
+    the permissions of every section depend on them.
+    """
+    tabs = frozenset(tabs)
+
+    def shows(*names: str) -> bool:
+        return not tabs.isdisjoint(names)
 
     # Every version of every record: the current ones, the withdrawn (marked) and the
     # superseded (in the history under their correction).
     nka_forms = NKA.objects.filter(procedure=procedure).select_related(
         "initiator", "routing", "corrected_by", "withdrawn_by"
     )
-    group_members = list(
-        GroupMember.objects.filter(group__procedure=procedure)
-        .select_related("professional__user")
-        .order_by("professional__user__last_name")
-    )
+    people = shows("people")
     return ProcedurePage(
         procedure=procedure,
         access=access,
@@ -184,63 +196,97 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
             Participant.objects.filter(procedure=procedure)
             .select_related("person")
             .order_by("role", "person__last_name")
-        ),
+        )
+        if people
+        else [],
         nka_forms=list(nka_forms.order_by("filled_at")),
-        group_members=group_members,
+        group_members=list(
+            GroupMember.objects.filter(group__procedure=procedure)
+            .select_related("professional__user")
+            .order_by("professional__user__last_name")
+        )
+        if people
+        else [],
         group_changes=list(
             GroupMemberChange.objects.filter(group__procedure=procedure)
             .select_related("professional__user")
             .order_by("changed_on", "id")
-        ),
+        )
+        if people
+        else [],
         group_notices=list(
             GroupNotice.objects.filter(group__procedure=procedure, seen_at__isnull=True)
             .select_related("professional__user")
             .order_by("created_at", "id")
         )
-        if access.chair
+        if access.chair and people
         else [],
         meetings=list(
             Meeting.objects.filter(procedure=procedure)
             .select_related("corrected_by", "withdrawn_by", "invited_person")
             .prefetch_related("present__user", "heard")
             .order_by("held_on", "id")
-        ),
-        nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim")),
-        nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect")),
+        )
+        if shows("meetings")
+        else [],
+        # The summary offers a help-plan action once an NK-C exists.
+        nkc_forms=list(NKC.objects.filter(procedure=procedure).select_related("victim"))
+        if shows("summary", "meetings")
+        else [],
+        nkd_forms=list(NKD.objects.filter(procedure=procedure).select_related("suspect"))
+        if shows("meetings")
+        else [],
         # Grouped by the victim whose plan it is (their NK-C), then by due date.
         plan_items=list(
             HelpPlanItem.objects.filter(procedure=procedure)
             .select_related("corrected_by", "withdrawn_by", "nkc__victim")
             .prefetch_related("status_changes__changed_by")
             .order_by("nkc__victim__last_name", "nkc__victim_id", "due_on", "id")
-        ),
+        )
+        if shows("plan")
+        else [],
         referrals=list(
             Referral.objects.filter(procedure=procedure).select_related("person").order_by("id")
-        ),
-        closure_notices=list(ClosureNotice.objects.filter(procedure=procedure)),
+        )
+        if shows("orders")
+        else [],
+        closure_notices=list(ClosureNotice.objects.filter(procedure=procedure))
+        if shows("plan")
+        else [],
+        # The summary asks the chair to record an order the NK-A mentions.
         orders=list(
             ProtectiveOrder.objects.filter(procedure=procedure).select_related(
                 "person", "ends_with", "corrected_by", "withdrawn_by"
             )
-        ),
+        )
+        if shows("summary", "orders")
+        else [],
         detentions=list(
             DetentionNotice.objects.filter(procedure=procedure)
             .select_related("person")
             .order_by("detained_on", "id")
-        ),
+        )
+        if shows("orders")
+        else [],
         notifications=list(
             Notification.objects.filter(procedure=procedure).select_related(
                 "concerning", "corrected_by", "withdrawn_by"
             )
-        ),
+        )
+        if shows("orders")
+        else [],
         monitoring_notes=list(
             MonitoringNote.objects.filter(procedure=procedure).select_related(
                 "author", "corrected_by", "withdrawn_by"
             )
-        ),
+        )
+        if shows("plan")
+        else [],
         suspect_notices=list(
             SuspectNotice.objects.filter(procedure=procedure).select_related("suspect")
-        ),
+        )
+        if shows("forms")
+        else [],
         deadlines=list(
             Deadline.objects.current().filter(procedure=procedure).order_by("due_on", "id")
         ),
@@ -249,12 +295,23 @@ def procedure_page(*, procedure: Procedure, access: Access, user: User) -> Proce
             .exclude(action__endswith=".viewed")
             .select_related("actor")
             .order_by("-id")[:50]
-        ),
+        )
+        if shows("history")
+        else [],
         tasks=list(
             Task.objects.filter(process_id=procedure.process_id)
             .select_related("owner")
             .order_by("created")
         ),
+    )
+
+
+def open_plan_items_count(*, procedure: Procedure) -> int:
+    """The help-plan actions in force still open (shown beside "Close the procedure")."""
+    return (
+        HelpPlanItem.objects.current()
+        .filter(procedure=procedure, status=HelpPlanItem.Status.OPEN)
+        .count()
     )
 
 

@@ -12,6 +12,7 @@ from audit import labels
 from core.dates import shown_date
 from workflows import calendar, corrections, idempotency, permissions
 from workflows.flows import STEPS
+from workflows.selectors.households import household_name as _household_name
 
 register = template.Library()
 
@@ -119,3 +120,10 @@ def may_file_nka(user) -> bool:
     """``{% if user|may_file_nka %}``: the "New NK-A" link for those who may fill one
     (``permissions.may_file_nka``)."""
     return permissions.may_file_nka(getattr(user, "professional", None))
+
+
+@register.filter
+def household_name(procedure) -> str:
+    """The household as pages name it: 'Nowicka — Gmina Przykładowo, A.N.'
+    (``workflows.selectors.households``; never used in documents)."""
+    return _household_name(procedure)

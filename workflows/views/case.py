@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from viewflow.workflow import chart
 
 from documents.selectors import jobs_to_retry
-from forms.models import HelpPlanItem
 from workflows import calendar, permissions, reconcile, selectors, web
 from workflows.flows import ProcedureFlow, rule_met_at
 from workflows.models import VICTIM_ROLES, CardRouting
 from workflows.rules import RULE_LABELS, RuleCode
 
 OPEN_TASK = ("NEW", "ASSIGNED")
+# Whoever does not read the whole case sees its summary and its NK-A cards only.
+FEW_TABS = ("summary", "forms")
 
 
 def _chart_svg(procedure) -> str:
@@ -44,11 +45,45 @@ def _chart_svg(procedure) -> str:
     )
 
 
+def _tabs() -> list[dict]:
+    """The sections of the case page, in the order of the tab bar (``selectors.CASE_TABS``)."""
+    labels = {
+        "summary": _("Summary"),
+        "people": _("People"),
+        "forms": _("Forms"),
+        "meetings": _("Meetings"),
+        "plan": _("Help plan"),
+        "orders": _("Orders and notifications"),
+        "documents": _("Documents"),
+        "history": _("History"),
+    }
+    return [{"name": name, "label": labels[name]} for name in selectors.CASE_TABS]
+
+
 @login_required
 def procedure_detail(request, pk: int):
+    """The case, one section at a time (``?tab=people``; the summary first, an unknown tab is
+    the summary too); ``?tab=all`` shows every section at once, for printing. Each section
+    reads only its own records."""
     procedure, access = selectors.procedure_open(user=request.user, pk=pk, request=request)
-    page = selectors.procedure_page(procedure=procedure, access=access, user=request.user)
-    documents = list(selectors.documents_for(procedure=procedure, access=access, user=request.user))
+    tabs = _tabs() if access.full_read else [t for t in _tabs() if t["name"] in FEW_TABS]
+    names = [t["name"] for t in tabs]
+    asked = request.GET.get("tab", "")
+    if asked == "all":
+        tab = {"name": "all", "label": _("Print version")}
+        shown = set(names)
+    else:
+        tab = tabs[names.index(asked)] if asked in names else tabs[0]
+        shown = {tab["name"]}
+    page = selectors.procedure_page(
+        procedure=procedure, access=access, user=request.user, tabs=shown
+    )
+    with_documents = bool(shown & {"documents", "plan"})
+    documents = (
+        list(selectors.documents_for(procedure=procedure, access=access, user=request.user))
+        if with_documents
+        else []
+    )
     open_tasks = [t for t in page.tasks if t.status in OPEN_TASK]
     open_nodes = {t.flow_task.name for t in open_tasks}
     allowed = permissions.allowed_actions(access, procedure, open_nodes=open_nodes)
@@ -73,6 +108,7 @@ def procedure_detail(request, pk: int):
         }
         for task in open_tasks
     ]
+    meetings = access.full_read and "meetings" in shown
     return render(
         request,
         "workflows/procedure_detail.html",
@@ -80,32 +116,42 @@ def procedure_detail(request, pk: int):
             "procedure": procedure,
             "access": access,
             "page": page,
+            "tabs": tabs,
+            "tab": tab,
+            "show": dict.fromkeys(shown, True),
             "open_nodes": open_nodes,
             "allowed": allowed,
             "task_rows": task_rows,
             # The document list (documents/web/document_list.html) offers a new version.
             "can_act": "document_regenerate" in allowed,
-            "chart": _chart_svg(procedure) if access.full_read else "",
+            "chart": _chart_svg(procedure) if access.full_read and "summary" in shown else "",
             "documents": documents,
             "replaced": replaced,
             "closure_notices": closure_notices,
-            "documents_waiting": (jobs_to_retry(procedure.pk).count() if access.full_read else 0),
+            "documents_waiting": (
+                jobs_to_retry(procedure.pk).count()
+                if access.full_read and "documents" in shown
+                else 0
+            ),
             "labels": RULE_LABELS,
             "today": calendar.legal_date(),
             "victim_roles": VICTIM_ROLES,
             # Meetings planned before they are held (workflows/views/planning.py).
-            "planned": selectors.planned_for_case(procedure) if access.full_read else [],
+            "planned": selectors.planned_for_case(procedure) if meetings else [],
             "unsafe_victims": (
                 selectors.victims_without_safe_address(procedure)
-                if "meeting_plan" in allowed
+                if meetings and "meeting_plan" in allowed
                 else []
             ),
             "diagnosis": diagnosis,
             "victims_missing": "victim" in missing,
             "suspects_missing": "suspect" in missing,
             "notice_due": open_deadlines.get(RuleCode.SUSPECT_NOTICE),
-            "open_plan_items": sum(
-                1 for i in page.plan_items if i.is_current and i.status == HelpPlanItem.Status.OPEN
+            # Shown beside "Close the procedure" only.
+            "open_plan_items": (
+                selectors.open_plan_items_count(procedure=procedure)
+                if "summary" in shown and "close" in allowed
+                else 0
             ),
         },
     )

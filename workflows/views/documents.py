@@ -45,7 +45,9 @@ def document_regenerate(request, public_id):
             apply_service_error(form, error)
         else:
             messages.success(request, _("A new version of the document is being generated."))
-            return HttpResponseRedirect(reverse("workflows:procedure_detail", args=[procedure.pk]))
+            return HttpResponseRedirect(
+                reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=documents"
+            )
     return render(
         request,
         "workflows/document_regenerate.html",
@@ -60,7 +62,7 @@ def documents_retry(request, pk):
     procedure, access = selectors.procedure_get(user=request.user, pk=pk)
     if not permissions.may_open(access, "documents_retry"):
         raise PermissionDenied
-    target = reverse("workflows:procedure_detail", args=[procedure.pk]) + "#documents"
+    target = reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=documents#documents"
     if request.method == "POST":
         count = services.documents_retry(actor=request.user, procedure_id=procedure.pk)
         if count:

@@ -24,15 +24,15 @@ def inbox(request):
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     late_notices = sum(1 for d in notices if d.due_on < today)
-    log_read(
-        action="inbox.viewed",
-        request=request,
-        procedures=[row.procedure for row in rows]
+    shown = (
+        [row.procedure for row in rows]
         + [d.procedure for d in orders]
         + [g.group.procedure for g in incomplete]
         + [d.procedure for d in notices]
-        + [r.procedure for r in pending],
+        + [r.procedure for r in pending]
     )
+    selectors.household_names_load(procedures=shown)
+    log_read(action="inbox.viewed", request=request, procedures=shown)
     return render(
         request,
         "workflows/inbox.html",
@@ -63,6 +63,9 @@ def dashboard(request):
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
     cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
+    selectors.household_names_load(
+        procedures=[d.procedure for d in due["overdue"] + due["due_soon"]]
+    )
     log_read(
         action="dashboard.viewed",
         request=request,
@@ -106,6 +109,7 @@ def procedure_list(request):
         flags=flags,
         request=request,
     )
+    selectors.household_names_load(procedures=page)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -245,6 +245,7 @@ def _calendar_page(request, *, feed_url: str = ""):
     start = _start(request)
     end = start + datetime.timedelta(days=CALENDAR_DAYS - 1)
     meetings = selectors.calendar_meetings(user=request.user, start=start, end=end)
+    selectors.household_names_load(procedures=[m.procedure for m in meetings])
     log_read(
         action="calendar.viewed",
         request=request,
