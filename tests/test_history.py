@@ -142,7 +142,8 @@ def test_the_case_page_tells_its_history(client, world):
     procedure = drive(world, to=Stage.GROUP_APPOINTED)
     client.force_login(world.social_worker)
     response = client.get(
-        reverse("workflows:procedure_detail", args=[procedure.pk]), HTTP_ACCEPT_LANGUAGE="pl"
+        reverse("workflows:procedure_detail", args=[procedure.pk]) + "?tab=history",
+        HTTP_ACCEPT_LANGUAGE="pl",
     )
     html = response.content.decode()
     section = html[html.index('id="history"') :]
