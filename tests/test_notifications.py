@@ -3,6 +3,7 @@ bell, the list and the e-mail choices; deadlines at risk before they are late.""
 
 import dataclasses
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -11,8 +12,9 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from audit.models import AuditEvent
+from people.models import Household, Person
 from tests.scenarios import drive
-from workflows import calendar, services
+from workflows import calendar, demo, services
 from workflows.at_risk import DEFAULT_WARN_SHARE, at_risk_deadlines, warn_on
 from workflows.models import (
     DeadlineNotice,
@@ -336,3 +338,46 @@ def test_the_at_risk_e_mail_goes_once_before_the_reminder(world, committed, monk
         [world.teacher.email],
         [world.chair.email],
     ]
+
+
+def test_no_message_of_the_demo_carries_a_participants_name_pesel_or_address(committed):
+    """Seed the demo (every stage, both closures, planned meetings, routed cards) and run
+    the deadline checks over the next weeks: no notification, e-mail or .ics names anybody
+    of the families, their PESEL, address or phone."""
+    with committed():
+        demo.seed()
+        for days in (0, 3, 7, 14, 30):
+            check_deadlines(TODAY + datetime.timedelta(days=days))
+    kinds = set(UserNotification.objects.values_list("kind", flat=True))
+    assert {
+        NotificationKind.NEW_CARD,
+        NotificationKind.GROUP_APPOINTMENT,
+        NotificationKind.TASK_ASSIGNED,
+        NotificationKind.MEETING_PLANNED,
+        NotificationKind.DEADLINE_OVERDUE,
+    } <= kinds
+    secrets = set()
+    for person in Person.objects.all():
+        secrets |= {person.first_name, person.last_name, person.pesel, person.address, person.phone}
+    secrets |= set(Household.objects.values_list("address", flat=True))
+    secrets = {s for s in secrets if s and len(s) >= 3}
+    assert len(secrets) > 20
+    texts = [" ".join([n.title, n.body, n.ics, n.link]) for n in UserNotification.objects.all()]
+    texts += [
+        " ".join([m.subject, m.body, *(str(a[1]) for a in m.attachments)]) for m in mail.outbox
+    ]
+    assert len(mail.outbox) > 10
+    for text in texts:
+        words = set(re.findall(r"[\w-]+", text))
+        for secret in secrets:
+            if " " in secret or not secret.isalpha():
+                assert secret not in text
+            else:
+                assert secret not in words
+
+
+def test_a_group_task_taken_by_the_member_who_completes_it_is_no_news_to_them(world, committed):
+    with committed():
+        drive(world, to=Stage.ACTIONS)
+    for member in (world.social_worker, world.police_officer):
+        assert NotificationKind.TASK_ASSIGNED not in _kinds(member)

@@ -53,7 +53,9 @@ def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
         return
     if previous is None:
         return
-    if instance.owner_id and previous["owner_id"] != instance.owner_id:
+    if previous["owner_id"] and instance.owner_id and previous["owner_id"] != instance.owner_id:
+        # Handed over to someone else. A task taken by whoever completes it (a group's task,
+        # ``steps.complete_task``) is no news to them.
         _tell_owner(instance, procedure_id, node)
     if previous["owner_id"] and instance.owner_id and previous["owner_id"] != instance.owner_id:
         log_event(

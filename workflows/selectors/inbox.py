@@ -167,7 +167,7 @@ def suspect_notices_due(*, user: User) -> list[Deadline]:
 
 def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
     """Open deadlines of the procedures ``user`` sees: ``overdue``, ``due_soon`` and
-    ``at_risk`` (at risk, ``workflows.at_risk``, and due after the ``due_soon`` window)."""
+    ``at_risk`` (``workflows.at_risk``: most of the window passed, not yet overdue)."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
     base = (
@@ -183,7 +183,7 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
         "at_risk": list(
             at_risk_deadlines(today)
-            .filter(procedure__in=visible_procedures(user), due_on__gt=horizon)
+            .filter(procedure__in=visible_procedures(user))
             .exclude(procedure__stage="closed")
             .select_related("procedure__household")
             .order_by("due_on", "id")
