@@ -52,6 +52,7 @@ def notify(
     ids = sorted({user.pk for user in recipients if user is not None})
     if not ids:
         return
+    # robust: the change is committed; a failure to notify is logged, never the user's error.
     transaction.on_commit(
         functools.partial(
             _create,
@@ -62,7 +63,8 @@ def notify(
             str(body),
             link,
             ics,
-        )
+        ),
+        robust=True,
     )
 
 
