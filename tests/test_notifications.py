@@ -15,8 +15,9 @@ from audit.models import AuditEvent
 from people.models import Household, Person
 from tests.scenarios import drive
 from workflows import calendar, demo, services
-from workflows.at_risk import DEFAULT_WARN_SHARE, at_risk_deadlines, warn_on
+from workflows.at_risk import DEFAULT_WARN_SHARE, annotate_at_risk, at_risk_deadlines, warn_on
 from workflows.models import (
+    Deadline,
     DeadlineNotice,
     NotificationKind,
     NotificationPreference,
@@ -381,3 +382,25 @@ def test_a_group_task_taken_by_the_member_who_completes_it_is_no_news_to_them(wo
         drive(world, to=Stage.ACTIONS)
     for member in (world.social_worker, world.police_officer):
         assert NotificationKind.TASK_ASSIGNED not in _kinds(member)
+
+
+def test_the_dashboard_marks_a_deadline_due_soon_that_is_at_risk(client, world, on_day):
+    procedure = drive(world, to=Stage.WITH_CHAIR)
+    deadline = procedure.deadlines.get(rule=RuleCode.GROUP_CREATED, met_on__isnull=True)
+    client.force_login(world.chair)
+    on_day(warn_on(deadline))
+    response = client.get(reverse("workflows:dashboard"))
+    assert deadline in response.context["due_soon"]
+    assert deadline in response.context["at_risk"]
+    due_soon_table = response.content.decode().split('id="at-risk"')[0]
+    assert 'class="at-risk">zagrożony' in due_soon_table
+
+
+def test_a_protective_orders_expiry_is_never_at_risk(world):
+    procedure = drive(world, to=Stage.INITIATED)
+    deadline = procedure.deadlines.get(rule=RuleCode.NKA_TO_CHAIR)
+    Deadline.objects.filter(pk=deadline.pk).update(rule=RuleCode.PROTECTIVE_ORDER)
+    day = warn_on(deadline)
+    (annotated,) = annotate_at_risk(Deadline.objects.filter(pk=deadline.pk), day)
+    assert annotated.at_risk is False
+    assert not at_risk_deadlines(day).filter(pk=deadline.pk).exists()

@@ -30,6 +30,9 @@ from workflows.rules import EDITIONS, RuleCode
 # Issue 15 item 3: "a share of its window elapsed, default 60%". No law sets it: a practice
 # value, changed per rule by ``warn_share`` in the edition's rule data.
 DEFAULT_WARN_SHARE = 0.6
+# Never "at risk": a protective order's expiry is no step anybody must take, and the team's
+# own meetings are a team setting reminded elsewhere.
+NEVER_AT_RISK = (RuleCode.PROTECTIVE_ORDER, RuleCode.TEAM_MEETINGS)
 
 
 def warn_share(rule: RuleCode | str, edition: str) -> float:
@@ -63,7 +66,9 @@ def at_risk_condition(today: datetime.date) -> Q:
     """A ``Q`` on a ``Deadline`` queryset annotated by ``annotate_at_risk``: true for an
     open deadline at risk on ``today``: not met, not yet overdue, and
     ``today - starts_on >= share × (due_on - starts_on)``."""
-    return Q(met_on__isnull=True, due_on__gte=today, risk_elapsed__gte=F("risk_threshold"))
+    return Q(met_on__isnull=True, due_on__gte=today, risk_elapsed__gte=F("risk_threshold")) & ~Q(
+        rule__in=NEVER_AT_RISK
+    )
 
 
 def annotate_at_risk(queryset, today: datetime.date):
@@ -88,10 +93,5 @@ def annotate_at_risk(queryset, today: datetime.date):
 
 
 def at_risk_deadlines(today: datetime.date):
-    """The current open deadlines at risk on ``today`` (a protective order's expiry is no
-    step anybody must take, so it is never at risk)."""
-    return (
-        annotate_at_risk(Deadline.objects.current(), today)
-        .filter(at_risk=True)
-        .exclude(rule__in=[RuleCode.PROTECTIVE_ORDER, RuleCode.TEAM_MEETINGS])
-    )
+    """The current open deadlines at risk on ``today``."""
+    return annotate_at_risk(Deadline.objects.current(), today).filter(at_risk_condition(today))

@@ -171,7 +171,7 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
     base = (
-        Deadline.objects.current()
+        annotate_at_risk(Deadline.objects.current(), today)
         .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
         .exclude(procedure__stage="closed")
         .select_related("procedure__household")
