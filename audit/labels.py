@@ -92,6 +92,7 @@ EVENT_LABELS = {
     "deadline.met_late": _("deadline met late"),
     "deadline.missed": _("deadline missed"),
     "deadline.reminded": _("deadline reminder sent"),
+    "deadline.at_risk": _("warning of a deadline at risk sent"),
     "deadline.escalated": _("missed deadline reported to the chair"),
     # Documents.
     "document.generated": _("document generated"),

@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "oversight.context_processors.audit_nav",
+                "workflows.context_processors.notifications",
             ],
         },
     },

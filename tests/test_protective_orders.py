@@ -40,7 +40,7 @@ def _file_nka(client, world) -> Procedure:
 
 
 def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_detention(
-    client, world
+    client, world, django_capture_on_commit_callbacks
 ):
     procedure = _file_nka(client, world)
     suspect = procedure.participants.get(role="suspect").person
@@ -81,7 +81,8 @@ def test_an_order_recorded_right_after_the_nka_lapses_in_the_inbox_and_ends_on_d
     assert "100 m od budynku" in case and 'id="order-to-record"' not in case
 
     # check_deadlines reminds the chair (no group yet) before the order lapses.
-    report = check_deadlines(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = check_deadlines(TODAY)
     assert report.reminders == 1
     assert mail.outbox[-1].to == [world.chair.email]
     assert procedure.number in mail.outbox[-1].subject

@@ -240,7 +240,7 @@ def test_a_withdrawn_nka_leaves_every_deadline_count(client, world):
     assert response.status_code == 302
     assert events("nka.withdrawn") == 1
     due = selectors.deadlines_due(user=world.chair, within_working_days=30)
-    assert due == {"overdue": [], "due_soon": []}
+    assert due == {"overdue": [], "due_soon": [], "at_risk": []}
     assert all(row.due_on is None for row in selectors.open_tasks_for(world.teacher))
     report = check_deadlines(today=later)
     assert report.reminders == 0 and report.escalations == 0

@@ -134,7 +134,9 @@ def test_the_protocol_and_a_notice_to_every_body_that_took_part(
     assert "Szkoła Podstawowa nr 1" in page
 
 
-def test_monitoring_after_closure_is_on_by_default_shows_in_the_inbox_and_ends(client, world):
+def test_monitoring_after_closure_is_on_by_default_shows_in_the_inbox_and_ends(
+    client, world, django_capture_on_commit_callbacks
+):
     procedure = drive(world, to=Stage.ACTIONS)
     _close(client, world, procedure, monitoring="on")
     assert procedure.stage == Stage.CLOSED
@@ -157,7 +159,8 @@ def test_monitoring_after_closure_is_on_by_default_shows_in_the_inbox_and_ends(c
 
     # When the period ends the group is reminded (the case is closed, the reminder still goes).
     mail.outbox.clear()
-    report = check_deadlines(today=until)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = check_deadlines(today=until)
     assert report.reminders == 2
     assert {m.to[0] for m in mail.outbox} == {
         world.social_worker.email,

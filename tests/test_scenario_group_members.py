@@ -236,7 +236,11 @@ def test_the_chair_registers_a_doctor_who_then_sets_a_password(
     assert procedure.group.memberships.filter(professional=doctor).exists()
     assert len(_decisions(procedure)) == 2
     assert AuditEvent.objects.filter(procedure=procedure, action="group.member_registered").exists()
-    (invitation,) = [m for m in mail.outbox if m.to == ["r.lekarski@przychodnia.test"]]
+    # Two e-mails: the invitation to set a password and the notification of the appointment.
+    to_doctor = [m for m in mail.outbox if m.to == ["r.lekarski@przychodnia.test"]]
+    (invitation,) = [m for m in to_doctor if "/password/set/" in m.body]
+    (appointment,) = [m for m in to_doctor if m is not invitation]
+    assert procedure.number in appointment.subject
     link = next(line for line in invitation.body.splitlines() if "/password/set/" in line)
     assert procedure.number not in invitation.body
 

@@ -1,58 +1,15 @@
 """Telling the team chair that a member left the group or no longer fits it.
 
-A ``GroupNotice`` row is the inbox item (until the chair notes it); an e-mail goes to the
-chair after the commit, on the reminders' mail path (``workflows.reminders``): the case
+A ``GroupNotice`` row is the inbox item (until the chair notes it); the chair is also
+notified (``workflows.notifications``: the bell and an e-mail after the commit): the case
 number, what happened and a link, never a name of the family.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from audit.services import log_event
+from workflows import notifications
 from workflows.models import DiagnosticGroup, GroupNotice, Professional
-from workflows.selectors import team_chair_user
-
-
-def _mail_chair(notice_id: int) -> None:
-    notice = (
-        GroupNotice.objects.select_related("group__procedure", "professional__user")
-        .filter(pk=notice_id)
-        .first()
-    )
-    if notice is None:
-        return
-    procedure = notice.group.procedure
-    chair = team_chair_user(team_id=procedure.team_id)
-    if chair is None or not chair.is_active or not chair.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        link = settings.OIK_SITE_URL.rstrip("/") + reverse(
-            "workflows:procedure_detail", args=[procedure.pk]
-        )
-        subject = _("[Niebieska Karta] %(number)s – the group's composition changed") % {
-            "number": procedure.number
-        }
-        body = "\n".join(
-            [
-                _("Procedure: %(number)s") % {"number": procedure.number},
-                _("A member of the diagnostic-support group: %(what)s.")
-                % {"what": notice.get_kind_display()},
-                _(
-                    "Check that the group still includes a social worker and a police "
-                    "officer (art. 9a ust. 11 of the Act): until it does, it cannot meet."
-                ),
-                "",
-                link,
-                "",
-                _("Sign in to see the case. This message deliberately contains no personal data."),
-            ]
-        )
-    EmailMessage(subject, body, to=[chair.email]).send()
 
 
 def notice_chair(
@@ -62,7 +19,7 @@ def notice_chair(
     once it commits. Writes no audit event: the caller's step, or ``professional_changed``,
     does."""
     notice = GroupNotice.objects.create(group=group, professional=professional, kind=kind)
-    transaction.on_commit(lambda: _mail_chair(notice.pk))
+    notifications.group_changed(procedure=group.procedure, what=notice.get_kind_display())
     return notice
 
 

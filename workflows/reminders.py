@@ -1,16 +1,20 @@
 """Deadline reminders and escalations: the work of ``python manage.py check_deadlines``.
 
-Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) the people who must
-act get a reminder: the initiator for sending the NK-A to the chair, the chair for the group,
-the group members for the meetings, for the perpetrator's programme certificate and for the
-end of the monitoring after closure (the one deadline reminded in a closed case). Once a
+Once a share of a deadline's window has passed (``workflows.at_risk``, 60% by default) and
+before the reminder window, the people who must act get one warning that it is at risk.
+Before a deadline (within ``OIK_REMINDER_WORKING_DAYS`` working days) they get a reminder:
+the initiator for sending the NK-A to the chair, the chair for the group, the group members
+for the meetings, for the perpetrator's programme certificate and for the end of the
+monitoring after closure (the one deadline reminded in a closed case). Once a
 deadline has passed, the chair gets an escalation. A protective order's expiry is reminded
 to the group (the chair while there is none) before the order lapses; a lapse is no missed
 step: the run closes the deadline on its day and escalates nothing. Every message is recorded as a
 ``DeadlineNotice`` whose unique key (deadline, kind, recipient) makes a second run send
 nothing twice, even when two runs overlap.
 
-Messages carry no personal data: the procedure number, the step, the due date and a link.
+Each message goes through ``workflows.notifications`` (the in-app list, and an e-mail by a
+task after the notice commits, unless the recipient turned that kind off). Messages carry
+no personal data: the procedure number, the step, the due date and a link.
 """
 
 import datetime
@@ -18,7 +22,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -28,7 +31,9 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from workflows import calendar
-from workflows.models import Deadline, DeadlineNotice, GroupMember, Stage
+from workflows.at_risk import at_risk_deadlines
+from workflows.models import Deadline, DeadlineNotice, GroupMember, NotificationKind, Stage
+from workflows.notifications import notify
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import team_chair_user
 
@@ -51,6 +56,7 @@ EXPIRY_RULES = frozenset({RuleCode.PROTECTIVE_ORDER})
 class Report:
     reminders: int = 0
     escalations: int = 0
+    at_risk: int = 0
     skipped_no_email: list[str] = field(default_factory=list)
 
 
@@ -72,8 +78,9 @@ def _assignees(deadline: Deadline, chairs: dict[int, object], groups: dict[int, 
 
 def _message(
     deadline: Deadline, kind: str, today: datetime.date, recipient=None
-) -> tuple[str, str]:
-    """Subject and body in the site language: number, step, due date, link. Nothing else.
+) -> tuple[str, str, str]:
+    """Title, text and site-relative link in the site language: number, step, due date.
+    Nothing else.
 
     The card's initiator is told about their card (its date and its page), never the case:
     an initiator sees no case, and a routed card's case is another municipality's.
@@ -88,15 +95,21 @@ def _message(
             name = _("your NK-A of %(date)s") % {
                 "date": date_format(calendar.legal_date(deadline.nka.filled_at), "DATE_FORMAT")
             }
-            link = settings.OIK_SITE_URL.rstrip("/") + reverse(
-                "workflows:card_detail", args=[deadline.nka_id]
-            )
+            link = reverse("workflows:card_detail", args=[deadline.nka_id])
         else:
             name = deadline.procedure.number
-            link = settings.OIK_SITE_URL.rstrip("/") + reverse(
-                "workflows:procedure_detail", args=[deadline.procedure_id]
-            )
-        if kind == DeadlineNotice.Kind.REMINDER:
+            link = reverse("workflows:procedure_detail", args=[deadline.procedure_id])
+        if kind == DeadlineNotice.Kind.AT_RISK:
+            subject = _("At risk: %(number)s – %(step)s by %(due)s") % {
+                "number": name,
+                "step": label,
+                "due": due,
+            }
+            lead = _(
+                "Most of the time for this step has passed (%(days)s days left): plan it "
+                "now so that the deadline is met."
+            ) % {"days": (deadline.due_on - today).days}
+        elif kind == DeadlineNotice.Kind.REMINDER:
             left = calendar.working_days_between(today, deadline.due_on)
             subject = _("Reminder: %(number)s – %(step)s by %(due)s") % {
                 "number": name,
@@ -128,22 +141,26 @@ def _message(
                 _("Step: %(step)s") % {"step": label},
                 _("Due: %(due)s") % {"due": due},
                 lead,
-                "",
-                link,
-                "",
-                _("Sign in to see the case. This message deliberately contains no personal data."),
             ]
         )
-    return f"[Niebieska Karta] {subject}", body
+    return subject, body, link
+
+
+NOTICE_KINDS = {
+    DeadlineNotice.Kind.AT_RISK: (NotificationKind.DEADLINE_AT_RISK, "deadline.at_risk"),
+    DeadlineNotice.Kind.REMINDER: (NotificationKind.DEADLINE_REMINDER, "deadline.reminded"),
+    DeadlineNotice.Kind.ESCALATION: (NotificationKind.DEADLINE_OVERDUE, "deadline.escalated"),
+}
 
 
 def _notify(deadline: Deadline, kind: str, recipient, today: datetime.date, report: Report) -> None:
     if not recipient.is_active:
         return
     if not recipient.email:
+        # Told in the application all the same; the run reports the missing address.
         report.skipped_no_email.append(recipient.get_username())
-        return
-    subject, body = _message(deadline, kind, today, recipient)
+    title, body, link = _message(deadline, kind, today, recipient)
+    notification_kind, action = NOTICE_KINDS[DeadlineNotice.Kind(kind)]
     try:
         with transaction.atomic():
             DeadlineNotice.objects.create(deadline=deadline, kind=kind, recipient=recipient)
@@ -163,19 +180,26 @@ def _notify(deadline: Deadline, kind: str, recipient, today: datetime.date, repo
             if first_escalation:
                 log_event(action="deadline.missed", procedure=deadline.procedure, payload=payload)
             log_event(
-                action="deadline.reminded"
-                if kind == DeadlineNotice.Kind.REMINDER
-                else "deadline.escalated",
+                action=action,
                 procedure=deadline.procedure,
                 payload={**payload, "recipient": recipient.pk},
             )
-            # Sent inside the transaction: if the mail server refuses, the notice is not
-            # recorded and the next run tries again.
-            EmailMessage(subject, body, to=[recipient.email]).send()
+            # The in-app notification and its e-mail task follow the commit of the notice:
+            # a second run finds the notice and sends nothing twice.
+            notify(
+                recipients=[recipient],
+                kind=notification_kind,
+                procedure=deadline.procedure,
+                title=title,
+                body=body,
+                link=link,
+            )
     except IntegrityError:
         return  # already sent (by an earlier or a concurrent run)
     if kind == DeadlineNotice.Kind.REMINDER:
         report.reminders += 1
+    elif kind == DeadlineNotice.Kind.AT_RISK:
+        report.at_risk += 1
     else:
         report.escalations += 1
 
@@ -199,7 +223,8 @@ def _lapse(deadline: Deadline) -> None:
 
 
 def check_deadlines(today: datetime.date | None = None) -> Report:
-    """Send the reminders and escalations due on ``today`` (the Warsaw date by default)."""
+    """Send the warnings, reminders and escalations due on ``today`` (the Warsaw date by
+    default)."""
     today = today or calendar.legal_date()
     horizon = calendar.add_working_days(today, settings.OIK_REMINDER_WORKING_DAYS)
     deadlines = list(
@@ -210,14 +235,25 @@ def check_deadlines(today: datetime.date | None = None) -> Report:
         .select_related("procedure__initiated_by", "nka__initiator")
         .order_by("due_on", "id")
     )
-    team_ids = {d.procedure.team_id for d in deadlines}
+    # At risk before the reminder window: one warning (a reminder speaks for it after).
+    at_risk = list(
+        at_risk_deadlines(today)
+        .filter(due_on__gt=horizon)
+        .exclude(procedure__stage=Stage.CLOSED)
+        .select_related("procedure__initiated_by", "nka__initiator")
+        .order_by("due_on", "id")
+    )
+    team_ids = {d.procedure.team_id for d in deadlines + at_risk}
     chairs = {team_id: team_chair_user(team_id=team_id) for team_id in team_ids}
     groups: dict[int, list] = {}
     for membership in GroupMember.objects.filter(
-        group__procedure_id__in={d.procedure_id for d in deadlines}
+        group__procedure_id__in={d.procedure_id for d in deadlines + at_risk}
     ).select_related("professional__user", "group"):
         groups.setdefault(membership.group.procedure_id, []).append(membership.professional.user)
     report = Report()
+    for deadline in at_risk:
+        for user in _assignees(deadline, chairs, groups):
+            _notify(deadline, DeadlineNotice.Kind.AT_RISK, user, today, report)
     for deadline in deadlines:
         if RuleCode(deadline.rule) in EXPIRY_RULES and deadline.due_on < today:
             _lapse(deadline)

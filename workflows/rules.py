@@ -96,6 +96,7 @@ class Rule:
     # The ``Team`` field that holds the value of a rule with no statutory basis (a team
     # setting); ``value`` is then only the default of a new team. ``team_rule`` applies it.
     team_setting: str = ""
+    warn_share: float | None = None  # "at risk" after this share of the window (at_risk.py)
 
     @property
     def label(self) -> str:

@@ -15,6 +15,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
+from workflows import notifications
 from workflows.group_notices import professional_changed
 from workflows.models import GroupNotice, Procedure, Professional, TeamMember
 
@@ -48,9 +49,14 @@ def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
         log_event(action="task.created", procedure=procedure, payload=payload)
         if instance.owner_id:
             log_event(action="task.assigned", actor=None, procedure=procedure, payload=payload)
+            _tell_owner(instance, procedure_id, node)
         return
     if previous is None:
         return
+    if previous["owner_id"] and instance.owner_id and previous["owner_id"] != instance.owner_id:
+        # Handed over to someone else. A task taken by whoever completes it (a group's task,
+        # ``steps.complete_task``) is no news to them.
+        _tell_owner(instance, procedure_id, node)
     if previous["owner_id"] and instance.owner_id and previous["owner_id"] != instance.owner_id:
         log_event(
             action="task.reassigned",
@@ -64,6 +70,23 @@ def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
             procedure=procedure,
             payload=payload,
         )
+
+
+# The initiator's own task (send the original to the chair) starts with the card they have
+# just filed, on the page that says so; and an initiator sees no case to be linked to.
+UNTOLD_NODES = frozenset({"transfer_to_chair"})
+
+
+def _tell_owner(task: Task, procedure_id: int, node: str) -> None:
+    """Notify the user a task was assigned to (a group's task is taken, not assigned)."""
+    if node in UNTOLD_NODES or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return
+    procedure = Procedure.objects.filter(pk=procedure_id).first()
+    if procedure is None or task.owner is None:
+        return
+    notifications.task_assigned(
+        procedure=procedure, owner=task.owner, task_title=str(task.flow_task.task_title)
+    )
 
 
 @receiver(pre_save, sender=Professional)

@@ -501,12 +501,13 @@ class ProcedureSearchForm(forms.Form):
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     # The dashboard's other counts link here (``selectors.dashboard.FILTERS``).
     due_week = forms.BooleanField(label=_("a deadline due this week"), required=False)
+    at_risk = forms.BooleanField(label=_("a deadline at risk"), required=False)
     no_meeting = forms.BooleanField(label=_("no meeting yet"), required=False)
     incomplete_group = forms.BooleanField(label=_("incomplete group"), required=False)
     awaiting_decision = forms.BooleanField(
         label=_("a request awaiting the team's decision"), required=False
     )
-    FLAGS = ("due_week", "no_meeting", "incomplete_group", "awaiting_decision")
+    FLAGS = ("due_week", "at_risk", "no_meeting", "incomplete_group", "awaiting_decision")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from workflows.views import (
     group,
     lists,
     meetings,
+    notifications,
     planning,
     records,
     requests,
@@ -102,6 +103,24 @@ urlpatterns = [
         "procedures/<int:pk>/participants/<int:participant_pk>/address/",
         planning.CorrespondenceAddressView.as_view(),
         name="correspondence_address",
+    ),
+    # The user's own notifications and which of them come by e-mail.
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path(
+        "notifications/settings/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_mark_all_read,
+        name="notifications_read_all",
+    ),
+    path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_mark_read,
+        name="notification_read",
     ),
     # The calendar of planned meetings and the secret-address feed (no session).
     path("calendar/", planning.calendar_page, name="calendar"),

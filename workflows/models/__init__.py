@@ -5,6 +5,11 @@ State changes go through ``workflows.services``; nothing else assigns ``Procedur
 
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
+from workflows.models.alerts import (  # noqa: F401 - re-exported
+    NotificationKind,
+    NotificationPreference,
+    UserNotification,
+)
 from workflows.models.closure import ClosureNotice  # noqa: F401 - re-exported
 from workflows.models.deadlines import (  # noqa: F401 - re-exported
     Deadline,

@@ -86,6 +86,7 @@ class DeadlineNotice(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("reminder")
         ESCALATION = "escalation", _("escalation")
+        AT_RISK = "at_risk", _("at risk")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from workflows import calendar
+from workflows.at_risk import at_risk_deadlines
 from workflows.models import (
     Deadline,
     GroupMember,
@@ -44,6 +45,12 @@ def _overdue(today: datetime.date) -> Q:
 
 def _due_week(today: datetime.date) -> Q:
     return Q(Exists(_open_deadlines().filter(due_on__range=(today, week_end(today)))))
+
+
+def _at_risk(today: datetime.date) -> Q:
+    """An open deadline is at risk: most of its window passed, not yet due
+    (``workflows.at_risk``, issue 15 item 3)."""
+    return Q(Exists(at_risk_deadlines(today).filter(procedure=OuterRef("pk"))))
 
 
 def _no_meeting(today: datetime.date) -> Q:
@@ -85,6 +92,7 @@ def _awaiting_decision(today: datetime.date) -> Q:
 FILTERS: dict[str, Callable[[datetime.date], Q]] = {
     "overdue": _overdue,
     "due_week": _due_week,
+    "at_risk": _at_risk,
     "no_meeting": _no_meeting,
     "incomplete_group": _incomplete_group,
     "awaiting_decision": _awaiting_decision,

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows import calendar
+from workflows.at_risk import annotate_at_risk, at_risk_deadlines
 from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
 from workflows.models import (
     Deadline,
@@ -29,6 +30,7 @@ class TaskRow:
     title: str
     due_on: datetime.date | None
     rule_label: str
+    at_risk: bool = False  # most of the deadline's window has passed (``workflows.at_risk``)
 
     @property
     def days_left(self) -> int | None:
@@ -86,7 +88,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     # Earliest open deadline per (procedure, rule): for the transfer task that is the
     # first NK-A's; a card that joined later has its own deadline on the dashboard.
     for deadline in (
-        Deadline.objects.current()
+        annotate_at_risk(Deadline.objects.current(), calendar.legal_date())
         .filter(procedure_id__in=procedure_ids, met_on__isnull=True)
         .exclude(rule=RuleCode.PROGRAMME_REPORT)
         .order_by("due_on", "id")
@@ -107,6 +109,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
                 title=str(task.flow_task.task_title or node),
                 due_on=deadline.due_on if deadline else None,
                 rule_label=_rule_label(rule_code, task.process.procedure.edition),
+                at_risk=bool(deadline and getattr(deadline, "at_risk", False)),
             )
         )
     rows.sort(key=lambda r: (r.due_on is None, r.due_on or datetime.date.max))
@@ -163,11 +166,12 @@ def suspect_notices_due(*, user: User) -> list[Deadline]:
 
 
 def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
-    """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
+    """Open deadlines of the procedures ``user`` sees: ``overdue``, ``due_soon`` and
+    ``at_risk`` (``workflows.at_risk``: most of the window passed, not yet overdue)."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
     base = (
-        Deadline.objects.current()
+        annotate_at_risk(Deadline.objects.current(), today)
         .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
         .exclude(procedure__stage="closed")
         .select_related("procedure__household")
@@ -177,6 +181,13 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         # A lapsed order is not overdue: nobody had a step to take (``reminders._lapse``).
         "overdue": list(base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER)),
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
+        "at_risk": list(
+            at_risk_deadlines(today)
+            .filter(procedure__in=visible_procedures(user))
+            .exclude(procedure__stage="closed")
+            .select_related("procedure__household")
+            .order_by("due_on", "id")
+        ),
     }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentKind
+from workflows import notifications
 from workflows.models import DiagnosticGroup, GroupMember, Procedure
 from workflows.selectors import REQUIRED_PROFESSIONS, group_candidates
 from workflows.steps import User, not_future, refuse, step
@@ -67,6 +68,7 @@ def group_appoint(
         for member in members:
             s.document(DocumentKind.DECLARATION, f"member:{member.pk}")
         s.payload = {"members": sorted(m.pk for m in members), "on": str(appointed_on)}
+        notifications.group_members_appointed(procedure=procedure, professionals=members)
     return group
 
 

@@ -19,7 +19,7 @@ from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
 from people.services import person_for
-from workflows import calendar, paperwork, permissions
+from workflows import calendar, notifications, paperwork, permissions
 from workflows.flows import ProcedureFlow
 from workflows.models import (
     VICTIM_ROLES,
@@ -445,6 +445,9 @@ def procedure_initiate(
         if forwarded:
             payload["victim_municipality"] = card.victim_municipality_id
         log_event(action=action, actor=actor, procedure=procedure, payload=payload)
+        notifications.card_arrived(
+            procedure=procedure, how="routed" if routed else "joined" if joined else "new"
+        )
     return Filed(
         procedure=procedure,
         nka=nka,

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentJob, DocumentKind
-from workflows import paperwork
+from workflows import notifications, paperwork
 from workflows.group_notices import notice_chair
 from workflows.models import (
     DiagnosticGroup,
@@ -92,6 +92,9 @@ def _add(s: StepRun, group: DiagnosticGroup, professional: Professional, on: dat
         "on": str(on),
         "gaps": len(group_gaps(group)),
     }
+    notifications.group_members_appointed(
+        procedure=s.procedure, professionals=[professional], added=True
+    )
 
 
 def group_member_add(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import log_event
 from documents.models import DocumentKind
-from workflows import calendar, paperwork
+from workflows import calendar, notifications, paperwork
 from workflows.models import (
     VICTIM_ROLES,
     CalendarFeed,
@@ -130,6 +130,7 @@ def meeting_plan(
             )
         elif letter:
             s.document(letter, f"planned:{planned.pk}")
+        notifications.meeting_planned(planned=planned, actor=actor)
         s.person = planned.invitee
         s.payload = {
             "planned": planned.pk,

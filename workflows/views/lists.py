@@ -69,7 +69,7 @@ def dashboard(request):
     log_read(
         action="dashboard.viewed",
         request=request,
-        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]],
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"] + due["at_risk"]],
     )
     return render(
         request,
@@ -77,6 +77,7 @@ def dashboard(request):
         {
             "overdue": due["overdue"],
             "due_soon": due["due_soon"],
+            "at_risk": due["at_risk"],
             "cards_overdue": cards["overdue"],
             "cards_due_soon": cards["due_soon"],
             "window": days,

@@ -9,8 +9,8 @@ from workflows.reminders import check_deadlines
 
 class Command(BaseCommand):
     help = (
-        "E-mail reminders before statutory deadlines and escalate overdue steps to the team "
-        "chair. Safe to run as often as you like: nothing is sent twice."
+        "Warn of deadlines at risk, remind before statutory deadlines and escalate overdue "
+        "steps to the team chair. Safe to run as often as you like: nothing is sent twice."
     )
 
     def add_arguments(self, parser):
@@ -28,8 +28,11 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must be YYYY-MM-DD, got {date!r}.") from exc
         report = check_deadlines(today)
         self.stdout.write(
-            f"Reminders sent: {report.reminders}; escalations sent: {report.escalations}."
+            f"At-risk warnings sent: {report.at_risk}; reminders sent: {report.reminders}; "
+            f"escalations sent: {report.escalations}."
         )
         if report.skipped_no_email:
             names = ", ".join(sorted(set(report.skipped_no_email)))
-            self.stderr.write(f"No e-mail address on record for: {names} (nothing sent to them).")
+            self.stderr.write(
+                f"No e-mail address on record for: {names} (told in the application only)."
+            )
