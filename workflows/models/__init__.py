@@ -5,6 +5,7 @@ State changes go through ``workflows.services``; nothing else assigns ``Procedur
 
 from core.records import RecordQuerySet, Revisable  # noqa: F401 - re-exported
 from forms.models import VICTIM_ROLES, Role, Sector  # noqa: F401 - re-exported
+from workflows.models.breaches import NOT_BREACHES, BreachReason, DeadlineReason  # noqa: F401, E402 - re-exported
 from workflows.models.closure import ClosureNotice  # noqa: F401 - re-exported
 from workflows.models.deadlines import (  # noqa: F401 - re-exported
     Deadline,
@@ -42,6 +43,11 @@ from workflows.models.records import (  # noqa: F401 - re-exported
     Notification,
     Referral,
     TeamDecision,
+)
+from workflows.models.risk import (  # noqa: F401, E402 - re-exported
+    RiskAssessment,
+    RiskStatus,
+    SafetyAction,
 )
 from workflows.protective_orders import (  # noqa: F401 - re-exported
     ORDER_MEASURE_FIELDS,

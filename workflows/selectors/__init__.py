@@ -77,8 +77,18 @@ from workflows.selectors.planning import (
     shares_address_with_suspect,
     victims_without_safe_address,
 )
+from workflows.selectors.risk import (
+    flagged_cases_for,
+    flagged_procedure_ids,
+    late_reasons,
+    risk_panel,
+)
 
 __all__ = [
+    "flagged_cases_for",
+    "flagged_procedure_ids",
+    "late_reasons",
+    "risk_panel",
     "Access",
     "CardRow",
     "FILTERS",

@@ -21,6 +21,7 @@ def inbox(request):
     incomplete = selectors.incomplete_groups_for(user=request.user)
     group_notices = selectors.group_notices_for(user=request.user)
     pending = selectors.requests_awaiting_decision(user=request.user)
+    at_risk = selectors.flagged_cases_for(user=request.user)
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     late_notices = sum(1 for d in notices if d.due_on < today)
@@ -31,13 +32,15 @@ def inbox(request):
         + [d.procedure for d in orders]
         + [g.group.procedure for g in incomplete]
         + [d.procedure for d in notices]
-        + [r.procedure for r in pending],
+        + [r.procedure for r in pending]
+        + [r.procedure for r in at_risk],
     )
     return render(
         request,
         "workflows/inbox.html",
         {
             "rows": rows,
+            "at_risk": at_risk,
             "orders": orders,
             "notices": notices,
             "cards": cards,
@@ -63,15 +66,18 @@ def dashboard(request):
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
     cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
+    at_risk = selectors.flagged_cases_for(user=request.user)
     log_read(
         action="dashboard.viewed",
         request=request,
-        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]],
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"]]
+        + [r.procedure_id for r in at_risk],
     )
     return render(
         request,
         "workflows/dashboard.html",
         {
+            "at_risk": at_risk,
             "overdue": due["overdue"],
             "due_soon": due["due_soon"],
             "cards_overdue": cards["overdue"],
