@@ -130,6 +130,7 @@ def test_every_step_form_writes_one_read_naming_the_case_and_the_people_it_lists
         "detentions/new/": suspects,
         "notifications/new/": suspects,
         "meetings/plan/": victims | suspects,
+        "/risk/": victims,  # the risk checklist (issue 15)
     }
     opened = 0
     for user in (world.chair, world.social_worker, world.teacher):

@@ -40,6 +40,9 @@ class Kind(StrEnum):
     CHILD = "child"
 
 
+KIND_LABELS = {Kind.ADULT: _("adult victim"), Kind.CHILD: _("child victim")}
+
+
 class Level(StrEnum):
     """How urgent, in order: a later one is more urgent (``LEVEL_ORDER``)."""
 

@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from workflows.form_base import PastDateField, StepForm
 from workflows.models import BreachReason, RiskAssessment
-from workflows.risk import ANSWER_LABELS, Answer, Checklist, Kind
+from workflows.risk import ANSWER_LABELS, Answer, Checklist
 from workflows.services.risk import ANSWER_PREFIX
 
-KIND_LABELS = {Kind.ADULT: _("adult victim"), Kind.CHILD: _("child victim")}
 OCCASIONS = [
     (value, label)
     for value, label in RiskAssessment.Occasion.choices

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Person
 from workflows.models.procedure import Procedure
-from workflows.risk import ANSWER_LABELS, LEVEL_LABELS, Answer, Kind, Level, checklist
+from workflows.risk import ANSWER_LABELS, KIND_LABELS, LEVEL_LABELS, Answer, Level, checklist
 
 
 class FrozenError(ValidationError):
@@ -47,7 +47,9 @@ class RiskAssessment(models.Model):
     )
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
     kind = models.CharField(
-        _("checklist"), max_length=10, choices=[(k.value, k.value) for k in Kind]
+        _("checklist"),
+        max_length=10,
+        choices=[(k.value, label) for k, label in KIND_LABELS.items()],
     )
     version = models.CharField(_("checklist version"), max_length=20)
     # Question code → "yes" / "no" / "unknown", as answered (``workflows.risk.Answer``).
@@ -113,7 +115,9 @@ class RiskStatus(models.Model):
     procedure = models.OneToOneField(
         Procedure, on_delete=models.CASCADE, related_name="risk_status"
     )
-    level = models.CharField(max_length=10, choices=[(lv.value, lv.value) for lv in Level])
+    level = models.CharField(
+        max_length=10, choices=[(lv.value, label) for lv, label in LEVEL_LABELS.items()]
+    )
     flagged = models.BooleanField(default=False, db_index=True)
     assessed_on = models.DateField()
     updated_at = models.DateTimeField(auto_now=True)

@@ -31,7 +31,7 @@ def _kind(request) -> str:
 def _switch_links(request, base_url: str, current: str) -> list[dict]:
     extra = {k: v for k, v in request.GET.items() if k != "kind"}
     links = []
-    for kind, label in risk_forms.KIND_LABELS.items():
+    for kind, label in risk.KIND_LABELS.items():
         query = "&".join([f"kind={kind}"] + [f"{k}={v}" for k, v in extra.items()])
         links.append({"url": f"{base_url}?{query}", "label": label, "current": kind == current})
     return links
