@@ -24,6 +24,7 @@ from workflows.models import (
     RiskStatus,
     SafetyAction,
 )
+from workflows.models.risk import FrozenError
 from workflows.risk import Kind, checklist
 from workflows.rules import RuleCode
 
