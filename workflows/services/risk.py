@@ -176,8 +176,14 @@ def _assess(
         corrects=corrected,
         correction_reason=correction_reason.strip(),
     )
-    s.meet_deadline(assessed_on)
-    s.open_deadlines(assessed_on)
+    # One reassessment is open per case: an assessment meets it and opens the next, except
+    # at one sitting (the open one started that day: several victims assessed together).
+    review = Deadline.objects.filter(
+        procedure=procedure, rule=RuleCode.RISK_REASSESSMENT, met_on__isnull=True
+    ).first()
+    if review is None or review.starts_on != assessed_on:
+        s.meet_deadline(assessed_on)
+        s.open_deadlines(assessed_on)
     already = Deadline.objects.filter(
         procedure=procedure, rule=RuleCode.SAFETY_PLAN, met_on__isnull=True
     ).exists()
