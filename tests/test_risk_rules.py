@@ -112,7 +112,7 @@ def test_every_question_and_threshold_carries_its_source_and_confidence():
 
 
 @pytest.mark.parametrize("edition", list(EDITIONS))
-def test_the_two_risk_deadlines_are_team_settings_in_every_edition(edition):
+def test_the_risk_deadlines_are_team_settings_in_every_edition(edition):
     safety = find_rule(RuleCode.SAFETY_PLAN, edition)
     review = find_rule(RuleCode.RISK_REASSESSMENT, edition)
     assert (safety.value, safety.unit, safety.confidence) == (1, Unit.WORKING_DAYS, "open")
@@ -120,6 +120,9 @@ def test_the_two_risk_deadlines_are_team_settings_in_every_edition(edition):
     assert (review.value, review.unit) == (30, Unit.CALENDAR_DAYS)
     assert review.team_setting == "risk_reassessment_days"
     assert "team setting" in safety.basis
+    new_card = find_rule(RuleCode.RISK_NEW_CARD, edition)
+    assert (new_card.value, new_card.unit) == (5, Unit.WORKING_DAYS)
+    assert new_card.team_setting == "risk_new_card_working_days"
 
 
 def test_the_safety_plan_falls_due_on_the_next_working_day_across_a_holiday():

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from documents.models import Document, DocumentJob
 from forms.models import NKA
 from tests.test_risk_rules import answers
-from tests.test_web_scenario import _d, drive_to_actions, last_action, nka_post_data, step
+from tests.test_web_scenario import _d, drive_to_actions, last_action, nka_post_data, step, transfer
 from workflows import calendar
 from workflows.idempotency import issue_token
 from workflows.models import (
@@ -43,6 +43,13 @@ def _file_card(client, world) -> tuple[Procedure, NKA]:
     response = client.post(reverse("workflows:nka_create"), nka_post_data())
     assert response.status_code == 302
     return Procedure.objects.get(), NKA.objects.get()
+
+
+def _same_family(procedure) -> dict:
+    """A second card for the household of ``procedure``: it joins the open case."""
+    victim = procedure.participants.get(role="victim").person
+    suspect = procedure.participants.get(role="suspect").person
+    return nka_post_data(**{"people-0-pesel": victim.pesel, "people-1-pesel": suspect.pesel})
 
 
 def _card_assess(client, world, nka, *yes: str):
@@ -256,3 +263,45 @@ def test_a_missed_deadline_carries_its_reason_into_the_compliance_report(client,
     )
     assert response.status_code == 200
     assert DeadlineReason.objects.count() == 1
+
+
+def test_a_new_card_in_an_assessed_case_makes_a_reassessment_due(client, world):
+    procedure = drive_to_actions(client, world)
+    victim = procedure.participants.get(role="victim").person
+    client.force_login(world.social_worker)
+    url = reverse("workflows:risk_assess", args=[procedure.pk])
+    client.post(url, _form(ADULT, person=victim.pk, occasion="review", assessed_on=_d(0)))
+    assert not Deadline.objects.filter(rule=RuleCode.RISK_NEW_CARD).exists()
+
+    # A second card for the same household joins the case and reaches the chair.
+    client.force_login(world.teacher)
+    response = client.post(reverse("workflows:nka_create"), _same_family(procedure))
+    assert response.status_code == 302
+    card = NKA.objects.latest("id")
+    assert card.procedure_id == procedure.pk
+    transfer(client, procedure, card)
+    due = Deadline.objects.get(rule=RuleCode.RISK_NEW_CARD)
+    today = calendar.legal_date()
+    assert (due.nka, due.due_on) == (card, calendar.add_working_days(today, 5))
+
+    client.force_login(world.social_worker)
+    page = client.get(reverse("workflows:procedure_detail", args=[procedure.pk])).content.decode()
+    assert 'id="new-card-reassess"' in page
+    client.post(url, _form(ADULT, person=victim.pk, occasion="new_card", assessed_on=_d(0)))
+    due.refresh_from_db()
+    assert due.met_on == today
+
+
+def test_a_card_assessed_by_its_initiator_needs_no_new_card_reassessment(client, world):
+    procedure = drive_to_actions(client, world)
+    victim = procedure.participants.get(role="victim").person
+    client.force_login(world.social_worker)
+    url = reverse("workflows:risk_assess", args=[procedure.pk])
+    client.post(url, _form(ADULT, person=victim.pk, occasion="review", assessed_on=_d(0)))
+    client.force_login(world.teacher)
+    client.post(reverse("workflows:nka_create"), _same_family(procedure))
+    card = NKA.objects.latest("id")
+    assert _card_assess(client, world, card).status_code == 302
+    assert RiskAssessment.objects.latest("id").occasion == "new_card"
+    transfer(client, procedure, card)
+    assert not Deadline.objects.filter(rule=RuleCode.RISK_NEW_CARD).exists()

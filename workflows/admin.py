@@ -39,6 +39,7 @@ class TeamAdmin(admin.ModelAdmin):
         "post_closure_monitoring_months",
         "safety_plan_working_days",
         "risk_reassessment_days",
+        "risk_new_card_working_days",
     )
     inlines = [TeamMemberInline]
 

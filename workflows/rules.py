@@ -65,6 +65,7 @@ class RuleCode(StrEnum):
     SUSPECT_NOTICE = "suspect_notice"
     SAFETY_PLAN = "safety_plan"
     RISK_REASSESSMENT = "risk_reassessment"
+    RISK_NEW_CARD = "risk_new_card"
 
 
 RULE_LABELS = {
@@ -80,6 +81,7 @@ RULE_LABELS = {
     RuleCode.SUSPECT_NOTICE: _("Suspect notified of the initiation made in their absence"),
     RuleCode.SAFETY_PLAN: _("Safety-plan action after a high risk"),
     RuleCode.RISK_REASSESSMENT: _("Risk reassessed"),
+    RuleCode.RISK_NEW_CARD: _("Risk reassessed after a new NK-A"),
 }
 
 
@@ -139,12 +141,16 @@ TEAM_SETTINGS = {
     RuleCode.POST_CLOSURE_MONITORING: "post_closure_monitoring_months",
     RuleCode.SAFETY_PLAN: "safety_plan_working_days",
     RuleCode.RISK_REASSESSMENT: "risk_reassessment_days",
+    RuleCode.RISK_NEW_CARD: "risk_new_card_working_days",
 }
 TEAM_SETTING_BASIS = "no statutory basis found: a team setting"
 # Issue 15 (workflows/risk.py, docs/risk.md): after an assessment that acts, a safety-plan
 # action within 1 working day; a reassessment every 30 days. No legal text sets either [open].
 SAFETY_PLAN_DEFAULT_WORKING_DAYS = 1
 RISK_REASSESSMENT_DEFAULT_DAYS = 30
+# A new NK-A in a case already assessed: within 5 working days of the team's receipt, as the
+# group's first meeting after a card (§ 8) [open].
+RISK_NEW_CARD_DEFAULT_WORKING_DAYS = 5
 
 
 # Why a rule moves or not (Rule.roll_basis). The regulation says nothing about a deadline
@@ -185,6 +191,15 @@ def _risk_rows() -> tuple[tuple, ...]:
             "The team's setting (default 30 days, 0: no deadline); docs/risk.md.",
             False,
             NO_ROLL_INTERVAL,
+        ),
+        (
+            RuleCode.RISK_NEW_CARD,
+            RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
+            U.WORKING_DAYS,
+            "receipt by the team of a new NK-A in a case already assessed",
+            TEAM_SETTING_BASIS,
+            "open",
+            "The team's setting (default 5 working days, 0: no deadline); docs/risk.md.",
         ),
     )
 

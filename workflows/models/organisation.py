@@ -10,6 +10,7 @@ from forms.models import Sector
 from workflows.rules import (
     POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
     PROGRAMME_REPORT_DEFAULT_DAYS,
+    RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
     RISK_REASSESSMENT_DEFAULT_DAYS,
     SAFETY_PLAN_DEFAULT_WORKING_DAYS,
 )
@@ -97,6 +98,11 @@ class Team(models.Model):
     risk_reassessment_days = models.PositiveSmallIntegerField(
         _("days between risk assessments"),
         default=RISK_REASSESSMENT_DEFAULT_DAYS,
+        help_text=_("Team setting – no statutory basis. 0 means no deadline."),
+    )
+    risk_new_card_working_days = models.PositiveSmallIntegerField(
+        _("working days to reassess the risk after a new NK-A"),
+        default=RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
         help_text=_("Team setting – no statutory basis. 0 means no deadline."),
     )
     risk_high_adult = models.PositiveSmallIntegerField(

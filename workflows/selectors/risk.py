@@ -46,6 +46,7 @@ class RiskPanel:
     victims: list[VictimTrend]
     safety_deadline: Deadline | None
     reassessment_deadline: Deadline | None
+    new_card_deadline: Deadline | None  # a new NK-A arrived: reassess (``risk_new_card``)
     new_card_since: bool  # a card arrived after the latest assessment
     acting: list[RiskAssessment]  # current assessments that call for a safety-plan action
     met_unassessed: list[Meeting]  # victims' meetings held after their latest assessment
@@ -85,7 +86,7 @@ def risk_panel(*, procedure: Procedure) -> RiskPanel:
         .filter(
             procedure=procedure,
             met_on__isnull=True,
-            rule__in=[RuleCode.SAFETY_PLAN, RuleCode.RISK_REASSESSMENT],
+            rule__in=[RuleCode.SAFETY_PLAN, RuleCode.RISK_REASSESSMENT, RuleCode.RISK_NEW_CARD],
         )
         .order_by("-due_on")
     }
@@ -112,6 +113,7 @@ def risk_panel(*, procedure: Procedure) -> RiskPanel:
         victims=list(victims.values()),
         safety_deadline=open_deadlines.get(RuleCode.SAFETY_PLAN),
         reassessment_deadline=open_deadlines.get(RuleCode.RISK_REASSESSMENT),
+        new_card_deadline=open_deadlines.get(RuleCode.RISK_NEW_CARD),
         new_card_since=bool(latest_assessment and newest and newest > latest_assessment),
         acting=[a for a in current if a.acts],
         met_unassessed=met_unassessed,

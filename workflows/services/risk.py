@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from forms.models import NKA
 from people.models import Person
 from workflows import calendar
 from workflows.models import (
@@ -38,7 +39,15 @@ from workflows.models import (
 from workflows.risk import LEVEL_ORDER, Answer, Kind, Level, checklist, score
 from workflows.rules import RuleCode
 from workflows.selectors import team_chair_user
-from workflows.steps import ServiceError, StepRun, add_deadline, not_future, refuse, step
+from workflows.steps import (
+    ServiceError,
+    StepRun,
+    add_deadline,
+    meet_deadline,
+    not_future,
+    refuse,
+    step,
+)
 
 ANSWER_PREFIX = "q_"
 
@@ -127,6 +136,15 @@ def refresh_risk_status(procedure: Procedure) -> RiskStatus | None:
     return status
 
 
+def risk_new_card(*, procedure: Procedure, nka: NKA, received_on: datetime.date) -> None:
+    """A new card reached the team in a case already assessed (inside the caller's step, the
+    card's transfer): a reassessment is due (``RuleCode.RISK_NEW_CARD``), unless the card's
+    initiator assessed the risk with it."""
+    assessed = RiskAssessment.objects.filter(procedure=procedure)
+    if assessed.exists() and not assessed.filter(nka=nka).exists():
+        add_deadline(procedure, RuleCode.RISK_NEW_CARD, received_on, nka=nka)
+
+
 def _assess(
     s: StepRun,
     *,
@@ -184,6 +202,7 @@ def _assess(
     if review is None or review.starts_on != assessed_on:
         s.meet_deadline(assessed_on)
         s.open_deadlines(assessed_on)
+    meet_deadline(procedure, RuleCode.RISK_NEW_CARD, assessed_on, starts_on__lte=assessed_on)
     already = Deadline.objects.filter(
         procedure=procedure, rule=RuleCode.SAFETY_PLAN, met_on__isnull=True
     ).exists()
@@ -349,6 +368,7 @@ __all__ = [
     "deadline_reason_record",
     "notify_chair_of_risk",
     "refresh_risk_status",
+    "risk_new_card",
     "risk_assess",
     "safety_action_record",
 ]
