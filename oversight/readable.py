@@ -26,6 +26,7 @@ from people.models import Person
 from workflows import corrections
 from workflows.flows import ProcedureFlow
 from workflows.models import (
+    BreachReason,
     ClosureGround,
     DetentionNotice,
     Meeting,
@@ -40,6 +41,8 @@ from workflows.models import (
     TeamDecision,
     TeamMember,
 )
+from workflows.risk import KIND_LABELS as RISK_KIND_LABELS
+from workflows.risk import LEVEL_LABELS
 from workflows.rules import RULE_LABELS, RuleCode
 
 # What ``audit.services.actor_description`` stores besides a profession code.
@@ -145,6 +148,15 @@ KEY_LABELS = {
     "stay": pgettext_lazy("audit payload", "stay no."),
     "user": pgettext_lazy("audit payload", "user"),
     "victim_municipality": pgettext_lazy("audit payload", "municipality where the victim lives"),
+    # Issue 15: the risk assessment and the reasons for missed deadlines.
+    "assessment": pgettext_lazy("audit payload", "risk assessment no."),
+    "checklist": pgettext_lazy("audit payload", "checklist"),
+    "corrects": pgettext_lazy("audit payload", "corrects assessment no."),
+    "immediate": pgettext_lazy("audit payload", "immediate-action answers"),
+    "level": pgettext_lazy("audit payload", "risk level"),
+    "reason": pgettext_lazy("audit payload", "reason"),
+    "safety_action": pgettext_lazy("audit payload", "safety-plan action no."),
+    "score": pgettext_lazy("audit payload", "counted answers"),
 }
 
 # Words the payloads store as they are.
@@ -199,6 +211,12 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
         return dict(table)
     if key == "rule":
         return {code.value: label for code, label in RULE_LABELS.items()}
+    if key == "level":
+        return dict(LEVEL_LABELS)
+    if key == "checklist":
+        return dict(RISK_KIND_LABELS)
+    if key == "reason":
+        return dict(BreachReason.choices)
     if key == "measures":
         return dict(ProtectiveOrder.Measure.choices)
     if key == "channel":

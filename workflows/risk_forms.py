@@ -76,7 +76,7 @@ class SafetyActionForm(StepForm):
 
 class DeadlineReasonForm(StepForm):
     reason = forms.ChoiceField(
-        label=_("reason"), choices=BreachReason.choices, widget=forms.RadioSelect
+        label=_("cause of the delay"), choices=BreachReason.choices, widget=forms.RadioSelect
     )
     details = forms.CharField(
         label=_("details"),

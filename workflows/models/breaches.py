@@ -30,7 +30,7 @@ class BreachReason(models.TextChoices):
 
 class DeadlineReason(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="reasons")
-    reason = models.CharField(_("reason"), max_length=30, choices=BreachReason.choices)
+    reason = models.CharField(_("cause of the delay"), max_length=30, choices=BreachReason.choices)
     details = models.TextField(_("details"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

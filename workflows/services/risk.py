@@ -214,10 +214,11 @@ def _assess(
     s.person = person
     s.payload = {
         "assessment": assessment.pk,
-        "checklist": f"{kind}/{found.version}",
+        "checklist": kind,
+        "version": found.version,
         "score": result.score,
         "level": str(result.level),
-        "immediate": list(result.immediate),
+        "immediate": len(result.immediate),
         **({"corrects": corrected.pk} if corrected else {}),
     }
     return assessment
