@@ -26,6 +26,12 @@ EVENT_LABELS = {
     "timeline.exported": _("audit timeline exported"),
     "compliance.exported": _("deadline compliance report exported"),
     "compliance_cases.viewed": _("cases behind a figure of the deadline compliance report opened"),
+    "compliance_breaches.viewed": _("missed deadlines and their reasons listed in the report"),
+    "risk.assessed": _("risk assessed"),
+    "risk.corrected": _("risk assessment corrected"),
+    "risk.safety_action": _("safety-plan action recorded after a high risk"),
+    "risk.viewed": _("risk assessment opened"),
+    "deadline.reason_recorded": _("reason for a missed deadline recorded"),
     "person.viewed": _("report of who saw a person's data opened"),
     "person.reconciled": _("person's record updated from the card"),
     # NK-A.

@@ -27,6 +27,7 @@ from workflows import corrections
 from workflows.flows import ProcedureFlow
 from workflows.history import role_label, tell
 from workflows.models import (
+    BreachReason,
     ClosureGround,
     DetentionNotice,
     Meeting,
@@ -39,6 +40,8 @@ from workflows.models import (
     Stage,
     TeamDecision,
 )
+from workflows.risk import KIND_LABELS as RISK_KIND_LABELS
+from workflows.risk import LEVEL_LABELS
 from workflows.rules import RULE_LABELS, RuleCode
 
 # The names of the payload keys have a context: the catalogs of all apps are merged, and a
@@ -136,6 +139,15 @@ KEY_LABELS = {
     "stay": pgettext_lazy("audit payload", "stay no."),
     "user": pgettext_lazy("audit payload", "user"),
     "victim_municipality": pgettext_lazy("audit payload", "municipality where the victim lives"),
+    # Issue 15: the risk assessment and the reasons for missed deadlines.
+    "assessment": pgettext_lazy("audit payload", "risk assessment no."),
+    "checklist": pgettext_lazy("audit payload", "checklist"),
+    "corrects": pgettext_lazy("audit payload", "corrects assessment no."),
+    "immediate": pgettext_lazy("audit payload", "immediate-action answers"),
+    "level": pgettext_lazy("audit payload", "risk level"),
+    "reason": pgettext_lazy("audit payload", "reason"),
+    "safety_action": pgettext_lazy("audit payload", "safety-plan action no."),
+    "score": pgettext_lazy("audit payload", "counted answers"),
 }
 
 # Words the payloads store as they are.
@@ -181,6 +193,12 @@ def _choices(key: str, action: str) -> dict[str, Any] | None:
         return dict(table)
     if key == "rule":
         return {code.value: label for code, label in RULE_LABELS.items()}
+    if key == "level":
+        return dict(LEVEL_LABELS)
+    if key == "checklist":
+        return dict(RISK_KIND_LABELS)
+    if key == "reason":
+        return dict(BreachReason.choices)
     if key == "measures":
         return dict(ProtectiveOrder.Measure.choices)
     if key == "channel":

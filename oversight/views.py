@@ -13,10 +13,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from audit.labels import KIND_LABELS
-from audit.services import log_event
+from audit.services import log_event, log_read
 from core.exports import Flavour, csv_response
 from documents import render as pdf_render
-from oversight import compliance_exports, readable, selectors, timeline_exports
+from oversight import breaches, compliance_exports, readable, selectors, timeline_exports
 from workflows import calendar, history
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import auditor_scope_for
@@ -214,10 +214,26 @@ def compliance(request):
             return compliance_exports.as_csv(rows, start, end, flavour)
     rows = selectors.compliance(procedures=procedures, start=start, end=end)
     period = urlencode({"from": start.isoformat(), "to": end.isoformat()})
+    # Issue 15 item 5: every missed deadline of the period with its recorded reason.
+    missed = breaches.period_breaches(procedures=procedures, start=start, end=end)
+    log_read(
+        action="compliance_breaches.viewed",
+        actor=request.user,
+        request=request,
+        procedures=sorted({b.deadline.procedure_id for b in missed}),
+        payload={"from": str(start), "to": str(end)},
+    )
     return render(
         request,
         "audit/compliance.html",
-        {"rows": rows, "start": start, "end": end, "period": period},
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "period": period,
+            "breaches": missed,
+            "unexplained": sum(1 for b in missed if b.reason is None),
+        },
     )
 
 
@@ -230,11 +246,12 @@ def compliance_cases(request):
         user=request.user, rule=rule, state=state, start=start, end=end, request=request
     )
     known = rule in selectors.COMPLIANCE_RULES and state in compliance_exports.STATE_LABELS
+    reasons = breaches.reasons_for(row.deadline.pk for row in rows)
     return render(
         request,
         "audit/compliance_cases.html",
         {
-            "rows": rows,
+            "rows": [(row, reasons.get(row.deadline.pk)) for row in rows],
             "start": start,
             "end": end,
             "rule_label": RULE_LABELS[RuleCode(rule)] if known else "",

@@ -29,6 +29,7 @@ from workflows.models import (
     Stage,
     TeamMember,
 )
+from workflows.risk import checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,11 @@ CASE_URLS = {
     "workflows:document_download",
     "workflows:document_regenerate",
     "workflows:documents_retry",
+    "workflows:risk_assess",
+    "workflows:risk_detail",
+    "workflows:safety_action",
+    "workflows:deadline_reason",
+    "workflows:card_risk_assess",
     "audit:timeline",
     "audit:person_accesses",
 }
@@ -198,6 +204,8 @@ def _case(world, django_capture_on_commit_callbacks):
             on=procedure.initiated_on,
         )
     victim = procedure.participants.get(role="victim").person
+    assessment = _assessment(world, procedure, victim)
+    late = procedure.deadlines.exclude(rule__in=["protective_order"]).first()
     notice = GroupNotice.objects.create(
         group=procedure.group,
         professional=world.police_officer.professional,
@@ -216,9 +224,25 @@ def _case(world, django_capture_on_commit_callbacks):
         "notification_pk": notification.pk,
         "public_id": procedure.documents.first().public_id,
         "person_pk": victim.pk,
+        "assessment_pk": assessment.pk,
+        "deadline_pk": late.pk,
     }
     secrets = [procedure.number, victim.last_name, victim.pesel, suspect.pesel]
     return procedure, values, secrets
+
+
+def _assessment(world, procedure, victim):
+    """An assessment that acts (an immediate-action answer), by the group (issue 15)."""
+    answers = {q.code: "no" for q in checklist("adult").questions} | {"weapon": "yes"}
+    return services.risk_assess(
+        actor=world.social_worker,
+        procedure_id=procedure.pk,
+        person_id=victim.pk,
+        kind="adult",
+        answers=answers,
+        occasion="review",
+        assessed_on=procedure.initiated_on,
+    )
 
 
 def _url(route: str, values: dict) -> str:
@@ -341,6 +365,12 @@ OWN_MATRIX = {
     "workflows:document_download (NK-C)": ("200/200", "200/200", "200/200", "404/404", "200/403"),
     "workflows:document_regenerate": ("200/200", "403/403", "200/200", "404/404", "403/403"),
     "workflows:documents_retry": ("302/302", "403/403", "302/302", "404/404", "403/403"),
+    # Issue 15: the risk is the chair's and the group's; the initiator answers with the card.
+    "workflows:risk_assess":           ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:risk_detail":           ("200/200", "404/404", "200/200", "404/404", "200/403"),
+    "workflows:safety_action":         ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:deadline_reason":       ("200/200", "403/403", "200/200", "404/404", "403/403"),
+    "workflows:card_risk_assess":      ("404/404", "404/404", "404/404", "200/200", "404/403"),
     "audit:timeline":                  ("200/200", "403/403", "403/403", "404/404", "200/403"),
     "audit:person_accesses":           ("200/200", "404/404", "404/404", "404/404", "200/403"),
 }  # fmt: skip

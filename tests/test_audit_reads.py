@@ -134,6 +134,7 @@ def test_every_step_form_writes_one_read_naming_the_case_and_the_people_it_lists
         # actions of the victims' plans (issue 14).
         "/status/": victims,
         "close/": victims,
+        "/risk/": victims,  # the risk checklist (issue 15)
     }
     opened = 0
     for user in (world.chair, world.social_worker, world.teacher):

@@ -223,7 +223,7 @@ def test_docs_rules_lists_the_filers_as_coded():
 
     from django.conf import settings
 
-    from workflows.rules import NKA_FILERS
+    from workflows.filers import NKA_FILERS
 
     text = (Path(settings.BASE_DIR) / "docs" / "rules.md").read_text(encoding="utf-8")
     for code, filers in NKA_FILERS.items():

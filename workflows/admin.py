@@ -37,6 +37,9 @@ class TeamAdmin(admin.ModelAdmin):
         "group_authority",
         "programme_report_days",
         "post_closure_monitoring_months",
+        "safety_plan_working_days",
+        "risk_reassessment_days",
+        "risk_new_card_working_days",
     )
     inlines = [TeamMemberInline]
 

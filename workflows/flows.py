@@ -218,6 +218,26 @@ STEPS: dict[str, Step] = {
             during=frozenset({"post_closure_monitoring"}),
         ),
         Step("reconcile", Actor.CASE_WORKER, stages=ANY_STAGE),
+        # Issue 15 (workflows/risk.py, docs/risk.md): the risk checklist, filled by the
+        # initiator with their card and by the group (or the chair) at each victim's meeting
+        # and on a new card; a high level opens the safety-plan action's deadline.
+        Step(
+            "risk_assess",
+            Actor.CASE_WORKER,
+            stages=NOT_CLOSED,
+            meets=RuleCode.RISK_REASSESSMENT,
+            opens=(RuleCode.RISK_REASSESSMENT,),
+        ),
+        Step(
+            "card_risk_assess",
+            Actor.INITIATOR,
+            stages=NOT_CLOSED,
+            meets=RuleCode.RISK_REASSESSMENT,
+            opens=(RuleCode.RISK_REASSESSMENT,),
+        ),
+        Step("safety_action", Actor.CASE_WORKER, stages=NOT_CLOSED, meets=RuleCode.SAFETY_PLAN),
+        # A reason recorded for a missed deadline (the compliance report's "late, because").
+        Step("deadline_reason", Actor.CASE_WORKER, stages=ANY_STAGE),
         # Withdrawal and correction of a record (workflows.corrections); an NK-A card also
         # by its initiator until the original is with the chair (§ 7).
         Step("record_revise", Actor.CASE_WORKER, stages=NOT_CLOSED),

@@ -29,9 +29,10 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
 from workflows import calendar
+from workflows.filers import nka_filers
 from workflows.flows import NODE_STEPS, STEPS, Actor, Step, open_nodes
 from workflows.models import Procedure, Professional, Sector
-from workflows.rules import edition_on, nka_filers
+from workflows.rules import edition_on
 from workflows.selectors import Access, procedure_access
 
 PERMISSION_PREFIX = "workflows."
@@ -40,7 +41,7 @@ PERMISSION_PREFIX = "workflows."
 def may_file_nka(professional: Professional | None, *, on: datetime.date | None = None) -> bool:
     """Whether ``professional`` represents a body that may fill NK-A on ``on`` (today by
     default): § 2 ust. 2 of Dz.U. 2023 poz. 1870, the bodies of art. 9a ust. 11–11d of the
-    Act, as ``workflows.rules.nka_filers`` of the edition in force that day lists them.
+    Act, as ``workflows.filers.nka_filers`` of the edition in force that day lists them.
     The confidentiality declaration is a separate question (``Professional.has_declaration``).
     The "New NK-A" link, its page and ``procedure_initiate`` all ask this."""
     if professional is None:

@@ -63,6 +63,9 @@ class RuleCode(StrEnum):
     HOSTEL_STAY = "hostel_stay"
     POST_CLOSURE_MONITORING = "post_closure_monitoring"
     SUSPECT_NOTICE = "suspect_notice"
+    SAFETY_PLAN = "safety_plan"
+    RISK_REASSESSMENT = "risk_reassessment"
+    RISK_NEW_CARD = "risk_new_card"
 
 
 RULE_LABELS = {
@@ -76,6 +79,9 @@ RULE_LABELS = {
     RuleCode.HOSTEL_STAY: _("Crisis-centre hostel stay"),
     RuleCode.POST_CLOSURE_MONITORING: _("Monitoring after closure"),
     RuleCode.SUSPECT_NOTICE: _("Suspect notified of the initiation made in their absence"),
+    RuleCode.SAFETY_PLAN: _("Safety-plan action after a high risk"),
+    RuleCode.RISK_REASSESSMENT: _("Risk reassessed"),
+    RuleCode.RISK_NEW_CARD: _("Risk reassessed after a new NK-A"),
 }
 
 
@@ -134,8 +140,18 @@ POST_CLOSURE_MONITORING_DEFAULT_MONTHS = 3
 TEAM_SETTINGS = {
     RuleCode.PROGRAMME_REPORT: "programme_report_days",
     RuleCode.POST_CLOSURE_MONITORING: "post_closure_monitoring_months",
+    RuleCode.SAFETY_PLAN: "safety_plan_working_days",
+    RuleCode.RISK_REASSESSMENT: "risk_reassessment_days",
+    RuleCode.RISK_NEW_CARD: "risk_new_card_working_days",
 }
 TEAM_SETTING_BASIS = "no statutory basis found: a team setting"
+# Issue 15 (workflows/risk.py, docs/risk.md): after an assessment that acts, a safety-plan
+# action within 1 working day; a reassessment every 30 days. No legal text sets either [open].
+SAFETY_PLAN_DEFAULT_WORKING_DAYS = 1
+RISK_REASSESSMENT_DEFAULT_DAYS = 30
+# A new NK-A in a case already assessed: within 5 working days of the team's receipt, as the
+# group's first meeting after a card (§ 8) [open].
+RISK_NEW_CARD_DEFAULT_WORKING_DAYS = 5
 
 
 # Why a rule moves or not (Rule.roll_basis). The regulation says nothing about a deadline
@@ -151,10 +167,48 @@ WORKING_DAYS_END = "counted in working days, it always ends on one"
 NO_ROLL_PROMPTLY = "the Act says “promptly” and the days are its outer limit"
 NO_ROLL_PERIOD = "a period of validity or stay, not a term to act"
 NO_ROLL_FREQUENCY = "how often the team meets, not a term to act"
+NO_ROLL_INTERVAL = "the team's own interval, no general provision applies"
+
+
+def _risk_rows() -> tuple[tuple, ...]:
+    """The risk assessment's two deadlines, the same in every edition (team settings)."""
+    return (
+        (
+            RuleCode.SAFETY_PLAN,
+            SAFETY_PLAN_DEFAULT_WORKING_DAYS,
+            U.WORKING_DAYS,
+            "an assessment of high risk or with an immediate-action answer",
+            TEAM_SETTING_BASIS,
+            "open",
+            "The team's setting (default 1 working day, 0: no deadline); docs/risk.md.",
+        ),
+        (
+            RuleCode.RISK_REASSESSMENT,
+            RISK_REASSESSMENT_DEFAULT_DAYS,
+            U.CALENDAR_DAYS,
+            "the last risk assessment of the victim",
+            TEAM_SETTING_BASIS,
+            "open",
+            "The team's setting (default 30 days, 0: no deadline); docs/risk.md.",
+            False,
+            NO_ROLL_INTERVAL,
+        ),
+        (
+            RuleCode.RISK_NEW_CARD,
+            RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
+            U.WORKING_DAYS,
+            "receipt by the team of a new NK-A in a case already assessed",
+            TEAM_SETTING_BASIS,
+            "open",
+            "The team's setting (default 5 working days, 0: no deadline); docs/risk.md.",
+        ),
+    )
+
 
 U = Unit
 _RULES_2023 = rule_set(
     Edition.E2023,
+    *_risk_rows(),
     (
         RuleCode.NKA_TO_CHAIR,
         5,
@@ -266,6 +320,7 @@ _RULES_2023 = rule_set(
 )
 _RULES_2011 = rule_set(
     Edition.E2011,
+    *_risk_rows(),
     (
         RuleCode.NKA_TO_CHAIR,
         7,
@@ -535,65 +590,3 @@ def rule(code: RuleCode | str, edition: str) -> Rule:
     if found is None:
         raise LookupError(f"edition {edition!r} has no rule {str(code)!r}")
     return found
-
-
-# --------------------------------------------------------------------------- who files an NK-A
-
-
-@dataclass(frozen=True)
-class FilerRule:
-    """Who may fill NK-A under one edition: the ``forms.models.Sector`` values whose
-    representatives may, with the legal basis. Sectors are stored codes, compared as text."""
-
-    edition: str
-    sectors: frozenset[str]
-    basis: str
-    confidence: str  # as for ``Rule``
-    note: str = ""
-
-
-_FILERS_COMMON = frozenset(
-    {
-        # jednostki organizacyjne pomocy społecznej (a crisis intervention centre is one:
-        # ustawa o pomocy społecznej art. 6 pkt 5)
-        "social_assistance",
-        "crisis_centre",
-        "alcohol_commission",  # gminna komisja rozwiązywania problemów alkoholowych
-        "police",
-        "education",  # oświata
-        "health_care",  # ochrona zdrowia
-    }
-)
-
-NKA_FILERS: dict[str, FilerRule] = {
-    Edition.E2011: FilerRule(
-        Edition.E2011,
-        _FILERS_COMMON,
-        "ustawa o przeciwdziałaniu przemocy w rodzinie art. 9d ust. 2 (brzmienie do 21.06.2023)",
-        "practice",
-        "The Act's text was not found in the stored material; the list is the one every "
-        "description of the 2011 procedure gives.",
-    ),
-    Edition.E2023: FilerRule(
-        Edition.E2023,
-        _FILERS_COMMON | {"military_gendarmerie"},
-        "Dz.U. 2023 poz. 1870 § 2 ust. 2 (read); ustawa o przeciwdziałaniu przemocy domowej "
-        "art. 9a ust. 11–11d (text not found)",
-        "practice",
-        "§ 2 ust. 2 gives the filling to the representatives of the bodies of art. 9a ust. "
-        "11–11d; the text of those provisions was not found, the list follows the domain "
-        "notes. A psychologist or therapist, a probation officer or another body files only "
-        "as a representative of one of these bodies (their employer's sector).",
-    ),
-}
-
-
-def nka_filers(edition: str) -> FilerRule:
-    """Who may fill NK-A under ``edition``: its own ``FilerRule``, or, for an edition that
-    declares none (a later regulation that does not change the list), the latest one before
-    it. Raises ``ValueError`` for an undeclared edition."""
-    starts = edition_spec(edition).in_force_from
-    earlier = [
-        filers for code, filers in NKA_FILERS.items() if edition_spec(code).in_force_from <= starts
-    ]
-    return max(earlier, key=lambda filers: edition_spec(filers.edition).in_force_from)

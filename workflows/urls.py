@@ -13,6 +13,7 @@ from workflows.views import (
     planning,
     records,
     requests,
+    risk,
 )
 
 app_name = "workflows"
@@ -209,4 +210,22 @@ urlpatterns = [
         closure.MonitoringEndView.as_view(),
         name="monitoring_end",
     ),
+    # Issue 15: the risk assessment and the reasons for missed deadlines.
+    path("procedures/<int:pk>/risk/", risk.RiskAssessView.as_view(), name="risk_assess"),
+    path(
+        "procedures/<int:pk>/risk/<int:assessment_pk>/",
+        risk.assessment_detail,
+        name="risk_detail",
+    ),
+    path(
+        "procedures/<int:pk>/risk/safety-action/",
+        risk.SafetyActionView.as_view(),
+        name="safety_action",
+    ),
+    path(
+        "procedures/<int:pk>/deadlines/<int:deadline_pk>/reason/",
+        risk.DeadlineReasonView.as_view(),
+        name="deadline_reason",
+    ),
+    path("cards/<int:nka_pk>/risk/", risk.CardRiskAssessView.as_view(), name="card_risk_assess"),
 ]

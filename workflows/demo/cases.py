@@ -11,6 +11,7 @@ from workflows.demo import _moment, build, forwarding_cases, planning_cases, wor
 from workflows.demo.orders_cases import order_with_the_card
 from workflows.demo.people_cases import seed_people_cases
 from workflows.demo.requests import seed_requests
+from workflows.demo.risk_cases import high_risk_case
 from workflows.models import (
     ClosureGround,
     Notification,
@@ -242,4 +243,5 @@ CASES = [
     planning_cases.planned_meetings,
     forwarding_cases.seed_forwarding_cases,
     seed_people_cases,
+    high_risk_case,
 ]

@@ -10,6 +10,7 @@ from workflows.models.alerts import (  # noqa: F401 - re-exported
     NotificationPreference,
     UserNotification,
 )
+from workflows.models.breaches import NOT_BREACHES, BreachReason, DeadlineReason  # noqa: F401, E402 - re-exported
 from workflows.models.closure import ClosureNotice  # noqa: F401 - re-exported
 from workflows.models.deadlines import (  # noqa: F401 - re-exported
     Deadline,
@@ -47,6 +48,11 @@ from workflows.models.records import (  # noqa: F401 - re-exported
     Notification,
     Referral,
     TeamDecision,
+)
+from workflows.models.risk import (  # noqa: F401, E402 - re-exported
+    RiskAssessment,
+    RiskStatus,
+    SafetyAction,
 )
 from workflows.protective_orders import (  # noqa: F401 - re-exported
     ORDER_MEASURE_FIELDS,

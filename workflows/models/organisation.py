@@ -10,6 +10,9 @@ from forms.models import Sector
 from workflows.rules import (
     POST_CLOSURE_MONITORING_DEFAULT_MONTHS,
     PROGRAMME_REPORT_DEFAULT_DAYS,
+    RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
+    RISK_REASSESSMENT_DEFAULT_DAYS,
+    SAFETY_PLAN_DEFAULT_WORKING_DAYS,
 )
 
 
@@ -85,6 +88,34 @@ class Team(models.Model):
             "Team setting – no statutory basis: the group monitors the family also after "
             "closure (art. 9b of the Act), no period is set by law. 0 switches it off."
         ),
+    )
+    # The risk assessment's settings (workflows/risk.py, docs/risk.md): no statutory basis.
+    safety_plan_working_days = models.PositiveSmallIntegerField(
+        _("working days for a safety-plan action after a high risk"),
+        default=SAFETY_PLAN_DEFAULT_WORKING_DAYS,
+        help_text=_("Team setting – no statutory basis. 0 means no deadline."),
+    )
+    risk_reassessment_days = models.PositiveSmallIntegerField(
+        _("days between risk assessments"),
+        default=RISK_REASSESSMENT_DEFAULT_DAYS,
+        help_text=_("Team setting – no statutory basis. 0 means no deadline."),
+    )
+    risk_new_card_working_days = models.PositiveSmallIntegerField(
+        _("working days to reassess the risk after a new NK-A"),
+        default=RISK_NEW_CARD_DEFAULT_WORKING_DAYS,
+        help_text=_("Team setting – no statutory basis. 0 means no deadline."),
+    )
+    risk_high_adult = models.PositiveSmallIntegerField(
+        _("high risk from this many answers (adult checklist)"),
+        null=True,
+        blank=True,
+        help_text=_("Team setting – empty: the checklist's own threshold."),
+    )
+    risk_high_child = models.PositiveSmallIntegerField(
+        _("high risk from this many answers (child checklist)"),
+        null=True,
+        blank=True,
+        help_text=_("Team setting – empty: the checklist's own threshold."),
     )
 
     class Meta:

@@ -80,12 +80,22 @@ from workflows.selectors.planning import (
     shares_address_with_suspect,
     victims_without_safe_address,
 )
+from workflows.selectors.risk import (
+    flagged_cases_for,
+    flagged_procedure_ids,
+    late_reasons,
+    risk_panel,
+)
 
 __all__ = [
     "CASE_TABS",
     "open_plan_items_count",
     "household_name",
     "household_names_load",
+    "flagged_cases_for",
+    "flagged_procedure_ids",
+    "late_reasons",
+    "risk_panel",
     "Access",
     "CardRow",
     "FILTERS",

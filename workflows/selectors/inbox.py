@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -20,6 +20,7 @@ from workflows.models import (
 )
 from workflows.rules import RULE_LABELS, RuleCode, find_rule
 from workflows.selectors.access import professional_for, visible_procedures
+from workflows.selectors.risk import flagged_procedure_ids
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class TaskRow:
     due_on: datetime.date | None
     rule_label: str
     at_risk: bool = False  # most of the deadline's window has passed (``workflows.at_risk``)
+    high_risk: bool = False  # the case is flagged by a high risk (issue 15): listed first
 
     @property
     def days_left(self) -> int | None:
@@ -94,6 +96,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
         .order_by("due_on", "id")
     ):
         deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
+    flagged = flagged_procedure_ids(procedure_ids)
     rows = []
     for task in tasks:
         node = _node_name(task)
@@ -110,9 +113,10 @@ def open_tasks_for(user: User) -> list[TaskRow]:
                 due_on=deadline.due_on if deadline else None,
                 rule_label=_rule_label(rule_code, task.process.procedure.edition),
                 at_risk=bool(deadline and getattr(deadline, "at_risk", False)),
+                high_risk=task.process.procedure.pk in flagged,
             )
         )
-    rows.sort(key=lambda r: (r.due_on is None, r.due_on or datetime.date.max))
+    rows.sort(key=lambda r: (not r.high_risk, r.due_on is None, r.due_on or datetime.date.max))
     return rows
 
 
@@ -175,7 +179,8 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
         .exclude(procedure__stage="closed")
         .select_related("procedure__household")
-        .order_by("due_on", "id")
+        # A case flagged by a high risk first (issue 15), then by due date.
+        .order_by(F("procedure__risk_status__flagged").desc(nulls_last=True), "due_on", "id")
     )
     return {
         # A lapsed order is not overdue: nobody had a step to take (``reminders._lapse``).

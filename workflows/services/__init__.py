@@ -66,10 +66,22 @@ from workflows.services.referrals import (
     referral_decide,
     referral_request,
 )
+from workflows.services.risk import (
+    card_risk_assess,
+    deadline_reason_record,
+    notify_chair_of_risk,
+    risk_assess,
+    safety_action_record,
+)
 from workflows.steps import ServiceError
 
 __all__ = [
     "card_order_record",
+    "card_risk_assess",
+    "deadline_reason_record",
+    "notify_chair_of_risk",
+    "risk_assess",
+    "safety_action_record",
     "detention_notice_record",
     "document_regenerate",
     "documents_retry",

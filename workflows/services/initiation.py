@@ -35,6 +35,7 @@ from workflows.models import (
 from workflows.rules import RuleCode, edition_on
 from workflows.services.actions import order_save
 from workflows.services.orders import ORDER_PREFIX, check_card_order
+from workflows.services.risk import risk_new_card
 from workflows.steps import (
     ServiceError,
     User,
@@ -558,6 +559,8 @@ def nka_transfer(
             procedure.chair_received_on = received_on
             procedure.save(update_fields=["chair_received_on", "updated_at"])
             s.open_deadlines(received_on)
+        else:  # issue 15: a case already assessed is reassessed on every new card
+            risk_new_card(procedure=procedure, nka=nka, received_on=received_on)
         s.payload = {"nka": nka.pk, "sent_on": str(sent_on), "received_on": str(received_on)}
     return nka
 

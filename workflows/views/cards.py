@@ -25,7 +25,7 @@ from workflows import (
     step_forms,
     web,
 )
-from workflows.models import ProtectiveOrder, Role, Stage
+from workflows.models import ProtectiveOrder, RiskAssessment, Role, Stage
 from workflows.rules import RuleCode
 
 
@@ -56,6 +56,8 @@ def card_detail(request, nka_pk: int):
                 card.nka.protective_orders.current().select_related("person").order_by("id")
             ),
             "may_record_order": card.nka.is_current and card.nka.procedure.stage != Stage.CLOSED,
+            # Issue 15: the initiator may answer the risk checklist with the card, once.
+            "risk_assessed": RiskAssessment.objects.filter(nka=card.nka).exists(),
         },
     )
 

@@ -18,7 +18,7 @@ from viewflow.workflow import chart
 from documents.selectors import jobs_to_retry
 from workflows import calendar, permissions, reconcile, selectors, web
 from workflows.flows import ProcedureFlow, rule_met_at
-from workflows.models import VICTIM_ROLES, CardRouting
+from workflows.models import NOT_BREACHES, VICTIM_ROLES, CardRouting
 from workflows.rules import RULE_LABELS, RuleCode
 
 OPEN_TASK = ("NEW", "ASSIGNED")
@@ -100,6 +100,21 @@ def procedure_detail(request, pk: int):
         (notice, notice_documents.get(f"closure_notice:{notice.pk}"))
         for notice in page.closure_notices
     ]
+    # Issue 15: the risk (chair and group only) and the reasons given for missed deadlines.
+    risk = (
+        selectors.risk_panel(procedure=procedure)
+        if (access.chair or access.group_member) and "summary" in shown
+        else None
+    )
+    late_reasons = selectors.late_reasons(procedure=procedure) if "summary" in shown else {}
+    today = calendar.legal_date()
+    for deadline in page.deadlines:
+        deadline.late_reason = late_reasons.get(deadline.pk)
+        deadline.may_give_reason = (
+            "deadline_reason" in allowed
+            and deadline.rule not in NOT_BREACHES
+            and deadline.due_on < (deadline.met_on or today)
+        )
     task_rows = [
         {
             "title": task.flow_task.task_title,
@@ -134,7 +149,8 @@ def procedure_detail(request, pk: int):
                 else 0
             ),
             "labels": RULE_LABELS,
-            "today": calendar.legal_date(),
+            "today": today,
+            "risk": risk,
             "victim_roles": VICTIM_ROLES,
             # Meetings planned before they are held (workflows/views/planning.py).
             "planned": selectors.planned_for_case(procedure) if meetings else [],

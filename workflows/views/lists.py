@@ -21,6 +21,7 @@ def inbox(request):
     incomplete = selectors.incomplete_groups_for(user=request.user)
     group_notices = selectors.group_notices_for(user=request.user)
     pending = selectors.requests_awaiting_decision(user=request.user)
+    high_risk = selectors.flagged_cases_for(user=request.user)
     today = calendar.legal_date()
     late_cards = sum(1 for c in cards if c.deadline and c.deadline.due_on < today)
     late_notices = sum(1 for d in notices if d.due_on < today)
@@ -30,6 +31,7 @@ def inbox(request):
         + [g.group.procedure for g in incomplete]
         + [d.procedure for d in notices]
         + [r.procedure for r in pending]
+        + [r.procedure for r in high_risk]
     )
     selectors.household_names_load(procedures=shown)
     log_read(action="inbox.viewed", request=request, procedures=shown)
@@ -38,6 +40,7 @@ def inbox(request):
         "workflows/inbox.html",
         {
             "rows": rows,
+            "high_risk": high_risk,
             "orders": orders,
             "notices": notices,
             "cards": cards,
@@ -63,18 +66,22 @@ def dashboard(request):
     days = calendar_window()
     due = selectors.deadlines_due(user=request.user, within_working_days=days)
     cards = selectors.card_deadlines_due(user=request.user, within_working_days=days)
+    high_risk = selectors.flagged_cases_for(user=request.user)
     selectors.household_names_load(
-        procedures=[d.procedure for d in due["overdue"] + due["due_soon"]]
+        procedures=[d.procedure for d in due["overdue"] + due["due_soon"] + due["at_risk"]]
+        + [r.procedure for r in high_risk]
     )
     log_read(
         action="dashboard.viewed",
         request=request,
-        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"] + due["at_risk"]],
+        procedures=[d.procedure_id for d in due["overdue"] + due["due_soon"] + due["at_risk"]]
+        + [r.procedure_id for r in high_risk],
     )
     return render(
         request,
         "workflows/dashboard.html",
         {
+            "high_risk": high_risk,
             "overdue": due["overdue"],
             "due_soon": due["due_soon"],
             "at_risk": due["at_risk"],
