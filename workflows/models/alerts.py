@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_AT_RISK = "deadline_at_risk", _("a deadline at risk")
     DEADLINE_REMINDER = "deadline_reminder", _("a deadline reminder")
     DEADLINE_OVERDUE = "deadline_overdue", _("an overdue deadline")
+    HIGH_RISK = "high_risk", _("a case assessed at high risk")
 
 
 class UserNotificationQuerySet(models.QuerySet):

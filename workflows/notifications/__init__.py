@@ -13,6 +13,7 @@ from workflows.notifications.events import (
     card_arrived,
     group_changed,
     group_members_appointed,
+    high_risk_assessed,
     meeting_planned,
     task_assigned,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "card_arrived",
     "group_changed",
     "group_members_appointed",
+    "high_risk_assessed",
     "meeting_planned",
     "notification_read",
     "notifications_read_all",

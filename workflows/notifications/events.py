@@ -91,3 +91,16 @@ def group_changed(*, procedure: Procedure, what: str) -> None:
         body=body,
         link=link,
     )
+
+
+def high_risk_assessed(*, procedure: Procedure) -> None:
+    """The team's chair, at once, whatever the e-mail choices (``tasks.ALWAYS_EMAILED``)."""
+    title, body, link = messages.high_risk(procedure=procedure)
+    notify(
+        recipients=[team_chair_user(team_id=procedure.team_id)],
+        kind=NotificationKind.HIGH_RISK,
+        procedure=procedure,
+        title=title,
+        body=body,
+        link=link,
+    )

@@ -106,3 +106,20 @@ def group_changed(*, procedure: Procedure, what: str) -> Message:
             ]
         )
     return title, body, case_link(procedure.pk)
+
+
+def high_risk(*, procedure: Procedure) -> Message:
+    """The chair, at once: an assessment found a high risk or an answer that calls for
+    immediate action (issue 15; ``workflows.services.risk``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(number)s – high risk assessed") % {"number": procedure.number}
+        body = "\n".join(
+            [
+                _("Procedure: %(number)s") % {"number": procedure.number},
+                _(
+                    "A risk assessment found a high risk or an answer that calls for "
+                    "immediate action. A safety-plan action is due."
+                ),
+            ]
+        )
+    return title, body, case_link(procedure.pk)

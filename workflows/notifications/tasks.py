@@ -6,13 +6,18 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from workflows.models import NotificationPreference, UserNotification
+from workflows.models import NotificationKind, NotificationPreference, UserNotification
 
 ICS_NAME = "spotkanie.ics"
+# Kinds e-mailed whatever the user chose: the chair must learn of a high risk at once.
+ALWAYS_EMAILED = frozenset({NotificationKind.HIGH_RISK.value})
 
 
 def email_wanted(notification: UserNotification) -> bool:
-    """Whether the recipient takes this kind by e-mail (every kind unless turned off)."""
+    """Whether the recipient takes this kind by e-mail (every kind unless turned off; a high
+    risk always)."""
+    if notification.kind in ALWAYS_EMAILED:
+        return True
     preference = NotificationPreference.objects.filter(user_id=notification.recipient_id).first()
     return preference is None or notification.kind not in preference.email_muted
 

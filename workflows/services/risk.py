@@ -13,17 +13,12 @@ latest current assessment, so the lists can sort by it.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forms.models import NKA
 from people.models import Person
-from workflows import calendar
+from workflows import calendar, notifications
 from workflows.models import (
     NOT_BREACHES,
     VICTIM_ROLES,
@@ -38,7 +33,6 @@ from workflows.models import (
 )
 from workflows.risk import LEVEL_ORDER, Answer, Kind, Level, checklist, score
 from workflows.rules import RuleCode
-from workflows.selectors import team_chair_user
 from workflows.steps import (
     ServiceError,
     StepRun,
@@ -52,43 +46,11 @@ from workflows.steps import (
 ANSWER_PREFIX = "q_"
 
 
-def _mail_chair(assessment_id: int) -> None:
-    assessment = RiskAssessment.objects.select_related("procedure").filter(pk=assessment_id).first()
-    if assessment is None:
-        return
-    procedure = assessment.procedure
-    chair = team_chair_user(team_id=procedure.team_id)
-    if chair is None or not chair.is_active or not chair.email:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        link = settings.OIK_SITE_URL.rstrip("/") + reverse(
-            "workflows:procedure_detail", args=[procedure.pk]
-        )
-        subject = _("[Niebieska Karta] %(number)s – high risk assessed") % {
-            "number": procedure.number
-        }
-        body = "\n".join(
-            [
-                _("Procedure: %(number)s") % {"number": procedure.number},
-                _(
-                    "A risk assessment found a high risk or an answer that calls for "
-                    "immediate action. A safety-plan action is due."
-                ),
-                "",
-                link,
-                "",
-                _("Sign in to see the case. This message deliberately contains no personal data."),
-            ]
-        )
-    EmailMessage(subject, body, to=[chair.email]).send()
-
-
 def notify_chair_of_risk(*, procedure: Procedure, assessment: RiskAssessment) -> None:
     """Tell the team chair at once that ``assessment`` of ``procedure`` acts: an e-mail with
     the case number and a link, never a name, sent after the caller's transaction commits.
     The one place a notifications layer reroutes."""
-    assessment_id = assessment.pk
-    transaction.on_commit(lambda: _mail_chair(assessment_id))
+    notifications.high_risk_assessed(procedure=procedure)
 
 
 def _victim(procedure: Procedure, person_id: int) -> Person:

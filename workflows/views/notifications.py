@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from workflows.models import NotificationKind
 from workflows.notifications import notification_read, notifications_read_all, preference_set
+from workflows.notifications.tasks import ALWAYS_EMAILED
 from workflows.selectors.notifications import emailed_kinds, notifications_for
 from workflows.web import form_submit
 
@@ -24,7 +25,8 @@ PER_PAGE = 50
 class PreferenceForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Send me these notifications by e-mail"),
-        choices=NotificationKind.choices,
+        # A high risk reaches the chair by e-mail whatever the choice (tasks.ALWAYS_EMAILED).
+        choices=[c for c in NotificationKind.choices if c[0] not in ALWAYS_EMAILED],
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=gettext_lazy(
