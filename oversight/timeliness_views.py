@@ -1,6 +1,8 @@
 """The timeliness page (issue 15 item 4): the figures for a period, a team and a step, each
 linked to its cases, the trend by month as a chart drawn on the server, and the exports."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import translation
@@ -9,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import log_event, log_read
-from centre.charts import bar_chart
 from core.dates import shown_date
 from core.exports import Flavour
 from oversight import selectors, timeliness, timeliness_exports
+from oversight.charts import month_columns
 from oversight.views import _period, _scope_text
 from workflows.rules import RULE_LABELS, RuleCode
 
@@ -73,9 +75,16 @@ def _payload(period: timeliness.Period, team_id: int | None) -> dict:
 
 
 def _chart(months: list[timeliness.MonthRow]):
-    """Bars of the share met on time by month (0–100 %), months with a deadline due."""
-    rows = [(f"{m.month:%m.%Y}", m.share) for m in months if m.share is not None]
-    return bar_chart([(label, share) for label, share in rows if share is not None], 100)
+    """Columns of the share met on time by month (0–100 %), every month from the first to
+    the last with a deadline due: a month with none is a gap."""
+    shares = {m.month: m.share for m in months if m.share is not None}
+    if not shares:
+        return ""
+    month, last, rows = min(shares), max(shares), []
+    while month <= last:
+        rows.append((month, shares.get(month)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return month_columns(rows, _("Deadlines met on time, by month"))
 
 
 @login_required
@@ -122,6 +131,8 @@ def timeliness_report(request):
 
 
 def _figure_title(figure: str, period: timeliness.Period, min_days: int) -> str:
+    if figure in timeliness.MEASURES and not min_days:
+        return str(timeliness_exports.MEASURE_LABELS[figure])
     if figure == "group":
         return _("From the NK-A to the group's creation: %(n)d days or more") % {"n": min_days}
     if figure == "meeting":

@@ -339,3 +339,13 @@ def test_the_pdf_reads_in_polish_and_every_export_is_audited(client, world):
         client.get(f"/audit/timeliness/?{PERIOD}&export={export}")
     formats = [e.payload["format"] for e in AuditEvent.objects.filter(action="timeliness.exported")]
     assert sorted(formats) == ["csv", "csv-data", "pdf", "xlsx"]
+
+
+def test_the_trend_chart_has_a_column_per_month_with_deadlines_due_and_gaps_between():
+    from oversight.charts import month_columns
+
+    rows = [(D(2025, 3, 1), 66.7), (D(2025, 4, 1), None), (D(2025, 5, 1), 0.0)]
+    svg = str(month_columns(rows, "Terminy"))
+    assert svg.count("<rect") == 2 and "03.2025" in svg and "04.2025" in svg
+    assert "<title>Terminy</title>" in svg and "<script" not in svg
+    assert month_columns([], "Terminy") == ""
