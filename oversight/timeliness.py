@@ -14,15 +14,16 @@ the reader's compliance scope (``oversight.selectors.compliance_scope``), option
   than 12 months before;
 - ``trend``: the share met on time by month, for the chart.
 
-Every figure is one aggregate query (two for the durations on SQLite), whatever the number of
-rows. Percentiles: on PostgreSQL ``percentile_disc`` (an ordered-set aggregate; the
-discrete percentile is the nearest-rank one and always a day that some case took, so its
-cases can be listed); on SQLite, which has no percentile, one GROUP BY per measure returns
-the histogram of whole days (at most a few hundred distinct values, whatever the number of
-cases) and the nearest rank is read off it in Python (``oversight.selectors._nearest_rank``).
+Every figure is one aggregate query, whatever the number of rows (docs/timeliness.md).
+Percentiles: on PostgreSQL ``percentile_disc``, an ordered-set aggregate: the discrete
+percentile is the nearest-rank one, always a number of days that some case took, so its
+cases can be listed. SQLite has no percentile aggregate (development and tests): the same
+query returns each procedure's durations and the nearest ranks are read in Python
+(``oversight.selectors._nearest_rank``), with the same results.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -36,16 +37,16 @@ from django.db.models import (
     F,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import TruncMonth
 
-from oversight.selectors import COMPLIANCE_STATES, _nearest_rank, compliance_deadlines
+from oversight.selectors import COMPLIANCE_STATES, _nearest_rank
 from workflows import calendar
-from workflows.models import Deadline, DiagnosticGroup, Meeting, Participant, Procedure, Team
+from workflows.models import Deadline, Participant, Procedure, Team
 from workflows.protective_orders import ProtectiveOrder
 from workflows.rules import RULE_LABELS, RuleCode
 
@@ -113,8 +114,10 @@ def _rules(period: Period) -> tuple[str, ...]:
 def measured_deadlines(*, procedures: QuerySet[Procedure], period: Period) -> QuerySet[Deadline]:
     """The deadlines the figures count: current, of the measured rules (or the one asked),
     started in the period."""
-    return compliance_deadlines(procedures=procedures, start=period.start, end=period.end).filter(
-        rule__in=_rules(period)
+    return Deadline.objects.current().filter(
+        procedure__in=procedures,
+        rule__in=_rules(period),
+        starts_on__range=(period.start, period.end),
     )
 
 
@@ -156,7 +159,6 @@ class ShareRow:
     overdue: int = 0
     open: int = 0  # still open, not yet due
     over_threshold: int = 0
-    over_threshold_cases: int = 0
 
     @property
     def decided(self) -> int:
@@ -170,8 +172,9 @@ class ShareRow:
 
 
 def deadline_shares(*, procedures: QuerySet[Procedure], period: Period) -> list[ShareRow]:
-    """Per measured rule: on time, late, overdue, open; those over the threshold and their
-    cases. One query."""
+    """Per measured rule: on time, late, overdue, open, and those over the threshold. One
+    query, a hash aggregate (no DISTINCT: the cases over the threshold are counted apart,
+    over the missed deadlines only, by ``cases_over_threshold``)."""
     today = calendar.legal_date()
     rows = {code: ShareRow(code, str(RULE_LABELS[RuleCode(code)])) for code in _rules(period)}
     over = _over_threshold(today, period.threshold)
@@ -187,7 +190,6 @@ def deadline_shares(*, procedures: QuerySet[Procedure], period: Period) -> list[
             overdue=Count("id", filter=DEADLINE_FIGURES["overdue"](today)),
             still_open=Count("id", filter=DEADLINE_FIGURES["not_due"](today)),
             over=Count("id", filter=over),
-            over_cases=Count("procedure", filter=over, distinct=True),
         )
         .order_by()
     )
@@ -195,7 +197,6 @@ def deadline_shares(*, procedures: QuerySet[Procedure], period: Period) -> list[
         row = rows[item["rule"]]
         row.on_time, row.late, row.overdue = item["on_time"], item["late"], item["overdue"]
         row.open, row.over_threshold = item["still_open"], item["over"]
-        row.over_threshold_cases = item["over_cases"]
     return list(rows.values())
 
 
@@ -238,25 +239,22 @@ class DurationFigures:
         return [self.median, self.p90, self.maximum]
 
 
-def _first_meeting() -> Subquery:
-    return Subquery(
-        Meeting.objects.current()
-        .filter(procedure=OuterRef("pk"))
-        .order_by("held_on")
-        .values("held_on")[:1],
-        output_field=DateField(),
-    )
+# A meeting that counts: neither withdrawn nor replaced by a correction (``Revisable``).
+CURRENT_MEETING = Q(meetings__withdrawn_at__isnull=True, meetings__corrected_by__isnull=True)
 
 
 def with_durations(procedures: QuerySet[Procedure]) -> QuerySet[Procedure]:
     """``procedures`` with ``group_on``, ``meeting_on`` (the first current meeting) and the
     days from the card to each (``group_days``, ``meeting_days``: durations, NULL when the
-    step has not happened)."""
-    group_on = Subquery(
-        DiagnosticGroup.objects.filter(procedure=OuterRef("pk")).values("appointed_on")[:1],
-        output_field=DateField(),
-    )
-    return procedures.annotate(group_on=group_on, meeting_on=_first_meeting()).annotate(
+    step has not happened).
+
+    Joins, not a correlated subquery per procedure: the group is a LEFT JOIN (one per
+    procedure), the first meeting a MIN over the joined meetings grouped by procedure, so
+    the database reads each table once (hash joins) however many procedures there are."""
+    return procedures.annotate(
+        group_on=Max("group__appointed_on"),
+        meeting_on=Min("meetings__held_on", filter=CURRENT_MEETING),
+    ).annotate(
         group_days=ExpressionWrapper(
             F("group_on") - F("initiated_on"), output_field=DurationField()
         ),
@@ -274,8 +272,10 @@ def durations(*, procedures: QuerySet[Procedure], period: Period) -> dict[str, D
     """Days from the card to the group's creation and to the first meeting, for the
     procedures initiated in the period: median, p90, maximum (whole days, nearest rank).
 
-    PostgreSQL: one query of ordered-set aggregates. Elsewhere: one histogram query per
-    measure (GROUP BY the number of days), percentiles read off it."""
+    PostgreSQL: one query of ordered-set aggregates over ``with_durations`` (a subquery in
+    FROM). SQLite, which has no percentile aggregate (development and tests only): one
+    query returns the two durations of each procedure, and the histogram and its nearest
+    ranks are made in Python."""
     base = with_durations(_initiated(procedures, period).order_by())
     figures = {measure: DurationFigures(measure) for measure in MEASURES}
     if connection.vendor == "postgresql":
@@ -298,15 +298,16 @@ def durations(*, procedures: QuerySet[Procedure], period: Period) -> dict[str, D
             item.p90 = _days(found[f"{measure}_p90"])
             item.maximum = _days(found[f"{measure}_max"])
         return figures
-    for measure, item in figures.items():
-        rows = base.values(f"{measure}_days").annotate(n=Count("id")).order_by()
-        for row in rows:
-            value = row[f"{measure}_days"]
+    counted: dict[str, Counter[int]] = {measure: Counter() for measure in MEASURES}
+    columns = tuple(f"{measure}_days" for measure in MEASURES)  # the annotations above
+    for group_days, meeting_days in base.values_list(*columns):
+        for measure, value in (("group", group_days), ("meeting", meeting_days)):
             if value is None:
-                item.pending = row["n"]
+                figures[measure].pending += 1
             else:
-                item.histogram.append((value.days, row["n"]))
-        item.histogram.sort()
+                counted[measure][value.days] += 1
+    for measure, item in figures.items():
+        item.histogram = sorted(counted[measure].items())
         item.cases = sum(n for _days_, n in item.histogram)
         item.median = _nearest_rank(item.histogram, 0.5)
         item.p90 = _nearest_rank(item.histogram, 0.9)
@@ -451,8 +452,8 @@ class Timeliness:
 
 
 def timeliness(*, procedures: QuerySet[Procedure], period: Period) -> Timeliness:
-    """Every figure of the page for ``procedures`` (already scoped): 7 queries on
-    PostgreSQL, 8 on SQLite, whatever the number of rows."""
+    """Every figure of the page for ``procedures`` (already scoped): 6 queries, whatever
+    the number of rows."""
     repeats, initiated = repeat_cards(procedures=procedures, period=period)
     return Timeliness(
         period=period,

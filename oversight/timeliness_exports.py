@@ -29,7 +29,6 @@ def share_headings() -> list[str]:
         _("Open, not yet due"),
         _("Share on time (%)"),
         _("Over the threshold"),
-        _("Cases over the threshold"),
     ]
 
 
@@ -50,7 +49,7 @@ def month_headings() -> list[str]:
 
 def _share(row: ShareRow) -> list:
     values = [row.on_time, row.late, row.overdue, row.open, row.share]
-    return [*values, row.over_threshold, row.over_threshold_cases]
+    return [*values, row.over_threshold]
 
 
 def _duration(item: DurationFigures) -> list:
@@ -60,6 +59,7 @@ def _duration(item: DurationFigures) -> list:
 def other_figures(data: Timeliness) -> list[tuple[str, str, int]]:
     """(code, label, value) of the figures outside the tables."""
     return [
+        ("cases_over_threshold", _("Cases over the threshold"), data.cases_over_threshold),
         ("expired", _("Protective orders that ran out in the period"), data.orders.expired),
         ("extended", _("… extended by a court"), data.orders.extended),
         ("lapsed", _("… lapsed with no court extension"), data.orders.lapsed),
@@ -107,8 +107,11 @@ def as_csv(data: Timeliness, flavour: Flavour) -> HttpResponse:
         ]
         table += [["deadlines", row.rule, *_share(row)] for row in data.shares]
         table += [["duration", m, *_duration(f)] for m, f in data.durations.items()]
-        table += [["orders", code, value] for code, _label, value in other_figures(data)[:3]]
-        table += [["cards", code, value] for code, _label, value in other_figures(data)[3:]]
+        sections = ("deadlines", "orders", "orders", "orders", "cards", "cards")
+        table += [
+            [section, code, value]
+            for section, (code, _label, value) in zip(sections, other_figures(data), strict=True)
+        ]
         table += [["month", m.month, m.on_time, m.decided, m.share] for m in data.months]
     return csv_response(_filename(data), table, flavour=flavour)
 

@@ -187,7 +187,7 @@ def test_the_share_met_on_time_and_the_deadlines_over_the_threshold_match_a_hand
     group = rows[RuleCode.GROUP_CREATED]
     assert (group.on_time, group.late, group.overdue, group.open) == (1, 2, 1, 1)
     assert group.share == 25.0  # 1 of the 4 whose day has come
-    assert (group.over_threshold, group.over_threshold_cases) == (2, 2)  # 10 late, overdue
+    assert group.over_threshold == 2  # 10 days late, and the overdue one
     meeting = rows[RuleCode.FIRST_MEETING]
     assert (meeting.on_time, meeting.decided, meeting.share) == (1, 1, 100.0)
     assert rows[RuleCode.NKA_TO_CHAIR].share is None
@@ -244,7 +244,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world):
     small = _queries(world)
     known_fixture(world, extra=30)
     assert _queries(world) == small
-    assert small <= 8
+    assert small == 6  # one per figure
 
 
 def _listed(client, query: str) -> list[str]:
@@ -303,7 +303,7 @@ def test_the_csv_for_excel_and_the_data_csv_parse(client, world):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert ["Od NK-A do utworzenia grupy", "10", "3", "5", "9", "47"] in rows
     share = next(r for r in rows if r[:1] == ["Utworzenie grupy diagnostyczno-pomocowej"])
-    assert share[1:6] == ["1", "2", "1", "1", "25,0"]
+    assert share[1:7] == ["1", "2", "1", "1", "25,0", "3"]
     response = client.get(f"/audit/timeliness/?{PERIOD}&export=csv-data")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["duration", "group", "10", "3", "5", "9", "47"] in rows
@@ -349,3 +349,10 @@ def test_the_trend_chart_has_a_column_per_month_with_deadlines_due_and_gaps_betw
     assert svg.count("<rect") == 2 and "03.2025" in svg and "04.2025" in svg
     assert "<title>Terminy</title>" in svg and "<script" not in svg
     assert month_columns([], "Terminy") == ""
+
+
+def test_the_suspect_notice_deadline_is_measured_too(world):
+    case = _procedure(world, D(2025, 2, 1))
+    _deadline(case, RuleCode.SUSPECT_NOTICE, D(2025, 2, 1), D(2025, 2, 8), D(2025, 2, 9))
+    rows = {row.rule: row for row in _figures(world).shares}
+    assert (rows[RuleCode.SUSPECT_NOTICE].late, rows[RuleCode.SUSPECT_NOTICE].share) == (1, 0.0)
