@@ -6,7 +6,7 @@
    database (default ``oik_bench_timeliness`` on postgres://postgres@127.0.0.1:5432/,
    created and migrated if missing) with the rows the figures read, streamed with COPY:
    50 teams; ten years (2016–2025) of procedures, each with its household, victim and
-   suspect (8 % of victims come back from a procedure closed earlier: repeat cards); the
+   suspect (a few hundred victims come back after a closed procedure: repeat cards); the
    group (95 %), 1–4 meetings (3 % of them withdrawn), the deadlines of the measured rules
    (met on time, late, or open), and protective orders for a fifth of them (extended by a
    court, lapsed, or ended by pretrial detention).
