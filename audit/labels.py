@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "timeline.exported": _("audit timeline exported"),
     "compliance.exported": _("deadline compliance report exported"),
     "compliance_cases.viewed": _("cases behind a figure of the deadline compliance report opened"),
+    "timeliness.exported": _("timeliness figures exported"),
+    "timeliness_cases.viewed": _("cases behind a timeliness figure opened"),
     "person.viewed": _("report of who saw a person's data opened"),
     "person.reconciled": _("person's record updated from the card"),
     # NK-A.

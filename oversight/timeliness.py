@@ -43,6 +43,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from oversight.selectors import COMPLIANCE_STATES, _nearest_rank
 from workflows import calendar
@@ -73,6 +74,19 @@ DEADLINE_FIGURES = {
     "late": COMPLIANCE_STATES["late"],
     "overdue": COMPLIANCE_STATES["overdue"],
     "not_due": lambda today: Q(met_on__isnull=True, due_on__gte=today),
+}
+
+# What each figure of the drill-down lists, for readers (the audit trail's details).
+FIGURE_LABELS = {
+    "group": _("from the NK-A to the group's creation"),
+    "meeting": _("from the NK-A to the first meeting"),
+    "missed": _("deadlines over the threshold"),
+    "lapsed": _("protective orders lapsed with no court extension"),
+    "repeat": _("repeat cards"),
+    "on_time": _("met on time"),
+    "late": _("met late"),
+    "overdue": _("open and overdue"),
+    "not_due": _("open, not yet due"),
 }
 
 # The drill-down lists at most this many cases (most delayed first) and says so.

@@ -356,3 +356,20 @@ def test_the_suspect_notice_deadline_is_measured_too(world):
     _deadline(case, RuleCode.SUSPECT_NOTICE, D(2025, 2, 1), D(2025, 2, 8), D(2025, 2, 9))
     rows = {row.rule: row for row in _figures(world).shares}
     assert (rows[RuleCode.SUSPECT_NOTICE].late, rows[RuleCode.SUSPECT_NOTICE].share) == (1, 0.0)
+
+
+def test_the_audit_trail_names_the_figure_opened_in_words(client, world):
+    from django.utils import translation
+
+    from oversight.readable import describe
+
+    known_fixture(world)
+    client.force_login(world.auditor)
+    _listed(client, f"figure=missed&threshold=5&team={world.team.pk}")
+    event = AuditEvent.objects.get(action="timeliness_cases.viewed")
+    with translation.override("pl"):
+        describe([event])
+    details = dict(event.details)
+    assert details["wskaźnik"] == "terminy przekroczone ponad próg"
+    assert details["próg (dni po terminie)"] == "5"
+    assert event.label == "otwarto sprawy składające się na wskaźnik terminowości"
