@@ -32,6 +32,8 @@ EVENT_LABELS = {
     "risk.safety_action": _("safety-plan action recorded after a high risk"),
     "risk.viewed": _("risk assessment opened"),
     "deadline.reason_recorded": _("reason for a missed deadline recorded"),
+    "timeliness.exported": _("timeliness figures exported"),
+    "timeliness_cases.viewed": _("cases behind a timeliness figure opened"),
     "person.viewed": _("report of who saw a person's data opened"),
     "person.reconciled": _("person's record updated from the card"),
     # NK-A.

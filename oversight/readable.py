@@ -22,6 +22,7 @@ from audit.models import AuditEvent
 from centre.models import Contact
 from documents.models import DocumentKind
 from forms.models import HelpPlanItem
+from oversight.timeliness import FIGURE_LABELS
 from people.models import Person
 from workflows import corrections
 from workflows.flows import ProcedureFlow
@@ -148,6 +149,11 @@ KEY_LABELS = {
     "reason": pgettext_lazy("audit payload", "reason"),
     "safety_action": pgettext_lazy("audit payload", "safety-plan action no."),
     "score": pgettext_lazy("audit payload", "counted answers"),
+    # Issue 15: the timeliness figures (``oversight.timeliness``).
+    "figure": pgettext_lazy("audit payload", "figure"),
+    "min": pgettext_lazy("audit payload", "days or more"),
+    "team": pgettext_lazy("audit payload", "team no."),
+    "threshold": pgettext_lazy("audit payload", "threshold (days late)"),
 }
 
 # Words the payloads store as they are.
@@ -161,6 +167,7 @@ VALUE_LABELS = {
         "short hash": _("short checksum"),
         "document id": _("document number"),
     },
+    "figure": FIGURE_LABELS,
 }
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

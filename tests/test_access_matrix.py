@@ -66,6 +66,8 @@ NOT_CASE_URLS = {
     "centre:*": "the crisis centre's own register: its staff only (tests/test_centre.py)",
     "audit:compliance": "aggregates only the user's scope (checked below)",
     "audit:compliance_cases": "lists only the user's scope (tests/test_compliance.py)",
+    "audit:timeliness": "aggregates only the user's scope (tests/test_timeliness.py)",
+    "audit:timeliness_cases": "lists only the user's scope (tests/test_timeliness.py)",
 }
 CASE_URLS = {
     "workflows:procedure_detail",

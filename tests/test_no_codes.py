@@ -129,6 +129,12 @@ class Pages:
                 reverse("audit:compliance_cases")
                 + f"?from=2000-01-01&to=2100-01-01&rule=first_meeting&state={state}"
             )
+        self.read(reverse("audit:timeliness") + "?from=2000-01-01&to=2100-01-01")
+        for figure in ("group", "meeting", "missed", "late", "lapsed", "repeat"):
+            self.read(
+                reverse("audit:timeliness_cases")
+                + f"?from=2000-01-01&to=2100-01-01&figure={figure}"
+            )
 
     def case(self, procedure: Procedure, *step_names: str, **kwargs) -> None:
         case_page = reverse("workflows:procedure_detail", args=[procedure.pk])
