@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oversight.selectors import COMPLIANCE_STATES, _nearest_rank
 from workflows import calendar
-from workflows.models import Deadline, Participant, Procedure, Team
+from workflows.models import Deadline, DeadlineReason, Participant, Procedure, Team
 from workflows.protective_orders import ProtectiveOrder
 from workflows.rules import RULE_LABELS, RuleCode
 
@@ -80,7 +80,7 @@ DEADLINE_FIGURES = {
 FIGURE_LABELS = {
     "group": _("from the NK-A to the group's creation"),
     "meeting": _("from the NK-A to the first meeting"),
-    "missed": _("deadlines over the threshold"),
+    "missed": _("deadlines over the threshold with no recorded reason"),
     "lapsed": _("protective orders lapsed with no court extension"),
     "repeat": _("repeat cards"),
     "on_time": _("met on time"),
@@ -150,15 +150,22 @@ def missed_deadlines(
     """The deadlines over the period's threshold (late or overdue by more than it).
 
     The one place a recorded reason for a missed deadline (issue 15 item 5) joins the
-    figures: a deadline with a reason is excluded here, and every count, the drill-down
-    and the exports follow. Until that record exists, every missed deadline counts."""
+    figures: a deadline with a reason is excluded here ("no recorded reason"), and the
+    case count, the drill-down and the exports follow; ``deadline_shares`` uses the same
+    test for its per-step count."""
     return (
         measured_deadlines(procedures=procedures, period=period)
         .annotate(
-            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField())
+            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField()),
+            has_reason=_has_reason(),
         )
-        .filter(_over_threshold(today, period.threshold))
+        .filter(_over_threshold(today, period.threshold), has_reason=False)
     )
+
+
+def _has_reason() -> Exists:
+    """Whether someone recorded why the deadline was missed (``DeadlineReason``)."""
+    return Exists(DeadlineReason.objects.filter(deadline=OuterRef("pk")))
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -195,7 +202,8 @@ def deadline_shares(*, procedures: QuerySet[Procedure], period: Period) -> list[
     counts = (
         measured_deadlines(procedures=procedures, period=period)
         .annotate(
-            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField())
+            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField()),
+            has_reason=_has_reason(),
         )
         .values("rule")
         .annotate(
@@ -203,7 +211,7 @@ def deadline_shares(*, procedures: QuerySet[Procedure], period: Period) -> list[
             late=Count("id", filter=DEADLINE_FIGURES["late"](today)),
             overdue=Count("id", filter=DEADLINE_FIGURES["overdue"](today)),
             still_open=Count("id", filter=DEADLINE_FIGURES["not_due"](today)),
-            over=Count("id", filter=over),
+            over=Count("id", filter=over & Q(has_reason=False)),
         )
         .order_by()
     )

@@ -28,7 +28,7 @@ def share_headings() -> list[str]:
         _("Open and overdue"),
         _("Open, not yet due"),
         _("Share on time (%)"),
-        _("Over the threshold"),
+        _("Over the threshold, no reason recorded"),
     ]
 
 
@@ -59,7 +59,7 @@ def _duration(item: DurationFigures) -> list:
 def other_figures(data: Timeliness) -> list[tuple[str, str, int]]:
     """(code, label, value) of the figures outside the tables."""
     return [
-        ("cases_over_threshold", _("Cases over the threshold"), data.cases_over_threshold),
+        ("cases_over_threshold", _("Cases over the threshold, no reason recorded"), data.cases_over_threshold),
         ("expired", _("Protective orders that ran out in the period"), data.orders.expired),
         ("extended", _("… extended by a court"), data.orders.extended),
         ("lapsed", _("… lapsed with no court extension"), data.orders.lapsed),

@@ -370,6 +370,29 @@ def test_the_audit_trail_names_the_figure_opened_in_words(client, world):
     with translation.override("pl"):
         describe([event])
     details = dict(event.details)
-    assert details["wskaźnik"] == "terminy przekroczone ponad próg"
+    assert details["wskaźnik"] == "terminy przekroczone ponad próg bez podanej przyczyny"
     assert details["próg (dni po terminie)"] == "5"
     assert event.label == "otwarto sprawy składające się na wskaźnik terminowości"
+
+
+def test_a_missed_deadline_with_a_recorded_reason_leaves_the_figures_without_a_reason(world):
+    """Issue 15: "cases over a threshold with no recorded reason" — a reason given for the
+    deadline 10 days late takes it (and its case) out of the count, the list and the exports."""
+    from workflows.models import BreachReason, Deadline, DeadlineReason
+
+    known_fixture(world)
+    period = timeliness.Period(YEAR.start, YEAR.end, threshold=5)
+    before = _figures(world, period=period)
+    late = Deadline.objects.filter(
+        rule=RuleCode.GROUP_CREATED, met_on__isnull=False, procedure__team=world.team
+    ).order_by("due_on")
+    missed = [d for d in late if (d.met_on - d.due_on).days > 5]
+    assert len(missed) == 1
+    DeadlineReason.objects.create(
+        deadline=missed[0], reason=BreachReason.WORKLOAD, recorded_by=world.chair
+    )
+    after = _figures(world, period=period)
+    rows_before = {r.rule: r.over_threshold for r in before.shares}
+    rows_after = {r.rule: r.over_threshold for r in after.shares}
+    assert rows_after[RuleCode.GROUP_CREATED] == rows_before[RuleCode.GROUP_CREATED] - 1
+    assert after.cases_over_threshold == before.cases_over_threshold - 1
