@@ -38,6 +38,7 @@ from forms.models import HelpPlanItem
 from people.models import Person
 from workflows.flows import ProcedureFlow
 from workflows.models import (
+    BreachReason,
     ClosureGround,
     DetentionNotice,
     Meeting,
@@ -49,6 +50,7 @@ from workflows.models import (
     TeamDecision,
     TeamMember,
 )
+from workflows.risk import KIND_LABELS, LEVEL_LABELS
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.sentences import FORMATS, SENTENCES
 
@@ -205,12 +207,18 @@ def _context(event: AuditEvent, names: _Names) -> dict[str, str]:
         found["form_of_help"] = str(
             dict(HelpPlanItem.FormOfHelp.choices).get(payload.get("form_of_help"), "")
         )
-    elif event.action.startswith(("compliance", "centre.")):
+    elif event.action.startswith(("compliance", "centre.", "timeliness")):
         found["from"], found["to"] = _date(payload.get("from")), _date(payload.get("to"))
     if isinstance(payload.get("kind"), str):
         found["kind"] = _kind(event.action, payload["kind"])
     if isinstance(payload.get("node"), str):
         found["node"] = _node_title(payload["node"])
+    if event.action.startswith("risk."):
+        found["checklist"] = str(KIND_LABELS.get(payload.get("checklist"), ""))
+        found["level"] = str(LEVEL_LABELS.get(payload.get("level"), ""))
+    reason = payload.get("reason")
+    if event.action == "deadline.reason_recorded" and reason in BreachReason.values:
+        found["reason"] = str(BreachReason(reason).label)
     rule = payload.get("rule")
     found["rule"] = str(RULE_LABELS[RuleCode(rule)]) if rule in set(RuleCode) else ""
     found["ground"] = str(dict(ClosureGround.choices).get(payload.get("ground"), ""))

@@ -37,6 +37,37 @@ SENTENCES: dict[str, _Text | tuple[_Text, ...]] = {
         _("a look at the cases behind the compliance report: %(rule)s"),
         _("a look at the cases behind the compliance report"),
     ),
+    "compliance_breaches.viewed": (
+        _("a look at the missed deadlines and their reasons for %(from)s–%(to)s"),
+        _("a look at the missed deadlines and their reasons"),
+    ),
+    "timeliness.exported": (
+        _("export of the timeliness figures for %(from)s–%(to)s (%(format)s)"),
+        _("export of the timeliness figures"),
+    ),
+    "timeliness_cases.viewed": (
+        _("a look at the cases behind a timeliness figure for %(from)s–%(to)s"),
+        _("a look at the cases behind a timeliness figure"),
+    ),
+    # The risk assessment (issue 15; workflows/risk.py).
+    "risk.assessed": (
+        _("risk assessment of %(person)s (%(checklist)s): %(level)s"),
+        _("risk assessment (%(checklist)s): %(level)s"),
+        _("risk assessment"),
+    ),
+    "risk.corrected": (
+        _("correction of the risk assessment of %(person)s: %(level)s"),
+        _("correction of a risk assessment"),
+    ),
+    "risk.safety_action": _("a safety-plan action recorded after a high risk"),
+    "risk.viewed": (
+        _("a look at the risk assessment of %(person)s"),
+        _("a look at a risk assessment"),
+    ),
+    "deadline.reason_recorded": (
+        _("reason recorded for the missed deadline „%(rule)s”: %(reason)s"),
+        _("reason recorded for a missed deadline"),
+    ),
     "person.viewed": (
         _("a look at the report of who saw the data of %(person)s"),
         _("a look at the report of who saw a person's data"),
