@@ -577,12 +577,16 @@ def restore(conninfo: str, relaxed: list[tuple[str, str, str]]) -> None:
     import psycopg
 
     empty = {"text": "''", "character varying": "''", "boolean": "false", "jsonb": "'{}'"}
+    tables: dict[str, list[str]] = {}
+    for table, column, kind in relaxed:
+        value = FILL.get((table, column), empty.get(kind))
+        if value is not None:
+            tables.setdefault(table, []).append(f"{column} = coalesce({column}, {value})")
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(NKA_PERSON)
-        for table, column, kind in relaxed:
-            value = FILL.get((table, column), empty.get(kind))
-            if value is not None:
-                conn.execute(f"UPDATE {table} SET {column} = {value} WHERE {column} IS NULL")
+        for table, sets in tables.items():  # one UPDATE per table: each rewrites every row
+            conn.execute(f"UPDATE {table} SET {', '.join(sets)}")
+        for table, column, _kind in relaxed:
             conn.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL")
 
 

@@ -92,6 +92,10 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["-initiated_on", "-id"]
+        indexes = [
+            # A team's procedures newest first: the list reads its page and stops.
+            models.Index(fields=["team", "-initiated_on", "-id"], name="procedure_team_newest"),
+        ]
         constraints = [
             # At most one open procedure per household: a new NK-A joins it.
             models.UniqueConstraint(

@@ -64,21 +64,24 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
+    # The processes of the user's groups as a literal list: the open tasks are then read by
+    # two partial indexes (``viewflow_task_open_by_owner`` / ``_by_process``), where a join
+    # through every group membership with DISTINCT read the open tasks of all teams.
+    processes = list(
+        Procedure.objects.filter(group__memberships__professional=professional)
+        .exclude(process_id=None)
+        .values_list("process_id", flat=True)
+    )
     tasks = list(
         Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(
             Q(owner=user)
-            | Q(
-                owner__isnull=True,
-                flow_task__in=group_nodes(),
-                process__procedure__group__memberships__professional=professional,
-            )
+            | Q(owner__isnull=True, flow_task__in=group_nodes(), process_id__in=processes)
         )
         # The initiator's transfer is listed with their cards (``cards_of``), which name
         # no case.
         .exclude(flow_task=ProcedureFlow.transfer_to_chair)
         .select_related("process__procedure__household")
-        .distinct()
         .order_by("created")
     )
     procedure_ids = {t.process.procedure.pk for t in tasks}
