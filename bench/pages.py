@@ -33,17 +33,33 @@ sys.path.insert(0, str(ROOT))
 
 
 def targets() -> dict:
-    """What the pages are asked for, the same way at every size: team 0 of the data set."""
-    from people.models import Person
-    from workflows.models import Procedure, Team
+    """What the pages are asked for, the same way at every size.
 
-    team = Team.objects.get(municipality__teryt="9900000")
+    The chair: of the first team (by TERYT) whose inbox lists tasks and whose deadlines page
+    lists deadlines, so that each page has the same shape at 1k and at 100k (an empty page
+    writes no read event and runs fewer queries). The searches look for what that team has:
+    the surname of the victim of its newest case, the number of its newest acting case, the
+    PESEL of one of its people.
+    """
+    from people.models import Person
+    from workflows import selectors
+    from workflows.models import Participant, Procedure, Team
+
+    for team in Team.objects.order_by("municipality__teryt"):
+        chair = selectors.team_chair_user(team_id=team.pk)
+        due = selectors.deadlines_due(user=chair) if chair else {}
+        if chair and selectors.open_tasks_for(chair) and any(due.values()):
+            break
+    else:
+        raise SystemExit("no team whose chair has tasks and deadlines")
     closed = (
         Procedure.objects.filter(team=team, stage="closed", referrals__isnull=False)
         .order_by("-id")
         .first()
     )
     acting = Procedure.objects.filter(team=team, stage="actions").order_by("-id").first()
+    newest = Procedure.objects.filter(team=team).order_by("-id").first()
+    victim = Participant.objects.filter(procedure=newest, role="victim").first().person
     person = (
         Person.objects.filter(participations__procedure__team=team, pesel__isnull=False)
         .exclude(pesel="")
@@ -51,22 +67,25 @@ def targets() -> dict:
         .first()
     )
     return {
+        "chair": chair.username,
         "closed": closed.pk,
         "acting": acting.pk,
+        "surname": victim.last_name,
         "pesel": person.pesel,
         "number": acting.number,
     }
 
 
 def pages(t: dict) -> list[tuple[str, str, str]]:
+    chair = t["chair"]
     return [
-        ("procedure list", "m00_chair", "/procedures/"),
-        ("search by surname", "m00_chair", "/procedures/?q=Kowalska"),
-        ("search by number", "m00_chair", f"/procedures/?q={t['number']}"),
-        ("search by PESEL", "m00_chair", f"/procedures/?q={t['pesel']}"),
-        ("inbox (chair)", "m00_chair", "/"),
-        ("deadlines dashboard", "m00_chair", "/dashboard/"),
-        ("procedure page", "m00_chair", f"/procedures/{t['closed']}/"),
+        ("procedure list", chair, "/procedures/"),
+        ("search by surname", chair, f"/procedures/?q={t['surname']}"),
+        ("search by number", chair, f"/procedures/?q={t['number']}"),
+        ("search by PESEL", chair, f"/procedures/?q={t['pesel']}"),
+        ("inbox (chair)", chair, "/"),
+        ("deadlines dashboard", chair, "/dashboard/"),
+        ("procedure page", chair, f"/procedures/{t['closed']}/"),
         (
             "compliance, national auditor, 10 years",
             "audit_all",
@@ -116,6 +135,7 @@ def measure(database_url: str, rounds: int, out: str) -> None:
     setup_test_environment()  # the test client's response.context and template signals
     User = get_user_model()
     t = targets()
+    print(f"  targets: {t}", file=sys.stderr, flush=True)
     clients: dict = {}
     rows = []
     for name, username, url in pages(t):
