@@ -1,7 +1,8 @@
 """Indexes that keep the list, the search, the inbox and the dashboard flat in data size
 (docs/benchmarks.md says which index serves which page).
 
-- open deadlines per procedure (partial), a team's procedures newest first;
+- open deadlines per procedure and per rule (partial), a team's procedures newest first, a
+  team's open procedures (partial);
 - viewflow's open tasks (partial, ``status IN ('NEW', 'ASSIGNED')``) by owner and by process:
   viewflow's table, so raw SQL (SQLite and PostgreSQL both have partial indexes);
 - PostgreSQL only: the ``pg_trgm`` extension and trigram GIN indexes on the expressions
@@ -57,9 +58,25 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddIndex(
+            model_name="deadline",
+            index=models.Index(
+                condition=models.Q(("met_on__isnull", True)),
+                fields=["rule", "due_on"],
+                name="deadline_open_by_rule",
+            ),
+        ),
+        migrations.AddIndex(
             model_name="procedure",
             index=models.Index(
                 fields=["team", "-initiated_on", "-id"], name="procedure_team_newest"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="procedure",
+            index=models.Index(
+                condition=models.Q(("stage", "closed"), _negated=True),
+                fields=["team"],
+                name="procedure_team_open",
             ),
         ),
         migrations.RunSQL(

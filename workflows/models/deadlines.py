@@ -65,6 +65,12 @@ class Deadline(models.Model):
                 condition=models.Q(met_on__isnull=True),
                 name="deadline_open_by_procedure",
             ),
+            # Open deadlines of one rule: the inbox's protective orders and suspect notices.
+            models.Index(
+                fields=["rule", "due_on"],
+                condition=models.Q(met_on__isnull=True),
+                name="deadline_open_by_rule",
+            ),
         ]
 
     def __str__(self) -> str:
