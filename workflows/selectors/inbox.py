@@ -169,10 +169,12 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
     """Open deadlines of the procedures ``user`` sees: ``overdue`` and ``due_soon``."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
+    # The open cases first (``procedure_team_open``), then their open deadlines
+    # (``deadline_open_by_procedure``): not every open deadline of every team.
+    open_cases = visible_procedures(user).exclude(stage="closed").values("pk")
     base = (
         Deadline.objects.current()
-        .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
-        .exclude(procedure__stage="closed")
+        .filter(met_on__isnull=True, procedure__in=open_cases)
         .select_related("procedure__household")
         .order_by("due_on", "id")
     )

@@ -10,6 +10,7 @@ from viewflow.workflow.models import Task
 from audit.models import AuditEvent
 from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
+from people.models import Household
 from workflows.models import (
     ClosureNotice,
     Deadline,
@@ -95,7 +96,7 @@ def _match(query: str) -> Q:
         people |= Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
     return (
         Q(number__icontains=query)
-        | Q(household__label__icontains=query)
+        | Q(household__in=Household.objects.filter(label__icontains=query).values("pk"))
         | Q(pk__in=Participant.objects.filter(people).values("procedure_id"))
     )
 
