@@ -68,9 +68,9 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     # two partial indexes (``viewflow_task_open_by_owner`` / ``_by_process``), where a join
     # through every group membership with DISTINCT read the open tasks of all teams.
     processes = list(
-        Procedure.objects.filter(group__memberships__professional=professional)
-        .exclude(process_id=None)
-        .values_list("process_id", flat=True)
+        Procedure.objects.filter(
+            group__memberships__professional=professional, process_id__isnull=False
+        ).values_list("process_id", flat=True)
     )
     tasks = list(
         Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
