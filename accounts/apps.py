@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sign-in")
 
     def ready(self) -> None:
-        from accounts import throttle  # noqa: F401 - counts failed sign-ins per address
+        from accounts import sessions, throttle  # noqa: F401 - signal receivers

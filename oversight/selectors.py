@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet
+from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, When
 from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
@@ -185,13 +185,25 @@ def _nearest_rank(histogram: list[tuple[int, int]], fraction: float) -> int | No
     return histogram[-1][0]
 
 
+def _merged(histogram: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sorted histogram with one entry per value (groups of one value with several delays
+    are added up)."""
+    merged: dict[int, int] = {}
+    for value, count in histogram:
+        merged[value] = merged.get(value, 0) + count
+    return sorted(merged.items())
+
+
 def compliance_deadlines(
     *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> QuerySet[Deadline]:
     """The deadlines the report counts: the measured rules', started in [start, end]."""
-    return Deadline.objects.current().filter(
-        procedure__in=procedures, rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
+    deadlines = Deadline.objects.current().filter(
+        rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
     )
+    if not procedures.query.has_filters():
+        return deadlines  # every procedure (a national auditor): no semi-join to evaluate
+    return deadlines.filter(procedure__in=procedures)
 
 
 # What happened to a deadline, as the report's columns count it (``today``: the legal date).
@@ -213,48 +225,47 @@ def compliance(
     elapsed days (from the start of the deadline to the step) are database aggregations;
     percentiles are read off that histogram (nearest rank). The largest delay counts the
     deadlines met late and those still open past their day (days overdue as of today); it is
-    0 when none was late. Three queries in all.
+    0 when none was late. One query: one pass over the deadlines (docs/benchmarks.md).
     """
     today = calendar.legal_date()
     deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
     rows = {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES}
-    counts = deadlines.values("rule").annotate(
-        on_time=Count("id", filter=COMPLIANCE_STATES["on_time"](today)),
-        late=Count("id", filter=COMPLIANCE_STATES["late"](today)),
-        still_open=Count("id", filter=COMPLIANCE_STATES["open"](today)),
-        open_overdue=Count("id", filter=COMPLIANCE_STATES["overdue"](today)),
-        oldest_overdue=Min("due_on", filter=COMPLIANCE_STATES["overdue"](today)),
+    # ONE pass over the deadlines, grouped by what the figures need: a met deadline by its
+    # elapsed days and its delay, an open one by its due date (each NULL for the other kind).
+    days = {"output_field": DurationField()}
+    groups = (
+        deadlines.annotate(
+            elapsed=ExpressionWrapper(F("met_on") - F("starts_on"), **days),
+            late_by=ExpressionWrapper(F("met_on") - F("due_on"), **days),
+            open_due=Case(When(met_on__isnull=True, then=F("due_on"))),
+        )
+        .values("rule", "elapsed", "late_by", "open_due")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     max_late: dict[str, int] = {}
-    for item in counts:
-        row = rows[RuleCode(item["rule"])]
-        row.on_time, row.late = item["on_time"], item["late"]
-        row.open, row.open_overdue = item["still_open"], item["open_overdue"]
-        if item["oldest_overdue"] is not None:
-            max_late[item["rule"]] = (today - item["oldest_overdue"]).days
-    met = deadlines.filter(met_on__isnull=False)
-    elapsed = (
-        met.annotate(
-            elapsed=ExpressionWrapper(F("met_on") - F("starts_on"), output_field=DurationField())
-        )
-        .values("rule", "elapsed")
-        .annotate(n=Count("id"))
-    )
     histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for item in elapsed:
-        histograms[item["rule"]].append((item["elapsed"].days, item["n"]))
-    lateness = (
-        met.annotate(
-            late_by=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField())
-        )
-        .values("rule", "late_by")
-        .annotate(n=Count("id"))
-    )
-    for item in lateness:
-        days = max(0, item["late_by"].days)  # met early is not a delay
-        max_late[item["rule"]] = max(max_late.get(item["rule"], days), days)
+    for item in groups:
+        code, n = item["rule"], item["n"]
+        row = rows[RuleCode(code)]
+        if item["open_due"] is not None:  # still open
+            row.open += n
+            if item["open_due"] < today:
+                row.open_overdue += n
+                overdue_days = (today - item["open_due"]).days
+                max_late[code] = max(max_late.get(code, overdue_days), overdue_days)
+            continue
+        late_by = item["late_by"].days
+        if late_by > 0:
+            row.late += n
+        else:
+            row.on_time += n
+        histograms[code].append((item["elapsed"].days, n))
+        delay = max(0, late_by)  # met early is not a delay
+        max_late[code] = max(max_late.get(code, delay), delay)
     for code, row in rows.items():
         histogram = sorted(histograms.get(code, []))
+        histogram = _merged(histogram)
         row.median_days = _nearest_rank(histogram, 0.5)
         row.p90_days = _nearest_rank(histogram, 0.9)
         row.max_days = histogram[-1][0] if histogram else None

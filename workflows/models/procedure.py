@@ -92,6 +92,14 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["-initiated_on", "-id"]
+        indexes = [
+            # A team's procedures newest first: the list reads its page and stops.
+            models.Index(fields=["team", "-initiated_on", "-id"], name="procedure_team_newest"),
+            # A team's open cases: the dashboard's counts, the requests awaiting a decision.
+            models.Index(
+                fields=["team"], condition=~models.Q(stage="closed"), name="procedure_team_open"
+            ),
+        ]
         constraints = [
             # At most one open procedure per household: a new NK-A joins it.
             models.UniqueConstraint(

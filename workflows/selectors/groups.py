@@ -14,16 +14,19 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workflows import calendar
 from workflows.models import (
     DiagnosticGroup,
     GroupMember,
     GroupNotice,
+    Procedure,
     Profession,
     Professional,
     Stage,
     TeamMember,
 )
 from workflows.selectors.access import professional_for
+from workflows.selectors.dashboard import FILTERS
 
 # art. 9a ust. 11 of the Act: the professions every group includes.
 REQUIRED_PROFESSIONS = {
@@ -89,9 +92,15 @@ def incomplete_groups_for(*, user: User) -> list[IncompleteGroup]:
     team_ids = _chaired_team_ids(user)
     if not team_ids:
         return []
+    # Only the groups the dashboard's ``incomplete_group`` condition (the same rules in SQL)
+    # finds: the members of every open group of the team are not read.
+    incomplete = FILTERS["incomplete_group"](calendar.legal_date())
     groups = (
-        DiagnosticGroup.objects.filter(procedure__team_id__in=team_ids)
-        .exclude(procedure__stage=Stage.CLOSED)
+        DiagnosticGroup.objects.filter(
+            procedure__in=Procedure.objects.filter(incomplete, team_id__in=team_ids)
+            .exclude(stage=Stage.CLOSED)
+            .values("pk")
+        )
         .select_related("procedure__household")
         .prefetch_related(
             Prefetch(

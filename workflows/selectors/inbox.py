@@ -68,21 +68,24 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
+    # The processes of the user's groups as a literal list: the open tasks are then read by
+    # two partial indexes (``viewflow_task_open_by_owner`` / ``_by_process``), where a join
+    # through every group membership with DISTINCT read the open tasks of all teams.
+    processes = list(
+        Procedure.objects.filter(
+            group__memberships__professional=professional, process_id__isnull=False
+        ).values_list("process_id", flat=True)
+    )
     tasks = list(
         Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(
             Q(owner=user)
-            | Q(
-                owner__isnull=True,
-                flow_task__in=group_nodes(),
-                process__procedure__group__memberships__professional=professional,
-            )
+            | Q(owner__isnull=True, flow_task__in=group_nodes(), process_id__in=processes)
         )
         # The initiator's transfer is listed with their cards (``cards_of``), which name
         # no case.
         .exclude(flow_task=ProcedureFlow.transfer_to_chair)
         .select_related("process__procedure__household")
-        .distinct()
         .order_by("created")
     )
     procedure_ids = {t.process.procedure.pk for t in tasks}
@@ -174,10 +177,12 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
     ``at_risk`` (``workflows.at_risk``: most of the window passed, not yet overdue)."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
+    # The open cases first (``procedure_team_open``), then their open deadlines
+    # (``deadline_open_by_procedure``): not every open deadline of every team.
+    open_cases = visible_procedures(user).exclude(stage="closed").values("pk")
     base = (
         annotate_at_risk(Deadline.objects.current(), today)
-        .filter(met_on__isnull=True, procedure__in=visible_procedures(user))
-        .exclude(procedure__stage="closed")
+        .filter(met_on__isnull=True, procedure__in=open_cases)
         .select_related("procedure__household")
         # A case flagged by a high risk first (issue 15), then by due date.
         .order_by(F("procedure__risk_status__flagged").desc(nulls_last=True), "due_on", "id")
@@ -188,8 +193,7 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
         "at_risk": list(
             at_risk_deadlines(today)
-            .filter(procedure__in=visible_procedures(user))
-            .exclude(procedure__stage="closed")
+            .filter(procedure__in=open_cases)
             .select_related("procedure__household")
             .order_by("due_on", "id")
         ),

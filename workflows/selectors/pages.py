@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import User
-from django.db.models import Min, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from viewflow.workflow.models import Task
 
 from audit.models import AuditEvent
 from audit.services import log_event, log_read
 from forms.models import NKA, NKC, NKD, HelpPlanItem
+from people.models import Household
 from workflows import history
 from workflows.models import (
     ClosureNotice,
@@ -59,27 +60,48 @@ def procedure_search(
     procedures = visible_procedures(user)
     query = " ".join(query.split())
     if query:
-        digits = query.replace(" ", "")
-        if _query_kind(query) == "pesel":
-            match = Q(participants__person__pesel=digits)
-        else:
-            match = Q(number__icontains=query) | Q(household__label__icontains=query)
-            for word in query.split():
-                match |= Q(participants__person__last_name__icontains=word) | Q(
-                    participants__person__first_name__icontains=word
-                )
-        procedures = procedures.filter(pk__in=Procedure.objects.filter(match).values("pk"))
+        procedures = procedures.filter(_match(query))
     if stage:
         procedures = procedures.filter(stage=stage)
     procedures = procedures_flagged(procedures, [*(["overdue"] if overdue else []), *flags])
-    procedures = procedures.select_related("household", "team__municipality").annotate(
-        next_due=Min(
-            "deadlines__due_on",
-            filter=Q(deadlines__met_on__isnull=True)
-            & (Q(deadlines__nka__isnull=True) | Q(deadlines__nka__withdrawn_at__isnull=True)),
+    # The next open deadline as a correlated subquery: PostgreSQL evaluates it for the rows
+    # of the page only (after the LIMIT), where a ``Min`` over a join aggregated every
+    # deadline of every visible procedure first. Served by ``deadline_open_by_procedure``.
+    next_due = (
+        Deadline.objects.filter(
+            Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True),
+            procedure=OuterRef("pk"),
+            met_on__isnull=True,
         )
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    procedures = procedures.select_related("household", "team__municipality").annotate(
+        next_due=Subquery(next_due)
     )
     return procedures.order_by("-initiated_on", "-id")
+
+
+def _match(query: str) -> Q:
+    """The search condition, applied inside the visible set (never over every procedure).
+
+    A PESEL is an exact match (its unique index); a text matches the number, the household's
+    label or a participant's first or last name anywhere (``icontains``; on PostgreSQL the
+    trigram indexes of ``people`` and ``workflows`` serve it for a large visible set). The
+    participants are one semi-join (``id IN (SELECT procedure_id …)``), not a join that
+    repeats a procedure per matching person.
+    """
+    if _query_kind(query) == "pesel":
+        people = Q(person__pesel=query.replace(" ", ""))
+        return Q(pk__in=Participant.objects.filter(people).values("procedure_id"))
+    people = Q()
+    for word in query.split():
+        people |= Q(person__last_name__icontains=word) | Q(person__first_name__icontains=word)
+    return (
+        Q(number__icontains=query)
+        | Q(household__in=Household.objects.filter(label__icontains=query).values("pk"))
+        | Q(pk__in=Participant.objects.filter(people).values("procedure_id"))
+    )
 
 
 def _query_kind(query: str) -> str:
