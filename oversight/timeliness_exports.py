@@ -59,7 +59,11 @@ def _duration(item: DurationFigures) -> list:
 def other_figures(data: Timeliness) -> list[tuple[str, str, int]]:
     """(code, label, value) of the figures outside the tables."""
     return [
-        ("cases_over_threshold", _("Cases over the threshold, no reason recorded"), data.cases_over_threshold),
+        (
+            "cases_over_threshold",
+            _("Cases over the threshold, no reason recorded"),
+            data.cases_over_threshold,
+        ),
         ("expired", _("Protective orders that ran out in the period"), data.orders.expired),
         ("extended", _("… extended by a court"), data.orders.extended),
         ("lapsed", _("… lapsed with no court extension"), data.orders.lapsed),

@@ -104,7 +104,9 @@ def test_a_row_with_an_error_writes_no_row_and_is_linked_from_the_summary(client
 
 def test_an_open_action_is_marked_carried_out_from_the_case_page(client, case):
     item = case.help_plan_items.get()
-    page = client.get(reverse("workflows:procedure_detail", args=[case.pk]) + "?tab=plan").content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[case.pk]) + "?tab=plan"
+    ).content.decode()
     url = reverse("workflows:plan_item_status", args=[case.pk, item.pk])
     form = re.search(rf'<form method="post" action="{url}" class="mark-done">.*?</form>', page)
     assert form, "no mark-done form on the case page"
@@ -116,7 +118,9 @@ def test_an_open_action_is_marked_carried_out_from_the_case_page(client, case):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == HelpPlanItem.Status.DONE
-    page = client.get(reverse("workflows:procedure_detail", args=[case.pk]) + "?tab=plan").content.decode()
+    page = client.get(
+        reverse("workflows:procedure_detail", args=[case.pk]) + "?tab=plan"
+    ).content.decode()
     assert 'class="mark-done"' not in page
 
 
