@@ -132,9 +132,10 @@ class Walk:
         self.page.wait_for_load_state()
         self.check(self.page.url.removeprefix(self.base_url))
 
-    def follow_in(self, row: str, name: str, *, exact: bool = False) -> None:
-        """Click the link ``name`` in the table row or list item that mentions ``row``."""
-        line = self.page.locator("main tr, main li").filter(has_text=row).last
+    def follow_in(self, row: str, name: str, *, exact: bool = False, within: str = "main") -> None:
+        """Click the link ``name`` in the table row or list item that mentions ``row`` (the
+        last such line inside ``within``)."""
+        line = self.page.locator(f"{within} tr, {within} li").filter(has_text=row).last
         line.get_by_role("link", name=name, exact=exact).first.click()
         self.clicks += 1
         self.page.wait_for_load_state()

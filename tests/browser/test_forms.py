@@ -92,7 +92,7 @@ def test_the_help_plan_takes_several_actions_and_is_marked_done_from_the_case(wa
     assert page.locator("fieldset.plan-row").count() == 6
     assert page.input_value("#id_plan-0-action") == "Grupa wsparcia"
 
-    worker.visit(f"/procedures/{procedure.pk}/")
+    worker.visit(f"/procedures/{procedure.pk}/?tab=plan")
     open_before = HelpPlanItem.objects.filter(procedure=procedure, status="open").count()
     worker.submit("form.mark-done button")
     assert "Zapisano status" in page.inner_text(".messages")

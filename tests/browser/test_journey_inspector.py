@@ -32,7 +32,7 @@ def test_the_inspector_reviews_the_compliance_and_one_case(walk):
         inspector.follow("Terminowość", exact=True)
         inspector.guide_shot("inspektor-terminowosc")
         # The fourth number of the row: open past the deadline.
-        inspector.follow_in(GROUP_RULE, "1", exact=True)
+        inspector.follow_in(GROUP_RULE, "1", exact=True, within="main table.compliance")
         number = inspector.page.locator("main a", has_text="NK/").first.inner_text()
         inspector.follow(number)
     overdue = Procedure.objects.get(number=number)

@@ -177,9 +177,8 @@ def test_a_procedure_from_the_nka_to_closure_on_ground_1(walk):
     with member.step(GROUND_1, "help-plan action marked done"):
         member.follow("Zadania", exact=True)  # the next day, from the inbox
         member.follow(procedure.number)
-        member.follow_in("Konsultacje psychologiczne w OIK", "zmień")
-        member.choose(re.compile("^Status"), "zrealizowane")
-        member.press("Zapisz", exact=True)
+        member.follow("Plan pomocy", exact=True)
+        member.press("Oznacz jako zrealizowane: Konsultacje psychologiczne w OIK")
     with member.step(GROUND_1, "procedure closed: violence ended, plan carried out"):
         close(
             member,
