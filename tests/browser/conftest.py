@@ -141,7 +141,7 @@ class Walk:
         self.page.wait_for_load_state()
         self.check(self.page.url.removeprefix(self.base_url))
 
-    def press(self, name: str, *, exact: bool = False) -> None:
+    def press(self, name: str | re.Pattern[str], *, exact: bool = False) -> None:
         """Click the button called ``name`` (sends its form) and check the page it leads to.
 
         Fails at once when the form comes back with errors: a journey fills forms right.

@@ -48,6 +48,7 @@ def test_the_inspector_reviews_the_compliance_and_one_case(walk):
 
     with inspector.step(REVIEW, "the case, then who saw one of its people"):
         inspector.follow(overdue.number)
+        inspector.follow("Osoby", exact=True)
         inspector.follow("kto widział")
         inspector.guide_shot("inspektor-kto-widzial")
 

@@ -178,7 +178,7 @@ def test_a_procedure_from_the_nka_to_closure_on_ground_1(walk):
         member.follow("Zadania", exact=True)  # the next day, from the inbox
         member.follow(procedure.number)
         member.follow("Plan pomocy", exact=True)
-        member.press("Oznacz jako zrealizowane: Konsultacje psychologiczne w OIK")
+        member.press(re.compile("^Oznacz jako zrealizowane.*Konsultacje psychologiczne w OIK"))
     with member.step(GROUND_1, "procedure closed: violence ended, plan carried out"):
         close(
             member,
