@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 
 from centre.models import Group, HostelStay
 from tests.test_access_matrix import CASE_URLS, NOT_CASE_URLS, _case, _patterns, _url
@@ -124,7 +126,14 @@ class Checker:
     def check(self, url: str, *, send: bool = True) -> None:
         response = self.client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            response.close()  # a document's download streams its file
+            # A document's download streams its file: close it as the test client closes a
+            # response, without the request_finished handler that would drop the test's
+            # database connection (PostgreSQL: inside the test's transaction).
+            request_finished.disconnect(close_old_connections)
+            try:
+                response.close()
+            finally:
+                request_finished.connect(close_old_connections)
             return
         html = response.content.decode()
         if "<form" not in html:

@@ -95,17 +95,21 @@ def test_a_run_that_finds_another_in_progress_does_nothing(world):
             release.wait(timeout=30)
         own_connection.close()
 
+    mail.outbox.clear()  # the notifications of the steps driven above
     thread = threading.Thread(target=other_host)
     thread.start()
-    assert holding.wait(timeout=10)
-    out = io.StringIO()
-    call_command("check_deadlines", date=day.isoformat(), stdout=out)
-    assert "in progress: nothing done" in out.getvalue()
-    assert mail.outbox == [] and not DeadlineNotice.objects.exists()
-    release.set()
-    thread.join(timeout=30)
+    try:
+        assert holding.wait(timeout=10)
+        out = io.StringIO()
+        call_command("check_deadlines", date=day.isoformat(), stdout=out)
+        assert "in progress: nothing done" in out.getvalue()
+        assert mail.outbox == [] and not DeadlineNotice.objects.exists()
+    finally:
+        release.set()
+        thread.join(timeout=30)
     call_command("check_deadlines", date=day.isoformat(), stdout=out)  # the lock is free
-    assert len(mail.outbox) == 1 and DeadlineNotice.objects.count() == 1
+    notices = DeadlineNotice.objects.count()
+    assert notices >= 1 and len(mail.outbox) == notices
 
 
 @on_postgresql
@@ -116,6 +120,7 @@ def test_two_hosts_at_once_send_every_reminder_and_store_every_document_exactly_
     for _ in range(3):
         drive(world, to=Stage.INITIATED)
     day = calendar.add_working_days(TODAY, 6).isoformat()  # NK-A deadlines overdue
+    mail.outbox.clear()  # the notifications of the steps driven above
     printed = _hosts(
         ("check_deadlines", {"date": day}),
         ("check_deadlines", {"date": day}),
@@ -125,13 +130,16 @@ def test_two_hosts_at_once_send_every_reminder_and_store_every_document_exactly_
     assert not any("exit" in text or "Error" in text for text in printed), printed
     # The runs' own reports add up to the work done: no job was rendered by both hosts.
     rendered = sum(int(n) for n in re.findall(r"Documents rendered: (\d+)", "".join(printed)))
-    emailed = re.findall(r"Reminders sent: (\d+); escalations sent: (\d+)", "".join(printed))
+    emailed = re.findall(
+        r"At-risk warnings sent: (\d+); reminders sent: (\d+); escalations sent: (\d+)",
+        "".join(printed),
+    )
     # Every notice recorded was e-mailed once, and none twice.
     notices = DeadlineNotice.objects.count()
     assert notices >= 3
     sent = [(message.to[0], message.subject) for message in mail.outbox]
     assert len(sent) == notices == len(set(sent))
-    assert sum(int(r) + int(e) for r, e in emailed) == notices
+    assert sum(int(a) + int(r) + int(e) for a, r, e in emailed) == notices
     # Every failed job rendered once: one document and one audit event each.
     assert not DocumentJob.objects.filter(status=DocumentJob.Status.FAILED).exists()
     done = DocumentJob.objects.filter(status=DocumentJob.Status.DONE, document__isnull=False)

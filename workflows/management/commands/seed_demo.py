@@ -15,7 +15,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data is never loaded with OIK_ENV=production.")
         # The demo's past steps notify their users in the application; the e-mails they would
         # send (1,800 lines on the console backend) would bury the list of logins below.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        with override_settings(MAILERS=quiet):
             created, logins = demo.seed()
         if created:
             self.stdout.write(self.style.SUCCESS("Demo data loaded: Gmina Przykładowo."))
