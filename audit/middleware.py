@@ -3,7 +3,7 @@
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.urls import reverse
 
-from audit.services import current_client
+from audit.services import request_scope
 
 # Requests an auditor may still POST: signing in with the second factor, signing out, the
 # language, checking a document.
@@ -22,8 +22,7 @@ class AuditMiddleware:
         self._allowed: tuple[str, ...] | None = None
 
     def __call__(self, request):
-        token = current_client.set(request.META.get("REMOTE_ADDR", ""))
-        try:
+        with request_scope(request.META.get("REMOTE_ADDR", "")):
             if (
                 request.method not in ("GET", "HEAD", "OPTIONS")
                 and request.path not in self.allowed_paths()
@@ -31,8 +30,6 @@ class AuditMiddleware:
             ):
                 raise PermissionDenied("Auditors read; they never change anything.")
             return self.get_response(request)
-        finally:
-            current_client.reset(token)
 
     def allowed_paths(self) -> tuple[str, ...]:
         if self._allowed is None:
