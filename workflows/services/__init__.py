@@ -69,7 +69,6 @@ from workflows.services.referrals import (
 from workflows.services.risk import (
     card_risk_assess,
     deadline_reason_record,
-    notify_chair_of_risk,
     risk_assess,
     safety_action_record,
 )
@@ -79,7 +78,6 @@ __all__ = [
     "card_order_record",
     "card_risk_assess",
     "deadline_reason_record",
-    "notify_chair_of_risk",
     "risk_assess",
     "safety_action_record",
     "detention_notice_record",

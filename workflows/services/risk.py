@@ -7,7 +7,7 @@ deadline and opens the next (``RuleCode.RISK_REASSESSMENT``, a team setting). On
 (high, or any immediate-action answer) also opens the safety-plan deadline
 (``RuleCode.SAFETY_PLAN``, 1 working day by default, counted with the Polish holidays of
 ``workflows.calendar``) and notifies the chair once the step commits
-(``notify_chair_of_risk``). The case's ``RiskStatus`` is re-derived from each victim's
+(``notifications.high_risk_assessed``). The case's ``RiskStatus`` is re-derived from each victim's
 latest current assessment, so the lists can sort by it.
 """
 
@@ -44,13 +44,6 @@ from workflows.steps import (
 )
 
 ANSWER_PREFIX = "q_"
-
-
-def notify_chair_of_risk(*, procedure: Procedure, assessment: RiskAssessment) -> None:
-    """Tell the team chair at once that ``assessment`` of ``procedure`` acts: an e-mail with
-    the case number and a link, never a name, sent after the caller's transaction commits.
-    The one place a notifications layer reroutes."""
-    notifications.high_risk_assessed(procedure=procedure)
 
 
 def _victim(procedure: Procedure, person_id: int) -> Person:
@@ -171,7 +164,7 @@ def _assess(
     if result.acts and not already:
         add_deadline(procedure, RuleCode.SAFETY_PLAN, assessed_on)
     if result.acts:
-        notify_chair_of_risk(procedure=procedure, assessment=assessment)
+        notifications.high_risk_assessed(procedure=procedure)
     refresh_risk_status(procedure)
     s.person = person
     s.payload = {
@@ -329,7 +322,6 @@ def deadline_reason_record(
 __all__ = [
     "card_risk_assess",
     "deadline_reason_record",
-    "notify_chair_of_risk",
     "refresh_risk_status",
     "risk_new_card",
     "risk_assess",
