@@ -10,7 +10,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from workflows import calendar
-from workflows.at_risk import annotate_at_risk, at_risk_deadlines
+from workflows.at_risk import annotate_at_risk
 from workflows.flows import ProcedureFlow, group_nodes, rule_met_at
 from workflows.models import (
     Deadline,
@@ -191,12 +191,8 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
         # A lapsed order is not overdue: nobody had a step to take (``reminders._lapse``).
         "overdue": list(base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER)),
         "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
-        "at_risk": list(
-            at_risk_deadlines(today)
-            .filter(procedure__in=open_cases)
-            .select_related("procedure__household")
-            .order_by("due_on", "id")
-        ),
+        # ``base`` is annotated with ``at_risk`` (``workflows.at_risk``) already.
+        "at_risk": list(base.filter(at_risk=True).order_by("due_on", "id")),
     }
 
 
