@@ -72,7 +72,7 @@ def _describe(actor: User) -> tuple[str, str]:
         professional = actor.professional
     except ObjectDoesNotExist:
         return ("administrator" if actor.is_superuser else "user"), ""
-    chair = professional.team_memberships.filter(role="chair").exists()
+    chair = bool(professional.chaired_team_ids)
     return ("chair" if chair else professional.profession), professional.institution
 
 

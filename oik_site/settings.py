@@ -170,7 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # public address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user read with their roles in one query.
+    "accounts.backends.UserBackend",
     "workflows.permissions.StepBackend",  # the nodes' "workflows.<action>" permissions
 ]
 AXES_FAILURE_LIMIT = env_int("OIK_LOGIN_FAILURE_LIMIT", 10)

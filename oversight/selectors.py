@@ -325,8 +325,8 @@ def compliance_scope(user) -> QuerySet[Procedure]:
         return visible_procedures(user)
     professional = professional_for(user)
     if professional is not None and professional.has_declaration:
-        chaired = professional.team_memberships.filter(role="chair").values_list("team_id")
-        if chaired.exists():
+        chaired = professional.chaired_team_ids
+        if chaired:
             return Procedure.objects.filter(team_id__in=chaired)
     raise PermissionDenied
 

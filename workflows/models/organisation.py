@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from forms.models import Sector
@@ -159,6 +160,16 @@ class Professional(models.Model):
     @property
     def has_declaration(self) -> bool:
         return self.confidentiality_declared_on is not None
+
+    @cached_property
+    def chaired_team_ids(self) -> list[int]:
+        """The teams this professional chairs: one query per request (the user and this
+        record are loaded afresh for each request), however many pages parts ask."""
+        return list(
+            self.team_memberships.filter(role=TeamMember.Role.CHAIR).values_list(
+                "team_id", flat=True
+            )
+        )
 
 
 class TeamMember(models.Model):

@@ -11,7 +11,6 @@ from workflows import calendar
 from workflows.models import (
     CardRouting,
     Deadline,
-    TeamMember,
 )
 from workflows.rules import RuleCode
 from workflows.selectors.access import professional_for
@@ -94,9 +93,7 @@ def cards_routed(*, user: User) -> dict[str, list]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return {"received": [], "forwarded": []}
-    chaired = TeamMember.objects.filter(
-        professional=professional, role=TeamMember.Role.CHAIR
-    ).values("team_id")
+    chaired = professional.chaired_team_ids
     routings = CardRouting.objects.select_related("nka", "procedure", "to_team").order_by(
         "-routed_at"
     )

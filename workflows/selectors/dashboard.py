@@ -19,7 +19,6 @@ from workflows.models import (
     Profession,
     Referral,
     Stage,
-    TeamMember,
 )
 from workflows.rules import RuleCode
 from workflows.selectors.access import auditor_scope_for, professional_for, visible_procedures
@@ -130,9 +129,7 @@ def sees_team_counts(user: User) -> bool:
     return (
         professional is not None
         and professional.has_declaration
-        and TeamMember.objects.filter(
-            professional=professional, role=TeamMember.Role.CHAIR
-        ).exists()
+        and bool(professional.chaired_team_ids)
     )
 
 

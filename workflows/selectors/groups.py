@@ -23,7 +23,6 @@ from workflows.models import (
     Profession,
     Professional,
     Stage,
-    TeamMember,
 )
 from workflows.selectors.access import professional_for
 from workflows.selectors.dashboard import FILTERS
@@ -78,11 +77,7 @@ def _chaired_team_ids(user: User) -> list[int]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    return list(
-        TeamMember.objects.filter(
-            professional=professional, role=TeamMember.Role.CHAIR
-        ).values_list("team_id", flat=True)
-    )
+    return professional.chaired_team_ids
 
 
 def incomplete_groups_for(*, user: User) -> list[IncompleteGroup]:
