@@ -181,6 +181,35 @@ async def writer(session, data, run, *, bare, pause, stop, rnd):
             await asyncio.sleep(pause)
 
 
+def _cpu_of(pid: str) -> float:
+    """CPU seconds (user + system) process ``pid`` has used; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server_pid: int, database: str) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn's workers and by PostgreSQL's backends of
+    ``database`` (Linux /proc): the cost of the requests whatever else runs on the machine."""
+    out = {"gunicorn": 0.0, "postgresql": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        parent = stat.rsplit(")", 1)[1].split()[1]
+        if parent == str(server_pid):
+            out["gunicorn"] += _cpu_of(entry.name)
+        elif command.startswith("postgres: ") and f" {database} " in command:
+            out["postgresql"] += _cpu_of(entry.name)
+    return out
+
+
 async def one_run(users, *, bare: bool, pause: float, seconds: float) -> Run:
     run, stop = Run(), asyncio.Event()
     tasks = [
@@ -329,7 +358,12 @@ def summary(run: Run) -> dict:
 
 
 def show(name: str, s: dict) -> None:
-    print(f"{name}: {s['rps']:.1f} requests/s, {s['errors']} errors {s['error_kinds'] or ''}")
+    cpu = s.get("cpu_ms_per_request", {})
+    print(
+        f"{name}: {s['rps']:.1f} requests/s, {s['errors']} errors {s['error_kinds'] or ''}; "
+        f"server CPU per request: gunicorn {cpu.get('gunicorn', 0):.1f} ms, "
+        f"PostgreSQL {cpu.get('postgresql', 0):.1f} ms"
+    )
     for kind, k in s["by_kind"].items():
         print(
             f"  {kind:10} {k['n']:6} {k['rps']:7.1f}/s  p50 {k['p50_ms']:7.1f}  "
@@ -347,13 +381,18 @@ async def drive(port: int, plan: dict, args) -> dict:
     print(f"{len(users)} users signed in", flush=True)
     await one_run(users, bare=False, pause=0, seconds=min(10, args.seconds))  # warm-up
     out = {}
+    pid, database = args.server_pid, args.database
     for name, bare, pause in (
         ("closed, bare", True, 0),
         ("closed, app", False, 0),
         ("paused, bare", True, 1),
         ("paused, app", False, 1),
     ):
+        before = server_cpu(pid, database)
         out[name] = summary(await one_run(users, bare=bare, pause=pause, seconds=args.seconds))
+        after = server_cpu(pid, database)
+        done = max(out[name]["requests"], 1)
+        out[name]["cpu_ms_per_request"] = {k: 1000 * (after[k] - before[k]) / done for k in after}
         show(name, out[name])
     return out
 
@@ -393,6 +432,7 @@ def main() -> None:
     plan |= {u: (d, True) for u, d in writers_with_cases(args.writers).items()}
     connections.close_all()
     server = serve(database_url, args.port, args.workers)
+    args.server_pid, args.database = server.pid, database_url.rsplit("/", 1)[1]
     try:
         results = asyncio.run(drive(args.port, plan, args))
     finally:
