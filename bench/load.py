@@ -190,10 +190,10 @@ def _cpu_of(pid: str) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(server_pid: int, database: str) -> dict[str, float]:
-    """CPU seconds used so far by gunicorn's workers and by PostgreSQL's backends of
-    ``database`` (Linux /proc): the cost of the requests whatever else runs on the machine."""
-    out = {"gunicorn": 0.0, "postgresql": 0.0}
+def server_cpu(server_pid: int, database: str) -> dict[str, tuple[str, float]]:
+    """Per process: (``gunicorn`` or ``postgresql``, CPU seconds used so far) of gunicorn's
+    workers and of PostgreSQL's backends of ``database`` (Linux /proc)."""
+    out = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -204,10 +204,19 @@ def server_cpu(server_pid: int, database: str) -> dict[str, float]:
             continue
         parent = stat.rsplit(")", 1)[1].split()[1]
         if parent == str(server_pid):
-            out["gunicorn"] += _cpu_of(entry.name)
+            out[entry.name] = ("gunicorn", _cpu_of(entry.name))
         elif command.startswith("postgres: ") and f" {database} " in command:
-            out["postgresql"] += _cpu_of(entry.name)
+            out[entry.name] = ("postgresql", _cpu_of(entry.name))
     return out
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds per kind between two ``server_cpu`` readings (a process that ended in
+    between is not counted: the figures are a lower bound)."""
+    spent = {"gunicorn": 0.0, "postgresql": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return spent
 
 
 async def one_run(users, *, bare: bool, pause: float, seconds: float) -> Run:
@@ -392,7 +401,8 @@ async def drive(port: int, plan: dict, args) -> dict:
         out[name] = summary(await one_run(users, bare=bare, pause=pause, seconds=args.seconds))
         after = server_cpu(pid, database)
         done = max(out[name]["requests"], 1)
-        out[name]["cpu_ms_per_request"] = {k: 1000 * (after[k] - before[k]) / done for k in after}
+        spent = cpu_spent(before, after)
+        out[name]["cpu_ms_per_request"] = {k: 1000 * v / done for k, v in spent.items()}
         show(name, out[name])
     return out
 
