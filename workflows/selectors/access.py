@@ -153,3 +153,48 @@ def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     if not access.read:
         raise Http404
     return procedure, access
+
+
+@dataclass(frozen=True)
+class ActingCases:
+    """The open cases a professional acts in, as id lists (``acting_cases``)."""
+
+    member: frozenset[int]  # their group includes the professional
+    chaired: frozenset[int]  # of a team the professional chairs
+    chaired_without_group: frozenset[int]  # of those, the ones with no group yet
+
+    @property
+    def member_or_chaired(self) -> frozenset[int]:
+        return self.member | self.chaired
+
+    @property
+    def member_or_chaired_without_group(self) -> frozenset[int]:
+        return self.member | self.chaired_without_group
+
+
+def acting_cases(professional: Professional) -> ActingCases:
+    """The open cases ``professional`` acts in: two index-driven queries, kept on the
+    professional for the rest of the request (the inbox's sections each asked it again
+    through joins with DISTINCT, issue 16). The caller checks the confidentiality
+    declaration."""
+    cached = getattr(professional, "_acting_cases", None)
+    if cached is not None:
+        return cached
+    open_cases = Procedure.objects.exclude(stage="closed")
+    member = open_cases.filter(group__memberships__professional=professional)
+    chaired = (
+        list(
+            open_cases.filter(team_id__in=professional.chaired_team_ids).values_list(
+                "pk", "group__id"
+            )
+        )
+        if professional.chaired_team_ids
+        else []
+    )
+    result = ActingCases(
+        member=frozenset(member.values_list("pk", flat=True)),
+        chaired=frozenset(pk for pk, _ in chaired),
+        chaired_without_group=frozenset(pk for pk, group in chaired if group is None),
+    )
+    professional._acting_cases = result  # type: ignore[attr-defined]
+    return result

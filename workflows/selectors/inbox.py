@@ -19,7 +19,7 @@ from workflows.models import (
     Referral,
 )
 from workflows.rules import RULE_LABELS, RuleCode, find_rule
-from workflows.selectors.access import professional_for, visible_procedures
+from workflows.selectors.access import acting_cases, professional_for, visible_procedures
 from workflows.selectors.risk import flagged_procedure_ids
 
 
@@ -130,22 +130,16 @@ def orders_in_force(*, user: User) -> list[Deadline]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    ours = Q(procedure__group__memberships__professional=professional) | Q(
-        procedure__group__isnull=True,
-        procedure__team__members__professional=professional,
-        procedure__team__members__role="chair",
-    )
+    ours = acting_cases(professional).member_or_chaired_without_group
     return list(
         Deadline.objects.current()
         .filter(
-            ours,
+            procedure_id__in=ours,
             rule=RuleCode.PROTECTIVE_ORDER,
             met_on__isnull=True,
             due_on__gte=calendar.legal_date(),
         )
-        .exclude(procedure__stage="closed")
         .select_related("procedure__household", "protective_order")
-        .distinct()
         .order_by("due_on", "id")
     )
 
@@ -158,16 +152,11 @@ def suspect_notices_due(*, user: User) -> list[Deadline]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    ours = Q(procedure__group__memberships__professional=professional) | Q(
-        procedure__team__members__professional=professional,
-        procedure__team__members__role="chair",
-    )
+    ours = acting_cases(professional).member_or_chaired
     return list(
         Deadline.objects.current()
-        .filter(ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
-        .exclude(procedure__stage="closed")
+        .filter(procedure_id__in=ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
         .select_related("procedure__household")
-        .distinct()
         .order_by("due_on", "id")
     )
 
@@ -214,11 +203,7 @@ def requests_awaiting_decision(*, user: User) -> list[PendingRequest]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    chaired = Q(
-        procedure__team__members__professional=professional,
-        procedure__team__members__role="chair",
-    )
-    waiting = Q(chaired, decision="") & ~Q(procedure__stage="closed")
+    waiting = Q(procedure_id__in=acting_cases(professional).chaired, decision="")
     referrals = Referral.objects.filter(waiting).select_related("procedure__household")
     # A withdrawn notification waits for nothing.
     notifications = (
@@ -232,11 +217,11 @@ def requests_awaiting_decision(*, user: User) -> list[PendingRequest]:
             "workflows:referral_decide",
             r.pk,
         )
-        for r in referrals.distinct()
+        for r in referrals
     ] + [
         PendingRequest(
             n.procedure, n.get_kind_display(), n.requested_on, "workflows:notification_decide", n.pk
         )
-        for n in notifications.distinct()
+        for n in notifications
     ]
     return sorted(rows, key=lambda row: (row.requested_on, row.pk))

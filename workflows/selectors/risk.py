@@ -7,7 +7,6 @@ nothing here is ever put on a document or a page for the suspect.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 
 from people.models import Person
 from workflows.models import (
@@ -20,7 +19,7 @@ from workflows.models import (
 )
 from workflows.risk import LEVEL_ORDER, Level
 from workflows.rules import RuleCode
-from workflows.selectors.access import professional_for
+from workflows.selectors.access import acting_cases, professional_for
 
 
 @dataclass(frozen=True)
@@ -128,15 +127,10 @@ def flagged_cases_for(*, user: User) -> list[RiskStatus]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    ours = Q(procedure__group__memberships__professional=professional) | Q(
-        procedure__team__members__professional=professional,
-        procedure__team__members__role="chair",
-    )
     rows = list(
-        RiskStatus.objects.filter(ours, flagged=True)
-        .exclude(procedure__stage="closed")
-        .select_related("procedure__household")
-        .distinct()
+        RiskStatus.objects.filter(
+            procedure_id__in=acting_cases(professional).member_or_chaired, flagged=True
+        ).select_related("procedure__household")
     )
     due = {
         d.procedure_id: d
