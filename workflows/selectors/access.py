@@ -157,44 +157,51 @@ def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
 
 @dataclass(frozen=True)
 class ActingCases:
-    """The open cases a professional acts in, as id lists (``acting_cases``)."""
+    """The open cases a professional acts in (``acting_cases``), as conditions on a model
+    that names its case through ``prefix`` (``procedure__`` for a deadline, ``""`` for the
+    case itself): the groups' cases as a short id list, the chaired teams' cases by team
+    (``procedure_team_open``), no join through the memberships, so no DISTINCT."""
 
-    member: frozenset[int]  # their group includes the professional
-    chaired: frozenset[int]  # of a team the professional chairs
-    chaired_without_group: frozenset[int]  # of those, the ones with no group yet
+    member: frozenset[int]  # the open cases whose group includes the professional
+    chaired_teams: tuple[int, ...]  # the teams the professional chairs
 
-    @property
-    def member_or_chaired(self) -> frozenset[int]:
-        return self.member | self.chaired
+    def _chaired(self, prefix: str, **more) -> Q:
+        if not self.chaired_teams:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}team_id__in": self.chaired_teams, **more}) & ~Q(
+            **{f"{prefix}stage": "closed"}
+        )
 
-    @property
-    def member_or_chaired_without_group(self) -> frozenset[int]:
-        return self.member | self.chaired_without_group
+    def chaired(self, prefix: str = "procedure__") -> Q:
+        """The open cases of the teams the professional chairs."""
+        return self._chaired(prefix)
+
+    def member_or_chaired(self, prefix: str = "procedure__") -> Q:
+        """The open cases of their groups, and those of the teams they chair."""
+        return Q(**{f"{prefix}pk__in": self.member}) | self._chaired(prefix)
+
+    def member_or_chaired_without_group(self, prefix: str = "procedure__") -> Q:
+        """The open cases of their groups, and those of the teams they chair that have no
+        group yet (the chair acts until the group is appointed)."""
+        return Q(**{f"{prefix}pk__in": self.member}) | self._chaired(
+            prefix, **{f"{prefix}group__isnull": True}
+        )
 
 
 def acting_cases(professional: Professional) -> ActingCases:
-    """The open cases ``professional`` acts in: two index-driven queries, kept on the
-    professional for the rest of the request (the inbox's sections each asked it again
-    through joins with DISTINCT, issue 16). The caller checks the confidentiality
+    """The open cases ``professional`` acts in: one query (their groups' open cases), kept on
+    the professional for the rest of the request; the inbox's sections each joined through
+    the memberships with DISTINCT (issue 16). The caller checks the confidentiality
     declaration."""
     cached = getattr(professional, "_acting_cases", None)
     if cached is not None:
         return cached
-    open_cases = Procedure.objects.exclude(stage="closed")
-    member = open_cases.filter(group__memberships__professional=professional)
-    chaired = (
-        list(
-            open_cases.filter(team_id__in=professional.chaired_team_ids).values_list(
-                "pk", "group__id"
-            )
-        )
-        if professional.chaired_team_ids
-        else []
+    member = Procedure.objects.exclude(stage="closed").filter(
+        group__memberships__professional=professional
     )
     result = ActingCases(
         member=frozenset(member.values_list("pk", flat=True)),
-        chaired=frozenset(pk for pk, _ in chaired),
-        chaired_without_group=frozenset(pk for pk, group in chaired if group is None),
+        chaired_teams=tuple(professional.chaired_team_ids),
     )
     professional._acting_cases = result  # type: ignore[attr-defined]
     return result

@@ -130,11 +130,11 @@ def orders_in_force(*, user: User) -> list[Deadline]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    ours = acting_cases(professional).member_or_chaired_without_group
+    ours = acting_cases(professional).member_or_chaired_without_group()
     return list(
         Deadline.objects.current()
         .filter(
-            procedure_id__in=ours,
+            ours,
             rule=RuleCode.PROTECTIVE_ORDER,
             met_on__isnull=True,
             due_on__gte=calendar.legal_date(),
@@ -152,10 +152,10 @@ def suspect_notices_due(*, user: User) -> list[Deadline]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    ours = acting_cases(professional).member_or_chaired
+    ours = acting_cases(professional).member_or_chaired()
     return list(
         Deadline.objects.current()
-        .filter(procedure_id__in=ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
+        .filter(ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
         .select_related("procedure__household")
         .order_by("due_on", "id")
     )
@@ -203,7 +203,7 @@ def requests_awaiting_decision(*, user: User) -> list[PendingRequest]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return []
-    waiting = Q(procedure_id__in=acting_cases(professional).chaired, decision="")
+    waiting = acting_cases(professional).chaired() & Q(decision="")
     referrals = Referral.objects.filter(waiting).select_related("procedure__household")
     # A withdrawn notification waits for nothing.
     notifications = (

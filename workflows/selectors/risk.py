@@ -129,7 +129,7 @@ def flagged_cases_for(*, user: User) -> list[RiskStatus]:
         return []
     rows = list(
         RiskStatus.objects.filter(
-            procedure_id__in=acting_cases(professional).member_or_chaired, flagged=True
+            acting_cases(professional).member_or_chaired(), flagged=True
         ).select_related("procedure__household")
     )
     due = {
