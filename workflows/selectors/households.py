@@ -48,7 +48,10 @@ def household_name(procedure: Procedure) -> str:
     household = procedure.household
     victims = getattr(procedure, VICTIMS_ATTR, None)
     if victims is None:
+        # Kept on the procedure: a page that names its case twice (title and heading) reads
+        # the first victim once.
         victims = list(_victims_of_cases().filter(procedure=procedure)[:1])
+        setattr(procedure, VICTIMS_ATTR, victims)
     parts = [household.municipality.name]
     if victims:
         person = victims[0].person
