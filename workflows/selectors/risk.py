@@ -64,10 +64,14 @@ def _change(before: RiskAssessment | None, now: RiskAssessment) -> str:
     return "up" if key_now > key_before else "down" if key_now < key_before else "same"
 
 
-def risk_panel(*, procedure: Procedure) -> RiskPanel:
+def risk_panel(
+    *, procedure: Procedure, deadlines: list[Deadline] | None = None, cards: list | None = None
+) -> RiskPanel:
     """The case's risk: its status, each victim's trend of current assessments (oldest
     first, each with its change), the open safety-plan and reassessment deadlines, and
-    whether a card arrived since the latest assessment. Six queries."""
+    whether a card arrived since the latest assessment. Six queries; four when the case
+    page passes the case's current ``deadlines`` and every version of its NK-A ``cards``,
+    which it has read already."""
     assessments = list(
         RiskAssessment.objects.filter(procedure=procedure)
         .select_related("person", "assessed_by", "corrected_by")
@@ -79,18 +83,19 @@ def risk_panel(*, procedure: Procedure) -> RiskPanel:
         trend = victims.setdefault(assessment.person_id, VictimTrend(assessment.person))
         before = trend.rows[-1].assessment if trend.rows else None
         trend.rows.append(TrendRow(assessment, _change(before, assessment)))
-    open_deadlines = {
-        d.rule: d
-        for d in Deadline.objects.current()
-        .filter(
-            procedure=procedure,
-            met_on__isnull=True,
-            rule__in=[RuleCode.SAFETY_PLAN, RuleCode.RISK_REASSESSMENT, RuleCode.RISK_NEW_CARD],
-        )
-        .order_by("-due_on")
-    }
-    latest_card = procedure.nka_forms.order_by("-created_at").values_list("created_at", flat=True)
-    newest = latest_card.first()
+    rules = (RuleCode.SAFETY_PLAN, RuleCode.RISK_REASSESSMENT, RuleCode.RISK_NEW_CARD)
+    if deadlines is None:
+        deadlines = list(Deadline.objects.current().filter(procedure=procedure, rule__in=rules))
+    # The earliest open one of each rule (the one due first is the one that matters).
+    open_deadlines: dict[str, Deadline] = {}
+    for d in sorted(deadlines, key=lambda d: (d.due_on, d.pk), reverse=True):
+        if d.met_on is None and d.rule in rules:
+            open_deadlines[d.rule] = d
+    if cards is None:
+        latest_card = procedure.nka_forms.order_by("-created_at")
+        newest = latest_card.values_list("created_at", flat=True).first()
+    else:
+        newest = max((card.created_at for card in cards), default=None)
     latest_assessment = max((a.created_at for a in current), default=None)
     # The group assesses at each victim's meeting: a meeting held after the victim's latest
     # assessment (or with none) is offered on the panel.

@@ -123,7 +123,7 @@ def procedure_detail(request, pk: int):
     ]
     # Issue 15: the risk (chair and group only) and the reasons given for missed deadlines.
     risk = (
-        selectors.risk_panel(procedure=procedure)
+        selectors.risk_panel(procedure=procedure, deadlines=page.deadlines, cards=page.nka_forms)
         if (access.chair or access.group_member) and "summary" in shown
         else None
     )
