@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
+from audit.services import actor_scope, audit_batch, log_event
 from documents.models import DocumentKind
 from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
@@ -371,7 +371,9 @@ def procedure_initiate(
     own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
     forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
-    with transaction.atomic():
+    # Not a ``step`` (no procedure yet): its events (the process's first task, the card, the
+    # documents) are appended in one flush all the same (audit.services.audit_batch).
+    with actor_scope(), transaction.atomic(), audit_batch():
         procedure, joined, routed = None, False, False
         existing = open_procedure_for_pesels(pesels, team=team)
         if existing is None:
