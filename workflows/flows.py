@@ -16,6 +16,9 @@ own views are not exposed. Nodes read like the procedure of Dz.U. 2023 poz. 1870
     → closure → [monitoring after closure] → end
 """
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -37,9 +40,30 @@ def _procedure_of(process: Process) -> Procedure:
     Asked once per process object (a step completing a task asks it for every next node)."""
     procedure = getattr(process, "_procedure", None)
     if procedure is None:
-        procedure = Procedure.objects.select_related("team").get(pk=process.data["procedure"])
+        in_hand = _in_hand.get()
+        if in_hand is not None and in_hand.pk == (process.data or {}).get("procedure"):
+            procedure = in_hand
+        else:
+            procedure = Procedure.objects.select_related("team").get(pk=process.data["procedure"])
         remember_procedure(process, procedure)
     return procedure
+
+
+# The procedure a step holds (locked) while it runs its process: every node, whichever
+# process object viewflow loaded, gets it without asking the database again.
+_in_hand: contextvars.ContextVar[Procedure | None] = contextvars.ContextVar(
+    "procedure_in_hand", default=None
+)
+
+
+@contextlib.contextmanager
+def procedure_in_hand(procedure: Procedure) -> Iterator[None]:
+    """Within the block, the nodes of ``procedure``'s process take ``procedure`` as it is."""
+    token = _in_hand.set(procedure)
+    try:
+        yield
+    finally:
+        _in_hand.reset(token)
 
 
 def procedure_of(process: Process) -> Procedure:

@@ -42,6 +42,7 @@ from workflows.flows import (
     ProcedureFlow,
     Step,
     open_nodes,
+    procedure_in_hand,
     procedure_stage,
     remember_procedure,
 )
@@ -67,10 +68,53 @@ def record_errors(
     validators) say of the unsaved ``record``, by field name with ``prefix`` (``people-0-``);
     ``exclude`` names the fields the step has not set yet. Empty when the record is valid."""
     try:
-        record.full_clean(exclude=list(exclude))
+        _full_clean(record, set(exclude))
     except ValidationError as error:
         return {prefix + key: list(texts) for key, texts in error.message_dict.items()}
     return {}
+
+
+def _loaded_relations(record: models.Model) -> set[str]:
+    """The foreign keys of ``record`` set to an object the step loaded or saved: that it
+    exists is known, the database need not be asked again."""
+    known = set()
+    for relation in record._meta.concrete_fields:
+        if isinstance(relation, models.ForeignKey) and relation.is_cached(record):
+            related = relation.get_cached_value(record)
+            if (
+                related is not None
+                and not related._state.adding
+                and related.pk == getattr(record, relation.attname)
+            ):
+                known.add(relation.name)
+    return known
+
+
+def _full_clean(record: models.Model, exclude: set[str]) -> None:
+    """``record.full_clean(exclude=exclude)``, without one query per foreign key to an object
+    the step holds (``_loaded_relations``): the same messages, the same unique and constraint
+    checks (Django's ``Model.full_clean``, with the field checks excluding those keys)."""
+    errors: dict = {}
+    try:
+        record.clean_fields(exclude=exclude | _loaded_relations(record))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        record.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    exclude = exclude | {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        record.validate_unique(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        record.validate_constraints(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_record(record: models.Model, *, exclude: Iterable[str] = (), prefix: str = "") -> None:
@@ -198,7 +242,10 @@ def _check_group(procedure: Procedure) -> None:
     """Refuse a meeting of a group that lacks a member the law requires (art. 9a ust. 11
     of the Act: a social worker and a police officer; art. 9c ust. 3: declarations), as it
     stands today, not as it stood at the appointment."""
-    group = DiagnosticGroup.objects.filter(procedure=procedure).first()
+    try:
+        group = procedure.group  # kept on the procedure: the meeting asks for it again
+    except DiagnosticGroup.DoesNotExist:
+        group = None
     gaps = group_gaps(group) if group is not None else [_("the group is not appointed")]
     if gaps:
         raise refuse(
@@ -305,41 +352,51 @@ def step(
     # flush to the commit only (audit.services.audit_batch).
     with actor_scope(), transaction.atomic(), audit_batch():
         procedure = lock_procedure(procedure_id)
-        access = procedure_access(actor, procedure)
-        if not acts_as(access, declared.actor):
-            raise PermissionDenied
-        # Until the service's block ends nothing changes who may act or which tasks are open:
-        # viewflow's permission check (``permissions.StepBackend``) and ``open_nodes`` reuse
-        # what was asked here instead of asking again.
-        procedure._access_memo = {actor.pk: access}  # type: ignore[attr-defined]
-        procedure._open_nodes_memo = []  # type: ignore[attr-defined]
-        run = StepRun(
-            actor=actor, procedure=procedure, access=access, declared=declared, event=event
+        with procedure_in_hand(procedure):
+            yield from _step(actor, procedure, action, declared, event, refusal)
+
+
+def _step(
+    actor: User,
+    procedure: Procedure,
+    action: str,
+    declared: Step,
+    event: str,
+    refusal: str | None,
+) -> Iterator[StepRun]:
+    """The body of ``step`` with the procedure locked (see ``step``)."""
+    access = procedure_access(actor, procedure)
+    if not acts_as(access, declared.actor):
+        raise PermissionDenied
+    # Until the service's block ends nothing changes who may act or which tasks are open:
+    # viewflow's permission check (``permissions.StepBackend``) and ``open_nodes`` reuse
+    # what was asked here instead of asking again.
+    procedure._access_memo = {actor.pk: access}  # type: ignore[attr-defined]
+    procedure._open_nodes_memo = []  # type: ignore[attr-defined]
+    run = StepRun(actor=actor, procedure=procedure, access=access, declared=declared, event=event)
+    if declared.node is not None and not declared.stages:
+        run.take_node()
+    elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
+        raise _stage_refusal(procedure, refusal)
+    if declared.needs_full_group:
+        _check_group(procedure)
+    yield run
+    del procedure._access_memo, procedure._open_nodes_memo  # type: ignore[attr-defined]
+    if run.task is not None and run.complete_node:
+        complete_task(run.task, actor)
+        stage = procedure_stage(procedure)
+        if stage != procedure.stage or run.with_stage:
+            procedure.stage = stage
+            procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
+    paperwork.schedule_all(procedure=procedure, documents=run.documents, actor=actor)
+    if run.event:
+        log_event(
+            action=run.event,
+            actor=actor,
+            procedure=procedure,
+            person=run.person,
+            payload=run.payload or None,
         )
-        if declared.node is not None and not declared.stages:
-            run.take_node()
-        elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
-            raise _stage_refusal(procedure, refusal)
-        if declared.needs_full_group:
-            _check_group(procedure)
-        yield run
-        del procedure._access_memo, procedure._open_nodes_memo  # type: ignore[attr-defined]
-        if run.task is not None and run.complete_node:
-            complete_task(run.task, actor)
-            stage = procedure_stage(procedure)
-            if stage != procedure.stage or run.with_stage:
-                procedure.stage = stage
-                procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
-        for kind, subject in run.documents:
-            paperwork.schedule(procedure=procedure, kind=kind, subject=subject, actor=actor)
-        if run.event:
-            log_event(
-                action=run.event,
-                actor=actor,
-                procedure=procedure,
-                person=run.person,
-                payload=run.payload or None,
-            )
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from people import validators
 from people.models import Household, Person
 from people.services import person_for
 from workflows import calendar, notifications, paperwork, permissions
-from workflows.flows import ProcedureFlow
+from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
@@ -429,14 +429,14 @@ def procedure_initiate(
             order.created_by = actor
             order_save(order, prefix=ORDER_PREFIX)
         if not (joined or routed):
-            process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
+            with procedure_in_hand(procedure):  # its first task's owner is its initiator
+                process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
-        paperwork.schedule(
-            procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
-        )
-        paperwork.schedule(
-            procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
+        paperwork.schedule_all(
+            procedure=procedure,
+            documents=[(DocumentKind.NKA, f"nka:{nka.pk}"), (DocumentKind.NKB, f"nka:{nka.pk}")],
+            actor=actor,
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
         payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
