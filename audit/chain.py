@@ -7,6 +7,17 @@ import json
 
 GENESIS = "0" * 64
 
+# The chain is split into this many strands, each with its own head row (docs/audit.md,
+# "Strands"): a change goes to the strand of its procedure, a read to the strand of its
+# actor. Fixed: the migration that introduced them created one head row per strand, so a
+# deleted head row is noticed. Changing it needs a migration creating the new heads.
+STRANDS = 16
+
+
+def strand_of(pk: int | None) -> int:
+    """The strand of a procedure or an actor with primary key ``pk`` (``None``: strand 0)."""
+    return pk % STRANDS if pk else 0
+
 
 def event_hash(
     *,
@@ -20,25 +31,27 @@ def event_hash(
     procedure_id,
     person_id,
     payload: dict,
+    strand: int = 0,
 ) -> str:
-    content = json.dumps(
-        {
-            "prev": prev_hash,
-            "at": at.isoformat(timespec="microseconds"),
-            "actor": actor_id,
-            "role": actor_role,
-            "institution": actor_institution,
-            "client": client,
-            "action": action,
-            "procedure": procedure_id,
-            "person": person_id,
-            "payload": payload,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(content.encode()).hexdigest()
+    content = {
+        "prev": prev_hash,
+        "at": at.isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "role": actor_role,
+        "institution": actor_institution,
+        "client": client,
+        "action": action,
+        "procedure": procedure_id,
+        "person": person_id,
+        "payload": payload,
+    }
+    # The strand is hashed with the event, so moving an event to another strand changes its
+    # hash. Only when it is not 0: the events written before strands existed (all in strand
+    # 0) keep the hashes they were written with.
+    if strand:
+        content["strand"] = strand
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def hash_of(event) -> str:
@@ -54,6 +67,7 @@ def hash_of(event) -> str:
         procedure_id=event.procedure_id,
         person_id=event.person_id,
         payload=event.payload,
+        strand=event.strand,
     )
 
 
@@ -80,8 +94,12 @@ def event_mac(digest: str) -> str:
     return _mac("event", digest)
 
 
-def head_mac(last_event_id, last_hash: str) -> str:
-    """The MAC of the chain head pointing at event ``last_event_id`` with ``last_hash``."""
+def head_mac(last_event_id, last_hash: str, strand: int = 0) -> str:
+    """The MAC of the head of ``strand`` pointing at event ``last_event_id`` with ``last_hash``
+    (a copy of one strand's head in another's row does not verify). Strand 0 keeps the message
+    of the single chain it continues, so its head needs no new MAC."""
+    if strand:
+        return _mac("head", f"{strand}:{last_event_id}:{last_hash}")
     return _mac("head", f"{last_event_id}:{last_hash}")
 
 

@@ -1,7 +1,8 @@
 """The audit store: one append-only, hash-chained table of domain events and reads.
 
-Written only by ``audit.services``. Every event stores the hash of the event before it
-(one global chain, see docs/audit.md) and a keyed MAC of its hash; ``python manage.py
+Written only by ``audit.services``. Every event stores the hash of the event before it in
+its strand (the chain is split into ``audit.chain.STRANDS`` strands, see docs/audit.md) and a
+keyed MAC of its hash; ``python manage.py
 verify_audit`` walks the chain and compares it with the newest signed checkpoint. The model
 refuses UPDATE and DELETE; on PostgreSQL a trigger refuses them too.
 """
@@ -38,6 +39,9 @@ class AuditEvent(models.Model):
     # HMAC-SHA256 of ``hash`` with the audit key, which lives outside the database
     # (settings.OIK_AUDIT_KEY): whoever rewrites rows and re-hashes the chain cannot forge it.
     mac = models.CharField(max_length=64)
+    # The strand of the chain the event links into (``audit.chain.strand_of``); hashed with it
+    # when not 0. 0 for every event written before the chain had strands.
+    strand = models.PositiveSmallIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["id"]
@@ -73,11 +77,14 @@ def is_read_action(action: str) -> bool:
 
 
 class AuditChainHead(models.Model):
-    """One row: the hash of the newest event. Locked by every writer, so the chain never forks."""
+    """One row per strand: the hash of the strand's newest event. Locked by every writer of
+    the strand, so the strand never forks; writers of other strands do not wait for it."""
 
+    strand = models.PositiveSmallIntegerField(unique=True)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
-    # HMAC of (last_event_id, last_hash): moving the head back to an earlier event is noticed.
+    # HMAC of (strand, last_event_id, last_hash): moving the head back to an earlier event, or
+    # copying another strand's head here, is noticed.
     mac = models.CharField(max_length=64, blank=True)
 
 

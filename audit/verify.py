@@ -1,14 +1,19 @@
 """Walk the audit chain, check it against the key and the newest signed checkpoint.
 
+The chain is split into strands (``audit.chain.STRANDS``, docs/audit.md): the walk goes
+through every event in id order once (constant memory), keeping the last hash of each strand.
 What each check catches (docs/audit.md, "Tamper evidence"):
 
-- an event's hash differs from its content: the row was changed;
-- an event links to another hash than its predecessor's: a row was removed or inserted;
+- an event's hash differs from its content (its strand included): the row was changed, or
+  moved to another strand;
+- an event links to another hash than its strand's previous event's: a row was removed or
+  inserted (or moved to another strand);
 - an event's MAC is not the keyed MAC of its hash: the chain was re-hashed without the key;
-- the head is missing, or does not point at the last event, or its MAC is wrong: the tail
-  was cut (or the head row deleted);
-- fewer events than the newest checkpoint, or the checkpointed event missing or changed:
-  the tail (or everything) was removed, head included;
+- a strand's head row is missing, or does not point at the strand's last event, or its MAC
+  (which covers the strand) is wrong: the tail of that strand was cut (or the head deleted);
+- fewer events than the newest checkpoint (in all, or in a strand), or an event a checkpoint
+  recorded as a strand's last missing or changed: the tail (or everything) was removed,
+  heads included;
 - the index rows of reads (``AuditEventSubject``) differ from the ids the payloads list.
 """
 
@@ -19,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Count
 
-from audit.chain import GENESIS, event_mac, hash_of, head_mac, same, signature
+from audit.chain import GENESIS, STRANDS, event_mac, hash_of, head_mac, same, signature
 from audit.models import AuditChainHead, AuditEvent, AuditEventSubject
 
 
@@ -48,8 +54,9 @@ def checkpoint_dir() -> Path:
 
 
 def write_checkpoint(directory: Path | None = None) -> Path:
-    """Write the head of the chain (last id, last hash, event count, time), signed with the
-    audit key, to a new file in ``directory`` (default ``OIK_AUDIT_CHECKPOINT_DIR``).
+    """Write the heads of every strand (last id, last hash, event count) and the number of
+    events, with the time, signed with the audit key, to a new file in ``directory`` (default
+    ``OIK_AUDIT_CHECKPOINT_DIR``).
 
     Refuses when the chain does not verify: a checkpoint must never bless a forgery.
     """
@@ -58,12 +65,25 @@ def write_checkpoint(directory: Path | None = None) -> Path:
         raise CheckpointError(f"the chain does not verify: {report.problem}")
     directory = directory or checkpoint_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    head = AuditChainHead.objects.filter(pk=1).first()
+    # Heads first, counts after: a count never falls behind the head it is written with.
+    heads = list(AuditChainHead.objects.order_by("strand"))
+    counts = dict(
+        AuditEvent.objects.order_by()
+        .values("strand")
+        .annotate(n=Count("id"))
+        .values_list("strand", "n")
+    )
     now = datetime.datetime.now(datetime.UTC)
     content = {
-        "last_event_id": head.last_event_id if head else None,
-        "last_hash": head.last_hash if head else GENESIS,
-        "events": AuditEvent.objects.count(),
+        "strands": {
+            str(head.strand): {
+                "last_event_id": head.last_event_id,
+                "last_hash": head.last_hash,
+                "events": counts.get(head.strand, 0),
+            }
+            for head in heads
+        },
+        "events": sum(counts.values()),
         "at": now.isoformat(timespec="microseconds"),
     }
     body = json.dumps({**content, "signature": signature(content)}, indent=2, sort_keys=True)
@@ -76,8 +96,17 @@ def write_checkpoint(directory: Path | None = None) -> Path:
     return path
 
 
+# A checkpoint written before the chain had strands: one head, which is now strand 0's.
+SINGLE_CHAIN_KEYS = {"last_event_id", "last_hash", "events", "at"}
+STRAND_KEYS = {"strands", "events", "at"}
+
+
 def newest_checkpoint(directory: Path | None = None) -> tuple[Path, dict] | None:
-    """The newest checkpoint and its content; ``CheckpointError`` if it is not genuine."""
+    """The newest checkpoint and its content; ``CheckpointError`` if it is not genuine.
+
+    The content always has ``strands`` (strand number → ``last_event_id``, ``last_hash``,
+    ``events``) and ``events``; a checkpoint of the single chain is read as strand 0.
+    """
     directory = directory or checkpoint_dir()
     if not directory.is_dir():
         return None
@@ -88,20 +117,28 @@ def newest_checkpoint(directory: Path | None = None) -> tuple[Path, dict] | None
     try:
         data = json.loads(path.read_text())
         stored = data.pop("signature")
-        keys = {"last_event_id", "last_hash", "events", "at"}
-        if set(data) != keys:
+        if set(data) not in (SINGLE_CHAIN_KEYS, STRAND_KEYS):
             raise ValueError("unexpected fields")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CheckpointError(f"checkpoint {path.name} cannot be read ({exc})") from exc
     if not isinstance(stored, str) or not same(stored, signature(data)):
         raise CheckpointError(
             f"checkpoint {path.name} has a bad signature (changed, or signed with another key)"
         )
-    return path, data
+    if "strands" in data:
+        strands = {int(strand): head for strand, head in data["strands"].items()}
+    else:
+        strands = {0: {k: data[k] for k in ("last_event_id", "last_hash", "events")}}
+    return path, {"strands": strands, "events": data["events"], "at": data["at"]}
 
 
-def _against_checkpoint(count: int, hashes_at: dict, directory: Path | None) -> tuple[str, str]:
-    """(problem, checkpoint name) comparing the verified chain with the newest checkpoint."""
+def _against_checkpoint(
+    count: int, counts: dict[int, int], hashes_at: dict, directory: Path | None
+) -> tuple[str, str]:
+    """(problem, checkpoint name) comparing the verified chain with the newest checkpoint.
+
+    ``counts``: events per strand; ``hashes_at``: (strand, hash) of the events the checkpoint
+    names as a strand's last."""
     try:
         found = newest_checkpoint(directory)
     except CheckpointError as error:
@@ -122,8 +159,16 @@ def _against_checkpoint(count: int, hashes_at: dict, directory: Path | None) -> 
             f"{name} (events were removed)",
             name,
         )
-    last_id = data["last_event_id"]
-    if last_id is not None:
+    for strand, head in sorted(data["strands"].items()):
+        if counts.get(strand, 0) < head["events"]:
+            return (
+                f"strand {strand} has {counts.get(strand, 0)} events, fewer than the "
+                f"{head['events']} of checkpoint {name} (events were removed)",
+                name,
+            )
+        last_id = head["last_event_id"]
+        if last_id is None:
+            continue
         stored = hashes_at.get(last_id)
         if stored is None:
             return (
@@ -131,10 +176,11 @@ def _against_checkpoint(count: int, hashes_at: dict, directory: Path | None) -> 
                 "(events were removed from the end)",
                 name,
             )
-        if not same(stored, data["last_hash"]):
+        if stored[0] != strand or not same(stored[1], head["last_hash"]):
             return (
-                f"event {last_id} has hash {stored[:16]}…, checkpoint {name} recorded "
-                f"{data['last_hash'][:16]}… (the chain was rewritten)",
+                f"event {last_id} has hash {stored[1][:16]}… in strand {stored[0]}, checkpoint "
+                f"{name} recorded {head['last_hash'][:16]}… in strand {strand} (the chain was "
+                "rewritten)",
                 name,
             )
     return "", name
@@ -174,16 +220,22 @@ def _subjects_problem(chunk: list[AuditEvent]) -> tuple[int | None, str]:
 
 
 def verify_chain(batch: int = 2000, checkpoints: Path | None = None) -> ChainReport:
-    """Recompute every event's hash and MAC in id order (constant memory), check the head,
-    the read index and the newest checkpoint."""
-    previous = GENESIS
+    """Recompute every event's hash and MAC in id order (constant memory: the last hash of
+    each strand), check every strand's head, the read index and the newest checkpoint."""
+    previous: dict[int, str] = {}  # strand → hash of its last event so far
+    last_ids: dict[int, int] = {}
+    counts: dict[int, int] = defaultdict(int)
     count = 0
-    last_id = None
-    hashes_at: dict[int, str] = {}
-    checkpoint_id = None
+    hashes_at: dict[int, tuple[int, str]] = {}
+    checkpoint_ids: set[int] = set()
     try:
         found = newest_checkpoint(checkpoints)
-        checkpoint_id = found[1]["last_event_id"] if found else None
+        if found:
+            checkpoint_ids = {
+                head["last_event_id"]
+                for head in found[1]["strands"].values()
+                if head["last_event_id"] is not None
+            }
     except CheckpointError:
         pass  # reported by _against_checkpoint below, after the walk
     chunk: list[AuditEvent] = []
@@ -195,13 +247,22 @@ def verify_chain(batch: int = 2000, checkpoints: Path | None = None) -> ChainRep
 
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch):
         count += 1
-        if event.prev_hash != previous:
+        strand = event.strand
+        if strand >= STRANDS:
+            return ChainReport(
+                count,
+                event.pk,
+                f"event {event.pk} ({event.action}) is in strand {strand}, which does not exist "
+                "(the row was changed)",
+            )
+        expected_prev = previous.get(strand, GENESIS)
+        if event.prev_hash != expected_prev:
             return ChainReport(
                 count,
                 event.pk,
                 f"event {event.pk} ({event.action}) links to {event.prev_hash[:16]}…, "
-                f"expected the previous event's hash {previous[:16]}… "
-                "(an event was removed or inserted before it)",
+                f"expected the previous event's hash {expected_prev[:16]}… in strand {strand} "
+                "(an event was removed or inserted before it, or moved between strands)",
             )
         expected = hash_of(event)
         if event.hash != expected:
@@ -218,30 +279,42 @@ def verify_chain(batch: int = 2000, checkpoints: Path | None = None) -> ChainRep
                 f"event {event.pk} ({event.action}) has a MAC that the audit key did not make "
                 "(the chain was rewritten and re-hashed, or the key is not the one in use)",
             )
-        if event.pk == checkpoint_id:
-            hashes_at[event.pk] = event.hash
+        if event.pk in checkpoint_ids:
+            hashes_at[event.pk] = (strand, event.hash)
         chunk.append(event)
         if len(chunk) >= batch and (report := flush()):
             return report
-        previous, last_id = event.hash, event.pk
+        previous[strand], last_ids[strand] = event.hash, event.pk
+        counts[strand] += 1
     if chunk and (report := flush()):
         return report
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is None and count:
-        return ChainReport(count, None, "the chain head row is missing (it was deleted)")
-    if head is not None and (head.last_hash != previous or head.last_event_id != last_id):
-        return ChainReport(
-            count,
-            None,
-            f"the chain ends at event {last_id} but the head records event "
-            f"{head.last_event_id} (events were removed from the end)",
-        )
-    if head is not None and count and not same(head.mac, head_mac(last_id, previous)):
-        return ChainReport(
-            count,
-            None,
-            f"the head's MAC does not match event {last_id}: the head was moved without the "
-            "audit key (events were removed from the end)",
-        )
-    problem, name = _against_checkpoint(count, hashes_at, checkpoints)
+    if problem := _heads_problem(count, previous, last_ids):
+        return ChainReport(count, None, problem)
+    problem, name = _against_checkpoint(count, counts, hashes_at, checkpoints)
     return ChainReport(count, None, problem, name)
+
+
+def _heads_problem(count: int, previous: dict[int, str], last_ids: dict[int, int]) -> str:
+    """Every strand's head row is there, points at the strand's last event and carries the MAC
+    of (strand, last id, last hash). No head at all is a fresh, empty chain."""
+    heads = {head.strand: head for head in AuditChainHead.objects.all()}
+    if not heads and not count:
+        return ""
+    for strand in range(STRANDS):
+        head = heads.get(strand)
+        if head is None:
+            return f"the chain head row is missing for strand {strand} (it was deleted)"
+        last_hash, last_id = previous.get(strand, GENESIS), last_ids.get(strand)
+        if head.last_hash != last_hash or head.last_event_id != last_id:
+            return (
+                f"strand {strand}: the chain ends at event {last_id} but the head records event "
+                f"{head.last_event_id} (events were removed from the end)"
+            )
+        if not same(head.mac, head_mac(last_id, last_hash, strand)):
+            return (
+                f"strand {strand}: the head's MAC does not match event {last_id}: the head was "
+                "moved without the audit key (events were removed from the end)"
+            )
+    if set(heads) - set(range(STRANDS)):
+        return f"head rows of strands that do not exist: {sorted(set(heads) - set(range(STRANDS)))}"
+    return ""

@@ -23,7 +23,8 @@ Into an EMPTY PostgreSQL database:
    meetings (present, heard), NK-C, help plan, NK-D, referrals, protective orders,
    notifications, monitoring notes, document jobs and documents (rows only, no PDF files,
    small snapshots), and the audit events the services and the task signals log, plus
-   reads (procedure.viewed, searches), in ONE hash chain in time order (verify_audit passes).
+   reads (procedure.viewed, searches), chained in time order in strand 0 of the audit chain
+   after the world's own events (verify_audit passes).
 
 Stage mix: 88 % closed, 6 % actions, 3 % meetings, 1 % each initiated / with chair / group
 appointed. Rows are streamed with COPY (FK triggers off during the load, then checked).
@@ -603,8 +604,12 @@ def chain(conninfo: str) -> int:
     dst.execute("SET session_replication_role = replica")
     sub = psycopg.connect(conninfo)
     sub.execute("SET session_replication_role = replica")
-    # The world's own events (written through the services) come first: continue their chain.
-    head = src.execute("SELECT last_hash, last_event_id FROM audit_auditchainhead").fetchone()
+    # The world's own events (written through the services, in the strands of their procedures
+    # and actors) come first; the generated events continue strand 0 (the column's default:
+    # strand 0 is not hashed, docs/audit.md "Strands").
+    head = src.execute(
+        "SELECT last_hash, last_event_id FROM audit_auditchainhead WHERE strand = 0"
+    ).fetchone()
     prev = head[0] if head else GENESIS
     n = src.execute("SELECT coalesce(max(id), 0) FROM audit_auditevent").fetchone()[0]
     first = n
@@ -650,12 +655,13 @@ def chain(conninfo: str) -> int:
                     subjects.write_row((subject_id, n, None, pk))
     sub.commit()
     sub.close()
-    dst.execute(
-        "INSERT INTO audit_auditchainhead (id, last_hash, last_event_id, mac) VALUES (1, %s, %s, %s)"
-        " ON CONFLICT (id) DO UPDATE SET last_hash = excluded.last_hash,"
-        " last_event_id = excluded.last_event_id, mac = excluded.mac",
-        (prev, n, head_mac(n, prev)),
-    )
+    if n > first:  # else nothing generated: strand 0's head is where the services left it
+        dst.execute(
+            "INSERT INTO audit_auditchainhead (strand, last_hash, last_event_id, mac) VALUES (0, %s, %s, %s)"
+            " ON CONFLICT (strand) DO UPDATE SET last_hash = excluded.last_hash,"
+            " last_event_id = excluded.last_event_id, mac = excluded.mac",
+            (prev, n, head_mac(n, prev, 0)),
+        )
     dst.commit()
     src.execute("DROP TABLE audit_stage")
     src.commit()

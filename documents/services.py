@@ -52,6 +52,23 @@ def queue(
     return job
 
 
+def queue_many(*, procedure_id: int, jobs: list[tuple[str, str, dict]], actor: User) -> None:
+    """``queue`` for several documents of one step: ``jobs`` are (kind, subject, snapshot);
+    one INSERT, their renderings queued for the commit in that order."""
+    created = DocumentJob.objects.bulk_create(
+        DocumentJob(
+            procedure_id=procedure_id,
+            kind=str(kind),
+            subject=subject,
+            snapshot=snapshot,
+            requested_by=actor,
+        )
+        for kind, subject, snapshot in jobs
+    )
+    ids = [job.pk for job in created]
+    transaction.on_commit(lambda: [generate_document.enqueue(job_id=pk) for pk in ids])
+
+
 def run_job(job_id: int) -> Document | None:
     """Render one job and store its document; a crash marks the job failed and re-raises."""
     job = DocumentJob.objects.filter(pk=job_id).first()

@@ -280,15 +280,16 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Background work (document generation) through Django's tasks framework: run immediately
-# after the transaction commits by default; OIK_TASKS_BACKEND=database queues the work in the
-# database for `python manage.py db_worker` (django-tasks-db) in production.
+# Background work (document generation) through Django's tasks framework. In production the
+# work is queued in the database for `python manage.py db_worker` (django-tasks-db): a step's
+# documents are rendered off the request path (issue 16), so the worker must run. Elsewhere it
+# runs immediately after the transaction commits. OIK_TASKS_BACKEND chooses either way.
 _TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
     "dummy": "django.tasks.backends.dummy.DummyBackend",  # queues nothing (benchmarks)
 }
-_tasks = env_str("OIK_TASKS_BACKEND", "immediate")
+_tasks = env_str("OIK_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
 if _tasks not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"OIK_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}

@@ -63,11 +63,16 @@ def row_counts() -> dict[str, int]:
 
 
 def _manifest() -> dict:
-    head = AuditChainHead.objects.filter(pk=1).first()
     return {
         "counts": row_counts(),
         "documents": dict(Document.objects.values_list("file", "sha256")),
-        "audit_head": head.last_hash if head else None,
+        # The last hash of each strand of the audit chain (docs/audit.md, "Strands").
+        "audit_heads": {
+            str(strand): last_hash
+            for strand, last_hash in AuditChainHead.objects.order_by("strand").values_list(
+                "strand", "last_hash"
+            )
+        },
     }
 
 

@@ -45,19 +45,23 @@ def _rehash_from(start: int) -> None:
     """Recompute prev_hash/hash of every event from index ``start`` on and move the head, as
     an attacker who knows the (public) hashing but not the key would."""
     events = _events()
-    previous = events[start - 1].hash if start else "0" * 64
+    previous: dict[int, str] = {}  # strand → last hash
+    for event in events[:start]:
+        previous[event.strand] = event.hash
+    last: dict[int, int] = {}
     for event in events[start:]:
-        event.prev_hash = previous
+        event.prev_hash = previous.get(event.strand, "0" * 64)
         digest = hash_of(event)
         _tamper(
             "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
-            [previous, digest, event.pk],
+            [event.prev_hash, digest, event.pk],
         )
-        previous = digest
-    _tamper(
-        "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s WHERE id = 1",
-        [previous, events[-1].pk],
-    )
+        previous[event.strand], last[event.strand] = digest, event.pk
+    for strand, pk in last.items():
+        _tamper(
+            "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s WHERE strand = %s",
+            [previous[strand], pk, strand],
+        )
 
 
 def test_an_edited_row_fails_verification(world):
@@ -81,27 +85,31 @@ def test_a_cut_tail_with_the_head_moved_back_fails(world):
     drive(world, to=Stage.ACTIONS)
     events = _events()
     keep = events[-4]
-    _tamper("DELETE FROM audit_auditevent WHERE id > %s", [keep.pk])
+    # The tail of keep's strand (the case's) is cut and the strand's head moved back to keep.
+    _tamper("DELETE FROM audit_auditevent WHERE id > %s AND strand = %s", [keep.pk, keep.strand])
     _tamper(
-        "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s WHERE id = 1",
-        [keep.hash, keep.pk],
+        "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s WHERE strand = %s",
+        [keep.hash, keep.pk, keep.strand],
     )
-    _refused(f"head's MAC does not match event {keep.pk}")
+    _refused(f"strand {keep.strand}: the head's MAC does not match event {keep.pk}")
 
 
 def test_a_cut_tail_with_an_old_genuine_head_fails_against_the_checkpoint(world):
     """The attacker restores a head row copied earlier (its MAC genuine): the checkpoint
     written since still shows the events that were removed."""
     drive(world, to=Stage.GROUP_APPOINTED)
-    old_head = AuditChainHead.objects.get(pk=1)
+    old_heads = list(AuditChainHead.objects.all())
+    last_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
     drive(world, to=Stage.ACTIONS)
     call_command("audit_checkpoint")
     checkpointed = AuditEvent.objects.count()
-    _tamper("DELETE FROM audit_auditevent WHERE id > %s", [old_head.last_event_id])
-    _tamper(
-        "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s, mac = %s WHERE id = 1",
-        [old_head.last_hash, old_head.last_event_id, old_head.mac],
-    )
+    _tamper("DELETE FROM audit_auditevent WHERE id > %s", [last_id])
+    for old_head in old_heads:  # every strand's head as it was
+        _tamper(
+            "UPDATE audit_auditchainhead SET last_hash = %s, last_event_id = %s, mac = %s "
+            "WHERE strand = %s",
+            [old_head.last_hash, old_head.last_event_id, old_head.mac, old_head.strand],
+        )
     remaining = AuditEvent.objects.count()
     _refused(f"has {remaining} events, fewer than the {checkpointed} of checkpoint")
 
@@ -146,13 +154,14 @@ def test_the_checkpoint_command_signs_the_head_and_verify_compares(world, settin
     drive(world, to=Stage.ACTIONS)
     call_command("audit_checkpoint")
     path, data = newest_checkpoint()
-    head = AuditChainHead.objects.get(pk=1)
     assert path.parent == settings.OIK_AUDIT_CHECKPOINT_DIR
-    assert (data["last_event_id"], data["last_hash"], data["events"]) == (
-        head.last_event_id,
-        head.last_hash,
-        AuditEvent.objects.count(),
-    )
+    assert data["events"] == AuditEvent.objects.count()
+    for head in AuditChainHead.objects.all():
+        assert data["strands"][head.strand] == {
+            "last_event_id": head.last_event_id,
+            "last_hash": head.last_hash,
+            "events": AuditEvent.objects.filter(strand=head.strand).count(),
+        }
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     # More events after the checkpoint are fine: the chain only grows.
     drive(world, to=Stage.INITIATED)

@@ -97,6 +97,34 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def _tasks_backend(**env: str) -> str:
+    """The tasks backend the settings choose under ``env`` (in a fresh interpreter)."""
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "oik_site.settings", **env}
+    environ.pop("OIK_TASKS_BACKEND", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_renders_documents_off_the_request_path_by_default():
+    """Issue 16: production queues the documents for ``db_worker``; development renders them
+    after the commit, in the request."""
+    production = _tasks_backend(
+        OIK_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DJANGO_ALLOWED_HOSTS="nk.example.org",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+        OIK_AUDIT_KEY=secrets.token_urlsafe(48),
+    )
+    assert production == "django_tasks_db.DatabaseBackend"
+    assert _tasks_backend(OIK_ENV="development") == (
+        "django.tasks.backends.immediate.ImmediateBackend"
+    )
+
+
 @pytest.mark.parametrize(
     "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "OIK_AUDIT_KEY"]
 )

@@ -16,6 +16,9 @@ own views are not exposed. Nodes read like the procedure of Dz.U. 2023 poz. 1870
     → closure → [monitoring after closure] → end
 """
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,8 +36,44 @@ def _procedure_of(process: Process) -> Procedure:
     """The procedure of ``process``, also the object of a node's permission
     (``user.has_perm("workflows.<action>", procedure)``, answered by
     ``workflows.permissions.StepBackend``). The process row is saved before the procedure
-    links to it, so nodes find it through the id the start handle stored in the data."""
-    return Procedure.objects.select_related("team").get(pk=process.data["procedure"])
+    links to it, so nodes find it through the id the start handle stored in the data.
+    Asked once per process object (a step completing a task asks it for every next node)."""
+    procedure = getattr(process, "_procedure", None)
+    if procedure is None:
+        in_hand = _in_hand.get()
+        if in_hand is not None and in_hand.pk == (process.data or {}).get("procedure"):
+            procedure = in_hand
+        else:
+            procedure = Procedure.objects.select_related("team").get(pk=process.data["procedure"])
+        remember_procedure(process, procedure)
+    return procedure
+
+
+# The procedure a step holds (locked) while it runs its process: every node, whichever
+# process object viewflow loaded, gets it without asking the database again.
+_in_hand: contextvars.ContextVar[Procedure | None] = contextvars.ContextVar(
+    "procedure_in_hand", default=None
+)
+
+
+@contextlib.contextmanager
+def procedure_in_hand(procedure: Procedure) -> Iterator[None]:
+    """Within the block, the nodes of ``procedure``'s process take ``procedure`` as it is."""
+    token = _in_hand.set(procedure)
+    try:
+        yield
+    finally:
+        _in_hand.reset(token)
+
+
+def procedure_of(process: Process) -> Procedure:
+    """The procedure of ``process`` (loaded once per process object)."""
+    return _procedure_of(process)
+
+
+def remember_procedure(process: Process, procedure: Procedure) -> None:
+    """Let ``process`` answer ``_procedure_of`` with ``procedure`` (loaded, or locked, already)."""
+    process._procedure = procedure
 
 
 def _procedure(activation) -> Procedure:
@@ -330,12 +369,19 @@ def open_nodes(procedure: Procedure) -> frozenset[str]:
     """The names of the nodes whose tasks are open in ``procedure``'s process."""
     if procedure.process_id is None:
         return frozenset()
-    return frozenset(
+    # While a step's service works (``steps.step``), its tasks do not change: asked once.
+    memo = getattr(procedure, "_open_nodes_memo", None)
+    if memo:
+        return memo[0]
+    nodes = frozenset(
         task.flow_task.name
         for task in Task.objects.filter(process_id=procedure.process_id, status__in=OPEN).only(
             "flow_task"
         )
     )
+    if memo is not None:
+        memo.append(nodes)
+    return nodes
 
 
 def procedure_stage(procedure: Procedure) -> Stage:

@@ -135,7 +135,9 @@ class StepBackend(BaseBackend):
         action = perm.removeprefix(PERMISSION_PREFIX)
         if action not in STEPS or not isinstance(user_obj, User) or not user_obj.is_active:
             return False
-        access = procedure_access(user_obj, obj)
+        access = getattr(obj, "_access_memo", {}).get(user_obj.pk)  # asked by ``step``
+        if access is None:
+            access = procedure_access(user_obj, obj)
         return may(access, action, obj, open_nodes=open_nodes(obj))
 
 

@@ -9,13 +9,14 @@ changed (the admin, a command): profession, declaration, team membership, accoun
 """
 
 from django.contrib.auth.models import User
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.dispatch import receiver
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
 from workflows import notifications
+from workflows.flows import procedure_of
 from workflows.group_notices import professional_changed
 from workflows.models import GroupNotice, Procedure, Professional, TeamMember
 
@@ -26,24 +27,33 @@ LOGGED = {
 }
 
 
+@receiver(post_init, sender=Task)
+def _remember_loaded(sender, instance: Task, **kwargs) -> None:
+    # What a task loaded from the database held: its save compares with it without asking
+    # the database again (a step saves its tasks several times). A task loaded with these
+    # fields deferred, or created here, is asked at its save (below).
+    if instance.pk and not {"status", "owner_id"} & instance.get_deferred_fields():
+        instance._audit_loaded = {"status": instance.status, "owner_id": instance.owner_id}
+
+
 @receiver(pre_save, sender=Task)
 def _remember_previous(sender, instance: Task, **kwargs) -> None:
-    previous = (
-        Task.objects.filter(pk=instance.pk).values("status", "owner_id").first()
-        if instance.pk
-        else None
-    )
+    previous = getattr(instance, "_audit_loaded", None)
+    if previous is None and instance.pk:
+        previous = Task.objects.filter(pk=instance.pk).values("status", "owner_id").first()
     instance._audit_previous = previous
 
 
 @receiver(post_save, sender=Task)
 def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
+    previous = getattr(instance, "_audit_previous", None)
+    # The next save of this instance compares with what this one wrote.
+    instance._audit_loaded = {"status": instance.status, "owner_id": instance.owner_id}
     procedure_id = (instance.process.data or {}).get("procedure") if instance.process_id else None
     node = instance.flow_task.name if instance.flow_task else ""
     if not procedure_id or node in ("start", "end") or instance.flow_task_type != "HUMAN":
         return
     procedure = Procedure(pk=procedure_id)
-    previous = getattr(instance, "_audit_previous", None)
     payload = {"task": instance.pk, "node": node, "owner": instance.owner_id}
     if created:
         log_event(action="task.created", procedure=procedure, payload=payload)
@@ -81,8 +91,8 @@ def _tell_owner(task: Task, procedure_id: int, node: str) -> None:
     """Notify the user a task was assigned to (a group's task is taken, not assigned)."""
     if node in UNTOLD_NODES or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
         return
-    procedure = Procedure.objects.filter(pk=procedure_id).first()
-    if procedure is None or task.owner is None:
+    procedure = procedure_of(task.process)
+    if task.owner is None:
         return
     notifications.task_assigned(
         procedure=procedure, owner=task.owner, task_title=str(task.flow_task.task_title)

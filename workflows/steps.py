@@ -14,7 +14,9 @@ the open task of its node (``workflows.flows.STEPS``; viewflow's ``can_execute``
 ``can_assign`` on the task agree) or one of its stages. On leaving the block it completes
 the task (unless the service kept it open: ``StepRun.keep_node_open``), re-derives and
 stores the stage (``flows.procedure_stage``), schedules the documents (rendered after
-commit) and writes the one audit event. A refusal raises ``ServiceError`` (a
+commit) and writes the one audit event. Every event logged inside the block (the step's, the
+deadlines met, the tasks', the documents') is appended in one flush at its end, inside the
+transaction (``audit.services.audit_batch``). A refusal raises ``ServiceError`` (a
 ``ValidationError`` keyed by form field names) or ``PermissionDenied`` and writes nothing.
 """
 
@@ -31,10 +33,19 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from audit.services import log_event
+from audit.services import actor_scope, audit_batch, log_event
 from people.models import Person
 from workflows import calendar, paperwork
-from workflows.flows import OPEN, STEPS, ProcedureFlow, Step, open_nodes, procedure_stage
+from workflows.flows import (
+    OPEN,
+    STEPS,
+    ProcedureFlow,
+    Step,
+    open_nodes,
+    procedure_in_hand,
+    procedure_stage,
+    remember_procedure,
+)
 from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
@@ -57,10 +68,53 @@ def record_errors(
     validators) say of the unsaved ``record``, by field name with ``prefix`` (``people-0-``);
     ``exclude`` names the fields the step has not set yet. Empty when the record is valid."""
     try:
-        record.full_clean(exclude=list(exclude))
+        _full_clean(record, set(exclude))
     except ValidationError as error:
         return {prefix + key: list(texts) for key, texts in error.message_dict.items()}
     return {}
+
+
+def _loaded_relations(record: models.Model) -> set[str]:
+    """The foreign keys of ``record`` set to an object the step loaded or saved: that it
+    exists is known, the database need not be asked again."""
+    known = set()
+    for relation in record._meta.concrete_fields:
+        if isinstance(relation, models.ForeignKey) and relation.is_cached(record):
+            related = relation.get_cached_value(record)
+            if (
+                related is not None
+                and not related._state.adding
+                and related.pk == getattr(record, relation.attname)
+            ):
+                known.add(relation.name)
+    return known
+
+
+def _full_clean(record: models.Model, exclude: set[str]) -> None:
+    """``record.full_clean(exclude=exclude)``, without one query per foreign key to an object
+    the step holds (``_loaded_relations``): the same messages, the same unique and constraint
+    checks (Django's ``Model.full_clean``, with the field checks excluding those keys)."""
+    errors: dict = {}
+    try:
+        record.clean_fields(exclude=exclude | _loaded_relations(record))
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        record.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    exclude = exclude | {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        record.validate_unique(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        record.validate_constraints(exclude=exclude)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_record(record: models.Model, *, exclude: Iterable[str] = (), prefix: str = "") -> None:
@@ -90,7 +144,13 @@ def lock_procedure(procedure_id: int) -> Procedure:
     A missing procedure is refused like an invisible one (``PermissionDenied``).
     """
     try:
-        return Procedure.objects.select_for_update().get(pk=procedure_id)
+        # The team comes with it (its rules and chair are asked by most steps); only the
+        # procedure's row is locked.
+        return (
+            Procedure.objects.select_related("team")
+            .select_for_update(of=("self",))
+            .get(pk=procedure_id)
+        )
     except Procedure.DoesNotExist as exc:
         raise PermissionDenied from exc
 
@@ -158,6 +218,8 @@ def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **ext
 
 def complete_task(task: Task, actor: User) -> None:
     """Complete a human task from code; ``step`` checked the actor first."""
+    if task.owner_id == actor.pk:
+        task.owner = actor  # the task's events name the actor without fetching them again
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
         activation.assign(actor)
@@ -180,7 +242,10 @@ def _check_group(procedure: Procedure) -> None:
     """Refuse a meeting of a group that lacks a member the law requires (art. 9a ust. 11
     of the Act: a social worker and a police officer; art. 9c ust. 3: declarations), as it
     stands today, not as it stood at the appointment."""
-    group = DiagnosticGroup.objects.filter(procedure=procedure).first()
+    try:
+        group = procedure.group  # kept on the procedure: the meeting asks for it again
+    except DiagnosticGroup.DoesNotExist:
+        group = None
     gaps = group_gaps(group) if group is not None else [_("the group is not appointed")]
     if gaps:
         raise refuse(
@@ -217,7 +282,8 @@ class StepRun:
         procedure, node_name = self.procedure, self.declared.node
         node = getattr(ProcedureFlow, str(node_name))
         task = (
-            Task.objects.select_for_update()
+            Task.objects.select_for_update(of=("self",))
+            .select_related("process")
             .filter(process_id=procedure.process_id, flow_task=node, status__in=OPEN)
             .order_by("-id")
             .first()
@@ -226,6 +292,7 @@ class StepRun:
             if procedure.stage != self.declared.stage:
                 raise _stage_refusal(procedure)
             raise refuse(_("This step has already been completed, possibly by someone else."))
+        remember_procedure(task.process, procedure)  # the flow's nodes ask for it again
         if not (node.can_execute(self.actor, task) or node.can_assign(self.actor, task)):
             raise PermissionDenied
         self.task = task
@@ -280,37 +347,56 @@ def step(
     message when the case is in none of the step's stages (a generic one by default).
     """
     declared = STEPS[action]
-    with transaction.atomic():
+    # The step's events (its own, the deadlines met, the tasks' and the documents') are
+    # appended together at the end of the block: the audit chain's head is locked from that
+    # flush to the commit only (audit.services.audit_batch).
+    with actor_scope(), transaction.atomic(), audit_batch():
         procedure = lock_procedure(procedure_id)
-        access = procedure_access(actor, procedure)
-        if not acts_as(access, declared.actor):
-            raise PermissionDenied
-        run = StepRun(
-            actor=actor, procedure=procedure, access=access, declared=declared, event=event
+        with procedure_in_hand(procedure):
+            yield from _step(actor, procedure, action, declared, event, refusal)
+
+
+def _step(
+    actor: User,
+    procedure: Procedure,
+    action: str,
+    declared: Step,
+    event: str,
+    refusal: str | None,
+) -> Iterator[StepRun]:
+    """The body of ``step`` with the procedure locked (see ``step``)."""
+    access = procedure_access(actor, procedure)
+    if not acts_as(access, declared.actor):
+        raise PermissionDenied
+    # Until the service's block ends nothing changes who may act or which tasks are open:
+    # viewflow's permission check (``permissions.StepBackend``) and ``open_nodes`` reuse
+    # what was asked here instead of asking again.
+    procedure._access_memo = {actor.pk: access}  # type: ignore[attr-defined]
+    procedure._open_nodes_memo = []  # type: ignore[attr-defined]
+    run = StepRun(actor=actor, procedure=procedure, access=access, declared=declared, event=event)
+    if declared.node is not None and not declared.stages:
+        run.take_node()
+    elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
+        raise _stage_refusal(procedure, refusal)
+    if declared.needs_full_group:
+        _check_group(procedure)
+    yield run
+    del procedure._access_memo, procedure._open_nodes_memo  # type: ignore[attr-defined]
+    if run.task is not None and run.complete_node:
+        complete_task(run.task, actor)
+        stage = procedure_stage(procedure)
+        if stage != procedure.stage or run.with_stage:
+            procedure.stage = stage
+            procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
+    paperwork.schedule_all(procedure=procedure, documents=run.documents, actor=actor)
+    if run.event:
+        log_event(
+            action=run.event,
+            actor=actor,
+            procedure=procedure,
+            person=run.person,
+            payload=run.payload or None,
         )
-        if declared.node is not None and not declared.stages:
-            run.take_node()
-        elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
-            raise _stage_refusal(procedure, refusal)
-        if declared.needs_full_group:
-            _check_group(procedure)
-        yield run
-        if run.task is not None and run.complete_node:
-            complete_task(run.task, actor)
-            stage = procedure_stage(procedure)
-            if stage != procedure.stage or run.with_stage:
-                procedure.stage = stage
-                procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
-        for kind, subject in run.documents:
-            paperwork.schedule(procedure=procedure, kind=kind, subject=subject, actor=actor)
-        if run.event:
-            log_event(
-                action=run.event,
-                actor=actor,
-                procedure=procedure,
-                person=run.person,
-                payload=run.payload or None,
-            )
 
 
 __all__ = [

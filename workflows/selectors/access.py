@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from workflows.models import (
@@ -121,20 +121,28 @@ def procedure_access(user: User, procedure: Procedure) -> Access:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return Access()
-    membership = TeamMember.objects.filter(
-        team_id=procedure.team_id, professional=professional
-    ).first()
-    group_member = GroupMember.objects.filter(
-        group__procedure=procedure, professional=professional
-    ).exists()
-    initiator = procedure.nka_forms.filter(initiator=user).exists()
-    chair = membership is not None and membership.role == TeamMember.Role.CHAIR
+    # One query for the three questions (every step and every case page asks them).
+    role, group_member, initiator = (
+        Professional.objects.filter(pk=professional.pk)
+        .values_list(
+            Subquery(
+                TeamMember.objects.filter(team_id=procedure.team_id, professional=professional)
+                .order_by("pk")
+                .values("role")[:1]
+            ),
+            Exists(
+                GroupMember.objects.filter(group__procedure=procedure, professional=professional)
+            ),
+            Exists(procedure.nka_forms.filter(initiator=user)),
+        )
+        .get()
+    )
     return Access(
         # The initiator alone does not read the case: their own cards are read through
         # ``card_open``, which never names the case (number, household, other data).
-        read=bool(membership or group_member),
-        chair=chair,
-        team_member=membership is not None,
+        read=role is not None or group_member,
+        chair=role == TeamMember.Role.CHAIR,
+        team_member=role is not None,
         group_member=group_member,
         initiator=initiator,
     )

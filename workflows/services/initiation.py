@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import log_event
+from audit.services import actor_scope, audit_batch, log_event
 from documents.models import DocumentKind
 from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
@@ -20,7 +20,7 @@ from people import validators
 from people.models import Household, Person
 from people.services import person_for
 from workflows import calendar, notifications, paperwork, permissions
-from workflows.flows import ProcedureFlow
+from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
@@ -371,7 +371,9 @@ def procedure_initiate(
     own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
     forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
-    with transaction.atomic():
+    # Not a ``step`` (no procedure yet): its events (the process's first task, the card, the
+    # documents) are appended in one flush all the same (audit.services.audit_batch).
+    with actor_scope(), transaction.atomic(), audit_batch():
         procedure, joined, routed = None, False, False
         existing = open_procedure_for_pesels(pesels, team=team)
         if existing is None:
@@ -427,14 +429,14 @@ def procedure_initiate(
             order.created_by = actor
             order_save(order, prefix=ORDER_PREFIX)
         if not (joined or routed):
-            process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
+            with procedure_in_hand(procedure):  # its first task's owner is its initiator
+                process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
             procedure.save(update_fields=["process"])
-        paperwork.schedule(
-            procedure=procedure, kind=DocumentKind.NKA, subject=f"nka:{nka.pk}", actor=actor
-        )
-        paperwork.schedule(
-            procedure=procedure, kind=DocumentKind.NKB, subject=f"nka:{nka.pk}", actor=actor
+        paperwork.schedule_all(
+            procedure=procedure,
+            documents=[(DocumentKind.NKA, f"nka:{nka.pk}"), (DocumentKind.NKB, f"nka:{nka.pk}")],
+            actor=actor,
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
         payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
