@@ -51,6 +51,7 @@ from workflows.selectors.households import household_name, household_names_load
 from workflows.selectors.inbox import (
     TaskRow,
     deadlines_due,
+    deadlines_due_queries,
     open_tasks_for,
     orders_in_force,
     requests_awaiting_decision,
@@ -128,6 +129,7 @@ __all__ = [
     "cards_of",
     "cards_routed",
     "deadlines_due",
+    "deadlines_due_queries",
     "orders_in_force",
     "requests_awaiting_decision",
     "document_open",
