@@ -419,6 +419,9 @@ def plan_procedures(rnd: random.Random, n: int, today: datetime.date):
 
 
 SERVER = os.environ.get("OIK_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432/")
+# The data sets' names: ``oik_bench_1k`` …; another prefix (``OIK_BENCH_PREFIX=mine_``) measures
+# copies (``CREATE DATABASE mine_1k TEMPLATE oik_bench_1k``) that a branch may migrate.
+PREFIX = os.environ.get("OIK_BENCH_PREFIX", "oik_bench_")
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 
 
@@ -430,7 +433,7 @@ def _databases(server: str) -> set[str]:
 
 
 def ensure(size: str, *, server: str = SERVER, rebuild: bool = False) -> str:
-    """The URL of the data set ``size`` (``oik_bench_<size>``), built first if absent.
+    """The URL of the data set ``size`` (``oik_bench_<size>``, ``PREFIX``), built first if absent.
 
     The build runs in a child process (Django is set up once per process, for one database).
     """
@@ -438,7 +441,7 @@ def ensure(size: str, *, server: str = SERVER, rebuild: bool = False) -> str:
 
     import psycopg
 
-    name = f"oik_bench_{size}"
+    name = f"{PREFIX}{size}"
     building = f"{name}_building"
     present = _databases(server)
     if name in present and not rebuild:

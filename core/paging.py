@@ -82,7 +82,19 @@ def counted_page(
 ) -> Page:
     """Page ``params[param]`` of ``queryset`` (ordered): a COUNT, then at most ``per_page``
     rows. ``params`` is the request's ``GET``; its other values are kept in the page links."""
-    count = queryset.count()
+    return page_of(queryset, queryset.count(), params, param=param, per_page=per_page)
+
+
+def page_of(
+    queryset,
+    count: int,
+    params: Mapping[str, Any],
+    *,
+    param: str = "page",
+    per_page: int = PER_PAGE,
+) -> Page:
+    """Like ``counted_page`` for a list whose ``count`` is known another way (a summary):
+    one query, the rows of the page."""
     last = max(math.ceil(count / per_page), 1)
     number = min(page_number(params.get(param, 1)), last)
     offset = (number - 1) * per_page
