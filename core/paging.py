@@ -5,8 +5,11 @@ LIMIT/OFFSET), also when the list is empty, so a page runs the same number of qu
 size of the data. ``Page`` carries its own query-string parameter, so that one page can hold
 several lists, each paged on its own (the deadlines dashboard: ``?overdue_page=2``).
 
+``peeked_page``: no count, the rows of the page and whether one more follows (a search).
+
 A page number that is not a number, zero or negative gives the first page; one past the end
-gives the last page (as Django's ``Paginator.get_page``): a stale link never fails.
+gives the last page (as Django's ``Paginator.get_page``; ``peeked_page``: the first): a stale
+link never fails.
 """
 
 import math
@@ -33,11 +36,12 @@ class Page:
 
     rows: list
     number: int
-    count: int
+    count: int | None  # None: not counted (``peeked_page``)
     per_page: int = PER_PAGE
     param: str = "page"
     # The other parameters of the request, kept in the links to the other pages.
     others: list[tuple[str, str]] = field(default_factory=list)
+    more: bool = False  # an uncounted page: a row was found after this page's
 
     def __iter__(self) -> Iterator:
         return iter(self.rows)
@@ -49,12 +53,20 @@ class Page:
         return item in self.rows
 
     @property
-    def num_pages(self) -> int:
+    def object_list(self) -> list:
+        return self.rows
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count is None:
+            return None
         return max(math.ceil(self.count / self.per_page), 1)
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        if self.count is None:
+            return self.more
+        return self.number < (self.num_pages or 1)
 
     @property
     def has_previous(self) -> bool:
@@ -62,7 +74,7 @@ class Page:
 
     @property
     def has_other_pages(self) -> bool:
-        return self.num_pages > 1
+        return self.has_next or self.has_previous
 
     def query(self, number: int) -> str:
         """The query string of page ``number`` of this list, the other parameters kept."""
@@ -99,11 +111,30 @@ def page_of(
     number = min(page_number(params.get(param, 1)), last)
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page])
+    return Page(rows, number, count, per_page, param, _others(params, param))
+
+
+def peeked_page(
+    queryset, params: Mapping[str, Any], *, param: str = "page", per_page: int = PER_PAGE
+) -> Page:
+    """Page ``params[param]`` of ``queryset`` without counting the list: one query for the
+    page's rows and one more (to know whether a next page exists). For a search, whose count
+    would read every match however few are shown. A page past the end shows the first."""
+    number = page_number(params.get(param, 1))
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    if not rows and number > 1:
+        number, rows = 1, list(queryset[: per_page + 1])
+    return Page(
+        rows[:per_page], number, None, per_page, param, _others(params, param), len(rows) > per_page
+    )
+
+
+def _others(params: Mapping[str, Any], param: str) -> list[tuple[str, str]]:
     getlist = getattr(params, "getlist", None)
-    others = [
+    return [
         (key, value)
         for key in params
         if key != param
         for value in (getlist(key) if getlist else [params[key]])
     ]
-    return Page(rows, number, count, per_page, param, others)

@@ -60,6 +60,7 @@ from workflows.selectors.inbox import (
 from workflows.selectors.pages import (
     CASE_TABS,
     ProcedurePage,
+    is_pesel,
     nka_get,
     nka_open,
     open_plan_items_count,
@@ -130,6 +131,7 @@ __all__ = [
     "cards_routed",
     "deadlines_due",
     "deadlines_due_queries",
+    "is_pesel",
     "orders_in_force",
     "requests_awaiting_decision",
     "document_open",
