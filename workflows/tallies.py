@@ -76,9 +76,10 @@ def _scopes(team_id: int, county: str) -> list[tuple[str, str]]:
 
 def _in_force(deadline: Deadline) -> bool:
     """``Deadline.objects.current()`` for one loaded deadline (its NK-A and order loaded)."""
+    nka, order = deadline.nka, deadline.protective_order
     return not (
-        (deadline.nka_id and deadline.nka.withdrawn_at is not None)
-        or (deadline.protective_order_id and deadline.protective_order.withdrawn_at is not None)
+        (nka is not None and nka.withdrawn_at is not None)
+        or (order is not None and order.withdrawn_at is not None)
     )
 
 
@@ -124,18 +125,19 @@ def tally_met(deadlines: Iterable[Deadline], *, team_id: int) -> None:
     county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
     added: dict[Key, Figures] = {}
     for d in counted:
-        for level, key in _scopes(team_id, county):
-            figures = added.setdefault((level, key, d.rule, month_of(d.starts_on)), Figures())
+        assert d.met_on is not None  # noqa: S101 - filtered above; for the type checker
+        for level, scope_key in _scopes(team_id, county):
+            figures = added.setdefault((level, scope_key, d.rule, month_of(d.starts_on)), Figures())
             figures.add(d.starts_on, d.due_on, d.met_on)
     rows = _locked(added)
-    for key, figures in added.items():
+    for row_key, figures in added.items():
         total = Figures()
-        total.merge(rows[key])
+        total.merge(rows[row_key])
         total.on_time += figures.on_time
         total.late += figures.late
         total.max_late = max(total.max_late, figures.max_late)
         total.days.update(figures.days)
-        total.write(rows[key])
+        total.write(rows[row_key])
     DeadlineTally.objects.bulk_update(list(rows.values()), FIELDS)
 
 
