@@ -7,16 +7,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
 from audit.services import log_event, log_read
 from centre.models import CentrePerson
 from documents.models import Document
+from forms.models import NKA
 from people.models import Person
 from workflows import calendar
-from workflows.models import Deadline, DeadlineTally, Participant, Procedure, TallyLevel, Team
+from workflows.models import (
+    Deadline,
+    DeadlineTally,
+    Participant,
+    Procedure,
+    ProtectiveOrder,
+    TallyLevel,
+    Team,
+)
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import (
     Access,
@@ -194,12 +214,25 @@ def _merged(histogram: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(merged.items())
 
 
+def in_force() -> Q:
+    """``Deadline.objects.current()`` as anti-joins against the few withdrawn cards and orders
+    (partial indexes ``nka_withdrawn``, ``protective_order_withdrawn``): the same deadlines,
+    without joining every NK-A of ten years to the deadlines read (issue 16)."""
+    return ~Q(Exists(NKA.objects.filter(pk=OuterRef("nka_id"), withdrawn_at__isnull=False))) & ~Q(
+        Exists(
+            ProtectiveOrder.objects.filter(
+                pk=OuterRef("protective_order_id"), withdrawn_at__isnull=False
+            )
+        )
+    )
+
+
 def compliance_deadlines(
     *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> QuerySet[Deadline]:
     """The deadlines the report counts: the measured rules', started in [start, end]."""
-    deadlines = Deadline.objects.current().filter(
-        rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
+    deadlines = Deadline.objects.filter(
+        in_force(), rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
     )
     if not procedures.query.has_filters():
         return deadlines  # every procedure (a national auditor): no semi-join to evaluate
@@ -340,14 +373,21 @@ def tallied(
     )
 
 
-def untallied(months: tuple[datetime.date, datetime.date] | None) -> Q:
+def untallied(
+    months: tuple[datetime.date, datetime.date] | None, start: datetime.date, end: datetime.date
+) -> Q:
     """What the tallies do not hold: the open deadlines, and every deadline that started on
     a day of a month the period covers only in part."""
     if months is None:
         return Q()
     first, last = months
     after = (last + datetime.timedelta(days=31)).replace(day=1)
-    return Q(met_on__isnull=True) | Q(starts_on__lt=first) | Q(starts_on__gte=after)
+    live = Q(met_on__isnull=True)  # ``deadline_open_by_rule`` when the period is whole months
+    if start < first:
+        live |= Q(starts_on__lt=first)
+    if end >= after:
+        live |= Q(starts_on__gte=after)
+    return live
 
 
 def compliance(
@@ -377,7 +417,7 @@ def compliance(
     months = whole_months(start, end)
     figures = _figures()
     deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
-    _accumulate(deadlines.filter(untallied(months)), today, figures)
+    _accumulate(deadlines.filter(untallied(months, start, end)), today, figures)
     if months is not None:
         for row in tallied(tally, months, COMPLIANCE_RULES):
             target = figures["rows"][RuleCode(row.rule)]
