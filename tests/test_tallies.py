@@ -5,9 +5,12 @@ missed deadlines are counted the same; ``tally_rebuild`` gives the rows kept ste
 
 import datetime
 import random
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from oversight import breaches
 from oversight.selectors import (
@@ -30,7 +33,7 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode
 from workflows.steps import add_deadline, meet_deadline
-from workflows.tallies import tally_rebuild
+from workflows.tallies import tally_met, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +196,49 @@ def test_the_national_page_shows_25_missed_deadlines_and_pages_on(client, data):
     last = client.get(url + f"&missed_page={page.num_pages}").context["breaches"]
     assert len(last) == page.count - 25 * (page.num_pages - 1)
     assert client.get(url + "&missed_page=x").context["breaches"].number == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL's SELECT … FOR UPDATE"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_steps_counting_deadlines_of_one_month_at_once_both_count(world):
+    """Two transactions count a met deadline of the same rule and month: the second starts
+    while the first has written but not committed. The row lock makes it wait and add to the
+    first's count (without it, it would read the old row and overwrite it)."""
+    cases = [drive(world, to=Stage.WITH_CHAIR) for _ in range(3)]
+    start = datetime.date(2024, 5, 6)
+    deadlines = [add_deadline(case, RuleCode.FIRST_MEETING, start) for case in cases]
+    with transaction.atomic():  # the rows exist, counting 1
+        meet_deadline(cases[2], RuleCode.FIRST_MEETING, start)
+    first_wrote = threading.Event()
+    errors: list[Exception] = []
+
+    def count(deadline, *, first: bool):
+        from django.db import connection as thread_connection
+
+        try:
+            if not first:
+                first_wrote.wait(timeout=10)
+            with transaction.atomic():
+                deadline.met_on = start
+                tally_met([deadline], team_id=world.team.pk)
+                if first:
+                    first_wrote.set()
+                    time.sleep(0.5)  # keep the transaction open while the second one runs
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            thread_connection.close()
+
+    threads = [
+        threading.Thread(target=count, args=(deadlines[0],), kwargs={"first": True}),
+        threading.Thread(target=count, args=(deadlines[1],), kwargs={"first": False}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    rows = DeadlineTally.objects.filter(rule=RuleCode.FIRST_MEETING, month=start.replace(day=1))
+    assert {row.level: row.on_time for row in rows} == {"all": 3, "county": 3, "team": 3}
