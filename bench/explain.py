@@ -27,12 +27,12 @@ def main() -> None:
     args = parser.parse_args()
     import psycopg
 
-    from bench.scale_data import SERVER
+    from bench.scale_data import PREFIX, SERVER
 
     server = os.environ.get("OIK_BENCH_SERVER", SERVER)
     results = json.loads(Path(args.results).read_text())[args.size]
     wanted = [name.strip() for name in args.pages.split("|") if name.strip()]
-    with psycopg.connect(f"{server}oik_bench_{args.size}", autocommit=True) as conn:
+    with psycopg.connect(f"{server}{PREFIX}{args.size}", autocommit=True) as conn:
         for row in results:
             if wanted and not any(part in row["page"] for part in wanted):
                 continue

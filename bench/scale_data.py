@@ -420,6 +420,9 @@ def plan_procedures(rnd: random.Random, n: int, today: datetime.date):
 
 
 SERVER = os.environ.get("OIK_BENCH_SERVER", "postgres://postgres@127.0.0.1:5432/")
+# The data sets' names: ``oik_bench_1k`` …; another prefix (``OIK_BENCH_PREFIX=mine_``) measures
+# copies (``CREATE DATABASE mine_1k TEMPLATE oik_bench_1k``) that a branch may migrate.
+PREFIX = os.environ.get("OIK_BENCH_PREFIX", "oik_bench_")
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 
 
@@ -431,7 +434,7 @@ def _databases(server: str) -> set[str]:
 
 
 def ensure(size: str, *, server: str = SERVER, rebuild: bool = False) -> str:
-    """The URL of the data set ``size`` (``oik_bench_<size>``), built first if absent.
+    """The URL of the data set ``size`` (``oik_bench_<size>``, ``PREFIX``), built first if absent.
 
     The build runs in a child process (Django is set up once per process, for one database).
     """
@@ -439,7 +442,7 @@ def ensure(size: str, *, server: str = SERVER, rebuild: bool = False) -> str:
 
     import psycopg
 
-    name = f"oik_bench_{size}"
+    name = f"{PREFIX}{size}"
     building = f"{name}_building"
     present = _databases(server)
     if name in present and not rebuild:
@@ -522,6 +525,11 @@ def main() -> None:
     fix_finished(conninfo)
     restore(conninfo, relaxed)
     events = chain(conninfo)
+    # The compliance report's tallies of met deadlines, as the steps would have kept them.
+    from workflows.tallies import tally_rebuild
+
+    print(f"deadline tallies: {tally_rebuild():,} rows", flush=True)
+    connection.close()
     finish(conninfo, ids)
     total = time.perf_counter() - began
     print(f"world (ORM) {t_world:.1f} s; total {total:.0f} s; audit events {events:,}")

@@ -177,6 +177,13 @@ class NKA(Revisable):
         verbose_name = _("NK-A form")
         verbose_name_plural = _("NK-A forms")
         ordering = ["filled_at", "id"]
+        indexes = [
+            # The few withdrawn cards: "deadlines in force" as an anti-join against these
+            # (``oversight.selectors.in_force``), not a join of every card (issue 16).
+            models.Index(
+                fields=["id"], condition=models.Q(withdrawn_at__isnull=False), name="nka_withdrawn"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"NK-A {self.procedure.number} ({shown_date(self.filled_at)})"

@@ -1,15 +1,22 @@
 """The compliance report's "late, because…" (issue 15 item 5): each missed deadline of the
 period with the reason the chair or the group recorded for it (``workflows.DeadlineReason``),
-and how many have none. Two queries."""
+and how many have none. The report shows them 25 at a time (``missed_page``): the number
+missed comes from the tallies (``workflows.tallies``) and the open deadlines, so the page
+reads a bounded number of rows however many years it covers."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from core.paging import Page, page_of
+from oversight.selectors import TallyScope, in_force, tallied, untallied, whole_months
 from workflows import calendar
-from workflows.models import NOT_BREACHES, Deadline, DeadlineReason, Procedure
+from workflows.models import Deadline, DeadlineReason, Procedure
 from workflows.rules import RULE_LABELS, RuleCode
+from workflows.tallies import TALLIED_RULES
 
 
 @dataclass(frozen=True)
@@ -32,15 +39,23 @@ def reasons_for(deadline_ids) -> dict[int, DeadlineReason]:
     return found
 
 
+def _missed(today: datetime.date) -> Q:
+    return Q(met_on__gt=F("due_on")) | Q(met_on__isnull=True, due_on__lt=today)
+
+
 def breaches(*, deadlines: QuerySet[Deadline]) -> list[Breach]:
     """The missed ones among ``deadlines`` (met after the due date, or open past it), oldest
     due first, each with its reason or ``None``."""
     today = calendar.legal_date()
     missed = list(
-        deadlines.filter(Q(met_on__gt=F("due_on")) | Q(met_on__isnull=True, due_on__lt=today))
+        deadlines.filter(_missed(today))
         .select_related("procedure__household")
         .order_by("due_on", "id")
     )
+    return _with_reasons(missed, today)
+
+
+def _with_reasons(missed: list[Deadline], today: datetime.date) -> list[Breach]:
     reasons = reasons_for(d.pk for d in missed)
     return [
         Breach(
@@ -53,13 +68,60 @@ def breaches(*, deadlines: QuerySet[Deadline]) -> list[Breach]:
     ]
 
 
+def _period_deadlines(
+    procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> QuerySet[Deadline]:
+    # Every rule but ``NOT_BREACHES``, named (``TALLIED_RULES``): an index condition.
+    deadlines = Deadline.objects.filter(
+        in_force(), rule__in=TALLIED_RULES, starts_on__range=(start, end)
+    )
+    if not procedures.query.has_filters():
+        return deadlines  # every procedure (a national auditor): no semi-join to evaluate
+    return deadlines.filter(procedure__in=procedures)
+
+
 def period_breaches(
     *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> list[Breach]:
     """The missed deadlines started in [start, end] in ``procedures``, every rule that is a
     term to act (``NOT_BREACHES`` are periods)."""
-    return breaches(
-        deadlines=Deadline.objects.current()
-        .filter(procedure__in=procedures, starts_on__range=(start, end))
-        .exclude(rule__in=NOT_BREACHES)
+    return breaches(deadlines=_period_deadlines(procedures, start, end))
+
+
+@dataclass(frozen=True)
+class MissedPage:
+    """One page of the period's missed deadlines, and how many there are and lack a reason."""
+
+    page: Page  # of ``Breach``
+    unexplained: int
+
+
+def period_breaches_page(
+    *,
+    procedures: QuerySet[Procedure],
+    tally: TallyScope,
+    start: datetime.date,
+    end: datetime.date,
+    params: Mapping[str, Any],
+    param: str = "missed_page",
+) -> MissedPage:
+    """Page ``params[param]`` of ``period_breaches`` (oldest due first), counted without
+    reading them all: the deadlines met late in the whole months of the period from the
+    tallies (``tally``, the scope of ``procedures``), the others (open past their day, or in
+    a month the period cuts) counted one by one; those with a reason counted by their
+    reasons. Four queries."""
+    today = calendar.legal_date()
+    deadlines = _period_deadlines(procedures, start, end)
+    months = whole_months(start, end)
+    count = deadlines.filter(untallied(months, start, end)).filter(_missed(today)).count()
+    if months is not None:
+        count += sum(row.late for row in tallied(tally, months, TALLIED_RULES))
+    explained = (
+        deadlines.filter(_missed(today))
+        .filter(pk__in=DeadlineReason.objects.values("deadline_id"))
+        .count()
     )
+    listed = deadlines.filter(_missed(today)).select_related("procedure__household")
+    page = page_of(listed.order_by("due_on", "id"), count, params, param=param)
+    page.rows = _with_reasons(page.rows, today)
+    return MissedPage(page, count - explained)

@@ -7,16 +7,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 
 from audit.models import READ_VERBS, AuditEvent, AuditEventSubject
 from audit.services import log_event, log_read
 from centre.models import CentrePerson
 from documents.models import Document
+from forms.models import NKA
 from people.models import Person
 from workflows import calendar
-from workflows.models import Deadline, Participant, Procedure
+from workflows.models import (
+    Deadline,
+    DeadlineTally,
+    Participant,
+    Procedure,
+    ProtectiveOrder,
+    TallyLevel,
+    Team,
+)
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import (
     Access,
@@ -194,12 +214,25 @@ def _merged(histogram: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(merged.items())
 
 
+def in_force() -> Q:
+    """``Deadline.objects.current()`` as anti-joins against the few withdrawn cards and orders
+    (partial indexes ``nka_withdrawn``, ``protective_order_withdrawn``): the same deadlines,
+    without joining every NK-A of ten years to the deadlines read (issue 16)."""
+    return ~Q(Exists(NKA.objects.filter(pk=OuterRef("nka_id"), withdrawn_at__isnull=False))) & ~Q(
+        Exists(
+            ProtectiveOrder.objects.filter(
+                pk=OuterRef("protective_order_id"), withdrawn_at__isnull=False
+            )
+        )
+    )
+
+
 def compliance_deadlines(
     *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> QuerySet[Deadline]:
     """The deadlines the report counts: the measured rules', started in [start, end]."""
-    deadlines = Deadline.objects.current().filter(
-        rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
+    deadlines = Deadline.objects.filter(
+        in_force(), rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
     )
     if not procedures.query.has_filters():
         return deadlines  # every procedure (a national auditor): no semi-join to evaluate
@@ -215,23 +248,10 @@ COMPLIANCE_STATES: dict[str, Callable[[datetime.date], Q]] = {
 }
 
 
-def compliance(
-    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
-) -> list[ComplianceRow]:
-    """Per rule: met on time, late, still open; elapsed days (median, p90, max); the largest
-    delay.
-
-    Deadlines are those that started in [start, end]. Counting and the distribution of
-    elapsed days (from the start of the deadline to the step) are database aggregations;
-    percentiles are read off that histogram (nearest rank). The largest delay counts the
-    deadlines met late and those still open past their day (days overdue as of today); it is
-    0 when none was late. One query: one pass over the deadlines (docs/benchmarks.md).
-    """
-    today = calendar.legal_date()
-    deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
-    rows = {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES}
-    # ONE pass over the deadlines, grouped by what the figures need: a met deadline by its
-    # elapsed days and its delay, an open one by its due date (each NULL for the other kind).
+def _accumulate(deadlines: QuerySet[Deadline], today: datetime.date, figures: dict) -> None:
+    """Add ``deadlines`` to ``figures`` (per rule: a ``ComplianceRow``, a histogram of
+    elapsed days and the largest delay) in ONE grouped pass: a met deadline by its elapsed
+    days and its delay, an open one by its due date (each NULL for the other kind)."""
     days = {"output_field": DurationField()}
     groups = (
         deadlines.annotate(
@@ -243,8 +263,7 @@ def compliance(
         .annotate(n=Count("id"))
         .order_by()
     )
-    max_late: dict[str, int] = {}
-    histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    rows, histograms, max_late = figures["rows"], figures["days"], figures["max_late"]
     for item in groups:
         code, n = item["rule"], item["n"]
         row = rows[RuleCode(code)]
@@ -263,14 +282,153 @@ def compliance(
         histograms[code].append((item["elapsed"].days, n))
         delay = max(0, late_by)  # met early is not a delay
         max_late[code] = max(max_late.get(code, delay), delay)
-    for code, row in rows.items():
-        histogram = sorted(histograms.get(code, []))
-        histogram = _merged(histogram)
+
+
+def _figures() -> dict:
+    return {
+        "rows": {code: ComplianceRow(code, str(RULE_LABELS[code])) for code in COMPLIANCE_RULES},
+        "days": defaultdict(list),
+        "max_late": {},
+    }
+
+
+def _finished(figures: dict) -> list[ComplianceRow]:
+    for code, row in figures["rows"].items():
+        histogram = _merged(sorted(figures["days"].get(code, [])))
         row.median_days = _nearest_rank(histogram, 0.5)
         row.p90_days = _nearest_rank(histogram, 0.9)
         row.max_days = histogram[-1][0] if histogram else None
-        row.max_days_late = max_late.get(code)
-    return list(rows.values())
+        row.max_days_late = figures["max_late"].get(code)
+    return list(figures["rows"].values())
+
+
+def compliance_reference(
+    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+) -> list[ComplianceRow]:
+    """``compliance`` computed from every deadline of the period (one grouped pass): what the
+    tallies must equal (``tests/test_tallies.py``), and the report of a scope without one."""
+    figures = _figures()
+    deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
+    _accumulate(deadlines, calendar.legal_date(), figures)
+    return _finished(figures)
+
+
+@dataclass(frozen=True)
+class TallyScope:
+    """Which rows of ``DeadlineTally`` hold a user's scope: a level and its keys."""
+
+    level: str
+    keys: tuple[str, ...]
+
+
+def compliance_tally_scope(user) -> TallyScope:
+    """The tallies of ``compliance_scope(user)``: everything, a county, or teams (a
+    municipality has one team; a chair reads the teams they chair). Others: refused."""
+    scope = auditor_scope_for(user)
+    if scope is not None:
+        if scope.municipality_id:
+            teams = Team.objects.filter(municipality_id=scope.municipality_id)
+            return TallyScope(
+                TallyLevel.TEAM, tuple(str(pk) for pk in teams.values_list("pk", flat=True))
+            )
+        if scope.county:
+            return TallyScope(TallyLevel.COUNTY, (scope.county,))
+        return TallyScope(TallyLevel.ALL, ("",))
+    professional = professional_for(user)
+    if professional is not None and professional.has_declaration:
+        chaired = professional.team_memberships.filter(role="chair").values_list(
+            "team_id", flat=True
+        )
+        if chaired:
+            return TallyScope(TallyLevel.TEAM, tuple(str(pk) for pk in chaired))
+    raise PermissionDenied
+
+
+def whole_months(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the first and the last whole month inside [start, end], or ``None``."""
+    first = (
+        start
+        if start.day == 1
+        else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    )
+    after = end + datetime.timedelta(days=1)
+    last = after.replace(day=1) - datetime.timedelta(days=1)  # the last day of a whole month
+    if after.day != 1:
+        last = end.replace(day=1) - datetime.timedelta(days=1)
+    if last < first:
+        return None
+    return first, last.replace(day=1)
+
+
+def tallied(
+    scope: TallyScope, months: tuple[datetime.date, datetime.date], rules
+) -> list[DeadlineTally]:
+    """The tally rows of ``scope`` for ``rules`` and the months in ``months`` (one query)."""
+    return list(
+        DeadlineTally.objects.filter(
+            level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
+        ).order_by()
+    )
+
+
+def untallied(
+    months: tuple[datetime.date, datetime.date] | None, start: datetime.date, end: datetime.date
+) -> Q:
+    """What the tallies do not hold: the open deadlines, and every deadline that started on
+    a day of a month the period covers only in part."""
+    if months is None:
+        return Q()
+    first, last = months
+    after = (last + datetime.timedelta(days=31)).replace(day=1)
+    live = Q(met_on__isnull=True)  # ``deadline_open_by_rule`` when the period is whole months
+    if start < first:
+        live |= Q(starts_on__lt=first)
+    if end >= after:
+        live |= Q(starts_on__gte=after)
+    return live
+
+
+def compliance(
+    *,
+    procedures: QuerySet[Procedure],
+    start: datetime.date,
+    end: datetime.date,
+    tally: TallyScope | None = None,
+) -> list[ComplianceRow]:
+    """Per rule: met on time, late, still open; elapsed days (median, p90, max); the largest
+    delay.
+
+    Deadlines are those that started in [start, end]. Percentiles are read off the histogram
+    of elapsed days (from the start of the deadline to the step; nearest rank). The largest
+    delay counts the deadlines met late and those still open past their day (days overdue
+    as of today); it is 0 when none was late.
+
+    With ``tally`` (``compliance_tally_scope``, the same scope as ``procedures``) the met
+    deadlines of the whole months come from ``DeadlineTally`` (one row per rule and month),
+    and only the open deadlines and the days of a month cut by the period are read one by
+    one: two queries whose cost does not grow with the years of data (docs/benchmarks.md).
+    Without, every deadline of the period is read (``compliance_reference``).
+    """
+    if tally is None:
+        return compliance_reference(procedures=procedures, start=start, end=end)
+    today = calendar.legal_date()
+    months = whole_months(start, end)
+    figures = _figures()
+    deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
+    _accumulate(deadlines.filter(untallied(months, start, end)), today, figures)
+    if months is not None:
+        for row in tallied(tally, months, COMPLIANCE_RULES):
+            target = figures["rows"][RuleCode(row.rule)]
+            target.on_time += row.on_time
+            target.late += row.late
+            if row.on_time or row.late:
+                figures["max_late"][row.rule] = max(
+                    figures["max_late"].get(row.rule, row.max_late), row.max_late
+                )
+            figures["days"][row.rule].extend((int(n), c) for n, c in row.days.items())
+    return _finished(figures)
 
 
 def compliance_rows(

@@ -129,3 +129,90 @@ def test_the_sql_conditions_agree_with_the_inbox_s_lists(client, world):
     assert len(incomplete) == 4  # every open case with a group
     html = client.get("/dashboard/").content.decode()
     assert _count(html, "incomplete_group=1") == 4
+
+
+def _overdue_cases(world, n: int) -> list:
+    """``n`` cases whose open deadlines are late, the first one the latest of all."""
+    cases = [drive(world, to=Stage.WITH_CHAIR) for _ in range(n)]
+    for days, case in enumerate(cases, start=1):
+        Deadline.objects.filter(procedure=case, met_on__isnull=True).update(
+            due_on=TODAY - datetime.timedelta(days=30 - days)
+        )
+    return cases
+
+
+def _numbers(table_html: str) -> list[str]:
+    return re.findall(r">(NK/[^<]+)</a></td>", table_html)
+
+
+def _overdue_section(html: str) -> str:
+    return html.split('id="overdue"')[1].split('id="due-soon"')[0]
+
+
+def test_the_overdue_list_is_paged_most_urgent_first_with_the_exact_count(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr("workflows.views.lists.DASHBOARD_PER_PAGE", 2)
+    cases = _overdue_cases(world, 3)
+    late = Deadline.objects.filter(procedure__in=cases, met_on__isnull=True)
+    total = late.exclude(rule="protective_order").count()
+    assert total >= 3
+    client.force_login(world.chair)
+    response = client.get("/dashboard/")
+    page = response.context["overdue"]
+    assert page.count == total and len(page) == 2 and page.number == 1
+    assert [d.due_on for d in page] == sorted(d.due_on for d in page)
+    section = _overdue_section(response.content.decode())
+    assert f"({total})" in section  # the heading counts the whole list, not the page
+    assert _numbers(section)[0] == cases[0].number  # the longest overdue first
+    assert "overdue_page=2#overdue" in section
+    seen = []
+    for number in range(1, page.num_pages + 1):
+        seen += list(client.get(f"/dashboard/?overdue_page={number}").context["overdue"])
+    assert sorted(d.pk for d in seen) == sorted(d.pk for d in late if d.rule != "protective_order")
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ("abc", "first"),
+        ("0", "first"),
+        ("-3", "first"),
+        ("", "first"),
+        ("99", "last"),
+        ("2.5", "first"),
+    ],
+)
+def test_a_bad_page_number_shows_the_first_or_the_last_page(
+    client, world, monkeypatch, bad, expected
+):
+    monkeypatch.setattr("workflows.views.lists.DASHBOARD_PER_PAGE", 2)
+    _overdue_cases(world, 3)
+    client.force_login(world.chair)
+    response = client.get(f"/dashboard/?overdue_page={bad}")
+    assert response.status_code == 200
+    page = response.context["overdue"]
+    assert page.number == (1 if expected == "first" else page.num_pages) and len(page) > 0
+
+
+def test_each_list_pages_on_its_own_and_keeps_the_others_page(client, world, monkeypatch):
+    monkeypatch.setattr("workflows.views.lists.DASHBOARD_PER_PAGE", 2)
+    _overdue_cases(world, 3)
+    client.force_login(world.chair)
+    response = client.get("/dashboard/?overdue_page=2&soon_page=1")
+    assert response.context["overdue"].number == 2
+    assert response.context["due_soon"].number == 1
+    section = _overdue_section(response.content.decode())
+    assert "soon_page=1&amp;overdue_page=1#overdue" in section  # « previous
+
+
+def test_the_read_event_names_only_the_cases_on_the_page(client, world, monkeypatch):
+    from audit.models import AuditEvent
+
+    monkeypatch.setattr("workflows.views.lists.DASHBOARD_PER_PAGE", 1)
+    cases = _overdue_cases(world, 3)
+    client.force_login(world.chair)
+    client.get("/dashboard/")
+    event = AuditEvent.objects.filter(action="dashboard.viewed").latest("id")
+    shown = set(event.subjects.values_list("procedure_id", flat=True))
+    assert cases[0].pk in shown and cases[2].pk not in shown

@@ -490,7 +490,7 @@ def test_an_initiator_sees_their_cards_and_tasks_but_nothing_else_of_the_case(
         assert client.post(reverse("workflows:nka_create"), data).status_code == 302
     card = NKA.objects.latest("id")
     dashboard = client.get(reverse("workflows:dashboard"))
-    rules = {d.rule for d in dashboard.context["overdue"] + dashboard.context["due_soon"]}
+    rules = {d.rule for d in [*dashboard.context["overdue"], *dashboard.context["due_soon"]]}
     assert rules == set()  # the case's deadlines (the programme report…) are not theirs
     assert [c.nka for c in dashboard.context["cards_due_soon"]] == [card]
     inbox = client.get(reverse("workflows:inbox"))

@@ -135,3 +135,36 @@ def test_names_and_numbers_have_trigram_indexes_on_postgresql():
         "people_household_label_trgm",
         "workflows_procedure_number_trgm",
     }
+
+
+def test_a_text_search_is_paged_without_counting_the_matches(client, world, monkeypatch):
+    monkeypatch.setattr("workflows.views.lists.LIST_PER_PAGE", 2)
+    cases = [drive(world, Stage.WITH_CHAIR) for _ in range(3)]  # all have a "Ćwik"
+    client.force_login(world.chair)
+    url = reverse("workflows:procedure_list") + "?q=Ćwik"
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(url)
+    assert not [
+        q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "procedure" in q["sql"]
+    ]
+    page = first.context["page"]
+    assert [p.pk for p in page] == [cases[2].pk, cases[1].pk]  # newest first
+    assert page.count is None and page.has_next
+    html = first.content.decode()
+    assert "strona 1" in html and " z " not in html.split('class="pager"')[1].split("</p>")[0]
+    assert "q=%C4%86wik&amp;page=2" in html
+    second = client.get(url + "&page=2").context["page"]
+    assert [p.pk for p in second] == [cases[0].pk] and not second.has_next
+    assert second.has_previous
+    for bad in ("x", "0", "-1", "99"):
+        assert client.get(url + f"&page={bad}").context["page"].number == 1, bad
+
+
+def test_the_list_without_a_text_keeps_its_exact_count(client, world, monkeypatch):
+    monkeypatch.setattr("workflows.views.lists.LIST_PER_PAGE", 2)
+    for _ in range(3):
+        drive(world, Stage.WITH_CHAIR)
+    client.force_login(world.chair)
+    page = client.get(reverse("workflows:procedure_list")).context["page"]
+    assert page.count == 3 and page.num_pages == 2
+    assert client.get(reverse("workflows:procedure_list") + "?page=9").context["page"].number == 2

@@ -53,6 +53,7 @@ from workflows.selectors.diagnosis import ADULT_AGE
 from workflows.services.initiation import victim_presence_errors
 from workflows.steps import ServiceError, record_errors, step
 from workflows.steps import refuse as _refuse
+from workflows.tallies import tally_recount
 
 STEP = "record_revise"  # the chair and the group (workflows.flows.STEPS)
 CARD_STEP = "card_revise"  # an NK-A card's initiator before the transfer
@@ -359,6 +360,10 @@ def record_withdraw(*, actor, slug: str, record_id: int, reason: str) -> Revisab
         record.withdrawn_by = actor
         record.withdrawal_reason = reason
         record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        # The deadlines of a withdrawn card or order leave the compliance report's tallies.
+        if isinstance(record, NKA | ProtectiveOrder):
+            field = "nka" if isinstance(record, NKA) else "protective_order"
+            tally_recount(Deadline.objects.filter(**{field: record}).values_list("pk", flat=True))
         return record, "withdrawn", {}
 
     return _revise(actor=actor, slug=slug, record_id=record_id, reason=reason, write=write)

@@ -116,6 +116,14 @@ class ProtectiveOrder(Revisable):
     class Meta:
         verbose_name = _("protective order")
         verbose_name_plural = _("protective orders")
+        indexes = [
+            # The few withdrawn orders (``oversight.selectors.in_force``).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(withdrawn_at__isnull=False),
+                name="protective_order_withdrawn",
+            )
+        ]
 
     @property
     def valid_until(self) -> datetime.date:

@@ -50,6 +50,7 @@ from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Sta
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
+from workflows.tallies import tally_met
 
 
 class ServiceError(ValidationError):
@@ -197,11 +198,15 @@ def add_deadline(
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
-    """Mark the open deadlines ``code`` met on ``on`` and record each, on time or late."""
+    """Mark the open deadlines ``code`` met on ``on`` and record each, on time or late; count
+    them in the compliance report's tallies (``workflows.tallies``) in the same transaction."""
+    met = []
     for deadline in Deadline.objects.filter(
         procedure=procedure, rule=code, met_on__isnull=True, **extra
-    ):
+    ).select_related("nka", "protective_order"):
         Deadline.objects.filter(pk=deadline.pk).update(met_on=on)
+        deadline.met_on = on
+        met.append(deadline)
         late = (on - deadline.due_on).days
         log_event(
             action="deadline.met" if late <= 0 else "deadline.met_late",
@@ -214,6 +219,7 @@ def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **ext
                 "days_late": max(late, 0),
             },
         )
+    tally_met(met, team_id=procedure.team_id)
 
 
 def complete_task(task: Task, actor: User) -> None:

@@ -51,6 +51,7 @@ from workflows.selectors.households import household_name, household_names_load
 from workflows.selectors.inbox import (
     TaskRow,
     deadlines_due,
+    deadlines_due_queries,
     open_tasks_for,
     orders_in_force,
     requests_awaiting_decision,
@@ -59,6 +60,7 @@ from workflows.selectors.inbox import (
 from workflows.selectors.pages import (
     CASE_TABS,
     ProcedurePage,
+    is_pesel,
     nka_get,
     nka_open,
     open_plan_items_count,
@@ -128,6 +130,8 @@ __all__ = [
     "cards_of",
     "cards_routed",
     "deadlines_due",
+    "deadlines_due_queries",
+    "is_pesel",
     "orders_in_force",
     "requests_awaiting_decision",
     "document_open",

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -161,9 +161,11 @@ def suspect_notices_due(*, user: User) -> list[Deadline]:
     )
 
 
-def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
-    """Open deadlines of the procedures ``user`` sees: ``overdue``, ``due_soon`` and
-    ``at_risk`` (``workflows.at_risk``: most of the window passed, not yet overdue)."""
+def deadlines_due_queries(*, user: User, within_working_days: int = 2) -> dict[str, QuerySet]:
+    """The open deadlines of the procedures ``user`` sees as unevaluated querysets, most
+    urgent first: ``overdue``, ``due_soon`` and ``at_risk`` (``workflows.at_risk``: most of
+    the window passed, not yet overdue). The dashboard counts and pages each one
+    (``core.paging``), so it renders a bounded number of rows however many are due."""
     today = calendar.legal_date()
     horizon = calendar.add_working_days(today, within_working_days)
     # The open cases first (``procedure_team_open``), then their open deadlines
@@ -178,11 +180,17 @@ def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list
     )
     return {
         # A lapsed order is not overdue: nobody had a step to take (``reminders._lapse``).
-        "overdue": list(base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER)),
-        "due_soon": list(base.filter(due_on__gte=today, due_on__lte=horizon)),
+        "overdue": base.filter(due_on__lt=today).exclude(rule=RuleCode.PROTECTIVE_ORDER),
+        "due_soon": base.filter(due_on__gte=today, due_on__lte=horizon),
         # ``base`` is annotated with ``at_risk`` (``workflows.at_risk``) already.
-        "at_risk": list(base.filter(at_risk=True).order_by("due_on", "id")),
+        "at_risk": base.filter(at_risk=True).order_by("due_on", "id"),
     }
+
+
+def deadlines_due(*, user: User, within_working_days: int = 2) -> dict[str, list[Deadline]]:
+    """``deadlines_due_queries`` evaluated: every overdue, due-soon and at-risk deadline."""
+    queries = deadlines_due_queries(user=user, within_working_days=within_working_days)
+    return {name: list(queryset) for name, queryset in queries.items()}
 
 
 @dataclass(frozen=True)

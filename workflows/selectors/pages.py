@@ -109,6 +109,11 @@ def _query_kind(query: str) -> str:
     return "pesel" if digits.isdigit() and len(digits) == 11 else "text"
 
 
+def is_pesel(query: str) -> bool:
+    """Is the search ``query`` a PESEL (an exact match, found by its unique index)?"""
+    return _query_kind(" ".join(query.split())) == "pesel"
+
+
 def procedure_list_seen(
     *,
     user: User,

@@ -1,0 +1,50 @@
+"""The met deadlines counted per month, so that a report over years reads a few hundred rows.
+
+A met deadline never changes (a step happened on a day), so its figures can be added up once,
+when it is met (``workflows.tallies``), and the compliance report over ten years reads one row
+per (scope, rule, month) instead of every deadline of the period (docs/benchmarks.md). Open
+deadlines are not tallied: "overdue" depends on today, and they are counted live.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TallyLevel(models.TextChoices):
+    """The scopes a report is asked for: everything (a national auditor), one county (a county
+    auditor) or one team (its chair, or the auditor of its municipality: one team each)."""
+
+    ALL = "all", _("everything")
+    COUNTY = "county", _("county")
+    TEAM = "team", _("team")
+
+
+class DeadlineTally(models.Model):
+    """The met deadlines of one rule that started in one month, in one scope.
+
+    ``days``: how many were met after N calendar days from the start ({"N": count}), for the
+    median and percentiles; ``max_late``: the largest delay in days (0 when none was late).
+    Only deadlines in force (``Deadline.objects.current()``) are counted.
+    """
+
+    level = models.CharField(max_length=8, choices=TallyLevel.choices)
+    # "" for everything, the county's name, or the team's id.
+    key = models.CharField(max_length=150, blank=True)
+    rule = models.CharField(max_length=30)
+    month = models.DateField()  # the first day of the month the deadlines started in
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    max_late = models.PositiveIntegerField(default=0)
+    days = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("deadline tally")
+        verbose_name_plural = _("deadline tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "key", "rule", "month"], name="deadline_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}:{self.key} {self.rule} {self.month:%Y-%m}"

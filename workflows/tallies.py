@@ -1,0 +1,216 @@
+"""Keeping ``DeadlineTally`` exact: the met deadlines per (scope, rule, month of start).
+
+Every change that makes a deadline count as met, or stop counting, goes through here in the
+transaction that makes it:
+
+- ``tally_met``: a deadline was met (``steps.meet_deadline``; a protective order's lapse is no
+  term to act and is not tallied): its row in each scope (everything, its county, its team)
+  gains one, under a row lock, so two steps meeting deadlines of the same rule and month at
+  once both count (issue 16);
+- ``tally_recount``: deadlines stopped being in force (their NK-A or order withdrawn,
+  ``corrections``): the rows they were counted in are recounted from the deadlines (a largest
+  delay cannot be subtracted);
+- ``tally_rebuild``: every row recounted from the deadlines (the data migration, the
+  ``rebuild_deadline_tallies`` command, ``bench/scale_data.py``).
+
+Rows are locked in the order of their key, so two transactions never wait on each other in
+a cycle. ``oversight.selectors.compliance`` reads them; ``tests/test_tallies.py`` proves the
+report from the rows equals the report from the deadlines.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from workflows.models import NOT_BREACHES, Deadline, DeadlineTally, TallyLevel, Team
+from workflows.rules import RuleCode
+
+# Every rule that is a term to act: the compliance report's and the breaches' rules.
+TALLIED_RULES = frozenset(str(code) for code in RuleCode) - {str(c) for c in NOT_BREACHES}
+
+Key = tuple[str, str, str, datetime.date]  # (level, key, rule, month)
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+@dataclass
+class Figures:
+    """What a tally row holds, added up (and what the report needs of the met deadlines)."""
+
+    on_time: int = 0
+    late: int = 0
+    max_late: int = 0
+    days: Counter = field(default_factory=Counter)
+
+    def add(self, starts_on: datetime.date, due_on: datetime.date, met_on: datetime.date) -> None:
+        late_by = (met_on - due_on).days
+        if late_by > 0:
+            self.late += 1
+        else:
+            self.on_time += 1
+        self.max_late = max(self.max_late, late_by, 0)  # met early is not a delay
+        self.days[(met_on - starts_on).days] += 1
+
+    def merge(self, row: DeadlineTally) -> None:
+        self.on_time += row.on_time
+        self.late += row.late
+        self.max_late = max(self.max_late, row.max_late)
+        self.days.update({int(n): count for n, count in row.days.items()})
+
+    def write(self, row: DeadlineTally) -> None:
+        row.on_time, row.late, row.max_late = self.on_time, self.late, self.max_late
+        row.days = {str(n): count for n, count in sorted(self.days.items())}
+
+
+FIELDS = ["on_time", "late", "max_late", "days"]
+
+
+def _scopes(team_id: int, county: str) -> list[tuple[str, str]]:
+    return [(TallyLevel.ALL, ""), (TallyLevel.COUNTY, county), (TallyLevel.TEAM, str(team_id))]
+
+
+def _in_force(deadline: Deadline) -> bool:
+    """``Deadline.objects.current()`` for one loaded deadline (its NK-A and order loaded)."""
+    nka, order = deadline.nka, deadline.protective_order
+    return not (
+        (nka is not None and nka.withdrawn_at is not None)
+        or (order is not None and order.withdrawn_at is not None)
+    )
+
+
+def _locked(keys: Iterable[Key]) -> dict[Key, DeadlineTally]:
+    """The rows of ``keys``, created when missing, locked (in key order) until commit."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+
+    def select():
+        wanted = Q()
+        for level, key, rule, month in keys:
+            wanted |= Q(level=level, key=key, rule=rule, month=month)
+        return {
+            (row.level, row.key, row.rule, row.month): row
+            for row in DeadlineTally.objects.select_for_update()
+            .filter(wanted)
+            .order_by("level", "key", "rule", "month")
+        }
+
+    rows = select()
+    if len(rows) < len(keys):
+        DeadlineTally.objects.bulk_create(
+            [
+                DeadlineTally(level=level, key=key, rule=rule, month=month)
+                for level, key, rule, month in keys
+                if (level, key, rule, month) not in rows
+            ],
+            ignore_conflicts=True,  # a concurrent step created it first: lock theirs
+        )
+        rows = select()
+    return rows
+
+
+def tally_met(deadlines: Iterable[Deadline], *, team_id: int) -> None:
+    """Count ``deadlines`` (just met, ``met_on`` set, of one procedure of ``team_id``) in
+    their rows. Deadlines of a rule that is no term to act, or not in force, are skipped."""
+    counted = [
+        d for d in deadlines if d.rule in TALLIED_RULES and d.met_on is not None and _in_force(d)
+    ]
+    if not counted:
+        return
+    county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
+    added: dict[Key, Figures] = {}
+    for d in counted:
+        assert d.met_on is not None  # noqa: S101 - filtered above; for the type checker
+        for level, scope_key in _scopes(team_id, county):
+            figures = added.setdefault((level, scope_key, d.rule, month_of(d.starts_on)), Figures())
+            figures.add(d.starts_on, d.due_on, d.met_on)
+    rows = _locked(added)
+    for row_key, figures in added.items():
+        total = Figures()
+        total.merge(rows[row_key])
+        total.on_time += figures.on_time
+        total.late += figures.late
+        total.max_late = max(total.max_late, figures.max_late)
+        total.days.update(figures.days)
+        total.write(rows[row_key])
+    DeadlineTally.objects.bulk_update(list(rows.values()), FIELDS)
+
+
+def _scope_filter(level: str, key: str) -> Q:
+    if level == TallyLevel.COUNTY:
+        return Q(procedure__team__municipality__county=key)
+    if level == TallyLevel.TEAM:
+        return Q(procedure__team_id=int(key))
+    return Q()
+
+
+def tally_recount(deadline_ids: Iterable[int]) -> None:
+    """Recount, from the deadlines, every row the met deadlines ``deadline_ids`` are counted in
+    (after they stopped, or started, being in force)."""
+    touched: set[Key] = set()
+    for team_id, county, rule, starts_on in Deadline.objects.filter(
+        pk__in=list(deadline_ids), met_on__isnull=False, rule__in=TALLIED_RULES
+    ).values_list(
+        "procedure__team_id", "procedure__team__municipality__county", "rule", "starts_on"
+    ):
+        for level, key in _scopes(team_id, county):
+            touched.add((level, key, rule, month_of(starts_on)))
+    rows = _locked(touched)
+    for (level, key, rule, month), row in rows.items():
+        figures = Figures()
+        following = (month + datetime.timedelta(days=31)).replace(day=1)
+        for starts_on, due_on, met_on in (
+            Deadline.objects.current()
+            .filter(
+                _scope_filter(level, key),
+                rule=rule,
+                met_on__isnull=False,
+                starts_on__gte=month,
+                starts_on__lt=following,
+            )
+            .values_list("starts_on", "due_on", "met_on")
+        ):
+            figures.add(starts_on, due_on, met_on)
+        figures.write(row)
+    DeadlineTally.objects.bulk_update(list(rows.values()), FIELDS)
+
+
+def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
+    """Recount every row from the met deadlines in force; returns the number of rows.
+
+    The models are parameters so that the data migration passes its historical ones (which
+    have no ``current()``: the condition is spelled out here)."""
+    figures: dict[Key, Figures] = {}
+    in_force = (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
+        Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
+    )
+    met = (
+        deadline_model.objects.filter(in_force, met_on__isnull=False, rule__in=TALLIED_RULES)
+        .values_list(
+            "procedure__team_id",
+            "procedure__team__municipality__county",
+            "rule",
+            "starts_on",
+            "due_on",
+            "met_on",
+        )
+        .order_by()
+    )
+    for team_id, county, rule, starts_on, due_on, met_on in met.iterator(chunk_size=20000):
+        for level, key in _scopes(team_id, county):
+            figures.setdefault((level, key, rule, month_of(starts_on)), Figures()).add(
+                starts_on, due_on, met_on
+            )
+    tally_model.objects.all().delete()
+    rows = []
+    for (level, key, rule, month), total in figures.items():
+        row = tally_model(level=level, key=key, rule=rule, month=month)
+        total.write(row)
+        rows.append(row)
+    tally_model.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
