@@ -145,10 +145,10 @@ def lock_procedure(procedure_id: int) -> Procedure:
     A missing procedure is refused like an invisible one (``PermissionDenied``).
     """
     try:
-        # The team comes with it (its rules and chair are asked by most steps); only the
-        # procedure's row is locked.
+        # The team and its municipality come with it (its rules, its chair and the county of
+        # the compliance tallies are asked by most steps); only the procedure's row is locked.
         return (
-            Procedure.objects.select_related("team")
+            Procedure.objects.select_related("team__municipality")
             .select_for_update(of=("self",))
             .get(pk=procedure_id)
         )
@@ -219,7 +219,7 @@ def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **ext
                 "days_late": max(late, 0),
             },
         )
-    tally_met(met, team_id=procedure.team_id)
+    tally_met(met, team_id=procedure.team_id, county=procedure.team.municipality.county)
 
 
 def complete_task(task: Task, actor: User) -> None:

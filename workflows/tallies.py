@@ -114,15 +114,17 @@ def _locked(keys: Iterable[Key]) -> dict[Key, DeadlineTally]:
     return rows
 
 
-def tally_met(deadlines: Iterable[Deadline], *, team_id: int) -> None:
+def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:
     """Count ``deadlines`` (just met, ``met_on`` set, of one procedure of ``team_id``) in
-    their rows. Deadlines of a rule that is no term to act, or not in force, are skipped."""
+    their rows. Deadlines of a rule that is no term to act, or not in force, are skipped.
+    ``county`` is the team's (read when not given: a step passes the one it holds)."""
     counted = [
         d for d in deadlines if d.rule in TALLIED_RULES and d.met_on is not None and _in_force(d)
     ]
     if not counted:
         return
-    county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
+    if county is None:
+        county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
     added: dict[Key, Figures] = {}
     for d in counted:
         assert d.met_on is not None  # noqa: S101 - filtered above; for the type checker
