@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from audit.chain import GENESIS, event_hash, event_mac, head_mac, strand_of
+from audit.chain import GENESIS, event_mac, hash_of, head_mac, strand_of
 from audit.models import READ_VERBS, AuditChainHead, AuditEvent, AuditEventSubject, is_read_action
 
 # Keys whose values are personal data of special sensitivity: never stored in clear.
@@ -247,19 +247,7 @@ def _flush(events: list[AuditEvent]) -> None:
         for event in events:
             event.strand = strand
             event.prev_hash = previous
-            event.hash = previous = event_hash(
-                prev_hash=previous,
-                at=event.at,
-                actor_id=event.actor_id,
-                actor_role=event.actor_role,
-                actor_institution=event.actor_institution,
-                client=event.client,
-                action=event.action,
-                procedure_id=event.procedure_id,
-                person_id=event.person_id,
-                payload=event.payload,
-                strand=strand,
-            )
+            event.hash = previous = hash_of(event)
             event.mac = event_mac(event.hash)
         AuditEvent.objects.bulk_create(events)
         last = events[-1]

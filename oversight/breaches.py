@@ -12,7 +12,13 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from core.paging import Page, page_of
-from oversight.selectors import TallyScope, in_force, tallied, untallied, whole_months
+from oversight.selectors import (
+    TallyScope,
+    compliance_deadlines,
+    tallied,
+    untallied,
+    whole_months,
+)
 from workflows import calendar
 from workflows.models import Deadline, DeadlineReason, Procedure
 from workflows.rules import RULE_LABELS, RuleCode
@@ -72,12 +78,7 @@ def _period_deadlines(
     procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
 ) -> QuerySet[Deadline]:
     # Every rule but ``NOT_BREACHES``, named (``TALLIED_RULES``): an index condition.
-    deadlines = Deadline.objects.filter(
-        in_force(), rule__in=TALLIED_RULES, starts_on__range=(start, end)
-    )
-    if not procedures.query.has_filters():
-        return deadlines  # every procedure (a national auditor): no semi-join to evaluate
-    return deadlines.filter(procedure__in=procedures)
+    return compliance_deadlines(procedures=procedures, start=start, end=end, rules=TALLIED_RULES)
 
 
 def period_breaches(

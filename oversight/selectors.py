@@ -3,7 +3,7 @@
 import datetime
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -228,12 +228,14 @@ def in_force() -> Q:
 
 
 def compliance_deadlines(
-    *, procedures: QuerySet[Procedure], start: datetime.date, end: datetime.date
+    *,
+    procedures: QuerySet[Procedure],
+    start: datetime.date,
+    end: datetime.date,
+    rules: Iterable[str] = COMPLIANCE_RULES,
 ) -> QuerySet[Deadline]:
-    """The deadlines the report counts: the measured rules', started in [start, end]."""
-    deadlines = Deadline.objects.filter(
-        in_force(), rule__in=COMPLIANCE_RULES, starts_on__range=(start, end)
-    )
+    """The deadlines the report counts: the measured ``rules``', started in [start, end]."""
+    deadlines = Deadline.objects.filter(in_force(), rule__in=rules, starts_on__range=(start, end))
     if not procedures.query.has_filters():
         return deadlines  # every procedure (a national auditor): no semi-join to evaluate
     return deadlines.filter(procedure__in=procedures)
