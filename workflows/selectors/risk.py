@@ -64,14 +64,12 @@ def _change(before: RiskAssessment | None, now: RiskAssessment) -> str:
     return "up" if key_now > key_before else "down" if key_now < key_before else "same"
 
 
-def risk_panel(
-    *, procedure: Procedure, deadlines: list[Deadline] | None = None, cards: list | None = None
-) -> RiskPanel:
+def risk_panel(*, procedure: Procedure, deadlines: list[Deadline], cards: list) -> RiskPanel:
     """The case's risk: its status, each victim's trend of current assessments (oldest
     first, each with its change), the open safety-plan and reassessment deadlines, and
-    whether a card arrived since the latest assessment. Six queries; four when the case
-    page passes the case's current ``deadlines`` and every version of its NK-A ``cards``,
-    which it has read already."""
+    whether a card arrived since the latest assessment. ``deadlines`` (the case's current
+    ones) and ``cards`` (every version of its NK-A) are what the case page has read already.
+    Four queries."""
     assessments = list(
         RiskAssessment.objects.filter(procedure=procedure)
         .select_related("person", "assessed_by", "corrected_by")
@@ -84,18 +82,12 @@ def risk_panel(
         before = trend.rows[-1].assessment if trend.rows else None
         trend.rows.append(TrendRow(assessment, _change(before, assessment)))
     rules = (RuleCode.SAFETY_PLAN, RuleCode.RISK_REASSESSMENT, RuleCode.RISK_NEW_CARD)
-    if deadlines is None:
-        deadlines = list(Deadline.objects.current().filter(procedure=procedure, rule__in=rules))
-    # The earliest open one of each rule (the one due first is the one that matters).
+    # The open one of each rule due first.
     open_deadlines: dict[str, Deadline] = {}
-    for d in sorted(deadlines, key=lambda d: (d.due_on, d.pk), reverse=True):
+    for d in sorted(deadlines, key=lambda d: (d.due_on, d.pk)):
         if d.met_on is None and d.rule in rules:
-            open_deadlines[d.rule] = d
-    if cards is None:
-        latest_card = procedure.nka_forms.order_by("-created_at")
-        newest = latest_card.values_list("created_at", flat=True).first()
-    else:
-        newest = max((card.created_at for card in cards), default=None)
+            open_deadlines.setdefault(d.rule, d)
+    newest = max((card.created_at for card in cards), default=None)
     latest_assessment = max((a.created_at for a in current), default=None)
     # The group assesses at each victim's meeting: a meeting held after the victim's latest
     # assessment (or with none) is offered on the panel.
