@@ -2,32 +2,20 @@
 diagram viewflow itself draws for the case, at every stage."""
 
 import pytest
-from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 from viewflow.workflow import chart
 from viewflow.workflow.models import Task
 
 from tests.scenarios import drive
 from workflows.flows import ProcedureFlow
 from workflows.models import Stage
-from workflows.views.case import _chart_svg
+from workflows.views.case import _chart_svg, draw_chart
 
 
 def viewflow_drawing(process_id: int) -> str:
     """What the page drew before: viewflow's layout and its own reading of the task states."""
     grid = chart.calc_layout_data(ProcedureFlow)
     chart.calc_cell_status(ProcedureFlow, grid, process_id)
-    return render_to_string(
-        "workflows/chart.svg",
-        {
-            "grid": grid,
-            "cells": grid.cells,
-            "edges": grid.edges,
-            "title": _(
-                "Diagram of the procedure: the steps done, the current step and those still ahead"
-            ),
-        },
-    )
+    return draw_chart(grid)
 
 
 @pytest.mark.django_db

@@ -52,6 +52,11 @@ def _chart_for(states: tuple[tuple[str, str], ...], language: str) -> str:
         node = getattr(ProcedureFlow, name, None)
         if node in grid.nodes:
             grid[node].status = state
+    return draw_chart(grid)
+
+
+def draw_chart(grid) -> str:
+    """The SVG of viewflow's laid-out ``grid`` with its node states."""
     return render_to_string(
         "workflows/chart.svg",
         {
