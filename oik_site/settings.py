@@ -149,6 +149,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DB_SERVER_SIDE_BINDING", True
+):
+    # Parameters bound on the server: psycopg prepares a statement after its fifth run on a
+    # connection, so PostgreSQL parses and plans a page's queries once per connection, not on
+    # every request (docs/benchmarks.md, "Load"). Off (``DB_SERVER_SIDE_BINDING=false``)
+    # behind a pooler in transaction mode, which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     raise ImproperlyConfigured("Production mode needs a PostgreSQL DATABASE_URL, not SQLite.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

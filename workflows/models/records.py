@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.records import Revisable
@@ -171,6 +172,11 @@ class Referral(RequestDecision):
         verbose_name = _("referral to a programme")
         verbose_name_plural = _("referrals to programmes")
         ordering = ["requested_on", "id"]
+        # The chair's inbox asks for the undecided ones (``requests_awaiting_decision``): a
+        # few, where every referral ever made was read (docs/benchmarks.md).
+        indexes = [
+            models.Index(fields=["procedure"], condition=Q(decision=""), name="referral_undecided")
+        ]
 
 
 class Notification(RequestDecision, Revisable):
@@ -203,6 +209,11 @@ class Notification(RequestDecision, Revisable):
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["procedure"], condition=Q(decision=""), name="notification_undecided"
+            )
+        ]
 
 
 class MonitoringNote(Revisable):

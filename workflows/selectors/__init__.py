@@ -53,6 +53,7 @@ from workflows.selectors.inbox import (
     deadlines_due,
     deadlines_due_queries,
     open_tasks_for,
+    orders_and_notices,
     orders_in_force,
     requests_awaiting_decision,
     suspect_notices_due,
@@ -84,7 +85,6 @@ from workflows.selectors.planning import (
 )
 from workflows.selectors.risk import (
     flagged_cases_for,
-    flagged_procedure_ids,
     late_reasons,
     risk_panel,
 )
@@ -95,7 +95,6 @@ __all__ = [
     "household_name",
     "household_names_load",
     "flagged_cases_for",
-    "flagged_procedure_ids",
     "late_reasons",
     "risk_panel",
     "Access",
@@ -132,6 +131,7 @@ __all__ = [
     "deadlines_due",
     "deadlines_due_queries",
     "is_pesel",
+    "orders_and_notices",
     "orders_in_force",
     "requests_awaiting_decision",
     "document_open",

@@ -3,7 +3,16 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, F, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 
 from workflows.models import (
@@ -78,21 +87,76 @@ def visible_procedures(user: User) -> QuerySet[Procedure]:
 def _teams_and_groups(professional: Professional) -> tuple[list[int], list[int]]:
     """The professional's teams, and the procedures of their groups outside those teams
     (a team's own procedures are already visible through the team: the list stays short)."""
-    team_rows = TeamMember.objects.filter(professional=professional).annotate(
-        kind=Value(0), ref=F("team_id")
+    held = memberships(professional)
+    return sorted(held.team_roles), held.groups_outside_teams()
+
+
+@dataclass(frozen=True)
+class GroupCase:
+    """One group the professional sits in, by its case."""
+
+    procedure_id: int
+    process_id: int | None
+    team_id: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Memberships:
+    """What a professional belongs to: their teams with their role, and their groups' cases.
+
+    Read in ONE query per request (``memberships``) for every page part that asks: who may
+    read what (``visible_procedures``), the cases they act in (``acting_cases``), the inbox's
+    group tasks (``open_tasks_for``) and the chaired teams (``Professional.chaired_team_ids``,
+    which the audit's actor description reads on every page)."""
+
+    team_roles: dict[int, str]
+    groups: tuple[GroupCase, ...]
+
+    def chaired(self) -> list[int]:
+        return sorted(t for t, role in self.team_roles.items() if role == TeamMember.Role.CHAIR)
+
+    def groups_outside_teams(self) -> list[int]:
+        return sorted({g.procedure_id for g in self.groups if g.team_id not in self.team_roles})
+
+    def open_group_cases(self) -> frozenset[int]:
+        return frozenset(g.procedure_id for g in self.groups if not g.closed)
+
+    def group_processes(self) -> list[int]:
+        return sorted({g.process_id for g in self.groups if g.process_id is not None})
+
+
+def memberships(professional: Professional) -> Memberships:
+    """The professional's teams and groups (``Memberships``): one query, kept on the
+    professional for the rest of the request (the user and this record are loaded afresh for
+    each request); it also answers ``professional.chaired_team_ids``."""
+    cached = professional.__dict__.get("_memberships")
+    if cached is not None:
+        return cached
+    no_int = Value(None, output_field=BigIntegerField())
+    team_rows = TeamMember.objects.filter(professional=professional).values_list(
+        Value(0), "team_id", "role", no_int, "team_id", Value(False)
     )
-    group_rows = (
-        GroupMember.objects.filter(professional=professional)
-        .exclude(group__procedure__team__members__professional=professional)
-        .annotate(kind=Value(1), ref=F("group__procedure_id"))
+    group_rows = GroupMember.objects.filter(professional=professional).values_list(
+        Value(1),
+        "group__procedure_id",
+        Value(""),
+        "group__procedure__process_id",
+        "group__procedure__team_id",
+        ExpressionWrapper(Q(group__procedure__stage="closed"), output_field=BooleanField()),
     )
-    teams: list[int] = []
-    groups: list[int] = []
-    for kind, ref in team_rows.values_list("kind", "ref").union(
-        group_rows.values_list("kind", "ref"), all=True
-    ):
-        (groups if kind else teams).append(ref)
-    return sorted(teams), sorted(groups)
+    team_roles: dict[int, str] = {}
+    groups: list[GroupCase] = []
+    for kind, ref, role, process_id, team_id, closed in team_rows.union(group_rows, all=True):
+        if kind:
+            groups.append(GroupCase(ref, process_id, team_id, closed))
+        else:
+            team_roles[ref] = role
+    result = Memberships(team_roles=team_roles, groups=tuple(groups))
+    professional.__dict__["_memberships"] = result
+    # ``chaired_team_ids`` is a cached property: answered from here, not by its own query.
+    professional.__dict__["chaired_team_ids"] = result.chaired()
+    return result
 
 
 @dataclass(frozen=True)
@@ -151,7 +215,7 @@ def procedure_access(user: User, procedure: Procedure) -> Access:
 def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     """The procedure ``pk`` with the user's access; ``Http404`` when not visible."""
     procedure = (
-        Procedure.objects.select_related("team__municipality", "household", "group")
+        Procedure.objects.select_related("team__municipality", "household__municipality", "group")
         .filter(pk=pk)
         .first()
     )
@@ -197,19 +261,14 @@ class ActingCases:
 
 
 def acting_cases(professional: Professional) -> ActingCases:
-    """The open cases ``professional`` acts in: one query (their groups' open cases), kept on
-    the professional for the rest of the request; the inbox's sections each joined through
+    """The open cases ``professional`` acts in, from their ``memberships`` (one query), kept
+    on the professional for the rest of the request; the inbox's sections each joined through
     the memberships with DISTINCT (issue 16). The caller checks the confidentiality
     declaration."""
     cached = getattr(professional, "_acting_cases", None)
     if cached is not None:
         return cached
-    member = Procedure.objects.exclude(stage="closed").filter(
-        group__memberships__professional=professional
-    )
-    result = ActingCases(
-        member=frozenset(member.values_list("pk", flat=True)),
-        chaired_teams=tuple(professional.chaired_team_ids),
-    )
+    held = memberships(professional)
+    result = ActingCases(member=held.open_group_cases(), chaired_teams=tuple(held.chaired()))
     professional._acting_cases = result  # type: ignore[attr-defined]
     return result

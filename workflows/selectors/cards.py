@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.http import Http404
 
 from audit.services import log_event
@@ -93,11 +94,19 @@ def cards_routed(*, user: User) -> dict[str, list]:
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
         return {"received": [], "forwarded": []}
-    chaired = professional.chaired_team_ids
-    routings = CardRouting.objects.select_related("nka", "procedure", "to_team").order_by(
-        "-routed_at"
-    )
-    return {
-        "received": list(routings.filter(to_team_id__in=chaired)),
-        "forwarded": list(routings.filter(from_team_id__in=chaired)),
-    }
+    chaired = set(professional.chaired_team_ids)
+    routed: dict[str, list] = {"received": [], "forwarded": []}
+    if not chaired:
+        return routed
+    # Both lists in one query, split here (a card routed between two teams the same person
+    # chairs is on both).
+    for routing in (
+        CardRouting.objects.select_related("nka", "procedure", "to_team")
+        .filter(Q(to_team_id__in=chaired) | Q(from_team_id__in=chaired))
+        .order_by("-routed_at")
+    ):
+        if routing.to_team_id in chaired:
+            routed["received"].append(routing)
+        if routing.from_team_id in chaired:
+            routed["forwarded"].append(routing)
+    return routed

@@ -19,8 +19,12 @@ from workflows.models import (
     Referral,
 )
 from workflows.rules import RULE_LABELS, RuleCode, find_rule
-from workflows.selectors.access import acting_cases, professional_for, visible_procedures
-from workflows.selectors.risk import flagged_procedure_ids
+from workflows.selectors.access import (
+    acting_cases,
+    memberships,
+    professional_for,
+    visible_procedures,
+)
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
     # The processes of the user's groups as a literal list: the open tasks are then read by
     # two partial indexes (``viewflow_task_open_by_owner`` / ``_by_process``), where a join
     # through every group membership with DISTINCT read the open tasks of all teams.
-    processes = list(
-        Procedure.objects.filter(
-            group__memberships__professional=professional, process_id__isnull=False
-        ).values_list("process_id", flat=True)
-    )
+    processes = memberships(professional).group_processes()
     tasks = list(
         Task.objects.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED])
         .filter(
@@ -86,6 +86,8 @@ def open_tasks_for(user: User) -> list[TaskRow]:
         # no case.
         .exclude(flow_task=ProcedureFlow.transfer_to_chair)
         .select_related("process__procedure__household")
+        # A case flagged by a high risk (issue 15) is listed first: read with the task.
+        .annotate(case_flagged=F("process__procedure__risk_status__flagged"))
         .order_by("created")
     )
     procedure_ids = {t.process.procedure.pk for t in tasks}
@@ -99,7 +101,6 @@ def open_tasks_for(user: User) -> list[TaskRow]:
         .order_by("due_on", "id")
     ):
         deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
-    flagged = flagged_procedure_ids(procedure_ids)
     rows = []
     for task in tasks:
         node = _node_name(task)
@@ -116,49 +117,56 @@ def open_tasks_for(user: User) -> list[TaskRow]:
                 due_on=deadline.due_on if deadline else None,
                 rule_label=_rule_label(rule_code, task.process.procedure.edition),
                 at_risk=bool(deadline and getattr(deadline, "at_risk", False)),
-                high_risk=task.process.procedure.pk in flagged,
+                high_risk=bool(task.case_flagged),
             )
         )
     rows.sort(key=lambda r: (not r.high_risk, r.due_on is None, r.due_on or datetime.date.max))
     return rows
 
 
-def orders_in_force(*, user: User) -> list[Deadline]:
-    """The expiry deadlines of the protective orders still binding in the cases the user
-    acts in (a group member, or the chair of the team while the case has no group): the
-    inbox shows each with the day it lapses (ustawa o Policji art. 15ak)."""
+def orders_and_notices(*, user: User) -> tuple[list[Deadline], list[Deadline]]:
+    """Two lists of the inbox in one query, both most urgent first:
+
+    - the expiry deadlines of the protective orders still binding in the cases the user acts
+      in (a group member, or the chair of the team while the case has no group), each shown
+      with the day it lapses (ustawa o Policji art. 15ak);
+    - the open ``suspect_notice`` deadlines (an NK-A filled in the suspect's absence, 2023
+      edition) of the cases the user acts in (a group member, or the team chair, who may
+      notify before a group exists), each listed as a task until the notice is recorded; a
+      2011 case has no such deadline (``add_deadline``).
+    """
     professional = professional_for(user)
     if professional is None or not professional.has_declaration:
-        return []
-    ours = acting_cases(professional).member_or_chaired_without_group()
-    return list(
+        return [], []
+    acting = acting_cases(professional)
+    orders: list[Deadline] = []
+    notices: list[Deadline] = []
+    for deadline in (
         Deadline.objects.current()
         .filter(
-            ours,
-            rule=RuleCode.PROTECTIVE_ORDER,
+            Q(
+                acting.member_or_chaired_without_group(),
+                rule=RuleCode.PROTECTIVE_ORDER,
+                due_on__gte=calendar.legal_date(),
+            )
+            | Q(acting.member_or_chaired(), rule=RuleCode.SUSPECT_NOTICE),
             met_on__isnull=True,
-            due_on__gte=calendar.legal_date(),
         )
         .select_related("procedure__household", "protective_order")
         .order_by("due_on", "id")
-    )
+    ):
+        (orders if deadline.rule == RuleCode.PROTECTIVE_ORDER else notices).append(deadline)
+    return orders, notices
+
+
+def orders_in_force(*, user: User) -> list[Deadline]:
+    """The protective orders' expiry deadlines of ``orders_and_notices``."""
+    return orders_and_notices(user=user)[0]
 
 
 def suspect_notices_due(*, user: User) -> list[Deadline]:
-    """The open ``suspect_notice`` deadlines (an NK-A filled in the suspect's absence, 2023
-    edition) of the cases the user acts in: a group member, or the team chair (who may
-    notify before a group exists). The inbox lists each as a task with its due date until
-    the notice is recorded; a 2011 case has no such deadline (``add_deadline``)."""
-    professional = professional_for(user)
-    if professional is None or not professional.has_declaration:
-        return []
-    ours = acting_cases(professional).member_or_chaired()
-    return list(
-        Deadline.objects.current()
-        .filter(ours, rule=RuleCode.SUSPECT_NOTICE, met_on__isnull=True)
-        .select_related("procedure__household")
-        .order_by("due_on", "id")
-    )
+    """The suspect notices due of ``orders_and_notices``."""
+    return orders_and_notices(user=user)[1]
 
 
 def deadlines_due_queries(*, user: User, within_working_days: int = 2) -> dict[str, QuerySet]:

@@ -149,15 +149,6 @@ def flagged_cases_for(*, user: User) -> list[RiskStatus]:
     return rows
 
 
-def flagged_procedure_ids(procedure_ids) -> set[int]:
-    """Which of ``procedure_ids`` are flagged by a high risk (one query)."""
-    return set(
-        RiskStatus.objects.filter(procedure_id__in=list(procedure_ids), flagged=True).values_list(
-            "procedure_id", flat=True
-        )
-    )
-
-
 def late_reasons(*, procedure: Procedure) -> dict[int, DeadlineReason]:
     """The reason in force (the latest recorded) for each missed deadline of the case."""
     found: dict[int, DeadlineReason] = {}

@@ -15,8 +15,7 @@ from workflows.rules import RULE_LABELS
 def inbox(request):
     """The user's open tasks with their due dates, most urgent first."""
     rows = selectors.open_tasks_for(request.user)
-    orders = selectors.orders_in_force(user=request.user)
-    notices = selectors.suspect_notices_due(user=request.user)
+    orders, notices = selectors.orders_and_notices(user=request.user)
     cards = [c for c in selectors.cards_of(user=request.user) if c.to_do]
     incomplete = selectors.incomplete_groups_for(user=request.user)
     group_notices = selectors.group_notices_for(user=request.user)
