@@ -182,7 +182,14 @@ class NKA(Revisable):
             # (``oversight.selectors.in_force``), not a join of every card (issue 16).
             models.Index(
                 fields=["id"], condition=models.Q(withdrawn_at__isnull=False), name="nka_withdrawn"
-            )
+            ),
+            # The cards filled in a period (the centre's statistics, ``calendar.legal_days``):
+            # as many as the period holds, not every card of the county.
+            models.Index(
+                fields=["filled_at"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="nka_filled_current",
+            ),
         ]
 
     def __str__(self) -> str:

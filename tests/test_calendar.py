@@ -203,3 +203,20 @@ def test_docs_rules_lists_every_rule_as_coded():
             assert f"| {moves}: {statutory.roll_basis} |" in text, (code, edition)
         for code in EDITIONS[edition].absent:
             assert f"| `{code.value}` | {edition.value} | none |" in text, code
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        (D(2026, 3, 29), D(2026, 3, 29), 23),  # clocks forward at 2:00
+        (D(2026, 10, 25), D(2026, 10, 25), 25),  # clocks back at 3:00
+        (D(2025, 12, 31), D(2026, 1, 1), 48),
+    ],
+)
+def test_legal_days_run_from_midnight_to_midnight_in_warsaw(start, end, hours):
+    since, until = calendar.legal_days(start, end)
+    assert calendar.legal_date(since) == start
+    assert calendar.legal_date(until) == end + datetime.timedelta(days=1)
+    assert calendar.legal_date(until - datetime.timedelta(microseconds=1)) == end
+    # Python subtracts two times of one zone by the wall clock: compare the real hours.
+    assert until.timestamp() - since.timestamp() == hours * 3600

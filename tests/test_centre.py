@@ -1171,3 +1171,34 @@ def test_withdrawn_or_superseded_records_leave_the_procedure_figures(world, cent
     assert stats.value("procedures", "NK-A filled") == 1
     assert stats.value("nka_by_sector", "education") == 1
     assert stats.value("procedures", "NK-C filled") == 1
+
+
+def test_nka_filled_counts_the_legal_days_of_the_period_as_the_date_of_each_card(world, centre):
+    """The cards are found by a range of moments (``calendar.legal_days``, served by an index);
+    the figure is the count of the cards whose date in Warsaw falls in the period."""
+    warsaw = calendar.WARSAW
+    moments = [
+        datetime.datetime(2025, 12, 31, 23, 59, tzinfo=warsaw),  # last minute of the year
+        datetime.datetime(2026, 1, 1, 0, 0, tzinfo=warsaw),  # first minute of the next
+        datetime.datetime(2025, 1, 1, 0, 0, tzinfo=warsaw),
+        datetime.datetime(2024, 12, 31, 23, 30, tzinfo=warsaw),
+        datetime.datetime(2025, 3, 30, 1, 30, tzinfo=warsaw),  # the night the clocks go forward
+        datetime.datetime(2025, 10, 26, 2, 30, tzinfo=warsaw),  # … and back
+    ]
+    for moment in moments:
+        case = drive(world, to=Stage.WITH_CHAIR)
+        NKA.objects.filter(procedure=case).update(filled_at=moment)
+    for start, end in (
+        (D(2025, 1, 1), D(2025, 12, 31)),
+        (D(2025, 3, 30), D(2025, 3, 30)),
+        (D(2025, 10, 26), D(2025, 10, 26)),
+        (D(2025, 12, 31), D(2026, 1, 1)),
+        (D(2024, 12, 31), D(2024, 12, 31)),
+    ):
+        direct = NKA.objects.current().filter(filled_at__date__range=(start, end)).count()
+        stats = centre_statistics(centre, start, end)
+        assert stats.value("procedures", "NK-A filled") == direct, (start, end)
+    assert (
+        centre_statistics(centre, D(2025, 1, 1), D(2025, 12, 31)).value("procedures", "NK-A filled")
+        == 4
+    )

@@ -124,6 +124,14 @@ def test_the_open_deadlines_and_open_tasks_have_their_partial_indexes():
     assert {"viewflow_task_open_by_owner", "viewflow_task_open_by_process"} <= set(task)
 
 
+def test_the_statistics_find_cards_and_meetings_of_a_period_by_their_indexes():
+    with connection.cursor() as cursor:
+        nka = connection.introspection.get_constraints(cursor, "nkforms_nka")
+        meeting = connection.introspection.get_constraints(cursor, "workflows_meeting")
+    assert nka["nka_filled_current"]["columns"] == ["filled_at"]
+    assert meeting["meeting_held_current"]["columns"] == ["held_on"]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
 def test_names_and_numbers_have_trigram_indexes_on_postgresql():
     with connection.cursor() as cursor:

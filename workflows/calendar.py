@@ -33,6 +33,23 @@ def legal_date(moment: datetime.datetime | None = None) -> datetime.date:
     return moment.astimezone(WARSAW).date()
 
 
+def legal_days(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The moments of the legal days ``start`` … ``end``: from midnight in Europe/Warsaw that
+    begins ``start`` (inclusive) to the one that begins the day after ``end`` (exclusive).
+
+    A filter on this half-open range selects exactly the rows ``__date__range=(start, end)``
+    would (Django's ``__date`` is the date in Europe/Warsaw, ``TIME_ZONE``), but an index on
+    the column serves it. Midnight exists on every day in Warsaw (the clocks change at 2:00
+    and 3:00), so a day of 23 or 25 hours is still whole.
+    """
+    return (
+        datetime.datetime.combine(start, datetime.time(), tzinfo=WARSAW),
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tzinfo=WARSAW),
+    )
+
+
 @lru_cache(maxsize=64)
 def _holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.Poland(years=year).keys())

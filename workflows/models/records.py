@@ -74,6 +74,15 @@ class Meeting(Revisable):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["held_on", "id"]
+        # The meetings held in a period (the NK-C and NK-D of the centre's statistics): as
+        # many as the period holds, not every meeting ever recorded (docs/benchmarks.md).
+        indexes = [
+            models.Index(
+                fields=["held_on"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="meeting_held_current",
+            )
+        ]
 
 
 class TeamDecision(models.TextChoices):
