@@ -130,6 +130,7 @@ def test_the_statistics_find_cards_and_meetings_of_a_period_by_their_indexes():
         meeting = connection.introspection.get_constraints(cursor, "workflows_meeting")
     assert nka["nka_filled_current"]["columns"] == ["filled_at"]
     assert meeting["meeting_held_current"]["columns"] == ["held_on"]
+    assert meeting["meeting_corrections"]["columns"] == ["corrects_id"]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")

@@ -81,7 +81,13 @@ class Meeting(Revisable):
                 fields=["held_on"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="meeting_held_current",
-            )
+            ),
+            # "Not corrected" (``current()``) as a hash anti-join against the few corrected
+            # meetings, not against every meeting ever recorded (the unique index on
+            # ``corrects`` holds a NULL for each of them).
+            models.Index(
+                fields=["corrects"], condition=Q(corrects__isnull=False), name="meeting_corrections"
+            ),
         ]
 
 
