@@ -18,7 +18,7 @@ from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
-from people.services import person_for
+from people.services import persons_by_pesel, persons_for
 from workflows import calendar, notifications, paperwork, permissions
 from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
@@ -226,20 +226,21 @@ def victim_presence_errors(card: NKA, people: Sequence[NKAPerson]) -> dict[str, 
     return errors
 
 
-def _person_for(entry: NKAPerson, household: Household | None) -> Person:
-    """The shared person with this PESEL (unchanged), else a new one from the card."""
-    return person_for(
-        first_name=entry.first_name,
-        last_name=entry.last_name,
-        pesel=entry.pesel,
-        birth_date=entry.birth_date,
-        sex=entry.sex,
-        household=household,
-        parents_names=entry.parents_names,
-        address=entry.address,
-        phone=entry.phone,
-        email=entry.email,
-    )
+def _typed(entry: NKAPerson, household: Household | None) -> dict[str, Any]:
+    """What the card says of one person, as ``people.services.person_for`` takes it (the
+    shared person with this PESEL, unchanged, else a new one from the card)."""
+    return {
+        "first_name": entry.first_name,
+        "last_name": entry.last_name,
+        "pesel": entry.pesel,
+        "birth_date": entry.birth_date,
+        "sex": entry.sex,
+        "household": household,
+        "parents_names": entry.parents_names,
+        "address": entry.address,
+        "phone": entry.phone,
+        "email": entry.email,
+    }
 
 
 def competent_team(*, professional: Professional, card: NKA) -> Team | None:
@@ -375,6 +376,7 @@ def procedure_initiate(
     # documents) are appended in one flush all the same (audit.services.audit_batch).
     with actor_scope(), transaction.atomic(), audit_batch():
         procedure, joined, routed = None, False, False
+        known = persons_by_pesel(pesels)  # read once: the household below, the people after
         existing = open_procedure_for_pesels(pesels, team=team)
         if existing is None:
             existing = open_procedure_for_pesels(pesels, exclude_team=team)
@@ -384,7 +386,7 @@ def procedure_initiate(
             if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
                 procedure, routed = None, False
         if procedure is None:
-            procedure = _new_procedure(actor, team, people, card.filled_at)
+            procedure = _new_procedure(actor, team, people, card.filled_at, known)
         else:
             joined = not routed
         card.procedure = procedure
@@ -393,21 +395,12 @@ def procedure_initiate(
         nka = card
         # A routed card's new people join no household of the other municipality.
         household = None if routed else procedure.household
-        for entry in people:
-            person = _person_for(entry, household)
-            _card_entry(nka, person, entry)
-            if routed:
-                continue  # the other team's chair considers the card first
-            Participant.objects.get_or_create(
-                procedure=procedure,
-                person=person,
-                role=entry.role,
-                defaults={
-                    "relation": entry.relation,
-                    "school": entry.school,
-                    "disabled": entry.disabled,
-                },
-            )
+        persons = persons_for([_typed(entry, household) for entry in people], known=known)
+        NKAPerson.objects.bulk_create(
+            [_card_entry(nka, person, entry) for person, entry in zip(persons, people, strict=True)]
+        )
+        if not routed:  # a routed card: the other team's chair considers the card first
+            _participants_add(procedure, zip(persons, people, strict=True), new=not joined)
         if routed or forwarded:
             CardRouting.objects.create(
                 nka=nka,
@@ -460,33 +453,62 @@ def procedure_initiate(
     )
 
 
+def _participants_add(
+    procedure: Procedure, listed: Iterable[tuple[Person, NKAPerson]], *, new: bool
+) -> None:
+    """Each listed person takes part in ``procedure`` in the role the card gives, unless they
+    already do (a joined card; the procedure is locked, so nobody adds them meanwhile): one
+    read of the procedure's participants (none for a ``new`` procedure), one INSERT."""
+    taken = (
+        set()
+        if new
+        else set(Participant.objects.filter(procedure=procedure).values_list("person_id", "role"))
+    )
+    added = []
+    for person, entry in listed:
+        if (person.pk, entry.role) in taken:
+            continue
+        taken.add((person.pk, entry.role))
+        added.append(
+            Participant(
+                procedure=procedure,
+                person=person,
+                role=entry.role,
+                relation=entry.relation,
+                school=entry.school,
+                disabled=entry.disabled,
+            )
+        )
+    Participant.objects.bulk_create(added)
+
+
 def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
-    """Save the card's own record of one person, as typed (the PESEL's date and sex when
-    blank)."""
+    """The card's own record of one person, as typed (the PESEL's date and sex when blank),
+    to be saved with the others."""
     if entry.pesel:
         entry.birth_date = entry.birth_date or pesel_utils.birth_date(entry.pesel)
         entry.sex = entry.sex or ("female" if pesel_utils.sex(entry.pesel) == "F" else "male")
     entry.nka = nka
     entry.person = person
-    entry.save()
     return entry
 
 
 def _new_procedure(
-    actor: User, team: Team, people: Sequence[NKAPerson], filled_at: datetime.datetime
+    actor: User,
+    team: Team,
+    people: Sequence[NKAPerson],
+    filled_at: datetime.datetime,
+    known: dict[str, Person],
 ) -> Procedure:
-    """Open a procedure of ``team``. A known person's household is reused only when it is
-    in the team's municipality; otherwise the card gets a new household."""
+    """Open a procedure of ``team``. A known person's household (``known``: the shared people
+    by PESEL, with their households) is reused only when it is in the team's municipality;
+    otherwise the card gets a new household."""
     household = None
     for entry in people:
-        if entry.pesel:
-            known = Person.objects.filter(
-                pesel=entry.pesel, household__municipality=team.municipality
-            ).select_related("household")
-            person = known.first()
-            if person and person.household:
-                household = person.household
-                break
+        person = known.get(entry.pesel) if entry.pesel else None
+        if person and person.household and person.household.municipality_id == team.municipality_id:
+            household = person.household
+            break
     if household is None:
         victim = next(p for p in people if p.role in VICTIM_ROLES)
         household = Household.objects.create(
