@@ -39,7 +39,7 @@ from workflows.services.risk import risk_new_card
 from workflows.steps import (
     ServiceError,
     User,
-    add_deadline,
+    add_deadlines,
     lock_procedure,
     not_future,
     record_errors,
@@ -410,11 +410,12 @@ def procedure_initiate(
                 reason=CardRouting.Reason.OPEN_CASE if routed else CardRouting.Reason.RESIDENCE,
             )
         filled_on = calendar.legal_date(nka.filled_at)
-        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, filled_on, nka=nka)
+        codes = [RuleCode.NKA_TO_CHAIR]
         if nka.suspect_present is False and not routed:
             # The suspect was absent: the group notifies them of the initiation (2023 edition
-            # only; ``add_deadline`` opens nothing for a 2011 case). Domain note 5.
-            add_deadline(procedure, RuleCode.SUSPECT_NOTICE, filled_on, nka=nka)
+            # only; ``add_deadlines`` opens nothing for a 2011 case). Domain note 5.
+            codes.append(RuleCode.SUSPECT_NOTICE)
+        add_deadlines(procedure, codes, filled_on, nka=nka)  # one INSERT
         if order is not None and order_against is not None:
             order.procedure = procedure
             order.person = order_against.person
@@ -561,7 +562,13 @@ def nka_transfer(
         procedure = s.procedure
         # The card's initiator, and only they, record its transfer; they need not (and an
         # initiator alone does not) see the rest of the case.
-        nka = NKA.objects.select_for_update().filter(pk=nka_id, procedure=procedure).first()
+        # Its correction, if any, comes with it (``require_current`` asks; one query).
+        nka = (
+            NKA.objects.select_for_update(of=("self",))
+            .select_related("corrected_by")
+            .filter(pk=nka_id, procedure=procedure)
+            .first()
+        )
         if nka is None or nka.initiator_id != actor.pk:
             raise PermissionDenied
         if nka.transferred_on is not None:
@@ -581,7 +588,7 @@ def nka_transfer(
         if first:
             s.take_node()
             procedure.chair_received_on = received_on
-            procedure.save(update_fields=["chair_received_on", "updated_at"])
+            s.save_with_stage("chair_received_on")  # one UPDATE with the new stage
             s.open_deadlines(received_on)
         else:  # issue 15: a case already assessed is reassessed on every new card
             risk_new_card(procedure=procedure, nka=nka, received_on=received_on)
