@@ -112,3 +112,20 @@ def test_the_e_mails_of_an_event_are_all_sent_by_its_one_task(
     assert appointed.count() == 2
     assert not appointed.filter(emailed_at=None).exists()
     assert {world.social_worker.email, world.police_officer.email} <= {m.to[0] for m in mail.outbox}
+
+
+def test_a_steps_documents_read_once_hold_what_each_read_alone_would(world):
+    """The snapshots of one step's documents share their reads (workflows.snapshot_reads);
+    each still holds exactly what it would hold built on its own."""
+    import json
+
+    from workflows import snapshots
+
+    procedure = drive(world, to=Stage.CLOSED)
+    jobs = list(DocumentJob.objects.filter(procedure=procedure).order_by("pk"))
+    kinds = {job.kind for job in jobs}
+    # The steps that make several documents about the same records are all there.
+    assert {"closure_protocol", "closure_notice", "minutes", "nkc", "nkd", "declaration"} <= kinds
+    for job in jobs:
+        alone = json.loads(json.dumps(snapshots.build(procedure, job.kind, job.subject)))
+        assert job.snapshot == alone, (job.kind, job.subject)
