@@ -163,7 +163,10 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
         # A card's own documents: its initiator prints them, so they name no case. A card
         # routed to another municipality's team carries the filer's own team.
         number = ""
-        routing = CardRouting.objects.filter(nka_id=_subject_id(subject)).first()
+        routing = once(  # the card and its NK-B, made together
+            ("card_routing", _subject_id(subject)),
+            lambda: CardRouting.objects.filter(nka_id=_subject_id(subject)).first(),
+        )
         if routing is not None:
             team = routing.from_team
     form_code, title = TITLES[kind]

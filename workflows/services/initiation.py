@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,18 +251,27 @@ def competent_team(*, professional: Professional, card: NKA) -> Team | None:
     The one place that decides it. ``None`` when that municipality has no team in the
     system.
     """
-    municipality = card.victim_municipality or professional.municipality
-    return Team.objects.filter(municipality=municipality).first()
+    municipality_id = card.victim_municipality_id or professional.municipality_id
+    # With its municipality: the case number carries its TERYT code.
+    return (
+        Team.objects.filter(municipality_id=municipality_id).select_related("municipality").first()
+    )
 
 
 def open_procedure_for_pesels(
-    pesels: Iterable[str], *, team: Team | None = None, exclude_team: Team | None = None
+    pesels: Iterable[str],
+    *,
+    team: Team | None = None,
+    exclude_team: Team | None = None,
+    prefer_team: Team | None = None,
 ) -> Procedure | None:
     """The open procedure in which any of these PESELs takes part or lives in its household.
 
     ``team`` limits the search to that team's procedures, ``exclude_team`` to the others'.
-    A household member who is not yet a participant still belongs to the household's open
-    procedure: a new card naming them joins it.
+    ``prefer_team``: that team's procedure when there is one, else another team's (what
+    ``team=`` then ``exclude_team=`` would find, in one query). A household member who is
+    not yet a participant still belongs to the household's open procedure: a new card
+    naming them joins it.
     """
     pesels = [p for p in pesels if p]
     if not pesels:
@@ -274,6 +283,9 @@ def open_procedure_for_pesels(
         procedures = procedures.filter(team=team)
     if exclude_team is not None:
         procedures = procedures.exclude(team=exclude_team)
+    if prefer_team is not None:
+        other = Case(When(team=prefer_team, then=Value(0)), default=Value(1))
+        return procedures.annotate(other_team=other).order_by("other_team", "id").first()
     return procedures.order_by("id").first()
 
 
@@ -369,7 +381,11 @@ def procedure_initiate(
             % {"municipality": card.victim_municipality},
             "victim_municipality",
         )
-    own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
+    own_team = (
+        team
+        if team.municipality_id == professional.municipality_id
+        else Team.objects.filter(municipality_id=professional.municipality_id).first()
+    )
     forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
     # Not a ``step`` (no procedure yet): its events (the process's first task, the card, the
@@ -377,10 +393,8 @@ def procedure_initiate(
     with actor_scope(), transaction.atomic(), audit_batch():
         procedure, joined, routed = None, False, False
         known = persons_by_pesel(pesels)  # read once: the household below, the people after
-        existing = open_procedure_for_pesels(pesels, team=team)
-        if existing is None:
-            existing = open_procedure_for_pesels(pesels, exclude_team=team)
-            routed = existing is not None
+        existing = open_procedure_for_pesels(pesels, prefer_team=team)
+        routed = existing is not None and existing.team_id != team.pk
         if existing is not None:
             procedure = lock_procedure(existing.pk)
             if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
