@@ -54,7 +54,13 @@ def _meeting_person(
     if coverage is None:
         # Meetings with the victim and with the suspect are always separate.
         raise refuse(_("Choose a person of the right role in this procedure."), "person")
-    group_ids = set(procedure.group.memberships.values_list("professional_id", flat=True))
+    group = procedure.group
+    checked = getattr(group, "_members_memo", None)  # read by the step's group check
+    group_ids = (
+        {p.pk for p in checked}
+        if checked is not None
+        else set(group.memberships.values_list("professional_id", flat=True))
+    )
     present = set(present_ids)
     if not present or not present <= group_ids:
         raise refuse(_("Mark the group members present (members of this group only)."), "present")
@@ -65,7 +71,7 @@ def _save_meeting(s: StepRun, meeting: Meeting, person: Person, present_ids: Ite
     """Save the checked meeting; it meets the first-meeting deadline (§ 8–9)."""
     meeting.invited_person = person
     meeting.save()
-    meeting.present.set(set(present_ids))
+    meeting.present.add(*set(present_ids))  # a new meeting: nobody to remove, none to read
     if meeting.person_appeared:
         meeting.heard.add(person)
     s.meet_deadline(meeting.held_on)
