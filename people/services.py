@@ -82,7 +82,9 @@ def persons_for(
     transaction creates one of these PESELs meanwhile, the insert is undone (its savepoint)
     and each person is taken as ``person_for`` takes it, which reads the winner's record.
     """
-    by_pesel = dict(known) if known is not None else persons_by_pesel(t.get("pesel") for t in typed)
+    by_pesel = (
+        dict(known) if known is not None else persons_by_pesel(t.get("pesel") or "" for t in typed)
+    )
     new: list[Person] = []
     slots: list[Person | str | int] = []  # a known person, a new PESEL, or a new index
     for entry in typed:

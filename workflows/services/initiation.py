@@ -18,13 +18,12 @@ from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
-from people.services import persons_by_pesel, persons_for
+from people.services import persons_by_pesel
 from workflows import calendar, notifications, paperwork, permissions
 from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
-    Participant,
     Procedure,
     Professional,
     ProtectiveOrder,
@@ -34,6 +33,7 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode, edition_on
 from workflows.services.actions import order_save
+from workflows.services.card_people import card_people_record
 from workflows.services.orders import ORDER_PREFIX, check_card_order
 from workflows.services.risk import risk_new_card
 from workflows.steps import (
@@ -226,23 +226,6 @@ def victim_presence_errors(card: NKA, people: Sequence[NKAPerson]) -> dict[str, 
     return errors
 
 
-def _typed(entry: NKAPerson, household: Household | None) -> dict[str, Any]:
-    """What the card says of one person, as ``people.services.person_for`` takes it (the
-    shared person with this PESEL, unchanged, else a new one from the card)."""
-    return {
-        "first_name": entry.first_name,
-        "last_name": entry.last_name,
-        "pesel": entry.pesel,
-        "birth_date": entry.birth_date,
-        "sex": entry.sex,
-        "household": household,
-        "parents_names": entry.parents_names,
-        "address": entry.address,
-        "phone": entry.phone,
-        "email": entry.email,
-    }
-
-
 def competent_team(*, professional: Professional, card: NKA) -> Team | None:
     """The team competent for a new card: the team of the municipality where the victim
     lives (``NKA.victim_municipality``; the filer's own municipality when the card does not
@@ -409,12 +392,15 @@ def procedure_initiate(
         nka = card
         # A routed card's new people join no household of the other municipality.
         household = None if routed else procedure.household
-        persons = persons_for([_typed(entry, household) for entry in people], known=known)
-        NKAPerson.objects.bulk_create(
-            [_card_entry(nka, person, entry) for person, entry in zip(persons, people, strict=True)]
+        # A routed card adds nobody: the other team's chair considers the card first.
+        card_people_record(
+            nka,
+            people,
+            household=household,
+            known=known,
+            procedure=None if routed else procedure,
+            new_procedure=not (joined or routed),
         )
-        if not routed:  # a routed card: the other team's chair considers the card first
-            _participants_add(procedure, zip(persons, people, strict=True), new=not joined)
         if routed or forwarded:
             CardRouting.objects.create(
                 nka=nka,
@@ -466,46 +452,6 @@ def procedure_initiate(
         routed=routed,
         forwarded_to=procedure.team if forwarded and not routed else None,
     )
-
-
-def _participants_add(
-    procedure: Procedure, listed: Iterable[tuple[Person, NKAPerson]], *, new: bool
-) -> None:
-    """Each listed person takes part in ``procedure`` in the role the card gives, unless they
-    already do (a joined card; the procedure is locked, so nobody adds them meanwhile): one
-    read of the procedure's participants (none for a ``new`` procedure), one INSERT."""
-    taken = (
-        set()
-        if new
-        else set(Participant.objects.filter(procedure=procedure).values_list("person_id", "role"))
-    )
-    added = []
-    for person, entry in listed:
-        if (person.pk, entry.role) in taken:
-            continue
-        taken.add((person.pk, entry.role))
-        added.append(
-            Participant(
-                procedure=procedure,
-                person=person,
-                role=entry.role,
-                relation=entry.relation,
-                school=entry.school,
-                disabled=entry.disabled,
-            )
-        )
-    Participant.objects.bulk_create(added)
-
-
-def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
-    """The card's own record of one person, as typed (the PESEL's date and sex when blank),
-    to be saved with the others."""
-    if entry.pesel:
-        entry.birth_date = entry.birth_date or pesel_utils.birth_date(entry.pesel)
-        entry.sex = entry.sex or ("female" if pesel_utils.sex(entry.pesel) == "F" else "male")
-    entry.nka = nka
-    entry.person = person
-    return entry
 
 
 def _new_procedure(
