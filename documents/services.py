@@ -21,7 +21,7 @@ from django.utils import timezone
 from audit.services import log_event
 from documents import render
 from documents.models import Document, DocumentJob
-from documents.tasks import generate_document
+from documents.tasks import generate_document, generate_documents
 
 
 def queue(
@@ -54,7 +54,8 @@ def queue(
 
 def queue_many(*, procedure_id: int, jobs: list[tuple[str, str, dict]], actor: User) -> None:
     """``queue`` for several documents of one step: ``jobs`` are (kind, subject, snapshot);
-    one INSERT, their renderings queued for the commit in that order."""
+    one INSERT, their renderings queued for the commit in that order as one task (one task
+    row with the ``database`` backend, whatever the number of documents)."""
     created = DocumentJob.objects.bulk_create(
         DocumentJob(
             procedure_id=procedure_id,
@@ -66,7 +67,8 @@ def queue_many(*, procedure_id: int, jobs: list[tuple[str, str, dict]], actor: U
         for kind, subject, snapshot in jobs
     )
     ids = [job.pk for job in created]
-    transaction.on_commit(lambda: [generate_document.enqueue(job_id=pk) for pk in ids])
+    if ids:
+        transaction.on_commit(lambda: generate_documents.enqueue(job_ids=ids))
 
 
 def run_job(job_id: int) -> Document | None:

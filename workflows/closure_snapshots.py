@@ -22,6 +22,7 @@ from workflows.models import (
     ProtectiveOrder,
     Referral,
 )
+from workflows.snapshot_reads import once
 
 
 def _date(day: datetime.date | None) -> str:
@@ -34,7 +35,12 @@ def _name(person) -> str:
 
 def _start(procedure: Procedure) -> datetime.date:
     """The day the procedure started: its first NK-A (§ 2 ust. 1: filling NK-A starts it)."""
-    first = NKA.objects.current().filter(procedure=procedure).order_by("filled_at", "id").first()
+    first = once(
+        ("first_nka", procedure.pk),
+        lambda: (
+            NKA.objects.current().filter(procedure=procedure).order_by("filled_at", "id").first()
+        ),
+    )
     if first is None:
         return procedure.initiated_on
     return min(procedure.initiated_on, first.filled_at.date())
@@ -135,6 +141,14 @@ def _members(procedure: Procedure) -> list[dict[str, str]]:
     ]
 
 
+def _notices(procedure: Procedure) -> list[ClosureNotice]:
+    """The procedure's closure notices in order (read once for a step's documents)."""
+    return once(
+        ("closure_notices", procedure.pk),
+        lambda: list(ClosureNotice.objects.filter(procedure=procedure).order_by("position")),
+    )
+
+
 def closure_protocol(procedure: Procedure, subject: str) -> dict[str, Any]:
     """The protocol of closure: start and end, everyone covered, the actions, the ground,
     the monitoring after closure (or why there is none), the group and the chair's line."""
@@ -150,7 +164,7 @@ def closure_protocol(procedure: Procedure, subject: str) -> dict[str, Any]:
         "members": _members(procedure),
         "notified": [
             {"addressee": n.addressee, "took_part_as": n.get_took_part_as_display()}
-            for n in ClosureNotice.objects.filter(procedure=procedure).order_by("position")
+            for n in _notices(procedure)
         ],
     }
 
@@ -158,7 +172,10 @@ def closure_protocol(procedure: Procedure, subject: str) -> dict[str, Any]:
 def closure_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
     """One notice of closure to one body that took part (``ClosureNotice``): no personal
     data beyond the procedure's number, its dates and the ground."""
-    notice = ClosureNotice.objects.get(procedure=procedure, pk=int(subject.split(":", 1)[1]))
+    pk = int(subject.split(":", 1)[1])
+    notice = next((n for n in _notices(procedure) if n.pk == pk), None)
+    if notice is None:  # not among those read with the others: ask for it alone
+        notice = ClosureNotice.objects.get(procedure=procedure, pk=pk)
     return {
         "addressee": notice.addressee,
         "took_part_as": notice.get_took_part_as_display(),

@@ -13,6 +13,7 @@ from documents import services as store
 from documents.models import Document, DocumentJob
 from workflows import snapshots
 from workflows.models import Procedure
+from workflows.snapshot_reads import shared_reads
 
 
 def schedule(
@@ -40,14 +41,12 @@ def schedule_all(*, procedure: Procedure, documents: list[tuple[str, str]], acto
     """``schedule`` each (kind, subject) of ``documents``, in order, with one INSERT of their
     jobs (a step that makes several documents)."""
     if documents:
-        store.queue_many(
-            procedure_id=procedure.pk,
-            jobs=[
+        with shared_reads():  # what several of them read is read once (snapshot_reads)
+            jobs = [
                 (kind, subject, snapshots.build(procedure, kind, subject))
                 for kind, subject in documents
-            ],
-            actor=actor,
-        )
+            ]
+        store.queue_many(procedure_id=procedure.pk, jobs=jobs, actor=actor)
 
 
 def file_name(document: Document) -> str:

@@ -37,6 +37,7 @@ from workflows.models import (
 )
 from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, find_rule
 from workflows.selectors.planning import letter_address
+from workflows.snapshot_reads import once, remember
 
 # The documents of one card, which its initiator sees and prints (documents.selectors).
 CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
@@ -162,7 +163,10 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
         # A card's own documents: its initiator prints them, so they name no case. A card
         # routed to another municipality's team carries the filer's own team.
         number = ""
-        routing = CardRouting.objects.filter(nka_id=_subject_id(subject)).first()
+        routing = once(  # the card and its NK-B, made together
+            ("card_routing", _subject_id(subject)),
+            lambda: CardRouting.objects.filter(nka_id=_subject_id(subject)).first(),
+        )
         if routing is not None:
             team = routing.from_team
     form_code, title = TITLES[kind]
@@ -193,6 +197,12 @@ def _header(procedure: Procedure, kind: str, subject: str = "") -> dict[str, Any
 
 def _suspect_side(procedure: Procedure, person_id: int | None = None) -> dict[str, str]:
     """The suspected person's own data only: name, birth date and their address."""
+    return once(
+        ("suspect_side", procedure.pk, person_id), lambda: _read_suspect_side(procedure, person_id)
+    )
+
+
+def _read_suspect_side(procedure: Procedure, person_id: int | None) -> dict[str, str]:
     suspects = Participant.objects.filter(procedure=procedure, role=Role.SUSPECT).select_related(
         "person"
     )
@@ -306,12 +316,14 @@ def _nkb(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _members(procedure: Procedure) -> list[dict[str, str]]:
-    return [
-        _professional(m.professional)
-        for m in GroupMember.objects.filter(group__procedure=procedure)
+    members = list(
+        GroupMember.objects.filter(group__procedure=procedure)
         .select_related("professional__user")
         .order_by("professional__user__last_name")
-    ]
+    )
+    for member in members:  # the members' declarations of the same step need not ask again
+        remember(("professional", member.professional_id), member.professional)
+    return [_professional(m.professional) for m in members]
 
 
 # Who created the group (``DiagnosticGroup.authority``, from ``Team.group_authority``):
@@ -336,7 +348,10 @@ def _group_decision(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _declaration(procedure: Procedure, subject: str) -> dict[str, Any]:
-    professional = Professional.objects.select_related("user").get(pk=_subject_id(subject))
+    professional = once(
+        ("professional", _subject_id(subject)),
+        lambda: Professional.objects.select_related("user").get(pk=_subject_id(subject)),
+    )
     return {
         "member": _professional(professional),
         **_values(professional, declared_on="confidentiality_declared_on"),
@@ -344,10 +359,15 @@ def _declaration(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _meeting(procedure: Procedure, subject: str) -> Meeting:
-    return (
-        Meeting.objects.filter(procedure=procedure, pk=_subject_id(subject))
-        .prefetch_related("present__user", "heard")
-        .get()
+    """The meeting with who was present and who was heard (read once for a step's
+    documents: its NK-C or NK-D, its minutes and its invitation)."""
+    return once(
+        ("meeting", procedure.pk, _subject_id(subject)),
+        lambda: (
+            Meeting.objects.filter(procedure=procedure, pk=_subject_id(subject))
+            .prefetch_related("present__user", "heard")
+            .get()
+        ),
     )
 
 

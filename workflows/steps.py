@@ -182,19 +182,37 @@ def add_deadline(
     a team setting takes the team's period, and none is opened when the team set 0
     (``rules.team_rule``).
     """
-    statutory = team_rule(code, procedure.edition, procedure.team)
-    if statutory is None:
-        return None
-    return Deadline.objects.create(
-        procedure=procedure,
-        rule=code,
-        edition=procedure.edition,
-        starts_on=start,
-        due_on=calendar.due_date(statutory, start),
-        nka=nka,
-        referral=referral,
-        period=statutory.value if statutory.team_setting else None,
-    )
+    opened = add_deadlines(procedure, [code], start, nka=nka, referral=referral)
+    return opened[0] if opened else None
+
+
+def add_deadlines(
+    procedure: Procedure,
+    codes: Iterable[RuleCode],
+    start: datetime.date,
+    *,
+    nka: Any = None,
+    referral: Referral | None = None,
+) -> list[Deadline]:
+    """``add_deadline`` for each of ``codes`` from the same ``start``, in one INSERT."""
+    deadlines = []
+    for code in codes:
+        statutory = team_rule(code, procedure.edition, procedure.team)
+        if statutory is None:
+            continue
+        deadlines.append(
+            Deadline(
+                procedure=procedure,
+                rule=code,
+                edition=procedure.edition,
+                starts_on=start,
+                due_on=calendar.due_date(statutory, start),
+                nka=nka,
+                referral=referral,
+                period=statutory.value if statutory.team_setting else None,
+            )
+        )
+    return Deadline.objects.bulk_create(deadlines) if deadlines else []
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
@@ -337,8 +355,7 @@ class StepRun:
 
     def open_deadlines(self, start: datetime.date, **extra: Any) -> None:
         """Open the deadlines the step is declared to open (``Step.opens``)."""
-        for code in self.declared.opens:
-            add_deadline(self.procedure, code, start, **extra)
+        add_deadlines(self.procedure, self.declared.opens, start, **extra)
 
 
 @contextmanager
@@ -409,6 +426,7 @@ __all__ = [
     "ServiceError",
     "StepRun",
     "add_deadline",
+    "add_deadlines",
     "check_record",
     "complete_task",
     "lock_procedure",

@@ -2,11 +2,11 @@
 page) and, unless the user turned that kind off, an e-mail sent by a background task.
 
 ``notify`` is called inside the transaction of the change it reports; the notification is
-written only once that transaction commits (``transaction.on_commit``), and the e-mail is
-a Django task enqueued then (``tasks.send_notification_email``), so a step that is rolled
-back tells nobody. Titles and texts carry no personal data: the case (or card) number, the
-step, a date and a link (``messages``); a meeting's iCalendar attachment carries its time
-and a link only (``ics``).
+written only once that transaction commits (``transaction.on_commit``), and the e-mails are
+one Django task enqueued then for all the recipients of the event
+(``tasks.send_notification_emails``), so a step that is rolled back tells nobody. Titles
+and texts carry no personal data: the case (or card) number, the step, a date and a link
+(``messages``); a meeting's iCalendar attachment carries its time and a link only (``ics``).
 """
 
 from workflows.notifications.events import (

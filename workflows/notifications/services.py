@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from workflows.models import NotificationKind, NotificationPreference, Procedure, UserNotification
-from workflows.notifications.tasks import send_notification_email
+from workflows.notifications.tasks import send_notification_emails
 
 
 def _create(
@@ -22,8 +22,9 @@ def _create(
     ics: str,
 ) -> None:
     users = User.objects.filter(pk__in=recipient_ids, is_active=True).order_by("pk")
-    for user in users:
-        notification = UserNotification.objects.create(
+    # One INSERT for every recipient and one e-mail task for them all.
+    created = UserNotification.objects.bulk_create(
+        UserNotification(
             recipient=user,
             kind=kind,
             procedure_id=procedure_id,
@@ -32,7 +33,10 @@ def _create(
             link=link,
             ics=ics,
         )
-        send_notification_email.enqueue(notification_id=notification.pk)
+        for user in users
+    )
+    if created:
+        send_notification_emails.enqueue(notification_ids=[n.pk for n in created])
 
 
 def notify(

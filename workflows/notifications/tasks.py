@@ -37,10 +37,7 @@ def email_message(notification: UserNotification) -> EmailMessage:
     return message
 
 
-@task
-def send_notification_email(*, notification_id: int) -> bool:
-    """Send the e-mail of one notification unless it was sent, the recipient has no
-    address or an inactive account, or turned that kind off. Returns whether it sent."""
+def _send(notification_id: int) -> bool:
     notification = (
         UserNotification.objects.select_related("recipient")
         .filter(pk=notification_id, emailed_at__isnull=True)
@@ -54,3 +51,28 @@ def send_notification_email(*, notification_id: int) -> bool:
     email_message(notification).send()
     UserNotification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
+
+
+@task
+def send_notification_email(*, notification_id: int) -> bool:
+    """Send the e-mail of one notification unless it was sent, the recipient has no
+    address or an inactive account, or turned that kind off. Returns whether it sent."""
+    return _send(notification_id)
+
+
+@task
+def send_notification_emails(*, notification_ids: list[int]) -> list[bool]:
+    """``send_notification_email`` for the notifications of one event, in order (one task
+    row for all its recipients). An e-mail that fails does not stop the others; the first
+    failure is raised at the end, so the task reports it."""
+    sent: list[bool] = []
+    failure: Exception | None = None
+    for notification_id in notification_ids:
+        try:
+            sent.append(_send(notification_id))
+        except Exception as error:  # noqa: BLE001 - re-raised once the others are sent
+            failure = failure or error
+            sent.append(False)
+    if failure is not None:
+        raise failure
+    return sent

@@ -59,11 +59,16 @@ def composition_gaps(members: list[Professional]) -> list[str]:
 
 
 def group_gaps(group: DiagnosticGroup) -> list[str]:
-    """What keeps ``group`` from acting now (``composition_gaps`` of its current members)."""
+    """What keeps ``group`` from acting now (``composition_gaps`` of its current members).
+
+    The members read are kept on ``group`` (``_members_memo``): a step that checked its group
+    (``steps._check_group``, the procedure locked) asks who may be marked present from them.
+    """
     members = [
         m.professional
         for m in group.memberships.select_related("professional__user").order_by("id")
     ]
+    group._members_memo = members  # type: ignore[attr-defined]
     return composition_gaps(members)
 
 

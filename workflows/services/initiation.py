@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,12 @@ from forms.models import NKA, NKAPerson, VictimPresence, ViolenceForm
 from people import pesel as pesel_utils
 from people import validators
 from people.models import Household, Person
-from people.services import person_for
+from people.services import persons_by_pesel
 from workflows import calendar, notifications, paperwork, permissions
 from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
     VICTIM_ROLES,
     CardRouting,
-    Participant,
     Procedure,
     Professional,
     ProtectiveOrder,
@@ -34,12 +33,13 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode, edition_on
 from workflows.services.actions import order_save
+from workflows.services.card_people import card_people_record
 from workflows.services.orders import ORDER_PREFIX, check_card_order
 from workflows.services.risk import risk_new_card
 from workflows.steps import (
     ServiceError,
     User,
-    add_deadline,
+    add_deadlines,
     lock_procedure,
     not_future,
     record_errors,
@@ -226,22 +226,6 @@ def victim_presence_errors(card: NKA, people: Sequence[NKAPerson]) -> dict[str, 
     return errors
 
 
-def _person_for(entry: NKAPerson, household: Household | None) -> Person:
-    """The shared person with this PESEL (unchanged), else a new one from the card."""
-    return person_for(
-        first_name=entry.first_name,
-        last_name=entry.last_name,
-        pesel=entry.pesel,
-        birth_date=entry.birth_date,
-        sex=entry.sex,
-        household=household,
-        parents_names=entry.parents_names,
-        address=entry.address,
-        phone=entry.phone,
-        email=entry.email,
-    )
-
-
 def competent_team(*, professional: Professional, card: NKA) -> Team | None:
     """The team competent for a new card: the team of the municipality where the victim
     lives (``NKA.victim_municipality``; the filer's own municipality when the card does not
@@ -250,18 +234,27 @@ def competent_team(*, professional: Professional, card: NKA) -> Team | None:
     The one place that decides it. ``None`` when that municipality has no team in the
     system.
     """
-    municipality = card.victim_municipality or professional.municipality
-    return Team.objects.filter(municipality=municipality).first()
+    municipality_id = card.victim_municipality_id or professional.municipality_id
+    # With its municipality: the case number carries its TERYT code.
+    return (
+        Team.objects.filter(municipality_id=municipality_id).select_related("municipality").first()
+    )
 
 
 def open_procedure_for_pesels(
-    pesels: Iterable[str], *, team: Team | None = None, exclude_team: Team | None = None
+    pesels: Iterable[str],
+    *,
+    team: Team | None = None,
+    exclude_team: Team | None = None,
+    prefer_team: Team | None = None,
 ) -> Procedure | None:
     """The open procedure in which any of these PESELs takes part or lives in its household.
 
     ``team`` limits the search to that team's procedures, ``exclude_team`` to the others'.
-    A household member who is not yet a participant still belongs to the household's open
-    procedure: a new card naming them joins it.
+    ``prefer_team``: that team's procedure when there is one, else another team's (what
+    ``team=`` then ``exclude_team=`` would find, in one query). A household member who is
+    not yet a participant still belongs to the household's open procedure: a new card
+    naming them joins it.
     """
     pesels = [p for p in pesels if p]
     if not pesels:
@@ -273,6 +266,9 @@ def open_procedure_for_pesels(
         procedures = procedures.filter(team=team)
     if exclude_team is not None:
         procedures = procedures.exclude(team=exclude_team)
+    if prefer_team is not None:
+        other = Case(When(team=prefer_team, then=Value(0)), default=Value(1))
+        return procedures.annotate(other_team=other).order_by("other_team", "id").first()
     return procedures.order_by("id").first()
 
 
@@ -368,23 +364,26 @@ def procedure_initiate(
             % {"municipality": card.victim_municipality},
             "victim_municipality",
         )
-    own_team = Team.objects.filter(municipality_id=professional.municipality_id).first()
+    own_team = (
+        team
+        if team.municipality_id == professional.municipality_id
+        else Team.objects.filter(municipality_id=professional.municipality_id).first()
+    )
     forwarded = own_team is None or own_team.pk != team.pk
     pesels = [p.pesel for p in people]
     # Not a ``step`` (no procedure yet): its events (the process's first task, the card, the
     # documents) are appended in one flush all the same (audit.services.audit_batch).
     with actor_scope(), transaction.atomic(), audit_batch():
         procedure, joined, routed = None, False, False
-        existing = open_procedure_for_pesels(pesels, team=team)
-        if existing is None:
-            existing = open_procedure_for_pesels(pesels, exclude_team=team)
-            routed = existing is not None
+        known = persons_by_pesel(pesels)  # read once: the household below, the people after
+        existing = open_procedure_for_pesels(pesels, prefer_team=team)
+        routed = existing is not None and existing.team_id != team.pk
         if existing is not None:
             procedure = lock_procedure(existing.pk)
             if procedure.stage == Stage.CLOSED:  # closed meanwhile: start afresh
                 procedure, routed = None, False
         if procedure is None:
-            procedure = _new_procedure(actor, team, people, card.filled_at)
+            procedure = _new_procedure(actor, team, people, card.filled_at, known)
         else:
             joined = not routed
         card.procedure = procedure
@@ -393,21 +392,15 @@ def procedure_initiate(
         nka = card
         # A routed card's new people join no household of the other municipality.
         household = None if routed else procedure.household
-        for entry in people:
-            person = _person_for(entry, household)
-            _card_entry(nka, person, entry)
-            if routed:
-                continue  # the other team's chair considers the card first
-            Participant.objects.get_or_create(
-                procedure=procedure,
-                person=person,
-                role=entry.role,
-                defaults={
-                    "relation": entry.relation,
-                    "school": entry.school,
-                    "disabled": entry.disabled,
-                },
-            )
+        # A routed card adds nobody: the other team's chair considers the card first.
+        card_people_record(
+            nka,
+            people,
+            household=household,
+            known=known,
+            procedure=None if routed else procedure,
+            new_procedure=not (joined or routed),
+        )
         if routed or forwarded:
             CardRouting.objects.create(
                 nka=nka,
@@ -417,11 +410,12 @@ def procedure_initiate(
                 reason=CardRouting.Reason.OPEN_CASE if routed else CardRouting.Reason.RESIDENCE,
             )
         filled_on = calendar.legal_date(nka.filled_at)
-        add_deadline(procedure, RuleCode.NKA_TO_CHAIR, filled_on, nka=nka)
+        codes = [RuleCode.NKA_TO_CHAIR]
         if nka.suspect_present is False and not routed:
             # The suspect was absent: the group notifies them of the initiation (2023 edition
-            # only; ``add_deadline`` opens nothing for a 2011 case). Domain note 5.
-            add_deadline(procedure, RuleCode.SUSPECT_NOTICE, filled_on, nka=nka)
+            # only; ``add_deadlines`` opens nothing for a 2011 case). Domain note 5.
+            codes.append(RuleCode.SUSPECT_NOTICE)
+        add_deadlines(procedure, codes, filled_on, nka=nka)  # one INSERT
         if order is not None and order_against is not None:
             order.procedure = procedure
             order.person = order_against.person
@@ -460,33 +454,22 @@ def procedure_initiate(
     )
 
 
-def _card_entry(nka: NKA, person: Person, entry: NKAPerson) -> NKAPerson:
-    """Save the card's own record of one person, as typed (the PESEL's date and sex when
-    blank)."""
-    if entry.pesel:
-        entry.birth_date = entry.birth_date or pesel_utils.birth_date(entry.pesel)
-        entry.sex = entry.sex or ("female" if pesel_utils.sex(entry.pesel) == "F" else "male")
-    entry.nka = nka
-    entry.person = person
-    entry.save()
-    return entry
-
-
 def _new_procedure(
-    actor: User, team: Team, people: Sequence[NKAPerson], filled_at: datetime.datetime
+    actor: User,
+    team: Team,
+    people: Sequence[NKAPerson],
+    filled_at: datetime.datetime,
+    known: dict[str, Person],
 ) -> Procedure:
-    """Open a procedure of ``team``. A known person's household is reused only when it is
-    in the team's municipality; otherwise the card gets a new household."""
+    """Open a procedure of ``team``. A known person's household (``known``: the shared people
+    by PESEL, with their households) is reused only when it is in the team's municipality;
+    otherwise the card gets a new household."""
     household = None
     for entry in people:
-        if entry.pesel:
-            known = Person.objects.filter(
-                pesel=entry.pesel, household__municipality=team.municipality
-            ).select_related("household")
-            person = known.first()
-            if person and person.household:
-                household = person.household
-                break
+        person = known.get(entry.pesel) if entry.pesel else None
+        if person and person.household and person.household.municipality_id == team.municipality_id:
+            household = person.household
+            break
     if household is None:
         victim = next(p for p in people if p.role in VICTIM_ROLES)
         household = Household.objects.create(
@@ -539,7 +522,13 @@ def nka_transfer(
         procedure = s.procedure
         # The card's initiator, and only they, record its transfer; they need not (and an
         # initiator alone does not) see the rest of the case.
-        nka = NKA.objects.select_for_update().filter(pk=nka_id, procedure=procedure).first()
+        # Its correction, if any, comes with it (``require_current`` asks; one query).
+        nka = (
+            NKA.objects.select_for_update(of=("self",))
+            .select_related("corrected_by")
+            .filter(pk=nka_id, procedure=procedure)
+            .first()
+        )
         if nka is None or nka.initiator_id != actor.pk:
             raise PermissionDenied
         if nka.transferred_on is not None:
@@ -559,7 +548,7 @@ def nka_transfer(
         if first:
             s.take_node()
             procedure.chair_received_on = received_on
-            procedure.save(update_fields=["chair_received_on", "updated_at"])
+            s.save_with_stage("chair_received_on")  # one UPDATE with the new stage
             s.open_deadlines(received_on)
         else:  # issue 15: a case already assessed is reassessed on every new card
             risk_new_card(procedure=procedure, nka=nka, received_on=received_on)

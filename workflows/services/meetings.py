@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentKind
 from forms.models import NKC, NKD, HelpPlanItem
 from people.models import Person
-from workflows.models import VICTIM_ROLES, Meeting, Participant, Role
-from workflows.selectors.diagnosis import ADULT_AGE, PersonCoverage, coverage_of, uncovered
+from workflows.models import Meeting, Participant, Role
+from workflows.selectors.diagnosis import ADULT_AGE, PersonCoverage, diagnosis_status
 from workflows.services.planning import link_planned
 from workflows.steps import StepRun, User, check_record, not_future, refuse, step
 
@@ -33,10 +33,12 @@ def _meeting_person(
     meeting: Meeting,
     person_id: int,
     present_ids: Iterable[int],
-    allowed_roles: Iterable[str],
-) -> Person:
+    status: list[PersonCoverage],
+) -> PersonCoverage:
     """Check the meeting of the step ``s`` against the case and complete it (procedure,
-    kind, recorder); the person met. Nothing is written yet."""
+    kind, recorder); the coverage of the person met, from ``status`` (the case's
+    ``diagnosis_status``, read once by the step: its rows are the case's victims, those of
+    ``VICTIM_ROLES``, and its suspects). Nothing is written yet."""
     procedure = s.procedure
     meeting.procedure = procedure
     meeting.kind = kind
@@ -45,37 +47,42 @@ def _meeting_person(
     check_record(meeting)
     if procedure.group_received_on and meeting.held_on < procedure.group_received_on:
         raise refuse(_("The meeting cannot precede the group's receipt of the NK-A."), "held_on")
-    participant = (
-        Participant.objects.filter(
-            procedure=procedure, person_id=person_id, role__in=list(allowed_roles)
-        )
-        .select_related("person")
-        .first()
+    side = "victim" if kind == Meeting.Kind.VICTIM else "suspect"
+    coverage = next(
+        (row for row in status if row.side == side and row.person.pk == person_id), None
     )
-    if participant is None:
+    if coverage is None:
         # Meetings with the victim and with the suspect are always separate.
         raise refuse(_("Choose a person of the right role in this procedure."), "person")
-    group_ids = set(procedure.group.memberships.values_list("professional_id", flat=True))
+    group = procedure.group
+    checked = getattr(group, "_members_memo", None)  # read by the step's group check
+    group_ids = (
+        {p.pk for p in checked}
+        if checked is not None
+        else set(group.memberships.values_list("professional_id", flat=True))
+    )
     present = set(present_ids)
     if not present or not present <= group_ids:
         raise refuse(_("Mark the group members present (members of this group only)."), "present")
-    return participant.person
+    return coverage
 
 
 def _save_meeting(s: StepRun, meeting: Meeting, person: Person, present_ids: Iterable[int]):
     """Save the checked meeting; it meets the first-meeting deadline (§ 8–9)."""
     meeting.invited_person = person
     meeting.save()
-    meeting.present.set(set(present_ids))
+    meeting.present.add(*set(present_ids))  # a new meeting: nobody to remove, none to read
     if meeting.person_appeared:
         meeting.heard.add(person)
     s.meet_deadline(meeting.held_on)
     s.person = person
 
 
-def _complete_when_all_covered(s: StepRun, side: str) -> None:
-    """Complete the step's node only when every person of ``side`` is now covered."""
-    if s.task is not None and uncovered(s.procedure, side):
+def _complete_when_all_covered(s: StepRun, side: str, status: list[PersonCoverage]) -> None:
+    """Complete the step's node only when every person of ``side`` is now covered:
+    ``status`` is the case's coverage read at the start of the step (the procedure is
+    locked) with the record this step made added to its person's row."""
+    if s.task is not None and any(not row.covered and row.side == side for row in status):
         s.keep_node_open()
 
 
@@ -178,12 +185,11 @@ def victim_meeting_record(
     ) as s:
         procedure = s.procedure
         s.take_node_if_open()
-        victim = _meeting_person(
-            s, Meeting.Kind.VICTIM, meeting, person_id, present_ids, VICTIM_ROLES
-        )
-        coverage = coverage_of(procedure, victim.pk, "victim")
+        status = diagnosis_status(procedure)
+        coverage = _meeting_person(s, Meeting.Kind.VICTIM, meeting, person_id, present_ids, status)
+        victim = coverage.person
         _refuse_second_form(coverage)
-        if coverage is not None and coverage.minor_on(meeting.held_on):
+        if coverage.minor_on(meeting.held_on):
             _check_companion(s, meeting, coverage, companion_id)
         else:
             meeting.companion, meeting.companion_name, meeting.companion_relation = None, "", ""
@@ -201,13 +207,14 @@ def victim_meeting_record(
         for item in plan:
             item.nkc = nkc
         HelpPlanItem.objects.bulk_create(plan)
+        coverage.form = nkc
         if meeting.invited_on and planned_id is None:
             s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{meeting.pk}")
         s.document(DocumentKind.NKC, f"meeting:{meeting.pk}")
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
         s.payload = {"meeting": meeting.pk, "nkc": nkc.pk, "plan_items": len(plan)}
         link_planned(s, planned_id, meeting)
-        _complete_when_all_covered(s, "victim")
+        _complete_when_all_covered(s, "victim", status)
     return nkc
 
 
@@ -236,17 +243,17 @@ def victim_absence_record(
         event="meeting.victim_absent",
     ) as s:
         s.take_node_if_open()
-        victim = _meeting_person(
-            s, Meeting.Kind.VICTIM, meeting, person_id, present_ids, VICTIM_ROLES
-        )
-        _refuse_second_form(coverage_of(s.procedure, victim.pk, "victim"))
-        _save_meeting(s, meeting, victim, present_ids)
+        status = diagnosis_status(s.procedure)
+        coverage = _meeting_person(s, Meeting.Kind.VICTIM, meeting, person_id, present_ids, status)
+        _refuse_second_form(coverage)
+        _save_meeting(s, meeting, coverage.person, present_ids)
+        coverage.absences.append(meeting)
         if planned_id is None:  # a planned meeting's invitation was made when planned
             s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{meeting.pk}")
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
         s.payload = {"meeting": meeting.pk, "invited_on": str(meeting.invited_on)}
         link_planned(s, planned_id, meeting)
-        _complete_when_all_covered(s, "victim")
+        _complete_when_all_covered(s, "victim", status)
     return meeting
 
 
@@ -287,10 +294,10 @@ def suspect_meeting_record(
     ) as s:
         procedure = s.procedure
         s.take_node_if_open()
-        suspect = _meeting_person(
-            s, Meeting.Kind.SUSPECT, meeting, person_id, present_ids, [Role.SUSPECT]
-        )
-        _refuse_second_form(coverage_of(procedure, suspect.pk, "suspect"))
+        status = diagnosis_status(procedure)
+        coverage = _meeting_person(s, Meeting.Kind.SUSPECT, meeting, person_id, present_ids, status)
+        suspect = coverage.person
+        _refuse_second_form(coverage)
         nkd.procedure = procedure
         nkd.suspect = suspect
         nkd.edition = procedure.edition
@@ -300,6 +307,7 @@ def suspect_meeting_record(
         _save_meeting(s, meeting, suspect, present_ids)
         nkd.meeting = meeting
         nkd.save()
+        coverage.form = nkd
         if meeting.invited_on and planned_id is None:
             s.document(DocumentKind.SUSPECT_SUMMONS, f"meeting:{meeting.pk}")
         notice = DocumentKind.NKD if meeting.person_appeared else DocumentKind.INITIATION_NOTICE
@@ -307,7 +315,7 @@ def suspect_meeting_record(
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
         s.payload = {"meeting": meeting.pk, "nkd": nkd.pk}
         link_planned(s, planned_id, meeting)
-        _complete_when_all_covered(s, "suspect")
+        _complete_when_all_covered(s, "suspect", status)
     return nkd
 
 
