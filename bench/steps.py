@@ -329,7 +329,7 @@ def main() -> None:
         f"whole procedure time: {real_ms:.1f} ms, bare {bare_ms:.1f} ms, "
         f"{real_ms / bare_ms:.2f}× viewflow (tasks backend {backend})"
     )
-    print(f"whole procedure: {n} queries, {n / nb:.2f}× viewflow (tasks backend {backend})")
+    print(f"whole procedure: {n} queries, {n / nb:.2f}× viewflow")
     if args.out:
         Path(args.out).write_text(
             json.dumps({"backend": backend, "counts": counts, "times": times, "totals": totals})

@@ -115,18 +115,20 @@ def seed(municipality: Municipality, password: str, pesel) -> None:
                     **extra,
                 ),
             )
+        # The last two contacts the evening before the demo day (20:40 and 22:40): never in the
+        # future, whatever the hour the demo is seeded at (a contact after midnight was).
         night = datetime.datetime.combine(ago(10), datetime.time(2, 40), tzinfo=calendar.WARSAW)
         for at, channel, person_id, reason, outcome in (
             (night, "police", ola.pk, "awantura domowa, matka z dzieckiem", "hostel"),
             (
-                night + datetime.timedelta(days=9, hours=20),
+                night + datetime.timedelta(days=9, hours=18),
                 "phone",
                 None,
                 "myśli samobójcze, rozmowa interwencyjna",
                 "intervention",
             ),
             (
-                night + datetime.timedelta(days=9, hours=22),
+                night + datetime.timedelta(days=9, hours=20),
                 "walk_in",
                 zofia.pk,
                 "prośba o konsultację prawną",
