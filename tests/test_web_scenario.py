@@ -13,10 +13,11 @@ from viewflow.workflow.status import STATUS
 from audit.models import AuditEvent
 from forms.models import NKA, NKC, NKD, HelpPlanItem
 from tests.factories import synthetic_pesel
+from workflows import calendar
 from workflows.idempotency import issue_token
 from workflows.models import Procedure, Stage
 
-TODAY = datetime.date.today()
+TODAY = calendar.legal_date()  # the day in Warsaw, as the forms and services date things
 
 
 def _d(days_ago: int = 0) -> str:
