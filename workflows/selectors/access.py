@@ -268,7 +268,9 @@ def acting_cases(professional: Professional) -> ActingCases:
     cached = getattr(professional, "_acting_cases", None)
     if cached is not None:
         return cached
-    held = memberships(professional)
-    result = ActingCases(member=held.open_group_cases(), chaired_teams=tuple(held.chaired()))
+    held = memberships(professional)  # also answers ``chaired_team_ids``
+    result = ActingCases(
+        member=held.open_group_cases(), chaired_teams=tuple(professional.chaired_team_ids)
+    )
     professional._acting_cases = result  # type: ignore[attr-defined]
     return result
