@@ -384,6 +384,37 @@ def open_nodes(procedure: Procedure) -> frozenset[str]:
     return nodes
 
 
+# The open tasks of the process a step holds, by id (their node's name), kept up to date by
+# every save of one of its tasks while the step runs (``workflows.signals``): the stage after
+# the step's node completes is derived from them instead of asking the tasks again.
+_watched: contextvars.ContextVar[tuple[int, dict[int, str]] | None] = contextvars.ContextVar(
+    "open_tasks_watched", default=None
+)
+
+
+@contextlib.contextmanager
+def watching_open_tasks(process_id: int, open_tasks: dict[int, str]) -> Iterator[dict[int, str]]:
+    """Within the block, ``open_tasks`` (task id → node name, the open tasks of process
+    ``process_id`` as read at the step's start) follows every save of the process's tasks:
+    viewflow changes a task only by saving it, so it stays what the database holds."""
+    token = _watched.set((process_id, open_tasks))
+    try:
+        yield open_tasks
+    finally:
+        _watched.reset(token)
+
+
+def task_saved(task: Task) -> None:
+    """Note a saved task of the watched process (``watching_open_tasks``) as open or not."""
+    watched = _watched.get()
+    if watched is None or task.process_id != watched[0]:
+        return
+    if task.status in OPEN:
+        watched[1][task.pk] = task.flow_task.name
+    else:
+        watched[1].pop(task.pk, None)
+
+
 def procedure_stage(procedure: Procedure) -> Stage:
     """The stage of ``procedure`` now, read from its process (``stage_of``)."""
     return stage_of(open_nodes(procedure))

@@ -16,7 +16,7 @@ from viewflow.workflow.status import STATUS
 
 from audit.services import log_event
 from workflows import notifications
-from workflows.flows import procedure_of
+from workflows.flows import procedure_of, task_saved
 from workflows.group_notices import professional_changed
 from workflows.models import GroupNotice, Procedure, Professional, TeamMember
 
@@ -42,6 +42,12 @@ def _remember_previous(sender, instance: Task, **kwargs) -> None:
     if previous is None and instance.pk:
         previous = Task.objects.filter(pk=instance.pk).values("status", "owner_id").first()
     instance._audit_previous = previous
+
+
+@receiver(post_save, sender=Task)
+def _task_watched(sender, instance: Task, **kwargs) -> None:
+    # The open tasks a step follows (``flows.watching_open_tasks``): its new stage.
+    task_saved(instance)
 
 
 @receiver(post_save, sender=Task)

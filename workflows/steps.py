@@ -43,8 +43,9 @@ from workflows.flows import (
     Step,
     open_nodes,
     procedure_in_hand,
-    procedure_stage,
     remember_procedure,
+    stage_of,
+    watching_open_tasks,
 )
 from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
@@ -296,27 +297,24 @@ class StepRun:
     documents: list[tuple[str, str]] = field(default_factory=list)
     with_stage: list[str] = field(default_factory=list)
     complete_node: bool = True
+    open_tasks: list[Task] = field(default_factory=list)
 
     def take_node(self) -> Task:
         """Take the open task of the step's node, or refuse.
 
         ``step`` calls it on entry; a step declared with both a node and stages (the
         transfer of a card) calls it when this run completes the node (the first card).
+        The task is one of the open tasks ``step`` locked and read on entry (``_open_tasks``).
         """
         procedure, node_name = self.procedure, self.declared.node
         node = getattr(ProcedureFlow, str(node_name))
-        task = (
-            Task.objects.select_for_update(of=("self",))
-            .select_related("process")
-            .filter(process_id=procedure.process_id, flow_task=node, status__in=OPEN)
-            .order_by("-id")
-            .first()
-        )
+        task = next((t for t in self.open_tasks if t.flow_task.name == node_name), None)
         if task is None:
             if procedure.stage != self.declared.stage:
                 raise _stage_refusal(procedure)
             raise refuse(_("This step has already been completed, possibly by someone else."))
-        remember_procedure(task.process, procedure)  # the flow's nodes ask for it again
+        if task.owner_id == self.actor.pk:
+            task.owner = self.actor  # viewflow's checks and the task's events name the actor
         if not (node.can_execute(self.actor, task) or node.can_assign(self.actor, task)):
             raise PermissionDenied
         self.task = task
@@ -395,8 +393,45 @@ def _step(
     # viewflow's permission check (``permissions.StepBackend``) and ``open_nodes`` reuse
     # what was asked here instead of asking again.
     procedure._access_memo = {actor.pk: access}  # type: ignore[attr-defined]
-    procedure._open_nodes_memo = []  # type: ignore[attr-defined]
     run = StepRun(actor=actor, procedure=procedure, access=access, declared=declared, event=event)
+    run.open_tasks = _open_tasks(procedure)
+    nodes = frozenset(t.flow_task.name for t in run.open_tasks)
+    procedure._open_nodes_memo = [nodes]  # type: ignore[attr-defined]
+    with watching_open_tasks(
+        procedure.process_id or 0, {t.pk: t.flow_task.name for t in run.open_tasks}
+    ) as now_open:
+        yield from _run(run, actor, procedure, action, declared, refusal, now_open)
+
+
+def _open_tasks(procedure: Procedure) -> list[Task]:
+    """The open tasks of ``procedure``'s process, newest first, locked for the transaction,
+    each with its process (which answers the flow's nodes with ``procedure``): where the case
+    is, and the task of the step's node (``StepRun.take_node``), in one query."""
+    if procedure.process_id is None:
+        return []
+    tasks = list(
+        Task.objects.select_for_update(of=("self",))
+        .select_related("process")
+        .filter(process_id=procedure.process_id, status__in=OPEN)
+        .order_by("-id")
+    )
+    for task in tasks:
+        remember_procedure(task.process, procedure)  # the flow's nodes ask for it again
+    return tasks
+
+
+def _run(
+    run: StepRun,
+    actor: User,
+    procedure: Procedure,
+    action: str,
+    declared: Step,
+    refusal: str | None,
+    now_open: dict[int, str],
+) -> Iterator[StepRun]:
+    """The step from the check of where the case is to its event (see ``step``);
+    ``now_open`` follows the process's open tasks (``flows.watching_open_tasks``)."""
+    access = run.access
     if declared.node is not None and not declared.stages:
         run.take_node()
     elif not may(access, action, procedure, open_nodes=open_nodes(procedure)):
@@ -407,7 +442,7 @@ def _step(
     del procedure._access_memo, procedure._open_nodes_memo  # type: ignore[attr-defined]
     if run.task is not None and run.complete_node:
         complete_task(run.task, actor)
-        stage = procedure_stage(procedure)
+        stage = stage_of(frozenset(now_open.values()))
         if stage != procedure.stage or run.with_stage:
             procedure.stage = stage
             procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
