@@ -318,3 +318,28 @@ def test_the_compliance_link_shows_exactly_for_those_the_report_admits(client, w
     client.force_login(world.chair)
     assert link not in client.get("/").content.decode()
     assert client.get(link).status_code == 403
+
+
+def test_a_group_task_taken_and_completed_in_one_step_leaves_each_event_once(world):
+    # The member who records the meeting takes the group's task and completes it in one save
+    # (steps.complete_task): its events are still created, assigned to them, completed by them.
+    from viewflow.workflow.models import Task
+
+    procedure = drive(world, to=Stage.ACTIONS)
+    task = Task.objects.get(
+        process_id=procedure.process_id,
+        flow_task_type="HUMAN",
+        flow_task__endswith=".victim_meeting",
+    )
+    assert (task.status, task.owner) == ("DONE", world.social_worker)
+    events = [
+        (e.action, e.actor, e.payload["owner"])
+        for e in AuditEvent.objects.filter(procedure=procedure).order_by("id")
+        if e.action.startswith("task.") and e.payload.get("task") == task.pk
+    ]
+    owner = world.social_worker.pk
+    assert events == [
+        ("task.created", None, None),
+        ("task.assigned", None, owner),
+        ("task.completed", world.social_worker, owner),
+    ]

@@ -68,9 +68,9 @@ STEP_QUERIES = {
     "nka_transfer": 23,
     "group_appoint": 27,
     "nka_pass_to_group": 26,
-    "victim_meeting_record": 42,
-    "suspect_meeting_record": 44,
-    "procedure_close": 42,
+    "victim_meeting_record": 41,
+    "suspect_meeting_record": 43,
+    "procedure_close": 41,
 }
 
 

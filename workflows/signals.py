@@ -88,6 +88,23 @@ def _task_event(sender, instance: Task, created: bool, **kwargs) -> None:
         )
 
 
+def taken_unsaved(task: Task) -> None:
+    """Log what saving ``task`` would have logged when it went from new to assigned (a
+    group's task taken by the member who completes it in the same step, saved once with
+    both: ``steps.complete_task``), and let its next save compare with the assigned state."""
+    previous = getattr(task, "_audit_loaded", None)
+    task._audit_loaded = {"status": task.status, "owner_id": task.owner_id}
+    procedure_id = (task.process.data or {}).get("procedure")
+    if previous is None or previous["status"] == task.status or not procedure_id:
+        return
+    log_event(
+        action=LOGGED[STATUS.ASSIGNED],
+        actor=None,
+        procedure=Procedure(pk=procedure_id),
+        payload={"task": task.pk, "node": task.flow_task.name, "owner": task.owner_id},
+    )
+
+
 # The initiator's own task (send the original to the chair) starts with the card they have
 # just filed, on the page that says so; and an initiator sees no case to be linked to.
 UNTOLD_NODES = frozenset({"transfer_to_chair"})

@@ -51,6 +51,7 @@ from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Sta
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
+from workflows.signals import taken_unsaved
 from workflows.tallies import tally_met
 
 
@@ -247,7 +248,11 @@ def complete_task(task: Task, actor: User) -> None:
         task.owner = actor  # the task's events name the actor without fetching them again
     activation = task.flow_task.activation_class(task)
     if task.status == STATUS.NEW:
-        activation.assign(actor)
+        # Taken and completed at once: one save with both (viewflow's ``assign`` saves the
+        # task, then ``complete`` saves it again); its "assigned" event is logged as that
+        # save would have logged it (``signals.taken_unsaved``), before "completed".
+        task.owner, task.status = actor, STATUS.ASSIGNED
+        taken_unsaved(task)
     activation.start(None)
     activation.execute()
 
