@@ -7,7 +7,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -78,6 +79,49 @@ def test_a_rolled_back_change_tells_nobody(world, committed):
         raise RuntimeError
     assert not UserNotification.objects.exists()
     assert mail.outbox == []
+
+
+def test_a_transactions_notifications_are_written_together_and_a_rolled_back_part_drops(
+    world, committed
+):
+    def told(user, title):
+        notify(recipients=[user], kind=NotificationKind.NEW_CARD, title=title, link="/")
+
+    with committed() as callbacks, transaction.atomic():
+        told(world.chair, "first")
+        told(world.social_worker, "second")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            told(world.teacher, "rolled back")
+            raise RuntimeError
+        with transaction.atomic():
+            told(world.police_officer, "inside a savepoint that commits")
+    # The two at the transaction's own level share one callback (the savepoints have theirs).
+    assert len(callbacks) == 2
+    titles = dict(UserNotification.objects.values_list("recipient__username", "title"))
+    assert titles == {
+        world.chair.username: "first",
+        world.social_worker.username: "second",
+        world.police_officer.username: "inside a savepoint that commits",
+    }
+    assert len(mail.outbox) == 3
+
+
+def test_one_batch_is_one_recipients_query_and_one_insert(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for user in (world.chair, world.social_worker, world.police_officer):
+            notify(recipients=[user], kind=NotificationKind.NEW_CARD, title="x", link="/")
+    (flush,) = callbacks
+    with CaptureQueriesContext(connection) as captured:
+        flush()
+    queries = [q["sql"] for q in captured]
+    assert len([q for q in queries if 'FROM "auth_user"' in q and "is_active" in q]) == 1
+    assert (
+        len([q for q in queries if q.startswith('INSERT INTO "workflows_usernotification"')]) == 1
+    )
+    assert UserNotification.objects.count() == 3
+    assert len(mail.outbox) == 3  # one task sent them all
 
 
 def test_the_group_is_told_of_its_appointment_and_the_chair_of_its_tasks(world, committed):

@@ -11,21 +11,17 @@ from django.utils import timezone
 from workflows.models import NotificationKind, NotificationPreference, Procedure, UserNotification
 from workflows.notifications.tasks import send_notification_emails
 
+Pending = tuple[list[int], str, int | None, str, str, str, str]
 
-def _create(
-    recipient_ids: list[int],
-    kind: str,
-    procedure_id: int | None,
-    title: str,
-    body: str,
-    link: str,
-    ics: str,
-) -> None:
-    users = User.objects.filter(pk__in=recipient_ids, is_active=True).order_by("pk")
-    # One INSERT for every recipient and one e-mail task for them all.
+
+def _create(batch: list[Pending]) -> None:
+    """The notifications of one transaction (``notify``): the active recipients asked once,
+    one INSERT for every notification and one e-mail task for them all."""
+    wanted = {pk for ids, *_ in batch for pk in ids}
+    active = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     created = UserNotification.objects.bulk_create(
         UserNotification(
-            recipient=user,
+            recipient_id=pk,
             kind=kind,
             procedure_id=procedure_id,
             title=title,
@@ -33,10 +29,28 @@ def _create(
             link=link,
             ics=ics,
         )
-        for user in users
+        for ids, kind, procedure_id, title, body, link, ics in batch
+        for pk in ids
+        if pk in active
     )
     if created:
         send_notification_emails.enqueue(notification_ids=[n.pk for n in created])
+
+
+def _pending_batch() -> list[Pending] | None:
+    """The batch ``notify`` already queued for the current commit at the current savepoint
+    (a notification added to it is dropped with it when that savepoint rolls back), or
+    ``None``."""
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_notifications_batch", None)
+    if batch is None or not connection.in_atomic_block:
+        return None
+    savepoints, flush, items = batch
+    if savepoints != connection.savepoint_ids:
+        return None
+    if not any(callback is flush for _, callback, _ in connection.run_on_commit):
+        return None  # already run, or dropped with a rollback
+    return items
 
 
 def notify(
@@ -52,24 +66,30 @@ def notify(
     """Tell ``recipients`` (``None`` and repeated users are skipped; inactive accounts get
     nothing) once the current transaction commits: one ``UserNotification`` each and an
     e-mail task. ``title`` and ``body`` must already be in the recipient's language and
-    carry no personal data; ``link`` is a site-relative path."""
+    carry no personal data; ``link`` is a site-relative path. The notifications of one
+    transaction are written together after it (one recipients query, one INSERT, one task)."""
     ids = sorted({user.pk for user in recipients if user is not None})
     if not ids:
         return
-    # robust: the change is committed; a failure to notify is logged, never the user's error.
-    transaction.on_commit(
-        functools.partial(
-            _create,
-            ids,
-            str(NotificationKind(kind)),
-            procedure.pk if procedure is not None else None,
-            str(title)[:300],
-            str(body),
-            link,
-            ics,
-        ),
-        robust=True,
+    item: Pending = (
+        ids,
+        str(NotificationKind(kind)),
+        procedure.pk if procedure is not None else None,
+        str(title)[:300],
+        str(body),
+        link,
+        ics,
     )
+    pending = _pending_batch()
+    if pending is not None:
+        pending.append(item)
+        return
+    items = [item]
+    flush = functools.partial(_create, items)
+    connection = transaction.get_connection()
+    connection._notifications_batch = (list(connection.savepoint_ids), flush, items)  # type: ignore[attr-defined]
+    # robust: the change is committed; a failure to notify is logged, never the user's error.
+    transaction.on_commit(flush, robust=True)
 
 
 def notification_read(*, actor: User, notification_id: int) -> UserNotification:
