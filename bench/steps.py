@@ -200,8 +200,7 @@ def bare_steps(user) -> list:
     from django.db import transaction
     from viewflow.workflow.models import Task
 
-    from bench.bare_flow import OWNER, BareFlow
-    from workflows.steps import complete_task
+    from bench.bare_flow import OWNER, BareFlow, complete
 
     OWNER["user"] = user
     state: dict = {}
@@ -218,7 +217,7 @@ def bare_steps(user) -> list:
                     .order_by("-id")
                     .first()
                 )
-                complete_task(task, user)
+                complete(task, user)
 
         return run
 
