@@ -83,7 +83,7 @@ def test_a_failing_document_does_not_stop_the_others_of_its_task(
     assert statuses == [DocumentJob.Status.FAILED] + [DocumentJob.Status.DONE] * (len(jobs) - 1)
 
 
-def test_the_recipients_of_an_event_are_one_insert_and_one_e_mail_task(
+def test_the_notifications_of_a_step_are_one_insert_and_one_e_mail_task(
     world, django_capture_on_commit_callbacks
 ):
     procedure = drive(world, to=Stage.WITH_CHAIR)
@@ -92,13 +92,14 @@ def test_the_recipients_of_an_event_are_one_insert_and_one_e_mail_task(
         django_capture_on_commit_callbacks(execute=True),
     ):
         _appoint(world, procedure)
-    appointed = list(
-        UserNotification.objects.filter(procedure=procedure, kind="group_appointment").order_by(
-            "pk"
-        )
-    )
+    told = list(UserNotification.objects.filter(procedure=procedure).order_by("pk"))
+    # The group's appointment, then the chair's next task (passing the NK-A to the group).
+    appointed = [n for n in told if n.kind == "group_appointment"]
     assert {n.recipient for n in appointed} == {world.social_worker, world.police_officer}
-    assert mock.call(notification_ids=[n.pk for n in appointed]) in enqueued.enqueue.call_args_list
+    assert [(n.kind, n.recipient) for n in told if n not in appointed] == [
+        ("task_assigned", world.chair)
+    ]
+    assert enqueued.enqueue.call_args_list == [mock.call(notification_ids=[n.pk for n in told])]
     assert mail.outbox == []  # only queued
 
 
