@@ -51,6 +51,7 @@ from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Sta
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
+from workflows.selectors.access import access_answered, access_questions
 from workflows.signals import taken_unsaved
 from workflows.tallies import tally_met
 
@@ -141,19 +142,21 @@ def require_current(record: models.Model) -> None:
         raise refuse(_("This record was withdrawn or corrected; change its current version."))
 
 
-def lock_procedure(procedure_id: int) -> Procedure:
+def lock_procedure(procedure_id: int, *, actor: User | None = None) -> Procedure:
     """Lock the procedure row for the rest of the transaction (no-op on SQLite).
 
-    A missing procedure is refused like an invisible one (``PermissionDenied``).
+    A missing procedure is refused like an invisible one (``PermissionDenied``). With
+    ``actor``, the row comes with the answers to the actor's access questions where they are
+    asked of the database (``selectors.access_questions``; ``_step`` reads them).
     """
+    # The team and its municipality come with it (its rules, its chair and the county of
+    # the compliance tallies are asked by most steps); only the procedure's row is locked.
+    rows = Procedure.objects.select_related("team__municipality").select_for_update(of=("self",))
+    questions = access_questions(actor) if actor is not None else None
+    if questions:
+        rows = rows.annotate(**questions)
     try:
-        # The team and its municipality come with it (its rules, its chair and the county of
-        # the compliance tallies are asked by most steps); only the procedure's row is locked.
-        return (
-            Procedure.objects.select_related("team__municipality")
-            .select_for_update(of=("self",))
-            .get(pk=procedure_id)
-        )
+        return rows.get(pk=procedure_id)
     except Procedure.DoesNotExist as exc:
         raise PermissionDenied from exc
 
@@ -377,7 +380,7 @@ def step(
     # appended together at the end of the block: the audit chain's head is locked from that
     # flush to the commit only (audit.services.audit_batch).
     with actor_scope(), transaction.atomic(), audit_batch():
-        procedure = lock_procedure(procedure_id)
+        procedure = lock_procedure(procedure_id, actor=actor)
         with procedure_in_hand(procedure):
             yield from _step(actor, procedure, action, declared, event, refusal)
 
@@ -391,7 +394,10 @@ def _step(
     refusal: str | None,
 ) -> Iterator[StepRun]:
     """The body of ``step`` with the procedure locked (see ``step``)."""
-    access = procedure_access(actor, procedure)
+    if hasattr(procedure, "access_role"):  # asked with the lock (``lock_procedure``)
+        access = access_answered(procedure)
+    else:
+        access = procedure_access(actor, procedure)
     if not acts_as(access, declared.actor):
         raise PermissionDenied
     # Until the service's block ends nothing changes who may act or which tasks are open:

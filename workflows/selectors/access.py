@@ -8,6 +8,7 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -15,6 +16,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from forms.models import NKA
 from workflows.models import (
     AuditorScope,
     GroupMember,
@@ -188,19 +190,29 @@ def procedure_access(user: User, procedure: Procedure) -> Access:
     # One query for the three questions (every step and every case page asks them).
     role, group_member, initiator = (
         Professional.objects.filter(pk=professional.pk)
-        .values_list(
-            Subquery(
-                TeamMember.objects.filter(team_id=procedure.team_id, professional=professional)
-                .order_by("pk")
-                .values("role")[:1]
-            ),
-            Exists(
-                GroupMember.objects.filter(group__procedure=procedure, professional=professional)
-            ),
-            Exists(procedure.nka_forms.filter(initiator=user)),
-        )
+        .values_list(*_questions(user, professional, procedure.pk, procedure.team_id).values())
         .get()
     )
+    return _access(role, group_member, initiator)
+
+
+def _questions(user: User, professional: Professional, procedure_id, team_id) -> dict:
+    """The three questions of ``procedure_access`` (the team role, the group membership, a
+    card filed) about the procedure ``procedure_id`` of ``team_id`` (values or ``OuterRef``)."""
+    return {
+        "access_role": Subquery(
+            TeamMember.objects.filter(team_id=team_id, professional=professional)
+            .order_by("pk")
+            .values("role")[:1]
+        ),
+        "access_group": Exists(
+            GroupMember.objects.filter(group__procedure=procedure_id, professional=professional)
+        ),
+        "access_initiator": Exists(NKA.objects.filter(procedure=procedure_id, initiator=user)),
+    }
+
+
+def _access(role: str | None, group_member: bool, initiator: bool) -> Access:
     return Access(
         # The initiator alone does not read the case: their own cards are read through
         # ``card_open``, which never names the case (number, household, other data).
@@ -209,6 +221,27 @@ def procedure_access(user: User, procedure: Procedure) -> Access:
         team_member=role is not None,
         group_member=group_member,
         initiator=initiator,
+    )
+
+
+def access_questions(user: User) -> dict | None:
+    """``procedure_access``'s questions about ``user`` as annotations of a procedure query
+    (the step's lock asks them with the row: ``access_answered``); ``None`` when the answer
+    needs no such question or another one (no professional, no declaration, an auditor)."""
+    if not user.is_authenticated or auditor_scope_for(user) is not None:
+        return None
+    professional = professional_for(user)
+    if professional is None or not professional.has_declaration:
+        return None
+    return _questions(user, professional, OuterRef("pk"), OuterRef("team_id"))
+
+
+def access_answered(procedure: Procedure) -> Access:
+    """The access of the user whose ``access_questions`` annotated ``procedure``."""
+    return _access(
+        procedure.access_role,  # type: ignore[attr-defined]
+        procedure.access_group,  # type: ignore[attr-defined]
+        procedure.access_initiator,  # type: ignore[attr-defined]
     )
 
 
