@@ -183,7 +183,7 @@ def _add_in_one_statement(added: dict[Key, Figures]) -> None:
         params += [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
     sql = _ADD.format(
         table=connection.ops.quote_name(DeadlineTally._meta.db_table),
-        columns=", ".join(connection.ops.quote_name(f.column) for f in fields),
+        columns=", ".join(connection.ops.quote_name(str(f.column)) for f in fields),
         rows=", ".join(rows),
     )
     with connection.cursor() as cursor:
