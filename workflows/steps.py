@@ -47,11 +47,12 @@ from workflows.flows import (
     stage_of,
     watching_open_tasks,
 )
-from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Stage
+from workflows.models import Deadline, DiagnosticGroup, GroupMember, Procedure, Referral, Stage
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
 from workflows.selectors.access import access_answered, access_questions
+from workflows.selectors.groups import composition_gaps
 from workflows.signals import taken_unsaved
 from workflows.tallies import tally_met
 
@@ -275,11 +276,25 @@ def _check_group(procedure: Procedure) -> None:
     """Refuse a meeting of a group that lacks a member the law requires (art. 9a ust. 11
     of the Act: a social worker and a police officer; art. 9c ust. 3: declarations), as it
     stands today, not as it stood at the appointment."""
-    try:
-        group = procedure.group  # kept on the procedure: the meeting asks for it again
-    except DiagnosticGroup.DoesNotExist:
-        group = None
-    gaps = group_gaps(group) if group is not None else [_("the group is not appointed")]
+    # The members with their group, in one read (``group_gaps`` keeps them on the group, the
+    # group is kept on the procedure: the meeting asks for both again).
+    memberships = list(
+        GroupMember.objects.filter(group__procedure=procedure)
+        .select_related("group", "professional__user")
+        .order_by("id")
+    )
+    if memberships:
+        group = memberships[0].group
+        group.procedure = procedure  # as ``procedure.group`` would have linked them
+        Procedure.group.related.set_cached_value(procedure, group)
+        members = [m.professional for m in memberships]
+        group._members_memo = members  # type: ignore[attr-defined]
+        gaps = composition_gaps(members)
+    else:
+        try:
+            gaps = group_gaps(procedure.group)
+        except DiagnosticGroup.DoesNotExist:
+            gaps = [_("the group is not appointed")]
     if gaps:
         raise refuse(
             _(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -523,9 +523,20 @@ def nka_transfer(
         # The card's initiator, and only they, record its transfer; they need not (and an
         # initiator alone does not) see the rest of the case.
         # Its correction, if any, comes with it (``require_current`` asks; one query).
+        # Whether a card in force came before it (a correction keeps the card's filled_at)
+        # comes with it too.
+        earlier = (
+            NKA.objects.current()
+            .filter(procedure=procedure)
+            .filter(
+                Q(filled_at__lt=OuterRef("filled_at"))
+                | Q(filled_at=OuterRef("filled_at"), pk__lt=OuterRef("pk"))
+            )
+        )
         nka = (
             NKA.objects.select_for_update(of=("self",))
             .select_related("corrected_by")
+            .annotate(after_another=Exists(earlier))
             .filter(pk=nka_id, procedure=procedure)
             .first()
         )
@@ -536,12 +547,7 @@ def nka_transfer(
         require_current(nka)
         if sent_on < calendar.legal_date(nka.filled_at):
             raise refuse(_("The card cannot be sent before it was filled."), "sent_on")
-        # The first card in force (a correction keeps the card's filled_at).
-        first = (
-            not procedure.nka_forms.current()
-            .filter(Q(filled_at__lt=nka.filled_at) | Q(filled_at=nka.filled_at, pk__lt=nka.pk))
-            .exists()
-        )
+        first = not nka.after_another  # the first card in force
         nka.transferred_on = sent_on
         nka.save(update_fields=["transferred_on"])
         s.meet_deadline(sent_on, nka=nka)
