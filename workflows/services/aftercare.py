@@ -104,7 +104,11 @@ def closure_papers(run: StepRun) -> list[ClosureNotice]:
         ClosureNotice(procedure=procedure, position=n, addressee=name, took_part_as=role)
         for n, (name, role) in enumerate(bodies_that_took_part(procedure), start=1)
     )
-    for notice in ClosureNotice.objects.filter(procedure=procedure).order_by("position"):
+    # A procedure is closed once, and its notices' positions are unique: these are all of
+    # them, in order (read back only where the INSERT does not return the ids).
+    if any(notice.pk is None for notice in notices):
+        notices = list(ClosureNotice.objects.filter(procedure=procedure).order_by("position"))
+    for notice in notices:
         run.document(DocumentKind.CLOSURE_NOTICE, f"closure_notice:{notice.pk}")
     return notices
 
