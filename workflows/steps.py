@@ -28,12 +28,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audit.services import actor_scope, audit_batch, log_event
+from forms.models import NKA
 from people.models import Person
 from workflows import calendar, paperwork
 from workflows.flows import (
@@ -47,7 +48,15 @@ from workflows.flows import (
     stage_of,
     watching_open_tasks,
 )
-from workflows.models import Deadline, DiagnosticGroup, GroupMember, Procedure, Referral, Stage
+from workflows.models import (
+    Deadline,
+    DiagnosticGroup,
+    GroupMember,
+    Procedure,
+    ProtectiveOrder,
+    Referral,
+    Stage,
+)
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
@@ -224,13 +233,10 @@ def add_deadlines(
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
     """Mark the open deadlines ``code`` met on ``on`` and record each, on time or late; count
     them in the compliance report's tallies (``workflows.tallies``) in the same transaction."""
-    met = []
-    for deadline in Deadline.objects.filter(
-        procedure=procedure, rule=code, met_on__isnull=True, **extra
-    ).select_related("nka", "protective_order"):
-        Deadline.objects.filter(pk=deadline.pk).update(met_on=on)
-        deadline.met_on = on
-        met.append(deadline)
+    met = _mark_met(
+        Deadline.objects.filter(procedure=procedure, rule=code, met_on__isnull=True, **extra), on
+    )
+    for deadline in met:
         late = (on - deadline.due_on).days
         log_event(
             action="deadline.met" if late <= 0 else "deadline.met_late",
@@ -244,6 +250,54 @@ def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **ext
             },
         )
     tally_met(met, team_id=procedure.team_id, county=procedure.team.municipality.county)
+
+
+# On PostgreSQL the open deadlines are marked met by one statement that returns them, with
+# whether their card or order is withdrawn (what the compliance tallies ask of them).
+_MARK_MET = """
+UPDATE {table} AS d SET met_on = %s WHERE d.id IN ({chosen})
+RETURNING {columns},
+    (SELECT withdrawn_at FROM {cards} WHERE id = d.nka_id),
+    (SELECT withdrawn_at FROM {orders} WHERE id = d.protective_order_id)
+"""
+
+
+def _mark_met(deadlines: models.QuerySet[Deadline], on: datetime.date) -> list[Deadline]:
+    """Mark ``deadlines`` met on ``on``; they are returned in their order (due date, id), each
+    with its card and its order (only their withdrawal is known on PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        met = list(deadlines.select_related("nka", "protective_order"))
+        for deadline in met:
+            Deadline.objects.filter(pk=deadline.pk).update(met_on=on)
+            deadline.met_on = on
+        return met
+    quote = connection.ops.quote_name
+    fields = Deadline._meta.concrete_fields
+    chosen, params = deadlines.order_by().values("pk").query.sql_with_params()
+    sql = _MARK_MET.format(
+        table=quote(Deadline._meta.db_table),
+        chosen=chosen,
+        columns=", ".join(f"d.{quote(str(f.column))}" for f in fields),
+        cards=quote(NKA._meta.db_table),
+        orders=quote(ProtectiveOrder._meta.db_table),
+    )
+    met = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on, *params])
+        for row in cursor.fetchall():
+            deadline = Deadline.from_db(connection.alias, [f.attname for f in fields], row[:-2])
+            card_withdrawn, order_withdrawn = row[-2:]
+            if deadline.nka_id is not None:
+                Deadline.nka.field.set_cached_value(
+                    deadline, NKA(pk=deadline.nka_id, withdrawn_at=card_withdrawn)
+                )
+            if deadline.protective_order_id is not None:
+                Deadline.protective_order.field.set_cached_value(
+                    deadline,
+                    ProtectiveOrder(pk=deadline.protective_order_id, withdrawn_at=order_withdrawn),
+                )
+            met.append(deadline)
+    return sorted(met, key=lambda d: (d.due_on, d.pk))
 
 
 def complete_task(task: Task, actor: User) -> None:
