@@ -208,19 +208,8 @@ def _read_suspect_side(procedure: Procedure, person_id: int | None) -> dict[str,
     )
     if person_id:
         suspects = suspects.filter(person_id=person_id)
-        participant = suspects.order_by("id").first()
-        return _side_of(participant.person)
-    # The first suspect, read with the others: what a document of one of them reads next (a
-    # suspect meeting's summons and its NK-D) is what ``_suspect_side`` of them would read.
-    every = list(suspects.order_by("id"))
-    for participant in every:  # the first participant of a person is theirs (setdefault)
-        remember(
-            ("suspect_side", procedure.pk, participant.person_id), _side_of(participant.person)
-        )
-    return _side_of(every[0].person)
-
-
-def _side_of(person) -> dict[str, str]:
+    participant = suspects.order_by("id").first()
+    person = participant.person
     return {"name": _name(person), **_values(person, "birth_date", "address")}
 
 
