@@ -238,7 +238,7 @@ def test_outside_a_batch_an_event_is_appended_at_once(world):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_batches_flushed_at_once_into_one_strand_keep_their_ids_in_chain_order():
     # On PostgreSQL the flush numbers its events after it holds the head's lock
     # (audit.services._flush_postgresql): concurrent batches of one strand never interleave,
