@@ -111,9 +111,12 @@ def _timed(client, url: str) -> float:
 
 def measure(database_url: str, rounds: int, out: str) -> None:
     """In the child process: migrate, then time every page against the bare view."""
+    from bench.scale_data import LOCAL_DIR
+
     os.environ.update(
         {
             "DATABASE_URL": database_url,
+            "OIK_LOCAL_DIR": LOCAL_DIR,  # the read events MACed with the data set's key
             "DJANGO_SETTINGS_MODULE": "oik_site.settings",
             "DJANGO_DEBUG": "false",
             "OIK_TASKS_BACKEND": "dummy",
