@@ -14,9 +14,11 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     When,
 )
 from django.http import Http404
@@ -31,6 +33,7 @@ from workflows import calendar
 from workflows.models import (
     Deadline,
     DeadlineTally,
+    OpenDeadlineTally,
     Participant,
     Procedure,
     ProtectiveOrder,
@@ -377,19 +380,43 @@ def tallied(
 
 def untallied(
     months: tuple[datetime.date, datetime.date] | None, start: datetime.date, end: datetime.date
-) -> Q:
-    """What the tallies do not hold: the open deadlines, and every deadline that started on
-    a day of a month the period covers only in part."""
+) -> Q | None:
+    """What the tallies (met and open) do not hold: every deadline that started on a day of a
+    month the period covers only in part (the whole period when it holds no whole month);
+    ``None`` when the period is whole months, and nothing is read one by one."""
     if months is None:
         return Q()
     first, last = months
     after = (last + datetime.timedelta(days=31)).replace(day=1)
-    live = Q(met_on__isnull=True)  # ``deadline_open_by_rule`` when the period is whole months
+    live = []
     if start < first:
-        live |= Q(starts_on__lt=first)
+        live.append(Q(starts_on__lt=first))
     if end >= after:
-        live |= Q(starts_on__gte=after)
-    return live
+        live.append(Q(starts_on__gte=after))
+    if not live:
+        return None
+    return live[0] if len(live) == 1 else live[0] | live[1]
+
+
+def open_tallied(
+    scope: TallyScope, months: tuple[datetime.date, datetime.date], rules, today: datetime.date
+) -> list[dict]:
+    """Per rule, from ``OpenDeadlineTally``: the open deadlines of ``scope`` that started in
+    ``months``, those of them past their day on ``today`` and the earliest such day (one
+    grouped query over the rows, one per due day: "overdue" is derived here, not stored)."""
+    overdue = Q(due_on__lt=today)
+    return list(
+        OpenDeadlineTally.objects.filter(
+            level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
+        )
+        .values("rule")
+        .annotate(
+            open=Sum("count"),
+            overdue=Sum("count", filter=overdue),
+            oldest=Min("due_on", filter=overdue),
+        )
+        .order_by()
+    )
 
 
 def compliance(
@@ -407,10 +434,12 @@ def compliance(
     delay counts the deadlines met late and those still open past their day (days overdue
     as of today); it is 0 when none was late.
 
-    With ``tally`` (``compliance_tally_scope``, the same scope as ``procedures``) the met
-    deadlines of the whole months come from ``DeadlineTally`` (one row per rule and month),
-    and only the open deadlines and the days of a month cut by the period are read one by
-    one: two queries whose cost does not grow with the years of data (docs/benchmarks.md).
+    With ``tally`` (``compliance_tally_scope``, the same scope as ``procedures``) the
+    deadlines that started in the whole months come from the tallies: the met ones from
+    ``DeadlineTally`` (one row per rule and month), the open ones from ``OpenDeadlineTally``
+    (one row per rule, month and due day, "overdue" derived from today); only the days of a
+    month cut by the period are read one by one: queries whose cost does not grow with the
+    years of data nor with the cases (docs/benchmarks.md).
     Without, every deadline of the period is read (``compliance_reference``).
     """
     if tally is None:
@@ -419,8 +448,19 @@ def compliance(
     months = whole_months(start, end)
     figures = _figures()
     deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
-    _accumulate(deadlines.filter(untallied(months, start, end)), today, figures)
+    live = untallied(months, start, end)
+    if live is not None:
+        _accumulate(deadlines.filter(live), today, figures)
     if months is not None:
+        for item in open_tallied(tally, months, COMPLIANCE_RULES, today):
+            target = figures["rows"][RuleCode(item["rule"])]
+            target.open += item["open"]
+            target.open_overdue += item["overdue"] or 0
+            if item["oldest"] is not None:
+                days = (today - item["oldest"]).days
+                figures["max_late"][item["rule"]] = max(
+                    figures["max_late"].get(item["rule"], days), days
+                )
         for row in tallied(tally, months, COMPLIANCE_RULES):
             target = figures["rows"][RuleCode(row.rule)]
             target.on_time += row.on_time

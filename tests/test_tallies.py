@@ -33,7 +33,7 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode
 from workflows.steps import add_deadline, meet_deadline
-from workflows.tallies import tally_met, tally_rebuild
+from workflows.tallies import open_tally_rebuild, tally_met, tally_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +84,7 @@ def data(world):
     Procedure.objects.filter(pk=neighbour.pk).update(team=same_county)
     Procedure.objects.filter(pk=far.pk).update(team=other_county)
     tally_rebuild()  # the moved cases' own deadlines were counted under the world's team
+    open_tally_rebuild()
     for procedure in (*ours, neighbour, far):
         procedure.refresh_from_db()
         _generated(procedure, rnd, 40)
