@@ -182,9 +182,9 @@ def _bump(deltas: dict[OpenKey, int]) -> None:
         )
     if any(delta < 0 for _key, delta in changes):
         emptied = Q()
-        for (level, key, rule, month, due_on), delta in changes:
+        for (level, scope_key, rule, month, due_on), delta in changes:
             if delta < 0:
-                emptied |= Q(level=level, key=key, rule=rule, month=month, due_on=due_on)
+                emptied |= Q(level=level, key=scope_key, rule=rule, month=month, due_on=due_on)
         OpenDeadlineTally.objects.filter(emptied, count=0).delete()
 
 
