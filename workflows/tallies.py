@@ -16,9 +16,11 @@ in the transaction that makes it:
 - ``tally_rebuild``, ``open_tally_rebuild``: every row recounted from the deadlines (the data
   migrations, the ``rebuild_deadline_tallies`` command, ``bench/scale_data.py``).
 
-No service changes a deadline's start or due day once it is open (a correction of its card
-moves the deadline to the new version, ``corrections._copy_entries``, dates unchanged); one
-that did would have to recount here. A procedure never changes team.
+No service changes the start or due day of an open deadline of a tallied rule: a correction
+of its card moves it to the new version with its dates (``corrections._copy_entries``); only
+an order's expiry moves with a corrected order (``corrections._move_order_deadline``), and
+that rule is no term to act (``NOT_BREACHES``). A change that did would have to recount here
+(``tally_recount`` of the deadline before and after). A procedure never changes team.
 
 Rows are locked in the order of their key, so two transactions never wait on each other in
 a cycle. ``oversight.selectors.compliance`` and ``oversight.breaches`` read them;
