@@ -407,7 +407,11 @@ def open_tallied(
     overdue = Q(due_on__lt=today)
     return list(
         OpenDeadlineTally.objects.filter(
-            level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
+            level=scope.level,
+            key__in=scope.keys,
+            rule__in=rules,
+            month__range=months,
+            count__gt=0,  # the partial index ``open_deadline_tally_open``: rows at 0 skipped
         )
         .values("rule")
         .annotate(

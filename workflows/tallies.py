@@ -156,11 +156,10 @@ def _deltas(deadlines: Iterable[Deadline], team_id: int, county: str, by: int) -
 
 
 def _bump(deltas: dict[OpenKey, int]) -> None:
-    """Add ``deltas`` to the open rows (created when missing, deleted when they reach 0): one
+    """Add ``deltas`` to the open rows (created when missing; a row at 0 stays): one
     ``INSERT … ON CONFLICT DO UPDATE`` that adds (PostgreSQL and SQLite), in key order, so
     that two steps changing the same row both count and never wait on each other in a
-    cycle (a row deleted by a concurrent step is inserted again: PostgreSQL retries the
-    insert)."""
+    cycle."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not changes:
         return
@@ -182,12 +181,6 @@ def _bump(deltas: dict[OpenKey, int]) -> None:
             f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
             params,
         )
-    if any(delta < 0 for _key, delta in changes):
-        emptied = Q()
-        for (level, scope_key, rule, month, due_on), delta in changes:
-            if delta < 0:
-                emptied |= Q(level=level, key=scope_key, rule=rule, month=month, due_on=due_on)
-        OpenDeadlineTally.objects.filter(emptied, count=0).delete()
 
 
 def tally_opened(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:

@@ -53,7 +53,9 @@ class DeadlineTally(models.Model):
 
 class OpenDeadlineTally(models.Model):
     """How many deadlines of one rule, started in one month and due on one day, are open, in
-    one scope (only deadlines in force). A row whose count falls to 0 is deleted.
+    one scope (only deadlines in force). A row whose count falls to 0 stays (deleting it
+    would cost a step a query, and race with a step opening one): the report reads the rows
+    by the partial index ``open_deadline_tally_open`` (``count > 0``), so they cost nothing.
 
     Kept in the transaction that opens a deadline (``steps.add_deadlines``), meets it
     (``steps.meet_deadline``) or withdraws its card (``corrections``): ``workflows.tallies``.
@@ -72,6 +74,13 @@ class OpenDeadlineTally(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["level", "key", "rule", "month", "due_on"], name="open_deadline_tally_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "key", "rule", "month", "due_on"],
+                condition=models.Q(count__gt=0),
+                name="open_deadline_tally_open",
             )
         ]
 
