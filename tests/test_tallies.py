@@ -36,7 +36,13 @@ from workflows.models import (
 )
 from workflows.rules import RuleCode
 from workflows.steps import add_deadline, meet_deadline
-from workflows.tallies import open_tally_rebuild, tally_met, tally_opened, tally_rebuild
+from workflows.tallies import (
+    deadlines_due_on,
+    open_tally_rebuild,
+    tally_met,
+    tally_opened,
+    tally_rebuild,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -383,3 +389,22 @@ def test_a_deadline_opened_while_another_empties_its_row_is_counted(world):
         rule=RuleCode.FIRST_MEETING, month=start.replace(day=1), due_on=last.due_on
     )
     assert {row.level: row.count for row in rows} == {"all": 1, "county": 1, "team": 1}
+
+
+def test_a_due_day_moved_through_deadlines_due_on_moves_its_open_rows(world):
+    """The rows the moved deadlines leave lose them and the ones they join gain them: the
+    report equals the one from every deadline and the rows equal a rebuild."""
+    cases = [drive(world, to=Stage.WITH_CHAIR) for _ in range(2)]
+    start = datetime.date(2024, 9, 2)
+    moved = [add_deadline(case, RuleCode.FIRST_MEETING, start) for case in cases]
+    assert all(d is not None for d in moved)
+    assert deadlines_due_on([moved[0].pk], datetime.date(2024, 9, 3)) == 1
+    procedures = compliance_scope(world.chair)
+    tally = compliance_tally_scope(world.chair)
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
+    assert compliance(procedures=procedures, start=start, end=end, tally=tally) == (
+        compliance_reference(procedures=procedures, start=start, end=end)
+    )
+    kept = _open_rows()
+    call_command("rebuild_deadline_tallies", stdout=None)
+    assert _open_rows() == kept

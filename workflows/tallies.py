@@ -19,8 +19,9 @@ in the transaction that makes it:
 No service changes the start or due day of an open deadline of a tallied rule: a correction
 of its card moves it to the new version with its dates (``corrections._copy_entries``); only
 an order's expiry moves with a corrected order (``corrections._move_order_deadline``), and
-that rule is no term to act (``NOT_BREACHES``). A change that did would have to recount here
-(``tally_recount`` of the deadline before and after). A procedure never changes team.
+that rule is no term to act (``NOT_BREACHES``). A change that did must go through
+``deadlines_due_on`` (the rows before and after recounted), as the tests' fixes of a due day
+do. A procedure never changes team.
 
 Rows are locked in the order of their key, so two transactions never wait on each other in
 a cycle. ``oversight.selectors.compliance`` and ``oversight.breaches`` read them;
@@ -264,6 +265,34 @@ def _recount_open(touched: set[OpenKey]) -> None:
             (level, key, rule, month, due_on), 0
         )
     _bump(deltas)
+
+
+def _open_keys_of(deadline_ids: list[int]) -> set[OpenKey]:
+    keys: set[OpenKey] = set()
+    for team_id, county, rule, starts_on, due_on in Deadline.objects.filter(
+        pk__in=deadline_ids, met_on__isnull=True, rule__in=TALLIED_RULES
+    ).values_list(
+        "procedure__team_id",
+        "procedure__team__municipality__county",
+        "rule",
+        "starts_on",
+        "due_on",
+    ):
+        for level, key in _scopes(team_id, county):
+            keys.add((str(level), key, rule, month_of(starts_on), due_on))
+    return keys
+
+
+def deadlines_due_on(deadline_ids: Iterable[int], due_on: datetime.date) -> int:
+    """Move the deadlines ``deadline_ids`` to ``due_on``, their open rows recounted (the rows
+    they leave and the ones they join); returns how many were moved. No step moves a
+    deadline of a tallied rule: this is for data fixes and tests (a direct
+    ``update(due_on=…)`` would leave the open tallies counting the old day)."""
+    ids = list(deadline_ids)
+    before = _open_keys_of(ids)
+    moved = Deadline.objects.filter(pk__in=ids).update(due_on=due_on)
+    _recount_open(before | _open_keys_of(ids))
+    return moved
 
 
 def tally_recount(deadline_ids: Iterable[int]) -> None:
