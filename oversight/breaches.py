@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 
 from core.paging import Page, page_of
 from oversight.selectors import (
@@ -118,7 +118,7 @@ def period_breaches_page(
     live = untallied(months, start, end)
     count = 0 if live is None else deadlines.filter(live).filter(_missed(today)).count()
     if months is not None:
-        count += sum(row.late for row in tallied(tally, months, TALLIED_RULES))
+        count += tallied(tally, months, TALLIED_RULES).aggregate(late=Sum("late"))["late"] or 0
         count += sum(
             item["overdue"] or 0 for item in open_tallied(tally, months, TALLIED_RULES, today)
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -14,6 +15,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -367,15 +369,52 @@ def whole_months(
     return first, last.replace(day=1)
 
 
-def tallied(
+def tallied(scope: TallyScope, months: tuple[datetime.date, datetime.date], rules) -> QuerySet:
+    """The tally rows of ``scope`` for ``rules`` and the months in ``months``."""
+    return DeadlineTally.objects.filter(
+        level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
+    ).order_by()
+
+
+def tallied_totals(
     scope: TallyScope, months: tuple[datetime.date, datetime.date], rules
-) -> list[DeadlineTally]:
-    """The tally rows of ``scope`` for ``rules`` and the months in ``months`` (one query)."""
+) -> list[dict]:
+    """Per rule, the tally rows added up in one grouped query: met on time, late, and the
+    largest delay of the rows that count any deadline (a row recounted to nothing does not)."""
+    counted = Q(on_time__gt=0) | Q(late__gt=0)
     return list(
-        DeadlineTally.objects.filter(
-            level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
-        ).order_by()
+        tallied(scope, months, rules)
+        .values("rule")
+        .annotate(
+            on_time_sum=Sum("on_time"),
+            late_sum=Sum("late"),
+            max_late_max=Max("max_late", filter=counted),
+        )
+        .order_by()
     )
+
+
+def tallied_days(
+    scope: TallyScope, months: tuple[datetime.date, datetime.date], rules
+) -> list[tuple[str, int, int]]:
+    """Per rule, the histograms of elapsed days of the tally rows added up by the database
+    (``jsonb_each_text`` / SQLite's ``json_each``): (rule, days, count), one row per rule and
+    number of days, however many months and rows hold them (issue 16: merging ten years of
+    monthly histograms in Python was most of the report's time at 100,000 procedures)."""
+    rows = tallied(scope, months, rules).values("pk")
+    inner, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(DeadlineTally._meta.db_table)
+    if connection.vendor == "postgresql":
+        each, value = "jsonb_each_text(t.days)", "d.value::integer"
+    else:
+        each, value = "json_each(t.days)", "d.value"
+    sql = (
+        f"SELECT t.rule, d.key, SUM({value}) FROM {table} t, {each} d "  # noqa: S608 - no user text
+        f"WHERE t.id IN ({inner}) GROUP BY t.rule, d.key"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(rule, int(days), int(count)) for rule, days, count in cursor.fetchall()]
 
 
 def untallied(
@@ -465,15 +504,17 @@ def compliance(
                 figures["max_late"][item["rule"]] = max(
                     figures["max_late"].get(item["rule"], days), days
                 )
-        for row in tallied(tally, months, COMPLIANCE_RULES):
-            target = figures["rows"][RuleCode(row.rule)]
-            target.on_time += row.on_time
-            target.late += row.late
-            if row.on_time or row.late:
-                figures["max_late"][row.rule] = max(
-                    figures["max_late"].get(row.rule, row.max_late), row.max_late
+        for item in tallied_totals(tally, months, COMPLIANCE_RULES):
+            target = figures["rows"][RuleCode(item["rule"])]
+            target.on_time += item["on_time_sum"] or 0
+            target.late += item["late_sum"] or 0
+            if item["max_late_max"] is not None:
+                figures["max_late"][item["rule"]] = max(
+                    figures["max_late"].get(item["rule"], item["max_late_max"]),
+                    item["max_late_max"],
                 )
-            figures["days"][row.rule].extend((int(n), c) for n, c in row.days.items())
+        for rule, days, count in tallied_days(tally, months, COMPLIANCE_RULES):
+            figures["days"][rule].append((days, count))
     return _finished(figures)
 
 
