@@ -50,7 +50,7 @@ from workflows.models import Deadline, DiagnosticGroup, Procedure, Referral, Sta
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
 from workflows.selectors import Access, group_gaps, procedure_access
-from workflows.tallies import tally_met
+from workflows.tallies import tally_met, tally_opened
 
 
 class ServiceError(ValidationError):
@@ -212,7 +212,12 @@ def add_deadlines(
                 period=statutory.value if statutory.team_setting else None,
             )
         )
-    return Deadline.objects.bulk_create(deadlines) if deadlines else []
+    if not deadlines:
+        return []
+    opened = Deadline.objects.bulk_create(deadlines)
+    # The compliance report's open deadlines, counted in the same transaction.
+    tally_opened(opened, team_id=procedure.team_id, county=procedure.team.municipality.county)
+    return opened
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
