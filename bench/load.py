@@ -296,9 +296,12 @@ def writers_with_cases(count: int) -> dict:
 
 
 def serve(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    from bench.scale_data import LOCAL_DIR
+
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "OIK_LOCAL_DIR": LOCAL_DIR,  # the events MACed with the data set's key
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "false",
         "OIK_TASKS_BACKEND": "database",  # documents queued for the worker, as in production
@@ -420,9 +423,12 @@ def main() -> None:
     from bench.scale_data import ensure
 
     database_url = ensure(args.size)
+    from bench.scale_data import LOCAL_DIR
+
     os.environ.update(
         {
             "DATABASE_URL": database_url,
+            "OIK_LOCAL_DIR": LOCAL_DIR,
             "DJANGO_SETTINGS_MODULE": "oik_site.settings",
             "DJANGO_DEBUG": "false",
         }

@@ -111,9 +111,12 @@ def _timed(client, url: str) -> float:
 
 def measure(database_url: str, rounds: int, out: str) -> None:
     """In the child process: migrate, then time every page against the bare view."""
+    from bench.scale_data import LOCAL_DIR
+
     os.environ.update(
         {
             "DATABASE_URL": database_url,
+            "OIK_LOCAL_DIR": LOCAL_DIR,  # the read events MACed with the data set's key
             "DJANGO_SETTINGS_MODULE": "oik_site.settings",
             "DJANGO_DEBUG": "false",
             "OIK_TASKS_BACKEND": "dummy",
@@ -130,11 +133,14 @@ def measure(database_url: str, rounds: int, out: str) -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     call_command("migrate", verbosity=0)  # a new table's data migration fills it
-    from workflows.models import Deadline, DeadlineTally
+    from workflows.models import Deadline, DeadlineTally, OpenDeadlineTally
 
     if (
         not DeadlineTally.objects.exists()
         and Deadline.objects.filter(met_on__isnull=False).exists()
+    ) or (
+        not OpenDeadlineTally.objects.exists()
+        and Deadline.objects.filter(met_on__isnull=True).exists()
     ):
         call_command("rebuild_deadline_tallies")  # a set migrated before its rows were written
     with connection.cursor() as cursor:

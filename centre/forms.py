@@ -1,7 +1,5 @@
 """Forms of the centre's pages: what a form can check alone; the rest is the services'."""
 
-import datetime
-
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -22,6 +20,7 @@ from core.fields import RecordChoiceField, RecordMultipleChoiceField
 from people.forms import PeselField
 from people.models import Sex
 from people.validators import clean_name
+from workflows import calendar
 from workflows.step_forms import DateInput, PastDateField
 
 
@@ -177,7 +176,7 @@ class ConsultationForm(forms.Form):
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
-        kwargs.setdefault("initial", {"held_on": datetime.date.today()})
+        kwargs.setdefault("initial", {"held_on": calendar.legal_date()})
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = (
             people if people is not None else CentrePerson.objects.none()

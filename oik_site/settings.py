@@ -139,6 +139,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form's labels begin with a capital letter (core/rendering.py).
+FORM_RENDERER = "core.rendering.FormRenderer"
+
 # SQLite by default; DATABASE_URL (e.g. postgres://127.0.0.1:5432/test) for anything shared.
 DATABASES = {
     "default": dj_database_url.config(

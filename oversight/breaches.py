@@ -1,20 +1,21 @@
 """The compliance report's "late, because…" (issue 15 item 5): each missed deadline of the
 period with the reason the chair or the group recorded for it (``workflows.DeadlineReason``),
 and how many have none. The report shows them 25 at a time (``missed_page``): the number
-missed comes from the tallies (``workflows.tallies``) and the open deadlines, so the page
-reads a bounded number of rows however many years it covers."""
+missed comes from the tallies of met and open deadlines (``workflows.tallies``), so the page
+reads a bounded number of rows however many years and cases it covers."""
 
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 
 from core.paging import Page, page_of
 from oversight.selectors import (
     TallyScope,
     compliance_deadlines,
+    open_tallied,
     tallied,
     untallied,
     whole_months,
@@ -107,16 +108,20 @@ def period_breaches_page(
     param: str = "missed_page",
 ) -> MissedPage:
     """Page ``params[param]`` of ``period_breaches`` (oldest due first), counted without
-    reading them all: the deadlines met late in the whole months of the period from the
-    tallies (``tally``, the scope of ``procedures``), the others (open past their day, or in
-    a month the period cuts) counted one by one; those with a reason counted by their
-    reasons. Four queries."""
+    reading them all: the deadlines met late or open past their day in the whole months of
+    the period from the tallies (``tally``, the scope of ``procedures``), those of a month
+    the period cuts counted one by one; those with a reason counted by their reasons. At
+    most five queries."""
     today = calendar.legal_date()
     deadlines = _period_deadlines(procedures, start, end)
     months = whole_months(start, end)
-    count = deadlines.filter(untallied(months, start, end)).filter(_missed(today)).count()
+    live = untallied(months, start, end)
+    count = 0 if live is None else deadlines.filter(live).filter(_missed(today)).count()
     if months is not None:
-        count += sum(row.late for row in tallied(tally, months, TALLIED_RULES))
+        count += tallied(tally, months, TALLIED_RULES).aggregate(late=Sum("late"))["late"] or 0
+        count += sum(
+            item["overdue"] or 0 for item in open_tallied(tally, months, TALLIED_RULES, today)
+        )
     explained = (
         deadlines.filter(_missed(today))
         .filter(pk__in=DeadlineReason.objects.values("deadline_id"))

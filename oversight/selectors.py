@@ -26,16 +26,23 @@ from audit.services import log_event, log_read
 from centre.models import CentrePerson
 from documents.models import Document
 from forms.models import NKA
+from oversight.tallied import (  # noqa: F401 - re-exported for the report's other readers
+    TallyScope,
+    compliance_tally_scope,
+    open_tallied,
+    tallied,
+    tallied_days,
+    tallied_totals,
+    untallied,
+    whole_months,
+)
 from people.models import Person
 from workflows import calendar
 from workflows.models import (
     Deadline,
-    DeadlineTally,
     Participant,
     Procedure,
     ProtectiveOrder,
-    TallyLevel,
-    Team,
 )
 from workflows.rules import RULE_LABELS, RuleCode
 from workflows.selectors import (
@@ -315,83 +322,6 @@ def compliance_reference(
     return _finished(figures)
 
 
-@dataclass(frozen=True)
-class TallyScope:
-    """Which rows of ``DeadlineTally`` hold a user's scope: a level and its keys."""
-
-    level: str
-    keys: tuple[str, ...]
-
-
-def compliance_tally_scope(user) -> TallyScope:
-    """The tallies of ``compliance_scope(user)``: everything, a county, or teams (a
-    municipality has one team; a chair reads the teams they chair). Others: refused."""
-    scope = auditor_scope_for(user)
-    if scope is not None:
-        if scope.municipality_id:
-            teams = Team.objects.filter(municipality_id=scope.municipality_id)
-            return TallyScope(
-                TallyLevel.TEAM, tuple(str(pk) for pk in teams.values_list("pk", flat=True))
-            )
-        if scope.county:
-            return TallyScope(TallyLevel.COUNTY, (scope.county,))
-        return TallyScope(TallyLevel.ALL, ("",))
-    professional = professional_for(user)
-    if professional is not None and professional.has_declaration:
-        chaired = professional.team_memberships.filter(role="chair").values_list(
-            "team_id", flat=True
-        )
-        if chaired:
-            return TallyScope(TallyLevel.TEAM, tuple(str(pk) for pk in chaired))
-    raise PermissionDenied
-
-
-def whole_months(
-    start: datetime.date, end: datetime.date
-) -> tuple[datetime.date, datetime.date] | None:
-    """The first days of the first and the last whole month inside [start, end], or ``None``."""
-    first = (
-        start
-        if start.day == 1
-        else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    )
-    after = end + datetime.timedelta(days=1)
-    last = after.replace(day=1) - datetime.timedelta(days=1)  # the last day of a whole month
-    if after.day != 1:
-        last = end.replace(day=1) - datetime.timedelta(days=1)
-    if last < first:
-        return None
-    return first, last.replace(day=1)
-
-
-def tallied(
-    scope: TallyScope, months: tuple[datetime.date, datetime.date], rules
-) -> list[DeadlineTally]:
-    """The tally rows of ``scope`` for ``rules`` and the months in ``months`` (one query)."""
-    return list(
-        DeadlineTally.objects.filter(
-            level=scope.level, key__in=scope.keys, rule__in=rules, month__range=months
-        ).order_by()
-    )
-
-
-def untallied(
-    months: tuple[datetime.date, datetime.date] | None, start: datetime.date, end: datetime.date
-) -> Q:
-    """What the tallies do not hold: the open deadlines, and every deadline that started on
-    a day of a month the period covers only in part."""
-    if months is None:
-        return Q()
-    first, last = months
-    after = (last + datetime.timedelta(days=31)).replace(day=1)
-    live = Q(met_on__isnull=True)  # ``deadline_open_by_rule`` when the period is whole months
-    if start < first:
-        live |= Q(starts_on__lt=first)
-    if end >= after:
-        live |= Q(starts_on__gte=after)
-    return live
-
-
 def compliance(
     *,
     procedures: QuerySet[Procedure],
@@ -407,10 +337,12 @@ def compliance(
     delay counts the deadlines met late and those still open past their day (days overdue
     as of today); it is 0 when none was late.
 
-    With ``tally`` (``compliance_tally_scope``, the same scope as ``procedures``) the met
-    deadlines of the whole months come from ``DeadlineTally`` (one row per rule and month),
-    and only the open deadlines and the days of a month cut by the period are read one by
-    one: two queries whose cost does not grow with the years of data (docs/benchmarks.md).
+    With ``tally`` (``compliance_tally_scope``, the same scope as ``procedures``) the
+    deadlines that started in the whole months come from the tallies: the met ones from
+    ``DeadlineTally`` (one row per rule and month), the open ones from ``OpenDeadlineTally``
+    (one row per rule, month and due day, "overdue" derived from today); only the days of a
+    month cut by the period are read one by one: queries whose cost does not grow with the
+    years of data nor with the cases (docs/benchmarks.md).
     Without, every deadline of the period is read (``compliance_reference``).
     """
     if tally is None:
@@ -419,17 +351,30 @@ def compliance(
     months = whole_months(start, end)
     figures = _figures()
     deadlines = compliance_deadlines(procedures=procedures, start=start, end=end)
-    _accumulate(deadlines.filter(untallied(months, start, end)), today, figures)
+    live = untallied(months, start, end)
+    if live is not None:
+        _accumulate(deadlines.filter(live), today, figures)
     if months is not None:
-        for row in tallied(tally, months, COMPLIANCE_RULES):
-            target = figures["rows"][RuleCode(row.rule)]
-            target.on_time += row.on_time
-            target.late += row.late
-            if row.on_time or row.late:
-                figures["max_late"][row.rule] = max(
-                    figures["max_late"].get(row.rule, row.max_late), row.max_late
+        for item in open_tallied(tally, months, COMPLIANCE_RULES, today):
+            target = figures["rows"][RuleCode(item["rule"])]
+            target.open += item["open"]
+            target.open_overdue += item["overdue"] or 0
+            if item["oldest"] is not None:
+                days = (today - item["oldest"]).days
+                figures["max_late"][item["rule"]] = max(
+                    figures["max_late"].get(item["rule"], days), days
                 )
-            figures["days"][row.rule].extend((int(n), c) for n, c in row.days.items())
+        for item in tallied_totals(tally, months, COMPLIANCE_RULES):
+            target = figures["rows"][RuleCode(item["rule"])]
+            target.on_time += item["on_time_sum"] or 0
+            target.late += item["late_sum"] or 0
+            if item["max_late_max"] is not None:
+                figures["max_late"][item["rule"]] = max(
+                    figures["max_late"].get(item["rule"], item["max_late_max"]),
+                    item["max_late_max"],
+                )
+        for rule, days, count in tallied_days(tally, months, COMPLIANCE_RULES):
+            figures["days"][rule].append((days, count))
     return _finished(figures)
 
 

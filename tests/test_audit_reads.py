@@ -14,6 +14,7 @@ from tests.scenarios import drive
 from tests.test_audit import _every_page_url
 from tests.test_centre import consult, person, place
 from workflows.models import VICTIM_ROLES, Deadline, Role, Stage
+from workflows.tallies import deadlines_due_on
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,12 @@ def test_the_chair_s_lists_write_one_read_naming_the_procedures_shown(
     closed = drive(world, to=Stage.CLOSED)
     closed.household.label = "Zamknięci"
     closed.household.save(update_fields=["label"])
-    Deadline.objects.filter(procedure=procedure, met_on__isnull=True).update(due_on=D(2020, 1, 1))
+    deadlines_due_on(
+        Deadline.objects.filter(procedure=procedure, met_on__isnull=True).values_list(
+            "pk", flat=True
+        ),
+        D(2020, 1, 1),
+    )
     client.force_login(world.chair)
     shown = [procedure.pk, closed.pk] if closed_shown else [procedure.pk]
     url = url.format(number=quote(procedure.number))

@@ -160,3 +160,13 @@ def test_dates_in_the_future_are_refused_where_they_were():
     assert "visited_on" in form.errors
     form = step_forms.PersonForm({"role": "victim", "first_name": "A", "birth_date": tomorrow})
     assert "birth_date" in form.errors
+
+
+def test_a_plain_forms_labels_begin_with_a_capital_letter_like_a_model_forms():
+    from centre.forms import ConsultationForm
+
+    with translation.override("pl"):
+        html = str(ConsultationForm())
+    labels = re.findall(r"<label[^>]*>([^<]+)</label>", html)
+    assert "Rodzaj:" in labels and "Data:" in labels, labels
+    assert all(label[0] == label[0].upper() for label in labels), labels

@@ -16,6 +16,7 @@ from tests.test_no_codes import visible_text
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar
 from workflows.models import Deadline, Procedure
+from workflows.tallies import deadlines_due_on
 from workflows.templatetags.workflows_tags import due
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_the_inbox_case_page_and_deadlines_show_dd_mm_rrrr(client, world, case, 
     deadline = Deadline.objects.filter(procedure=case, met_on__isnull=True).earliest("due_on")
     # Within the dashboard's window of working days.
     deadline.due_on = calendar.add_working_days(TODAY, 1)
-    Deadline.objects.filter(pk=deadline.pk).update(due_on=deadline.due_on)
+    deadlines_due_on([deadline.pk], deadline.due_on)
     nka = case.nka_forms.get()
     # The initiator's inbox and card page, then the chair's pages of the case.
     client.force_login(world.teacher)

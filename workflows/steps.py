@@ -63,7 +63,7 @@ from workflows.selectors import Access, group_gaps, procedure_access
 from workflows.selectors.access import access_answered, access_questions
 from workflows.selectors.groups import composition_gaps
 from workflows.signals import taken_unsaved
-from workflows.tallies import tally_met
+from workflows.tallies import tally_met, tally_opened
 
 
 class ServiceError(ValidationError):
@@ -227,7 +227,12 @@ def add_deadlines(
                 period=statutory.value if statutory.team_setting else None,
             )
         )
-    return Deadline.objects.bulk_create(deadlines) if deadlines else []
+    if not deadlines:
+        return []
+    opened = Deadline.objects.bulk_create(deadlines)
+    # The compliance report's open deadlines, counted in the same transaction.
+    tally_opened(opened, team_id=procedure.team_id, county=procedure.team.municipality.county)
+    return opened
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:

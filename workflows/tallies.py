@@ -1,21 +1,32 @@
-"""Keeping ``DeadlineTally`` exact: the met deadlines per (scope, rule, month of start).
+"""Keeping ``DeadlineTally`` exact: the met deadlines per (scope, rule, month of start); and
+``OpenDeadlineTally``: the open deadlines per (scope, rule, month of start, due day).
 
-Every change that makes a deadline count as met, or stop counting, goes through here in the
-transaction that makes it:
+Every change that makes a deadline count as met or open, or stop counting, goes through here
+in the transaction that makes it:
 
+- ``tally_opened``: deadlines were opened (``steps.add_deadlines``): their open rows gain one
+  each (an upsert that adds, so two steps opening deadlines of one due day both count);
 - ``tally_met``: a deadline was met (``steps.meet_deadline``; a protective order's lapse is no
   term to act and is not tallied): its row in each scope (everything, its county, its team)
   gains one, under a row lock, so two steps meeting deadlines of the same rule and month at
-  once both count (issue 16);
+  once both count (issue 16); its open row loses one;
 - ``tally_recount``: deadlines stopped being in force (their NK-A or order withdrawn,
-  ``corrections``): the rows they were counted in are recounted from the deadlines (a largest
-  delay cannot be subtracted);
-- ``tally_rebuild``: every row recounted from the deadlines (the data migration, the
-  ``rebuild_deadline_tallies`` command, ``bench/scale_data.py``).
+  ``corrections``): the rows they were counted in, met or open, are recounted from the
+  deadlines (a largest delay cannot be subtracted);
+- ``tally_rebuild``, ``open_tally_rebuild``: every row recounted from the deadlines (the data
+  migrations, the ``rebuild_deadline_tallies`` command, ``bench/scale_data.py``).
+
+No service changes the start or due day of an open deadline of a tallied rule: a correction
+of its card moves it to the new version with its dates (``corrections._copy_entries``); only
+an order's expiry moves with a corrected order (``corrections._move_order_deadline``), and
+that rule is no term to act (``NOT_BREACHES``). A change that did must go through
+``deadlines_due_on`` (the rows before and after recounted), as the tests' fixes of a due day
+do. A procedure never changes team.
 
 Rows are locked in the order of their key, so two transactions never wait on each other in
-a cycle. ``oversight.selectors.compliance`` reads them; ``tests/test_tallies.py`` proves the
-report from the rows equals the report from the deadlines.
+a cycle. ``oversight.selectors.compliance`` and ``oversight.breaches`` read them;
+``tests/test_tallies.py`` proves the report from the rows equals the report from the
+deadlines.
 """
 
 import datetime
@@ -26,13 +37,21 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
-from workflows.models import NOT_BREACHES, Deadline, DeadlineTally, TallyLevel, Team
+from workflows.models import (
+    NOT_BREACHES,
+    Deadline,
+    DeadlineTally,
+    OpenDeadlineTally,
+    TallyLevel,
+    Team,
+)
 from workflows.rules import RuleCode
 
 # Every rule that is a term to act: the compliance report's and the breaches' rules.
 TALLIED_RULES = frozenset(str(code) for code in RuleCode) - {str(c) for c in NOT_BREACHES}
 
 Key = tuple[str, str, str, datetime.date]  # (level, key, rule, month)
+OpenKey = tuple[str, str, str, datetime.date, datetime.date]  # (level, key, rule, month, due_on)
 
 
 def month_of(day: datetime.date) -> datetime.date:
@@ -115,6 +134,67 @@ def _locked(keys: Iterable[Key]) -> dict[Key, DeadlineTally]:
     return rows
 
 
+def _county(team_id: int, county: str | None) -> str:
+    if county is None:
+        county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
+    return county
+
+
+def _open_keys(deadline: Deadline, team_id: int, county: str) -> list[OpenKey]:
+    month = month_of(deadline.starts_on)
+    return [
+        (str(level), key, str(deadline.rule), month, deadline.due_on)
+        for level, key in _scopes(team_id, county)
+    ]
+
+
+def _deltas(deadlines: Iterable[Deadline], team_id: int, county: str, by: int) -> dict:
+    deltas: dict[OpenKey, int] = {}
+    for d in deadlines:
+        for key in _open_keys(d, team_id, county):
+            deltas[key] = deltas.get(key, 0) + by
+    return deltas
+
+
+def _bump(deltas: dict[OpenKey, int]) -> None:
+    """Add ``deltas`` to the open rows (created when missing; a row at 0 stays): one
+    ``INSERT … ON CONFLICT DO UPDATE`` that adds (PostgreSQL and SQLite), in key order, so
+    that two steps changing the same row both count and never wait on each other in a
+    cycle."""
+    changes = sorted((key, delta) for key, delta in deltas.items() if delta)
+    if not changes:
+        return
+    table = connection.ops.quote_name(OpenDeadlineTally._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(c) for c in ("level", "key", "rule", "month", "due_on", "count")
+    )
+    unique = ", ".join(
+        connection.ops.quote_name(c) for c in ("level", "key", "rule", "month", "due_on")
+    )
+    count = connection.ops.quote_name("count")
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(changes))
+    params: list = []
+    for key, delta in changes:
+        params.extend([*key, delta])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+            f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            params,
+        )
+
+
+def tally_opened(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:
+    """Count ``deadlines`` (just opened, of one procedure of ``team_id``) in their open rows.
+    Deadlines of a rule that is no term to act, met already or not in force are skipped."""
+    counted = [
+        d for d in deadlines if d.rule in TALLIED_RULES and d.met_on is None and _in_force(d)
+    ]
+    if not counted:
+        return
+    _bump(_deltas(counted, team_id, _county(team_id, county), 1))
+
+
 def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:
     """Count ``deadlines`` (just met, ``met_on`` set, of one procedure of ``team_id``) in
     their rows. Deadlines of a rule that is no term to act, or not in force, are skipped.
@@ -124,8 +204,8 @@ def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None
     ]
     if not counted:
         return
-    if county is None:
-        county = Team.objects.filter(pk=team_id).values_list("municipality__county", flat=True)[0]
+    county = _county(team_id, county)
+    _bump(_deltas(counted, team_id, county, -1))  # no longer open
     added: dict[Key, Figures] = {}
     for d in counted:
         assert d.met_on is not None  # noqa: S101 - filtered above; for the type checker
@@ -198,17 +278,90 @@ def _scope_filter(level: str, key: str) -> Q:
     return Q()
 
 
-def tally_recount(deadline_ids: Iterable[int]) -> None:
-    """Recount, from the deadlines, every row the met deadlines ``deadline_ids`` are counted in
-    (after they stopped, or started, being in force)."""
-    touched: set[Key] = set()
-    for team_id, county, rule, starts_on in Deadline.objects.filter(
-        pk__in=list(deadline_ids), met_on__isnull=False, rule__in=TALLIED_RULES
+def _recount_open(touched: set[OpenKey]) -> None:
+    """Set the open rows ``touched`` to the open deadlines in force they stand for: the rows
+    locked (in key order), each counted from the deadlines, the difference added."""
+    if not touched:
+        return
+    wanted = Q()
+    for level, key, rule, month, due_on in touched:
+        wanted |= Q(level=level, key=key, rule=rule, month=month, due_on=due_on)
+    held = {
+        (row.level, row.key, row.rule, row.month, row.due_on): row.count
+        for row in OpenDeadlineTally.objects.select_for_update()
+        .filter(wanted)
+        .order_by("level", "key", "rule", "month", "due_on")
+    }
+    deltas = {}
+    for level, key, rule, month, due_on in sorted(touched):
+        following = (month + datetime.timedelta(days=31)).replace(day=1)
+        live = (
+            Deadline.objects.current()
+            .filter(
+                _scope_filter(level, key),
+                rule=rule,
+                met_on__isnull=True,
+                due_on=due_on,
+                starts_on__gte=month,
+                starts_on__lt=following,
+            )
+            .count()
+        )
+        deltas[(level, key, rule, month, due_on)] = live - held.get(
+            (level, key, rule, month, due_on), 0
+        )
+    _bump(deltas)
+
+
+def _open_keys_of(deadline_ids: list[int]) -> set[OpenKey]:
+    keys: set[OpenKey] = set()
+    for team_id, county, rule, starts_on, due_on in Deadline.objects.filter(
+        pk__in=deadline_ids, met_on__isnull=True, rule__in=TALLIED_RULES
     ).values_list(
-        "procedure__team_id", "procedure__team__municipality__county", "rule", "starts_on"
+        "procedure__team_id",
+        "procedure__team__municipality__county",
+        "rule",
+        "starts_on",
+        "due_on",
     ):
         for level, key in _scopes(team_id, county):
-            touched.add((level, key, rule, month_of(starts_on)))
+            keys.add((str(level), key, rule, month_of(starts_on), due_on))
+    return keys
+
+
+def deadlines_due_on(deadline_ids: Iterable[int], due_on: datetime.date) -> int:
+    """Move the deadlines ``deadline_ids`` to ``due_on``, their open rows recounted (the rows
+    they leave and the ones they join); returns how many were moved. No step moves a
+    deadline of a tallied rule: this is for data fixes and tests (a direct
+    ``update(due_on=…)`` would leave the open tallies counting the old day)."""
+    ids = list(deadline_ids)
+    before = _open_keys_of(ids)
+    moved = Deadline.objects.filter(pk__in=ids).update(due_on=due_on)
+    _recount_open(before | _open_keys_of(ids))
+    return moved
+
+
+def tally_recount(deadline_ids: Iterable[int]) -> None:
+    """Recount, from the deadlines, every row the deadlines ``deadline_ids`` are counted in,
+    met or open (after they stopped, or started, being in force)."""
+    touched: set[Key] = set()
+    opened: set[OpenKey] = set()
+    for team_id, county, rule, starts_on, due_on, met_on in Deadline.objects.filter(
+        pk__in=list(deadline_ids), rule__in=TALLIED_RULES
+    ).values_list(
+        "procedure__team_id",
+        "procedure__team__municipality__county",
+        "rule",
+        "starts_on",
+        "due_on",
+        "met_on",
+    ):
+        for level, key in _scopes(team_id, county):
+            if met_on is None:
+                opened.add((str(level), key, rule, month_of(starts_on), due_on))
+            else:
+                touched.add((level, key, rule, month_of(starts_on)))
+    _recount_open(opened)
     rows = _locked(touched)
     for (level, key, rule, month), row in rows.items():
         figures = Figures()
@@ -263,3 +416,36 @@ def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
         rows.append(row)
     tally_model.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def open_tally_rebuild(deadline_model=Deadline, tally_model=OpenDeadlineTally) -> int:
+    """Recount every open row from the open deadlines in force; returns the number of rows
+    (the models are parameters for the data migration, as in ``tally_rebuild``)."""
+    in_force = (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
+        Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
+    )
+    counts: dict[OpenKey, int] = {}
+    open_ = (
+        deadline_model.objects.filter(in_force, met_on__isnull=True, rule__in=TALLIED_RULES)
+        .values_list(
+            "procedure__team_id",
+            "procedure__team__municipality__county",
+            "rule",
+            "starts_on",
+            "due_on",
+        )
+        .order_by()
+    )
+    for team_id, county, rule, starts_on, due_on in open_.iterator(chunk_size=20000):
+        for level, key in _scopes(team_id, county):
+            row_key = (str(level), key, rule, month_of(starts_on), due_on)
+            counts[row_key] = counts.get(row_key, 0) + 1
+    tally_model.objects.all().delete()
+    tally_model.objects.bulk_create(
+        [
+            tally_model(level=level, key=key, rule=rule, month=month, due_on=due_on, count=n)
+            for (level, key, rule, month, due_on), n in counts.items()
+        ],
+        batch_size=5000,
+    )
+    return len(counts)

@@ -118,6 +118,11 @@ class Walk:
         self.clicks += 1
         self.page.wait_for_load_state()
 
+    def open_menu(self, label: str) -> None:
+        """Open the header's menu called ``label`` (a <details>: "Raporty", the person's name)."""
+        self.page.locator("header summary", has_text=label).first.click()
+        self.clicks += 1
+
     def submit(self, selector: str = "main form [type=submit]") -> None:
         """Send the form and check the page it leads to."""
         self.click(selector)

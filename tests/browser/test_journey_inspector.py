@@ -29,6 +29,7 @@ def test_the_inspector_reviews_the_compliance_and_one_case(walk):
         inspector.follow("Procedury", exact=True)
 
     with inspector.step(REVIEW, "compliance report, drill-down to the overdue case"):
+        inspector.open_menu("Raporty")
         inspector.follow("Terminowość", exact=True)
         inspector.guide_shot("inspektor-terminowosc")
         # The fourth number of the row: open past the deadline.
@@ -53,6 +54,7 @@ def test_the_inspector_reviews_the_compliance_and_one_case(walk):
         inspector.guide_shot("inspektor-kto-widzial")
 
     with inspector.step(REVIEW, "compliance report downloaded (XLSX)"):
+        inspector.open_menu("Raporty")
         inspector.follow("Terminowość", exact=True)
         workbook = inspector.download("XLSX")
     assert workbook.startswith(b"PK")  # an Office Open XML file is a ZIP

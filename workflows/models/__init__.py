@@ -54,7 +54,11 @@ from workflows.models.risk import (  # noqa: F401, E402 - re-exported
     RiskStatus,
     SafetyAction,
 )
-from workflows.models.tallies import DeadlineTally, TallyLevel  # noqa: F401, E402 - re-exported
+from workflows.models.tallies import (  # noqa: F401, E402 - re-exported
+    DeadlineTally,
+    OpenDeadlineTally,
+    TallyLevel,
+)
 from workflows.protective_orders import (  # noqa: F401 - re-exported
     ORDER_MEASURE_FIELDS,
     DetentionNotice,

@@ -2,8 +2,9 @@
 
 A met deadline never changes (a step happened on a day), so its figures can be added up once,
 when it is met (``workflows.tallies``), and the compliance report over ten years reads one row
-per (scope, rule, month) instead of every deadline of the period (docs/benchmarks.md). Open
-deadlines are not tallied: "overdue" depends on today, and they are counted live.
+per (scope, rule, month) instead of every deadline of the period (docs/benchmarks.md). The
+open deadlines are counted per due day (``OpenDeadlineTally``): "overdue" and "days overdue"
+depend on today, so they are derived from the due days when the report is read.
 """
 
 from django.db import models
@@ -48,3 +49,41 @@ class DeadlineTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}:{self.key} {self.rule} {self.month:%Y-%m}"
+
+
+class OpenDeadlineTally(models.Model):
+    """How many deadlines of one rule, started in one month and due on one day, are open, in
+    one scope (only deadlines in force). A row whose count falls to 0 stays (deleting it
+    would cost a step a query, and race with a step opening one): the report reads the rows
+    by the partial index ``open_deadline_tally_open`` (``count > 0``), so they cost nothing.
+
+    Kept in the transaction that opens a deadline (``steps.add_deadlines``), meets it
+    (``steps.meet_deadline``) or withdraws its card (``corrections``): ``workflows.tallies``.
+    """
+
+    level = models.CharField(max_length=8, choices=TallyLevel.choices)
+    key = models.CharField(max_length=150, blank=True)  # as ``DeadlineTally.key``
+    rule = models.CharField(max_length=30)
+    month = models.DateField()  # the first day of the month the deadlines started in
+    due_on = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("open deadline tally")
+        verbose_name_plural = _("open deadline tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "key", "rule", "month", "due_on"], name="open_deadline_tally_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["level", "key", "rule", "month", "due_on"],
+                condition=models.Q(count__gt=0),
+                name="open_deadline_tally_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.level}:{self.key} {self.rule} {self.month:%Y-%m}"
+        return f"{where} due {self.due_on}: {self.count}"

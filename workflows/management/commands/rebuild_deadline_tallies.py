@@ -1,4 +1,4 @@
-"""Recount the compliance report's tallies of met deadlines from the deadlines themselves.
+"""Recount the compliance report's tallies of met and open deadlines from the deadlines.
 
     python manage.py rebuild_deadline_tallies
 
@@ -10,11 +10,11 @@ generator) or to check them: the rows are replaced in one transaction.
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from workflows.tallies import tally_rebuild
+from workflows.tallies import open_tally_rebuild, tally_rebuild
 
 
 class Command(BaseCommand):
-    help = "Recount the compliance report's tallies of met deadlines from the deadlines."
+    help = "Recount the compliance report's tallies of met and open deadlines."
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -22,6 +22,10 @@ class Command(BaseCommand):
                 # A step meeting a deadline meanwhile waits for the new rows (its count is
                 # added to them), or the rebuild waits for its commit and reads its deadline.
                 with connection.cursor() as cursor:
-                    cursor.execute("LOCK TABLE workflows_deadlinetally IN EXCLUSIVE MODE")
+                    cursor.execute(
+                        "LOCK TABLE workflows_deadlinetally, workflows_opendeadlinetally "
+                        "IN EXCLUSIVE MODE"
+                    )
             rows = tally_rebuild()
-        self.stdout.write(f"{rows} tally rows")
+            open_rows = open_tally_rebuild()
+        self.stdout.write(f"{rows} tally rows, {open_rows} open tally rows")
