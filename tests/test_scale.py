@@ -133,6 +133,12 @@ def test_the_statistics_find_cards_and_meetings_of_a_period_by_their_indexes():
     assert meeting["meeting_corrections"]["columns"] == ["corrects_id"]
 
 
+def test_the_search_by_name_reaches_the_cases_of_the_people_found_by_an_index():
+    with connection.cursor() as cursor:
+        participant = connection.introspection.get_constraints(cursor, "workflows_participant")
+    assert participant["participant_person_procedure"]["columns"] == ["person_id", "procedure_id"]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
 def test_names_and_numbers_have_trigram_indexes_on_postgresql():
     with connection.cursor() as cursor:

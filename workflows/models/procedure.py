@@ -153,6 +153,12 @@ class Participant(models.Model):
                 fields=["procedure", "person", "role"], name="participant_role_once"
             )
         ]
+        indexes = [
+            # The search by name (selectors.pages._match): the cases of the people found by
+            # the trigram index, probed per person with no visit to the table; with the
+            # person's index alone PostgreSQL hashed every participant (issue 16).
+            models.Index(fields=["person", "procedure"], name="participant_person_procedure")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()}"
