@@ -245,24 +245,34 @@ def _flush(events: list[AuditEvent]) -> None:
             # Only after tampering (the migration made every head): the strand restarts, and
             # verify_audit reports the missing head and the broken link.
             head = AuditChainHead.objects.create(strand=strand, last_hash=GENESIS)
-        previous = head.last_hash
-        for event in events:
-            event.strand = strand
-            event.prev_hash = previous
-            event.hash = previous = hash_of(event)
-            event.mac = event_mac(event.hash)
+        _link(events, strand, head.last_hash)
         AuditEvent.objects.bulk_create(events)
         last = events[-1]
         AuditChainHead.objects.filter(pk=head.pk).update(
             last_hash=last.hash, last_event_id=last.pk, mac=head_mac(last.pk, last.hash, strand)
         )
-        subjects = []
-        for event in events:
-            for subject in event._subjects:  # type: ignore[attr-defined]
-                subject.event = event
-                subjects.append(subject)
+        subjects = _subjects_of(events)
         if subjects:
             AuditEventSubject.objects.bulk_create(subjects)
+
+
+def _link(events: list[AuditEvent], strand: int, previous: str) -> None:
+    """Chain ``events``, in order, after the hash ``previous`` of their strand's head."""
+    for event in events:
+        event.strand = strand
+        event.prev_hash = previous
+        event.hash = previous = hash_of(event)
+        event.mac = event_mac(event.hash)
+
+
+def _subjects_of(events: list[AuditEvent]) -> list[AuditEventSubject]:
+    """The read index rows of ``events``, each pointing at its (numbered) event."""
+    subjects = []
+    for event in events:
+        for subject in event._subjects:  # type: ignore[attr-defined]
+            subject.event = event
+            subjects.append(subject)
+    return subjects
 
 
 # The head of the strand locked, and only then (the lateral side runs for the locked row) the
@@ -321,17 +331,10 @@ def _flush_postgresql(events: list[AuditEvent], strand: int) -> bool:
         head_id, previous, ids = found
         for event, pk in zip(events, sorted(ids), strict=True):
             event.pk = pk
-            event.strand = strand
-            event.prev_hash = previous
-            event.hash = previous = hash_of(event)
-            event.mac = event_mac(event.hash)
+        _link(events, strand, previous)
         sql, params = _insert(AuditEvent, events, with_pk=True)
         parts = [f"events AS ({sql})"]
-        subjects = []
-        for event in events:
-            for subject in event._subjects:  # type: ignore[attr-defined]
-                subject.event = event
-                subjects.append(subject)
+        subjects = _subjects_of(events)
         if subjects:
             sql, more = _insert(AuditEventSubject, subjects, with_pk=False)
             parts.append(f"subjects AS ({sql})")

@@ -382,15 +382,22 @@ def tally_recount(deadline_ids: Iterable[int]) -> None:
     DeadlineTally.objects.bulk_update(list(rows.values()), FIELDS)
 
 
+def _in_force_q() -> Q:
+    """The deadlines in force, spelled out for the historical models of a data migration
+    (which have no ``Deadline.objects.current()``): neither their card nor their order
+    withdrawn."""
+    return (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
+        Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
+    )
+
+
 def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
     """Recount every row from the met deadlines in force; returns the number of rows.
 
     The models are parameters so that the data migration passes its historical ones (which
     have no ``current()``: the condition is spelled out here)."""
     figures: dict[Key, Figures] = {}
-    in_force = (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
-        Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
-    )
+    in_force = _in_force_q()
     met = (
         deadline_model.objects.filter(in_force, met_on__isnull=False, rule__in=TALLIED_RULES)
         .values_list(
@@ -421,9 +428,7 @@ def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
 def open_tally_rebuild(deadline_model=Deadline, tally_model=OpenDeadlineTally) -> int:
     """Recount every open row from the open deadlines in force; returns the number of rows
     (the models are parameters for the data migration, as in ``tally_rebuild``)."""
-    in_force = (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
-        Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
-    )
+    in_force = _in_force_q()
     counts: dict[OpenKey, int] = {}
     open_ = (
         deadline_model.objects.filter(in_force, met_on__isnull=True, rule__in=TALLIED_RULES)
