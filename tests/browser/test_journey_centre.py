@@ -86,7 +86,7 @@ def test_the_crisis_centre_night(walk):
     with duty.step(NIGHT, "hostel admission"):
         duty.follow("Hostel", exact=True)
         duty.follow("Przyjmij do hostelu")
-        duty.choose(re.compile("^osoba:?$"), NEW_PERSON[1])
+        duty.choose(re.compile("^Osoba:?$"), NEW_PERSON[1])
         duty.choose("miejsce", free_place())
         duty.fill("data przyjęcia", today.isoformat())
         duty.fill("planowany koniec", (today + datetime.timedelta(days=30)).isoformat())
