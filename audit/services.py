@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit.chain import GENESIS, event_mac, hash_of, head_mac, strand_of
 from audit.models import READ_VERBS, AuditChainHead, AuditEvent, AuditEventSubject, is_read_action
+from core.sql import insert_values
 
 # Keys whose values are personal data of special sensitivity: never stored in clear.
 MASKED_KEYS = frozenset(
@@ -295,26 +296,6 @@ UPDATE {heads} SET last_hash = %s, last_event_id = %s, mac = %s WHERE id = %s
 """
 
 
-_INSERT = "INSERT INTO {table} ({columns}) VALUES {rows}"
-
-
-def _insert(model, objects: list, *, with_pk: bool) -> tuple[str, list]:
-    """``INSERT INTO <table> (<columns>) VALUES …`` of ``objects`` and its parameters. Only
-    identifiers from the model's meta are spliced in; every value is a parameter."""
-    quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = _INSERT.format(
-        table=quote(model._meta.db_table),
-        columns=", ".join(quote(f.column) for f in fields),
-        rows=", ".join([row] * len(objects)),
-    )
-    params = [
-        f.get_db_prep_save(getattr(o, f.attname), connection) for o in objects for f in fields
-    ]
-    return sql, params
-
-
 def _flush_postgresql(events: list[AuditEvent], strand: int) -> bool:
     """``_flush`` in two statements on PostgreSQL: lock the head and number the events, then
     one statement that inserts the events (and the read index rows) and moves the head. False
@@ -332,11 +313,11 @@ def _flush_postgresql(events: list[AuditEvent], strand: int) -> bool:
         for event, pk in zip(events, sorted(ids), strict=True):
             event.pk = pk
         _link(events, strand, previous)
-        sql, params = _insert(AuditEvent, events, with_pk=True)
+        sql, params = insert_values(AuditEvent, events, with_pk=True)
         parts = [f"events AS ({sql})"]
         subjects = _subjects_of(events)
         if subjects:
-            sql, more = _insert(AuditEventSubject, subjects, with_pk=False)
+            sql, more = insert_values(AuditEventSubject, subjects, with_pk=False)
             parts.append(f"subjects AS ({sql})")
             params += more
         last = events[-1]

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
+from core.sql import insert_values
 from workflows.models import (
     NOT_BREACHES,
     Deadline,
@@ -231,17 +232,17 @@ def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None
 # figures (created with them when missing), its largest delay the larger one, its days counted
 # together. The rows are written in key order (the lock order of ``_locked``).
 _ADD = """
-INSERT INTO {table} AS t ({columns}) VALUES {rows}
+{insert}
 ON CONFLICT (level, key, rule, month) DO UPDATE SET
-    on_time = t.on_time + EXCLUDED.on_time,
-    late = t.late + EXCLUDED.late,
-    max_late = GREATEST(t.max_late, EXCLUDED.max_late),
+    on_time = {table}.on_time + EXCLUDED.on_time,
+    late = {table}.late + EXCLUDED.late,
+    max_late = GREATEST({table}.max_late, EXCLUDED.max_late),
     days = (
         SELECT COALESCE(jsonb_object_agg(n, total), '{{}}'::jsonb)
         FROM (
             SELECT n, SUM(count::integer) AS total
             FROM (
-                SELECT * FROM jsonb_each_text(t.days)
+                SELECT * FROM jsonb_each_text({table}.days)
                 UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.days)
             ) AS both_days (n, count)
             GROUP BY n
@@ -254,18 +255,13 @@ def _add_in_one_statement(added: dict[Key, Figures]) -> None:
     """``tally_met``'s addition on PostgreSQL: one INSERT … ON CONFLICT DO UPDATE instead of
     a SELECT … FOR UPDATE and an UPDATE (the row lock is the upsert's own). Every column of
     a new row is written with its model default unless it is one of the figures."""
-    fields = [f for f in DeadlineTally._meta.concrete_fields if not f.primary_key]
-    rows, params = [], []
+    rows = []
     for (level, key, rule, month), figures in sorted(added.items()):
         row = DeadlineTally(level=level, key=key, rule=rule, month=month)
         figures.write(row)
-        rows.append("(" + ", ".join(["%s"] * len(fields)) + ")")
-        params += [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]
-    sql = _ADD.format(
-        table=connection.ops.quote_name(DeadlineTally._meta.db_table),
-        columns=", ".join(connection.ops.quote_name(str(f.column)) for f in fields),
-        rows=", ".join(rows),
-    )
+        rows.append(row)
+    insert, params = insert_values(DeadlineTally, rows, with_pk=False)
+    sql = _ADD.format(insert=insert, table=connection.ops.quote_name(DeadlineTally._meta.db_table))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -382,24 +378,16 @@ def tally_recount(deadline_ids: Iterable[int]) -> None:
     DeadlineTally.objects.bulk_update(list(rows.values()), FIELDS)
 
 
-def _in_force_q() -> Q:
-    """The deadlines in force, spelled out for the historical models of a data migration
-    (which have no ``Deadline.objects.current()``): neither their card nor their order
-    withdrawn."""
-    return (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
+def _rows_in_force(deadline_model, *, met: bool):
+    """(team, county, rule, starts_on, due_on, met_on) of every met (or open) deadline of a
+    tallied rule in force, streamed. In force is spelled out for the historical models of a
+    data migration (which have no ``Deadline.objects.current()``): neither the deadline's card
+    nor its order withdrawn."""
+    in_force = (Q(nka__isnull=True) | Q(nka__withdrawn_at__isnull=True)) & (
         Q(protective_order__isnull=True) | Q(protective_order__withdrawn_at__isnull=True)
     )
-
-
-def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
-    """Recount every row from the met deadlines in force; returns the number of rows.
-
-    The models are parameters so that the data migration passes its historical ones (which
-    have no ``current()``: the condition is spelled out here)."""
-    figures: dict[Key, Figures] = {}
-    in_force = _in_force_q()
-    met = (
-        deadline_model.objects.filter(in_force, met_on__isnull=False, rule__in=TALLIED_RULES)
+    return (
+        deadline_model.objects.filter(in_force, met_on__isnull=not met, rule__in=TALLIED_RULES)
         .values_list(
             "procedure__team_id",
             "procedure__team__municipality__county",
@@ -409,8 +397,18 @@ def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
             "met_on",
         )
         .order_by()
+        .iterator(chunk_size=20000)
     )
-    for team_id, county, rule, starts_on, due_on, met_on in met.iterator(chunk_size=20000):
+
+
+def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
+    """Recount every row from the met deadlines in force; returns the number of rows.
+
+    The models are parameters so that the data migration passes its historical ones (which
+    have no ``current()``: the condition is spelled out here)."""
+    figures: dict[Key, Figures] = {}
+    met = _rows_in_force(deadline_model, met=True)
+    for team_id, county, rule, starts_on, due_on, met_on in met:
         for level, key in _scopes(team_id, county):
             figures.setdefault((level, key, rule, month_of(starts_on)), Figures()).add(
                 starts_on, due_on, met_on
@@ -428,20 +426,10 @@ def tally_rebuild(deadline_model=Deadline, tally_model=DeadlineTally) -> int:
 def open_tally_rebuild(deadline_model=Deadline, tally_model=OpenDeadlineTally) -> int:
     """Recount every open row from the open deadlines in force; returns the number of rows
     (the models are parameters for the data migration, as in ``tally_rebuild``)."""
-    in_force = _in_force_q()
     counts: dict[OpenKey, int] = {}
-    open_ = (
-        deadline_model.objects.filter(in_force, met_on__isnull=True, rule__in=TALLIED_RULES)
-        .values_list(
-            "procedure__team_id",
-            "procedure__team__municipality__county",
-            "rule",
-            "starts_on",
-            "due_on",
-        )
-        .order_by()
-    )
-    for team_id, county, rule, starts_on, due_on in open_.iterator(chunk_size=20000):
+    for team_id, county, rule, starts_on, due_on, _met_on in _rows_in_force(
+        deadline_model, met=False
+    ):
         for level, key in _scopes(team_id, county):
             row_key = (str(level), key, rule, month_of(starts_on), due_on)
             counts[row_key] = counts.get(row_key, 0) + 1
