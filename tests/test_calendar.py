@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import nka_input
 from workflows import calendar, services
@@ -45,6 +47,24 @@ def test_working_days_between_is_signed_and_matches_adding():
         end = calendar.add_working_days(start, count)
         assert calendar.working_days_between(start, end) == count
         assert calendar.working_days_between(end, start) == -count
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    start=st.dates(min_value=D(2015, 1, 1), max_value=D(2035, 12, 31)),
+    span=st.integers(min_value=-1200, max_value=1200),
+)
+def test_working_days_between_counts_what_a_walk_day_by_day_counts(start, span):
+    """The arithmetic count (weekdays less the weekday holidays) equals walking the days, over
+    year ends, Easter and spans of years, in both directions."""
+    end = start + datetime.timedelta(days=span)
+    low, high = sorted((start, end))
+    walked = sum(
+        1
+        for n in range(1, (high - low).days + 1)
+        if calendar.is_working_day(low + datetime.timedelta(days=n))
+    )
+    assert calendar.working_days_between(start, end) == (walked if end >= start else -walked)
 
 
 def test_a_negative_count_is_refused():

@@ -131,6 +131,19 @@ def test_the_sql_conditions_agree_with_the_inbox_s_lists(client, world):
     assert _count(html, "incomplete_group=1") == 4
 
 
+def test_a_group_left_without_members_is_listed_as_unable_to_meet(client, world):
+    """The inbox's aggregate counts a group with no member left as lacking both required
+    professions (a LEFT JOIN: no row of the group is lost), as the dashboard's condition does."""
+    cases = _team_cases(world)
+    GroupMember.objects.filter(group=cases["acting"].group).delete()
+    client.force_login(world.chair)
+    incomplete = {
+        g.group.procedure.number for g in selectors.incomplete_groups_for(user=world.chair)
+    }
+    assert incomplete == {cases["incomplete"].number, cases["acting"].number}
+    assert _listed(client, "incomplete_group=1") == incomplete
+
+
 def _overdue_cases(world, n: int) -> list:
     """``n`` cases whose open deadlines are late, the first one the latest of all."""
     cases = [drive(world, to=Stage.WITH_CHAIR) for _ in range(n)]

@@ -84,17 +84,20 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Signed number of working days in (start, end]; negative when ``end`` is earlier."""
+    """Signed number of working days in (start, end]; negative when ``end`` is earlier.
+
+    Counted by arithmetic, not day by day: the weekdays of the span less the holidays that
+    fall on a weekday inside it (a page shows it beside every open deadline, some months or
+    years away; ``tests/test_calendar.py`` checks it against the day-by-day count)."""
     if end == start:
         return 0
     sign = 1 if end > start else -1
     low, high = (start, end) if sign == 1 else (end, start)
-    count = 0
-    day = low
-    while day < high:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day):
-            count += 1
+    weeks, rest = divmod((high - low).days, 7)
+    first = low.weekday()
+    count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (first + i) % 7 < 5)
+    for year in range(low.year, high.year + 1):
+        count -= sum(1 for day in _holidays(year) if low < day <= high and day.weekday() < 5)
     return sign * count
 
 

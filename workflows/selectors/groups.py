@@ -10,22 +10,19 @@ profession or lose their account between the two.
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workflows import calendar
 from workflows.models import (
     DiagnosticGroup,
     GroupMember,
     GroupNotice,
-    Procedure,
     Profession,
     Professional,
     Stage,
 )
 from workflows.selectors.access import professional_for
-from workflows.selectors.dashboard import FILTERS
 
 # art. 9a ust. 11 of the Act: the professions every group includes.
 REQUIRED_PROFESSIONS = {
@@ -92,15 +89,34 @@ def incomplete_groups_for(*, user: User) -> list[IncompleteGroup]:
     team_ids = _chaired_team_ids(user)
     if not team_ids:
         return []
-    # Only the groups the dashboard's ``incomplete_group`` condition (the same rules in SQL)
-    # finds: the members of every open group of the team are not read.
-    incomplete = FILTERS["incomplete_group"](calendar.legal_date())
+    # The groups of the chaired teams' open cases whose members' counts show a gap, in one
+    # aggregate over their memberships (a LEFT JOIN: a group without members counts zero);
+    # ``composition_gaps`` then words the gaps of those few. Where the dashboard's
+    # ``incomplete_group`` condition asked three correlated EXISTS of every open case of the
+    # team (12 ms at 100,000 cases), this reads the team's open groups' members once.
+    member = "memberships__professional"
+    active = Q(**{f"{member}__user__is_active": True})
+    counts = {
+        f"n_{code}": Count("memberships", filter=active & Q(**{f"{member}__profession": code}))
+        for code in REQUIRED_PROFESSIONS
+    }
+    unfit = Count(
+        "memberships",
+        filter=Q(**{f"{member}__confidentiality_declared_on__isnull": True})
+        | Q(**{f"{member}__user__is_active": False}),
+    )
+    lacking = Q(unfit__gt=0)
+    for name in counts:
+        lacking |= Q(**{name: 0})
+    candidates = (
+        DiagnosticGroup.objects.filter(procedure__team_id__in=team_ids)
+        .exclude(procedure__stage=Stage.CLOSED)
+        .annotate(unfit=unfit, **counts)
+        .filter(lacking)
+        .values("pk")
+    )
     groups = (
-        DiagnosticGroup.objects.filter(
-            procedure__in=Procedure.objects.filter(incomplete, team_id__in=team_ids)
-            .exclude(stage=Stage.CLOSED)
-            .values("pk")
-        )
+        DiagnosticGroup.objects.filter(pk__in=candidates)
         .select_related("procedure__household")
         .prefetch_related(
             Prefetch(
