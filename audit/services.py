@@ -118,7 +118,7 @@ def _describe(actor: User) -> tuple[str, str]:
         professional = actor.professional
     except ObjectDoesNotExist:
         return ("administrator" if actor.is_superuser else "user"), ""
-    chair = bool(professional.chaired_team_ids)
+    chair = professional.chairs_a_team
     return ("chair" if chair else professional.profession), professional.institution
 
 

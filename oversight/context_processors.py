@@ -1,7 +1,6 @@
-from django.core.exceptions import PermissionDenied
 from django.utils.functional import SimpleLazyObject
 
-from oversight.selectors import compliance_scope
+from oversight.selectors import may_see_compliance
 
 
 def audit_nav(request):
@@ -10,10 +9,6 @@ def audit_nav(request):
     def may_audit() -> bool:
         if not request.user.is_authenticated:
             return False
-        try:
-            compliance_scope(request.user)  # a lazy queryset: no query for the cases
-        except PermissionDenied:
-            return False
-        return True
+        return may_see_compliance(request.user)
 
     return {"nav_may_audit": SimpleLazyObject(may_audit)}

@@ -423,6 +423,16 @@ def compliance_cases(
     return rows
 
 
+def may_see_compliance(user) -> bool:
+    """Does ``compliance_scope`` admit ``user`` (the header's link)? An auditor, or a
+    professional with a declaration who chairs a team: ``chairs_a_team``, which the case page
+    reads with the case, so the header asks no query of its own there."""
+    if auditor_scope_for(user) is not None:
+        return True
+    professional = professional_for(user)
+    return professional is not None and professional.has_declaration and professional.chairs_a_team
+
+
 def compliance_scope(user) -> QuerySet[Procedure]:
     """Auditors: their scope. Chairs: their team. Others: refused."""
 

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from forms.models import HelpPlanItem
 from tests.scenarios import drive, granted_notification
 from workflows import services
@@ -89,3 +90,28 @@ def test_a_section_of_the_case_reads_less_than_the_whole_case(client, world):
     whole = count_queries(client, url + "?tab=all")
     for tab in CASE_TABS:
         assert count_queries(client, url + f"?tab={tab}") < whole, tab
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "chairs"), [("chair", True), ("social_worker", False)])
+def test_the_case_page_reads_who_the_user_is_with_the_case(client, world, who, chairs):
+    """The team role, the group membership, the card filed and whether the user chairs any
+    team (the audit's actor description, the header's compliance link) come with the case's
+    own row: no query of the memberships of their own."""
+    procedure = drive(world, Stage.ACTIONS)
+    client.force_login(getattr(world, who))
+    url = reverse("workflows:procedure_detail", args=[procedure.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    own = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith('SELECT "workflows_teammember"')
+    ]
+    assert own == []
+    compliance = reverse("audit:compliance")
+    assert (compliance in response.content.decode()) is chairs
+    event = AuditEvent.objects.filter(action="procedure.viewed").latest("id")
+    assert (event.actor_role == "chair") is chairs

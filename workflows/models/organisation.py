@@ -162,6 +162,12 @@ class Professional(models.Model):
         return self.confidentiality_declared_on is not None
 
     @cached_property
+    def chairs_a_team(self) -> bool:
+        """Chairs at least one team (the audit's actor description): answered by the
+        procedure page's own query where it reads the case (``selectors.procedure_get``)."""
+        return bool(self.chaired_team_ids)
+
+    @cached_property
     def chaired_team_ids(self) -> list[int]:
         """The teams this professional chairs: one query per request (the user and this
         record are loaded afresh for each request), however many pages parts ask."""

@@ -246,15 +246,31 @@ def access_answered(procedure: Procedure) -> Access:
 
 
 def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
-    """The procedure ``pk`` with the user's access; ``Http404`` when not visible."""
-    procedure = (
-        Procedure.objects.select_related("team__municipality", "household__municipality", "group")
-        .filter(pk=pk)
-        .first()
+    """The procedure ``pk`` with the user's access; ``Http404`` when not visible.
+
+    A professional's access questions (and whether they chair any team, which the audit's
+    actor description asks) are annotations of the procedure's own query: one query where
+    three were (the procedure, ``procedure_access``, ``chaired_team_ids``)."""
+    questions = access_questions(user)
+    procedures = Procedure.objects.select_related(
+        "team__municipality", "household__municipality", "group"
     )
+    if questions is not None:
+        professional = professional_for(user)
+        procedures = procedures.annotate(
+            **questions,
+            access_chairs=Exists(
+                TeamMember.objects.filter(professional=professional, role=TeamMember.Role.CHAIR)
+            ),
+        )
+    procedure = procedures.filter(pk=pk).first()
     if procedure is None:
         raise Http404
-    access = procedure_access(user, procedure)
+    if questions is not None:
+        access = access_answered(procedure)
+        professional.__dict__.setdefault("chairs_a_team", procedure.access_chairs)  # type: ignore[attr-defined]
+    else:
+        access = procedure_access(user, procedure)
     if not access.read:
         raise Http404
     return procedure, access
