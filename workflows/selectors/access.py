@@ -253,7 +253,7 @@ def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     three were (the procedure, ``procedure_access``, ``chaired_team_ids``)."""
     questions = access_questions(user)
     procedures = Procedure.objects.select_related(
-        "team__municipality", "household__municipality", "group"
+        "team__municipality", "household__municipality", "group", "risk_status"
     )
     if questions is not None:
         professional = professional_for(user)

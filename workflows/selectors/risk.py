@@ -64,12 +64,21 @@ def _change(before: RiskAssessment | None, now: RiskAssessment) -> str:
     return "up" if key_now > key_before else "down" if key_now < key_before else "same"
 
 
+def _status(procedure: Procedure) -> RiskStatus | None:
+    """The case's risk status: read with the case where the page's query joined it
+    (``procedure_get``), else by its own query."""
+    try:
+        return procedure.risk_status  # type: ignore[attr-defined]
+    except RiskStatus.DoesNotExist:
+        return None
+
+
 def risk_panel(*, procedure: Procedure, deadlines: list[Deadline], cards: list) -> RiskPanel:
     """The case's risk: its status, each victim's trend of current assessments (oldest
     first, each with its change), the open safety-plan and reassessment deadlines, and
     whether a card arrived since the latest assessment. ``deadlines`` (the case's current
-    ones) and ``cards`` (every version of its NK-A) are what the case page has read already.
-    Four queries."""
+    ones), ``cards`` (every version of its NK-A) and the status (joined to the case) are what
+    the case page has read already. Two queries."""
     assessments = list(
         RiskAssessment.objects.filter(procedure=procedure)
         .select_related("person", "assessed_by", "corrected_by")
@@ -105,7 +114,7 @@ def risk_panel(*, procedure: Procedure, deadlines: list[Deadline], cards: list) 
         m for pid, m in last_met.items() if pid not in assessed_on or m.held_on > assessed_on[pid]
     ]
     return RiskPanel(
-        status=RiskStatus.objects.filter(procedure=procedure).first(),
+        status=_status(procedure),
         victims=list(victims.values()),
         safety_deadline=open_deadlines.get(RuleCode.SAFETY_PLAN),
         reassessment_deadline=open_deadlines.get(RuleCode.RISK_REASSESSMENT),
