@@ -86,6 +86,23 @@ def open_tasks_for(user: User) -> list[TaskRow]:
         # no case.
         .exclude(flow_task=ProcedureFlow.transfer_to_chair)
         .select_related("process__procedure__household")
+        # What the rows show and the read event names, no more: the inbox of a team of
+        # 2,000 cases lists dozens of tasks, each built as four model instances (the
+        # processes' and tasks' JSON data were decoded for nothing). A field left out here
+        # and read later would cost a query per row: ``tests/test_web_queries.py`` counts
+        # the inbox's queries with few and with many tasks.
+        .only(
+            "flow_task",
+            "status",
+            "created",
+            "owner_id",
+            "process_id",
+            "process__procedure__number",
+            "process__procedure__edition",
+            "process__procedure__household_id",
+            "process__procedure__household__label",
+            "process__procedure__household__municipality_id",
+        )
         # A case flagged by a high risk (issue 15) is listed first: read with the task.
         .annotate(case_flagged=F("process__procedure__risk_status__flagged"))
         .order_by("created")
@@ -98,6 +115,7 @@ def open_tasks_for(user: User) -> list[TaskRow]:
         annotate_at_risk(Deadline.objects.current(), calendar.legal_date())
         .filter(procedure_id__in=procedure_ids, met_on__isnull=True)
         .exclude(rule=RuleCode.PROGRAMME_REPORT)
+        .only("procedure_id", "rule", "due_on")
         .order_by("due_on", "id")
     ):
         deadlines.setdefault((deadline.procedure_id, deadline.rule), deadline)
