@@ -63,7 +63,7 @@ from workflows.selectors import Access, group_gaps, procedure_access
 from workflows.selectors.access import access_answered, access_questions
 from workflows.selectors.groups import composition_gaps
 from workflows.signals import taken_unsaved
-from workflows.tallies import tally_met, tally_opened
+from workflows.tallies import insert_opened, tally_met
 
 
 class ServiceError(ValidationError):
@@ -229,10 +229,9 @@ def add_deadlines(
         )
     if not deadlines:
         return []
-    opened = Deadline.objects.bulk_create(deadlines)
     # The compliance report's open deadlines, counted in the same transaction.
-    tally_opened(opened, team_id=procedure.team_id, county=procedure.team.municipality.county)
-    return opened
+    county = procedure.team.municipality.county
+    return insert_opened(deadlines, team_id=procedure.team_id, county=county)
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
