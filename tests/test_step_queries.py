@@ -70,7 +70,7 @@ def test_a_steps_tasks_are_not_read_again_before_they_are_saved(world):
 # from what the step holds, the closure's bodies in one query, its monitoring saved with the
 # stage): 212. (The tallies in one statement with their deadlines are PostgreSQL's only.)
 STEP_QUERIES = {
-    "procedure_initiate": 40,
+    "procedure_initiate": 34,
     "nka_transfer": 23,
     "group_appoint": 27,
     "nka_pass_to_group": 27,

@@ -187,10 +187,13 @@ def _card_person(entry) -> dict[str, str]:
 
 
 def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
-    nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
+    pk = _subject_id(subject)  # the card and its people: held by the step that filed it
+    nka = once(
+        ("nka", pk), lambda: NKA.objects.select_related("initiator").get(pk=pk, procedure=procedure)
+    )
     # NK-A's lists of persons: the list is the person's role, never printed as a code.
     sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
-    for entry in nka.entries.order_by("id"):
+    for entry in once(("nka_entries", pk), lambda: list(nka.entries.order_by("id"))):
         section = (
             "victims"
             if entry.role in VICTIM_ROLES
