@@ -114,10 +114,13 @@ def _actions(procedure: Procedure) -> dict[str, Any]:
         .select_related("person")
         .order_by("issued_on", "id")
     ]
-    meetings = [
-        {"held_on": _date(m.held_on), "kind": m.get_kind_display()}
-        for m in Meeting.objects.current().filter(procedure=procedure).order_by("held_on", "id")
-    ]
+    current = once(  # the closing step holds them (read for its diagnosis check)
+        ("current_meetings", procedure.pk),
+        lambda: list(
+            Meeting.objects.current().filter(procedure=procedure).order_by("held_on", "id")
+        ),
+    )
+    meetings = [{"held_on": _date(m.held_on), "kind": m.get_kind_display()} for m in current]
     return {
         "plan": plan,
         "referrals": referrals,

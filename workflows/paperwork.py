@@ -7,13 +7,16 @@ and hands it to the store, which renders it after the commit. A correction gives
 current document of the corrected record a new version (``supersede``).
 """
 
+from collections.abc import Hashable
+from typing import Any
+
 from django.contrib.auth.models import User
 
 from documents import services as store
 from documents.models import Document, DocumentJob
 from workflows import snapshots
 from workflows.models import Procedure
-from workflows.snapshot_reads import shared_reads
+from workflows.snapshot_reads import remember, shared_reads
 
 
 def schedule(
@@ -37,11 +40,20 @@ def schedule(
     )
 
 
-def schedule_all(*, procedure: Procedure, documents: list[tuple[str, str]], actor: User) -> None:
+def schedule_all(
+    *,
+    procedure: Procedure,
+    documents: list[tuple[str, str]],
+    actor: User,
+    held: dict[Hashable, Any] | None = None,
+) -> None:
     """``schedule`` each (kind, subject) of ``documents``, in order, with one INSERT of their
-    jobs (a step that makes several documents)."""
+    jobs (a step that makes several documents); ``held``: what the step holds, under the
+    keys of the snapshots' reads (``snapshot_reads.held_meeting``), not read again."""
     if documents:
         with shared_reads():  # what several of them read is read once (snapshot_reads)
+            for key, value in (held or {}).items():
+                remember(key, value)
             jobs = [
                 (kind, subject, snapshots.build(procedure, kind, subject))
                 for kind, subject in documents

@@ -5,13 +5,19 @@ A step's documents are built together, after its writes and before their jobs ar
 with who was present, the procedure's start, the group's members, the closure notices) is
 what the next would read at the same moment, so within ``shared_reads`` it is read once. The
 frozen content is exactly what each snapshot read on its own would hold. Outside the block
-(a single document, a new version) every read goes to the database as before.
+(a single document, a new version) every read goes to the database as before. A step may
+also hand over what it holds (``held_meeting``), as the database would return it.
 """
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+
+from django.db.models import Model
+
+from workflows.models import Meeting, Professional
+from workflows.snapshot_values import suspect_side_of
 
 _memo: ContextVar[dict[Hashable, Any] | None] = ContextVar("snapshot_reads", default=None)
 
@@ -46,4 +52,35 @@ def remember(key: Hashable, value: Any) -> None:
         memo.setdefault(key, value)
 
 
-__all__ = ["once", "remember", "shared_reads"]
+# What a step that recorded a meeting holds, under the keys of ``workflows.snapshots``'s
+# reads: its documents (the invitation or summons, the NK-C or NK-D, the minutes) are built
+# from it instead of reading back what the step has just written.
+
+
+def held_meeting(meeting: Meeting, present: list[Professional], heard: list, **forms) -> dict:
+    """What the step that recorded ``meeting`` holds of it, under the keys its documents read
+    (``StepRun.hold``): the meeting, who was present (their users loaded) and heard, and of
+    ``forms`` its ``nkc`` with its ``plan``, its ``nkd``, their person's ``suspect_side``
+    and the case's ``first_suspect`` side. Each as the database returns it (tests/
+    test_step_tasks.py builds every document again from the database and compares)."""
+    procedure_id = meeting.procedure_id
+    held: dict = {
+        ("meeting", procedure_id, meeting.pk): meeting,
+        ("attendance", meeting.pk): (sorted(present, key=_pk), sorted(heard, key=_pk)),
+    }
+    if (nkc := forms.get("nkc")) is not None:
+        held["nkc", procedure_id, meeting.pk] = nkc
+        held["plan", nkc.pk] = sorted(forms["plan"], key=lambda item: (item.due_on, item.pk))
+    if (nkd := forms.get("nkd")) is not None:
+        held["nkd", procedure_id, meeting.pk] = nkd
+        held["suspect_side", procedure_id, nkd.suspect_id] = suspect_side_of(nkd.suspect)
+    if (first := forms.get("first_suspect")) is not None:
+        held["suspect_side", procedure_id, None] = suspect_side_of(first)
+    return held
+
+
+def _pk(instance: Model) -> int:
+    return instance.pk
+
+
+__all__ = ["held_meeting", "once", "remember", "shared_reads"]

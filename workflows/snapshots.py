@@ -8,10 +8,9 @@ privacy by construction, checked by ``tests/test_documents.py``.
 """
 
 import dataclasses
-import datetime
 from typing import Any
 
-from django.db.models import Choices, Model, Q
+from django.db.models import Q
 from django.utils import translation
 
 from documents.models import SUSPECT_FACING, DocumentKind, HelpContact
@@ -38,6 +37,13 @@ from workflows.models import (
 from workflows.rules import FORM_KINDS, Rule, RuleCode, Unit, edition_spec, find_rule
 from workflows.selectors.planning import letter_address
 from workflows.snapshot_reads import once, remember
+from workflows.snapshot_values import choice_labels as _choice_labels
+from workflows.snapshot_values import date_text as _date
+from workflows.snapshot_values import display as _display
+from workflows.snapshot_values import label as _label
+from workflows.snapshot_values import person_name as _name
+from workflows.snapshot_values import suspect_side_of
+from workflows.snapshot_values import values as _values
 
 # The documents of one card, which its initiator sees and prints (documents.selectors).
 CARD_KINDS = frozenset({DocumentKind.NKA, DocumentKind.NKB})
@@ -79,59 +85,6 @@ TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-def _date(day: datetime.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-def _display(instance: Model, name: str) -> str | int:
-    """What a document prints for model field ``name`` of ``instance``: the (Polish) label of
-    a choice, never its code; a date as dd.mm.rrrr; a moment as its date and time in Warsaw;
-    a boolean as "tak"/"nie"; nothing as "". Raises ``ValueError`` for a value outside the
-    field's choices, which would otherwise reach paper as a code."""
-    field = instance._meta.get_field(name)
-    value = getattr(instance, name)
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        labels = dict(field.flatchoices)
-        if value not in labels:
-            raise ValueError(f"{instance._meta.label}.{name}: {value!r} is not one of its choices")
-        return str(labels[value])
-    if isinstance(value, bool):
-        return "tak" if value else "nie"
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(calendar.WARSAW).strftime("%d.%m.%Y, %H:%M")
-    if isinstance(value, datetime.date):
-        return _date(value)
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, str | int):
-        return value
-    raise TypeError(f"{instance._meta.label}.{name}: no printed form for {type(value).__name__}")
-
-
-def _values(instance: Model, *names: str, **renamed: str) -> dict[str, str | int]:
-    """``_display`` of each field in ``names`` (keyed by the field name) and of each field
-    ``renamed`` values (keyed by the argument name)."""
-    fields = {name: name for name in names} | renamed
-    return {key: _display(instance, name) for key, name in fields.items()}
-
-
-def _label(instance: Model, name: str) -> str:
-    """The label printed beside a field: the model's (Polish) ``verbose_name``."""
-    return str(instance._meta.get_field(name).verbose_name)
-
-
-def _choice_labels(choices: type[Choices], codes: list[str]) -> list[str]:
-    """The labels of a list of choice codes (a JSON list of ``choices`` values); raises
-    ``ValueError`` for an unknown code rather than print it."""
-    labels = dict(choices.choices)
-    unknown = [code for code in codes if code not in labels]
-    if unknown:
-        raise ValueError(f"not {choices.__name__} codes: {unknown}")
-    return [str(labels[code]) for code in codes]
-
-
 def period_text(statutory: Rule) -> str:
     """A rule's period as printed in an instruction ("30 dni", "5 dni roboczych")."""
     n = statutory.value
@@ -142,10 +95,6 @@ def period_text(statutory: Rule) -> str:
         Unit.MONTHS: ("miesiąc", "miesiące", "miesięcy"),
     }[statutory.unit]
     return f"{n} {words[0] if n == 1 else words[1] if few else words[2]}"
-
-
-def _name(person) -> str:
-    return f"{person.first_name} {person.last_name}".strip()
 
 
 def _professional(professional: Professional) -> dict[str, str]:
@@ -208,9 +157,7 @@ def _read_suspect_side(procedure: Procedure, person_id: int | None) -> dict[str,
     )
     if person_id:
         suspects = suspects.filter(person_id=person_id)
-    participant = suspects.order_by("id").first()
-    person = participant.person
-    return {"name": _name(person), **_values(person, "birth_date", "address")}
+    return suspect_side_of(suspects.order_by("id").first().person)
 
 
 def _subject_id(subject: str) -> int:
@@ -240,10 +187,13 @@ def _card_person(entry) -> dict[str, str]:
 
 
 def _nka(procedure: Procedure, subject: str) -> dict[str, Any]:
-    nka = NKA.objects.select_related("initiator").get(pk=_subject_id(subject), procedure=procedure)
+    pk = _subject_id(subject)  # the card and its people: held by the step that filed it
+    nka = once(
+        ("nka", pk), lambda: NKA.objects.select_related("initiator").get(pk=pk, procedure=procedure)
+    )
     # NK-A's lists of persons: the list is the person's role, never printed as a code.
     sections: dict[str, list[dict[str, Any]]] = {"victims": [], "suspects": [], "others": []}
-    for entry in nka.entries.order_by("id"):
+    for entry in once(("nka_entries", pk), lambda: list(nka.entries.order_by("id"))):
         section = (
             "victims"
             if entry.role in VICTIM_ROLES
@@ -359,14 +309,23 @@ def _declaration(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 
 def _meeting(procedure: Procedure, subject: str) -> Meeting:
-    """The meeting with who was present and who was heard (read once for a step's
-    documents: its NK-C or NK-D, its minutes and its invitation)."""
+    """The meeting (read once for a step's documents: its NK-C or NK-D, its minutes and its
+    invitation; the step that recorded it holds it, ``held_meeting``)."""
+    meeting_id = _subject_id(subject)
     return once(
-        ("meeting", procedure.pk, _subject_id(subject)),
+        ("meeting", procedure.pk, meeting_id),
+        lambda: Meeting.objects.get(procedure=procedure, pk=meeting_id),
+    )
+
+
+def _attendance(meeting: Meeting) -> tuple[list[Professional], list[Any]]:
+    """Who was present (with their users) and who was heard, each in the order of their id:
+    an order of its own, so that what a step holds (``held_meeting``) equals a rebuild."""
+    return once(
+        ("attendance", meeting.pk),
         lambda: (
-            Meeting.objects.filter(procedure=procedure, pk=_subject_id(subject))
-            .prefetch_related("present__user", "heard")
-            .get()
+            list(meeting.present.select_related("user").order_by("id")),
+            list(meeting.heard.order_by("id")),
         ),
     )
 
@@ -391,11 +350,16 @@ def _victim_invitation(procedure: Procedure, subject: str) -> dict[str, Any]:
             "in_person": to.in_person
         }
     meeting = _meeting(procedure, subject)
-    victim = meeting.heard.first() or next(
-        p.person
-        for p in Participant.objects.filter(procedure=procedure, role__in=VICTIM_ROLES)
-        .select_related("person")
-        .order_by("id")
+    heard = _attendance(meeting)[1]
+    victim = (
+        heard[0]
+        if heard
+        else next(
+            p.person
+            for p in Participant.objects.filter(procedure=procedure, role__in=VICTIM_ROLES)
+            .select_related("person")
+            .order_by("id")
+        )
     )
     return {
         "addressee": _name(victim),
@@ -427,7 +391,7 @@ def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
             **_values(notice, "sent_on"),
             **_values(procedure, "initiated_on"),
         }
-    nkd = NKD.objects.get(procedure=procedure, meeting_id=_subject_id(subject))
+    nkd = _nkd_of(procedure, subject)
     return {
         "addressee": _suspect_side(procedure, nkd.suspect_id),
         "absent_at_initiation": False,
@@ -438,20 +402,26 @@ def _initiation_notice(procedure: Procedure, subject: str) -> dict[str, Any]:
 
 def _minutes(procedure: Procedure, subject: str) -> dict[str, Any]:
     meeting = _meeting(procedure, subject)
+    present, heard = _attendance(meeting)
     return {
         **_values(
             meeting, "kind", "held_on", "place", "person_appeared", "minutes", "next_meeting_on"
         ),
-        "present": [_professional(p) for p in meeting.present.all()],
-        "heard": [_name(p) for p in meeting.heard.all()],
+        "present": [_professional(p) for p in present],
+        "heard": [_name(p) for p in heard],
         "with_party": meeting.kind != Meeting.Kind.GROUP,  # a working meeting invites nobody
     }
 
 
 def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
-    nkc = NKC.objects.select_related("victim", "meeting").get(
-        procedure=procedure, meeting_id=_subject_id(subject)
+    meeting_id = _subject_id(subject)
+    nkc = once(
+        ("nkc", procedure.pk, meeting_id),
+        lambda: NKC.objects.select_related("victim", "meeting").get(
+            procedure=procedure, meeting_id=meeting_id
+        ),
     )
+    plan = once(("plan", nkc.pk), lambda: list(nkc.plan_items.order_by("due_on", "id")))
     # The violence history's four acts are the part of NK-C the provenance confirms.
     acts = ["first_act", "repeated_acts", "most_dangerous_act", "last_act"]
     assessment = ["needs", "risk_assessment"]
@@ -466,15 +436,23 @@ def _nkc(procedure: Procedure, subject: str) -> dict[str, Any]:
         "safety_documents_ready": nkc.safety_documents_ready,  # a checkbox: ☑ or ☐
         "plan": [
             _values(item, "form_of_help", "action", "responsible", "due_on", "status")
-            for item in nkc.plan_items.order_by("due_on", "id")
+            for item in plan
         ],
     }
 
 
-def _nkd(procedure: Procedure, subject: str) -> dict[str, Any]:
-    nkd = NKD.objects.select_related("meeting").get(
-        procedure=procedure, meeting_id=_subject_id(subject)
+def _nkd_of(procedure: Procedure, subject: str) -> NKD:
+    meeting_id = _subject_id(subject)
+    return once(
+        ("nkd", procedure.pk, meeting_id),
+        lambda: NKD.objects.select_related("meeting").get(
+            procedure=procedure, meeting_id=meeting_id
+        ),
     )
+
+
+def _nkd(procedure: Procedure, subject: str) -> dict[str, Any]:
+    nkd = _nkd_of(procedure, subject)
     return {
         "suspect": _suspect_side(procedure, nkd.suspect_id),
         **_values(nkd.meeting, "held_on"),

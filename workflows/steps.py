@@ -21,7 +21,7 @@ transaction (``audit.services.audit_batch``). A refusal raises ``ServiceError`` 
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +63,7 @@ from workflows.selectors import Access, group_gaps, procedure_access
 from workflows.selectors.access import access_answered, access_questions
 from workflows.selectors.groups import composition_gaps
 from workflows.signals import taken_unsaved
-from workflows.tallies import tally_met, tally_opened
+from workflows.tallies import insert_opened, tally_met
 
 
 class ServiceError(ValidationError):
@@ -229,10 +229,9 @@ def add_deadlines(
         )
     if not deadlines:
         return []
-    opened = Deadline.objects.bulk_create(deadlines)
     # The compliance report's open deadlines, counted in the same transaction.
-    tally_opened(opened, team_id=procedure.team_id, county=procedure.team.municipality.county)
-    return opened
+    county = procedure.team.municipality.county
+    return insert_opened(deadlines, team_id=procedure.team_id, county=county)
 
 
 def meet_deadline(procedure: Procedure, code: RuleCode, on: datetime.date, **extra: Any) -> None:
@@ -377,6 +376,7 @@ class StepRun:
     person: Person | None = None
     task: Task | None = None
     documents: list[tuple[str, str]] = field(default_factory=list)
+    held: dict[Hashable, Any] = field(default_factory=dict)  # for the documents' reads
     with_stage: list[str] = field(default_factory=list)
     complete_node: bool = True
     open_tasks: list[Task] = field(default_factory=list)
@@ -427,6 +427,11 @@ class StepRun:
     def document(self, kind: str, subject: str) -> None:
         """Generate document ``kind`` about ``subject`` once the step is written."""
         self.documents.append((kind, subject))
+
+    def hold(self, reads: dict[Hashable, Any]) -> None:
+        """Build the step's documents from ``reads`` (``snapshot_reads.held_meeting``): what
+        the step wrote and holds, as the database would return it, is not read back."""
+        self.held.update(reads)
 
     def meet_deadline(self, on: datetime.date, **extra: Any) -> None:
         """Meet the deadline the step is declared to meet (``Step.meets``)."""
@@ -531,7 +536,7 @@ def _run(
         if stage != procedure.stage or run.with_stage:
             procedure.stage = stage
             procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
-    paperwork.schedule_all(procedure=procedure, documents=run.documents, actor=actor)
+    paperwork.schedule_all(procedure=procedure, documents=run.documents, actor=actor, held=run.held)
     if run.event:
         log_event(
             action=run.event,

@@ -157,14 +157,11 @@ def _deltas(deadlines: Iterable[Deadline], team_id: int, county: str, by: int) -
     return deltas
 
 
-def _bump(deltas: dict[OpenKey, int]) -> None:
-    """Add ``deltas`` to the open rows (created when missing; a row at 0 stays): one
-    ``INSERT … ON CONFLICT DO UPDATE`` that adds (PostgreSQL and SQLite), in key order, so
-    that two steps changing the same row both count and never wait on each other in a
-    cycle."""
+def _bump_sql(deltas: dict[OpenKey, int]) -> tuple[str, list] | None:
+    """The statement that adds ``deltas`` to the open rows (``None`` when nothing changes)."""
     changes = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not changes:
-        return
+        return None
     table = connection.ops.quote_name(OpenDeadlineTally._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(c) for c in ("level", "key", "rule", "month", "due_on", "count")
@@ -177,12 +174,43 @@ def _bump(deltas: dict[OpenKey, int]) -> None:
     params: list = []
     for key, delta in changes:
         params.extend([*key, delta])
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+        f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
+    return sql, params
+
+
+def _bump(deltas: dict[OpenKey, int]) -> None:
+    """Add ``deltas`` to the open rows (created when missing; a row at 0 stays): one
+    ``INSERT … ON CONFLICT DO UPDATE`` that adds (PostgreSQL and SQLite), in key order, so
+    that two steps changing the same row both count and never wait on each other in a
+    cycle."""
+    _execute(_bump_sql(deltas))
+
+
+def _execute(*statements: tuple[str, list] | None) -> list[tuple]:
+    """Run ``statements`` (``None`` skipped); on PostgreSQL as one, the first ones as
+    data-modifying ``WITH`` parts of the last (each runs once and to completion, in their
+    order, before the last: the row locks are taken in the same order as one by one).
+    Returns the last one's rows (its ``RETURNING``), or ``[]``."""
+    present = [st for st in statements if st is not None]
+    if not present:
+        return []
+    if connection.vendor == "postgresql" and len(present) > 1:
+        parts = [f"part{n} AS ({sql})" for n, (sql, _) in enumerate(present[:-1])]
+        present = [
+            (
+                f"WITH {', '.join(parts)} {present[-1][0]}",
+                [p for _, params in present for p in params],
+            )
+        ]
+    rows: list[tuple] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names quoted, values bound
-            f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
-            params,
-        )
+        for sql, params in present:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else []
+    return rows
 
 
 def tally_opened(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:
@@ -196,6 +224,32 @@ def tally_opened(deadlines: Iterable[Deadline], *, team_id: int, county: str | N
     _bump(_deltas(counted, team_id, _county(team_id, county), 1))
 
 
+def insert_opened(deadlines: list[Deadline], *, team_id: int, county: str) -> list[Deadline]:
+    """Save ``deadlines`` (new, of one procedure of ``team_id``) and count them in their open
+    rows (``tally_opened``); on PostgreSQL in one statement, the rows' upsert a ``WITH`` part
+    of the deadlines' INSERT. Returns them with their primary keys."""
+    if connection.vendor != "postgresql":
+        opened = Deadline.objects.bulk_create(deadlines)
+        tally_opened(opened, team_id=team_id, county=county)
+        return opened
+    for deadline in deadlines:  # what bulk_create does before its INSERT
+        for f in Deadline._meta.concrete_fields:
+            if not f.primary_key:
+                setattr(deadline, f.attname, f.pre_save(deadline, add=True))
+    counted = [
+        d for d in deadlines if d.rule in TALLIED_RULES and d.met_on is None and _in_force(d)
+    ]
+    insert, params = insert_values(Deadline, deadlines, with_pk=False)
+    pk = connection.ops.quote_name(str(Deadline._meta.pk.column))
+    rows = _execute(
+        _bump_sql(_deltas(counted, team_id, county, 1)), (f"{insert} RETURNING {pk}", params)
+    )
+    for deadline, (value,) in zip(deadlines, rows, strict=True):
+        deadline.pk = value
+        deadline._state.adding, deadline._state.db = False, connection.alias
+    return deadlines
+
+
 def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None = None) -> None:
     """Count ``deadlines`` (just met, ``met_on`` set, of one procedure of ``team_id``) in
     their rows. Deadlines of a rule that is no term to act, or not in force, are skipped.
@@ -206,7 +260,7 @@ def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None
     if not counted:
         return
     county = _county(team_id, county)
-    _bump(_deltas(counted, team_id, county, -1))  # no longer open
+    no_longer_open = _bump_sql(_deltas(counted, team_id, county, -1))
     added: dict[Key, Figures] = {}
     for d in counted:
         assert d.met_on is not None  # noqa: S101 - filtered above; for the type checker
@@ -214,8 +268,9 @@ def tally_met(deadlines: Iterable[Deadline], *, team_id: int, county: str | None
             figures = added.setdefault((level, scope_key, d.rule, month_of(d.starts_on)), Figures())
             figures.add(d.starts_on, d.due_on, d.met_on)
     if connection.vendor == "postgresql":
-        _add_in_one_statement(added)
+        _execute(no_longer_open, _add_sql(added))  # one statement: the open rows first
         return
+    _execute(no_longer_open)
     rows = _locked(added)
     for row_key, figures in added.items():
         total = Figures()
@@ -251,7 +306,7 @@ ON CONFLICT (level, key, rule, month) DO UPDATE SET
 """
 
 
-def _add_in_one_statement(added: dict[Key, Figures]) -> None:
+def _add_sql(added: dict[Key, Figures]) -> tuple[str, list]:
     """``tally_met``'s addition on PostgreSQL: one INSERT … ON CONFLICT DO UPDATE instead of
     a SELECT … FOR UPDATE and an UPDATE (the row lock is the upsert's own). Every column of
     a new row is written with its model default unless it is one of the figures."""
@@ -262,8 +317,7 @@ def _add_in_one_statement(added: dict[Key, Figures]) -> None:
         rows.append(row)
     insert, params = insert_values(DeadlineTally, rows, with_pk=False)
     sql = _ADD.format(insert=insert, table=connection.ops.quote_name(DeadlineTally._meta.db_table))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, params
 
 
 def _scope_filter(level: str, key: str) -> Q:

@@ -28,6 +28,7 @@ class PersonCoverage:
     side: str  # "victim" | "suspect"
     minor_witness: bool = False
     form: NKC | NKD | None = None  # the current NK-C / NK-D
+    participant_id: int = 0  # their first participant row on this side (the lowest id)
     absences: list[Meeting] = field(default_factory=list)  # victim meetings not attended
 
     @property
@@ -61,10 +62,13 @@ class PersonCoverage:
         ) % {"name": self.person.full_name}
 
 
-def diagnosis_status(procedure: Procedure) -> list[PersonCoverage]:
+def diagnosis_status(
+    procedure: Procedure, meetings: list[Meeting] | None = None
+) -> list[PersonCoverage]:
     """Every victim (first) and suspect of ``procedure`` with their current NK-C / NK-D and
-    the victims' recorded non-appearances, in a fixed number of queries. Access is the
-    caller's (the case page, the services inside their step)."""
+    the victims' recorded non-appearances, in two queries (the people, the meetings);
+    ``meetings``, when given, receives every current meeting read (held, then recorded).
+    Access is the caller's (the case page, the services inside their step)."""
     rows: dict[tuple[str, int], PersonCoverage] = {}
     participants = (
         Participant.objects.filter(procedure=procedure, role__in=[*VICTIM_ROLES, Role.SUSPECT])
@@ -77,23 +81,25 @@ def diagnosis_status(procedure: Procedure) -> list[PersonCoverage]:
             (side, participant.person_id), PersonCoverage(person=participant.person, side=side)
         )
         row.minor_witness |= participant.role == Role.MINOR_WITNESS
-    current = {"withdrawn_at__isnull": True, "corrected_by__isnull": True}
-    for nkc in NKC.objects.filter(
-        procedure=procedure, **{f"meeting__{k}": v for k, v in current.items()}
-    ).select_related("meeting"):
-        if ("victim", nkc.victim_id) in rows:
-            rows["victim", nkc.victim_id].form = nkc
-    for nkd in NKD.objects.filter(
-        procedure=procedure, **{f"meeting__{k}": v for k, v in current.items()}
-    ).select_related("meeting"):
-        if ("suspect", nkd.suspect_id) in rows:
-            rows["suspect", nkd.suspect_id].form = nkd
+        if not row.participant_id or participant.pk < row.participant_id:
+            row.participant_id = participant.pk
+    # The current meetings, each with its NK-C or NK-D (one-to-one, so one query): the forms
+    # and the victims' non-appearances, the latter in their order (held, then recorded).
     for meeting in (
         Meeting.objects.current()
-        .filter(procedure=procedure, kind=Meeting.Kind.VICTIM, person_appeared=False)
+        .filter(procedure=procedure)
+        .select_related("nkc", "nkd")
         .order_by("held_on", "id")
     ):
-        if ("victim", meeting.invited_person_id) in rows:
+        if meetings is not None:
+            meetings.append(meeting)
+        nkc, nkd = getattr(meeting, "nkc", None), getattr(meeting, "nkd", None)
+        if nkc is not None and ("victim", nkc.victim_id) in rows:
+            rows["victim", nkc.victim_id].form = nkc
+        if nkd is not None and ("suspect", nkd.suspect_id) in rows:
+            rows["suspect", nkd.suspect_id].form = nkd
+        absent = meeting.kind == Meeting.Kind.VICTIM and not meeting.person_appeared
+        if absent and ("victim", meeting.invited_person_id) in rows:
             rows["victim", meeting.invited_person_id].absences.append(meeting)
     return sorted(rows.values(), key=lambda row: row.side != "victim")
 
@@ -110,11 +116,14 @@ def coverage_of(procedure: Procedure, person_id: int, side: str) -> PersonCovera
     )
 
 
-def uncovered(procedure: Procedure, side: str | None = None) -> list[PersonCoverage]:
-    """The victims and suspects (or only ``side``) the diagnosis does not cover yet."""
+def uncovered(
+    procedure: Procedure, side: str | None = None, meetings: list[Meeting] | None = None
+) -> list[PersonCoverage]:
+    """The victims and suspects (or only ``side``) the diagnosis does not cover yet
+    (``meetings`` as ``diagnosis_status``'s)."""
     return [
         row
-        for row in diagnosis_status(procedure)
+        for row in diagnosis_status(procedure, meetings)
         if not row.covered and (side is None or row.side == side)
     ]
 

@@ -7,6 +7,8 @@ without the other; ``procedure_close`` calls these inside its step.
 
 import datetime
 
+from django.db.models import F, Value, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from documents.models import DocumentKind
@@ -27,7 +29,8 @@ def start_post_closure_monitoring(
     ``monitoring=None`` follows the team's setting (a team that set 0 has none: its setting
     is the reason).
 
-    Saves ``monitor_until`` before the closing node completes: the flow's gateway reads it.
+    ``monitor_until`` is set on the procedure the step holds before the closing node
+    completes (the flow's gateway reads it there) and saved with the new stage.
     """
     procedure = run.procedure
     months = procedure.team.post_closure_monitoring_months
@@ -52,7 +55,7 @@ def start_post_closure_monitoring(
             )
         procedure.monitor_until = None
         procedure.monitoring_off_reason = reason.strip()
-    procedure.save(update_fields=["monitor_until", "monitoring_off_reason", "updated_at"])
+    run.save_with_stage("monitor_until", "monitoring_off_reason")
 
 
 def bodies_that_took_part(procedure: Procedure) -> list[tuple[str, str]]:
@@ -60,38 +63,44 @@ def bodies_that_took_part(procedure: Procedure) -> list[tuple[str, str]]:
     initiators' institutions (every NK-A in force), the group members' institutions, the
     providers of granted referrals and the addressees of granted notifications."""
     found: dict[str, tuple[str, str]] = {}
-
-    def add(name: str, role: str) -> None:
+    # One query: the four kinds of body in that order, each in its own order (a row number).
+    parts = [
+        (
+            NKA.objects.current().filter(procedure=procedure),
+            ["filled_at", "id"],
+            "initiator_institution",
+            ClosureNotice.TookPartAs.INITIATOR,
+        ),
+        (
+            GroupMember.objects.filter(group__procedure=procedure),
+            ["id"],
+            "professional__institution",
+            ClosureNotice.TookPartAs.GROUP_MEMBER,
+        ),
+        (
+            procedure.referrals.filter(decision=TeamDecision.GRANTED),
+            ["id"],
+            "provider",
+            ClosureNotice.TookPartAs.PROGRAMME_PROVIDER,
+        ),
+        (
+            procedure.notifications.current().filter(decision=TeamDecision.GRANTED),
+            ["id"],
+            "addressee",
+            ClosureNotice.TookPartAs.NOTIFIED_BODY,
+        ),
+    ]
+    ranked = [
+        queryset.order_by()
+        .annotate(part=Value(n), rank=Window(RowNumber(), order_by=order), body=F(name))
+        .values_list("part", "rank", "body")
+        for n, (queryset, order, name, _role) in enumerate(parts)
+    ]
+    rows = ranked[0].union(*ranked[1:], all=True).order_by("part", "rank")
+    for part, _rank, name in rows:
         name = " ".join(name.split())
         if name:
-            found.setdefault(name.casefold(), (name, role))
-
-    for name in (
-        NKA.objects.current()
-        .filter(procedure=procedure)
-        .order_by("filled_at", "id")
-        .values_list("initiator_institution", flat=True)
-    ):
-        add(name, ClosureNotice.TookPartAs.INITIATOR)
-    for name in (
-        GroupMember.objects.filter(group__procedure=procedure)
-        .order_by("id")
-        .values_list("professional__institution", flat=True)
-    ):
-        add(name, ClosureNotice.TookPartAs.GROUP_MEMBER)
-    for name in (
-        procedure.referrals.filter(decision=TeamDecision.GRANTED)
-        .order_by("id")
-        .values_list("provider", flat=True)
-    ):
-        add(name, ClosureNotice.TookPartAs.PROGRAMME_PROVIDER)
-    for name in (
-        procedure.notifications.current()
-        .filter(decision=TeamDecision.GRANTED)
-        .order_by("id")
-        .values_list("addressee", flat=True)
-    ):
-        add(name, ClosureNotice.TookPartAs.NOTIFIED_BODY)
+            found.setdefault(name.casefold(), (name, parts[part][3]))
     return list(found.values())
 
 
@@ -108,6 +117,7 @@ def closure_papers(run: StepRun) -> list[ClosureNotice]:
     # them, in order (read back only where the INSERT does not return the ids).
     if any(notice.pk is None for notice in notices):
         notices = list(ClosureNotice.objects.filter(procedure=procedure).order_by("position"))
+    run.hold({("closure_notices", procedure.pk): notices})  # the documents' read of them
     for notice in notices:
         run.document(DocumentKind.CLOSURE_NOTICE, f"closure_notice:{notice.pk}")
     return notices

@@ -7,13 +7,15 @@ from django.utils.translation import gettext as _
 
 from forms.models import HelpPlanItem
 from workflows import calendar
-from workflows.models import ClosureGround, Procedure
+from workflows.models import ClosureGround, Meeting, Procedure
 from workflows.selectors.diagnosis import diagnosis_status, uncovered
 from workflows.services.aftercare import closure_papers, start_post_closure_monitoring
 from workflows.steps import User, not_future, refuse, step
 
 
-def check_closure_ground(procedure: Procedure, ground: str) -> None:
+def check_closure_ground(
+    procedure: Procedure, ground: str, meetings: list[Meeting] | None = None
+) -> None:
     """Refuse closing ``procedure`` on ``ground`` (``ServiceError`` on ``ground``) unless:
 
     - every victim and suspect is covered by the diagnosis (an NK-C or a recorded
@@ -23,8 +25,10 @@ def check_closure_ground(procedure: Procedure, ground: str) -> None:
     - for ground 1 (§ 18: violence stopped and the individual help plan carried out): at
       least one NK-C exists, and every victim who has one has a plan with at least one
       action, none of them still open.
+
+    ``meetings``, when given, receives the case's current meetings (held, then recorded).
     """
-    missing = uncovered(procedure)
+    missing = uncovered(procedure, meetings=meetings)
     if missing:
         raise refuse(
             _("Not everyone is covered by the diagnosis yet: %(who)s")
@@ -100,13 +104,10 @@ def procedure_close(
         actor=actor, procedure_id=procedure_id, action="close", event="procedure.closed"
     ) as s:
         procedure = s.procedure
-        check_closure_ground(procedure, ground)
-        last_meeting = (
-            procedure.meetings.current()
-            .order_by("-held_on")
-            .values_list("held_on", flat=True)
-            .first()
-        )
+        meetings: list[Meeting] = []
+        check_closure_ground(procedure, ground, meetings)
+        s.hold({("current_meetings", procedure.pk): meetings})  # the protocol's list
+        last_meeting = max((m.held_on for m in meetings), default=None)
         if last_meeting and closed_on < last_meeting:
             raise refuse(_("Closure cannot precede the last meeting."), "closed_on")
         start_post_closure_monitoring(

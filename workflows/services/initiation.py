@@ -401,8 +401,9 @@ def procedure_initiate(
             procedure=None if routed else procedure,
             new_procedure=not (joined or routed),
         )
+        routing = None
         if routed or forwarded:
-            CardRouting.objects.create(
+            routing = CardRouting.objects.create(
                 nka=nka,
                 from_team=own_team,
                 to_team=procedure.team,
@@ -426,11 +427,18 @@ def procedure_initiate(
             with procedure_in_hand(procedure):  # its first task's owner is its initiator
                 process = ProcedureFlow.start.run(_process_data={"procedure": procedure.pk})
             procedure.process = process
-            procedure.save(update_fields=["process"])
+            # A new procedure's number too (``_new_procedure``): one UPDATE.
+            procedure.save(update_fields=["process", "number"])
         paperwork.schedule_all(
             procedure=procedure,
             documents=[(DocumentKind.NKA, f"nka:{nka.pk}"), (DocumentKind.NKB, f"nka:{nka.pk}")],
             actor=actor,
+            # What the card's documents would read back: the card, its people, its routing.
+            held={
+                ("nka", nka.pk): nka,
+                ("nka_entries", nka.pk): sorted(people, key=lambda entry: entry.pk),
+                ("card_routing", nka.pk): routing,
+            },
         )
         action = "nka.routed" if routed else "nka.joined" if joined else "procedure.initiated"
         payload = {"nka": nka.pk, "people": len(people), "edition": procedure.edition}
@@ -479,23 +487,24 @@ def _new_procedure(
         )
     started = calendar.legal_date(filled_at)
     try:
-        with transaction.atomic():
-            procedure = Procedure.objects.create(
-                number=f"tmp-{timezone.now().timestamp()}-{actor.pk}",
-                team=team,
-                household=household,
-                edition=edition_on(started),
-                initiated_on=started,
-                initiated_by=actor,
-            )
+        # No savepoint: the refusal below ends the whole transaction (``procedure_initiate``'s
+        # block), nothing runs after the failed INSERT.
+        procedure = Procedure.objects.create(
+            number=f"tmp-{timezone.now().timestamp()}-{actor.pk}",
+            team=team,
+            household=household,
+            edition=edition_on(started),
+            initiated_on=started,
+            initiated_by=actor,
+        )
     except IntegrityError as exc:
         # Another NK-A opened a procedure for this household a moment ago (a real race:
         # the open procedure of the household was looked up in this transaction).
         raise refuse(
             _("A procedure for this household was opened a moment ago; submit the card again.")
         ) from exc
+    # Saved with the process (``procedure_initiate``: one UPDATE); nothing reads it before.
     procedure.number = f"NK/{team.municipality.teryt}/{started.year}/{procedure.pk:05d}"
-    procedure.save(update_fields=["number"])
     return procedure
 
 

@@ -17,6 +17,7 @@ from people.models import Person
 from workflows.models import Meeting, Participant, Role
 from workflows.selectors.diagnosis import ADULT_AGE, PersonCoverage, diagnosis_status
 from workflows.services.planning import link_planned
+from workflows.snapshot_reads import held_meeting
 from workflows.steps import StepRun, User, check_record, not_future, refuse, step
 
 
@@ -76,6 +77,22 @@ def _save_meeting(s: StepRun, meeting: Meeting, person: Person, present_ids: Ite
         meeting.heard.add(person)
     s.meet_deadline(meeting.held_on)
     s.person = person
+
+
+def _hold_meeting(
+    s: StepRun, meeting: Meeting, person: Person, present_ids: Iterable[int], **forms
+) -> None:
+    """The step's documents are built from what it wrote (``snapshot_reads.held_meeting``):
+    the meeting, who was present (among the members the group check read, their users
+    loaded), the person heard when they came, and ``forms``. Without the group check's
+    members, who was present is read as before."""
+    members = getattr(s.procedure.group, "_members_memo", None)
+    if members is None:
+        return
+    present = set(present_ids)
+    attended = [p for p in members if p.pk in present]
+    heard = [person] if meeting.person_appeared else []
+    s.hold(held_meeting(meeting, attended, heard, **forms))
 
 
 def _complete_when_all_covered(s: StepRun, side: str, status: list[PersonCoverage]) -> None:
@@ -208,6 +225,7 @@ def victim_meeting_record(
             item.nkc = nkc
         HelpPlanItem.objects.bulk_create(plan)
         coverage.form = nkc
+        _hold_meeting(s, meeting, victim, present_ids, nkc=nkc, plan=plan)
         if meeting.invited_on and planned_id is None:
             s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{meeting.pk}")
         s.document(DocumentKind.NKC, f"meeting:{meeting.pk}")
@@ -248,6 +266,7 @@ def victim_absence_record(
         _refuse_second_form(coverage)
         _save_meeting(s, meeting, coverage.person, present_ids)
         coverage.absences.append(meeting)
+        _hold_meeting(s, meeting, coverage.person, present_ids)
         if planned_id is None:  # a planned meeting's invitation was made when planned
             s.document(DocumentKind.VICTIM_INVITATION, f"meeting:{meeting.pk}")
         s.document(DocumentKind.MINUTES, f"meeting:{meeting.pk}")
@@ -308,6 +327,9 @@ def suspect_meeting_record(
         nkd.meeting = meeting
         nkd.save()
         coverage.form = nkd
+        suspects = [row for row in status if row.side == "suspect"]
+        first = min(suspects, key=lambda row: row.participant_id).person
+        _hold_meeting(s, meeting, suspect, present_ids, nkd=nkd, first_suspect=first)
         if meeting.invited_on and planned_id is None:
             s.document(DocumentKind.SUSPECT_SUMMONS, f"meeting:{meeting.pk}")
         notice = DocumentKind.NKD if meeting.person_appeared else DocumentKind.INITIATION_NOTICE
