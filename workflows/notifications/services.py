@@ -15,10 +15,8 @@ Pending = tuple[list[int], str, int | None, str, str, str, str]
 
 
 def _create(batch: list[Pending]) -> None:
-    """The notifications of one transaction (``notify``): the active recipients asked once,
-    one INSERT for every notification and one e-mail task for them all."""
-    wanted = {pk for ids, *_ in batch for pk in ids}
-    active = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    """The notifications of one transaction (``notify``): one INSERT for every notification
+    and one e-mail task for them all."""
     created = UserNotification.objects.bulk_create(
         UserNotification(
             recipient_id=pk,
@@ -31,7 +29,6 @@ def _create(batch: list[Pending]) -> None:
         )
         for ids, kind, procedure_id, title, body, link, ics in batch
         for pk in ids
-        if pk in active
     )
     if created:
         send_notification_emails.enqueue(notification_ids=[n.pk for n in created])
@@ -63,12 +60,16 @@ def notify(
     body: str = "",
     ics: str = "",
 ) -> None:
-    """Tell ``recipients`` (``None`` and repeated users are skipped; inactive accounts get
-    nothing) once the current transaction commits: one ``UserNotification`` each and an
-    e-mail task. ``title`` and ``body`` must already be in the recipient's language and
-    carry no personal data; ``link`` is a site-relative path. The notifications of one
-    transaction are written together after it (one recipients query, one INSERT, one task)."""
-    ids = sorted({user.pk for user in recipients if user is not None})
+    """Tell ``recipients`` (``None`` and repeated users are skipped; an account switched off
+    when the caller read it gets nothing) once the current transaction commits: one
+    ``UserNotification`` each and an e-mail task. ``title`` and ``body`` must already be in
+    the recipient's language and carry no personal data; ``link`` is a site-relative path.
+    The notifications of one transaction are written together after it (one INSERT, one
+    task). The recipients are the users the step read inside its transaction, so their
+    ``is_active`` is as fresh as a query after the commit would be but for an account
+    switched off in those milliseconds: that one gets an in-app notice it cannot read, and
+    no e-mail (``send_notification_email`` asks again when it sends)."""
+    ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
     if not ids:
         return
     item: Pending = (
