@@ -399,13 +399,16 @@ def _kept_counts(rows) -> dict:
     """The same figures from the county's ``ProcedureFigure`` rows of the period's months:
     counts added up, families as distinct households, in one pass."""
 
-    def added(figure: str):
-        return Coalesce(Sum("count", filter=Q(figure=figure)), 0)
+    def figure(name: str) -> Q:
+        return Q(figure__in=figures.named(name))
+
+    def added(name: str):
+        return Coalesce(Sum("count", filter=figure(name)), 0)
 
     grounds = {f"closed_{g}": added(figures.closed_figure(g)) for g in ClosureGround.values}
     found = rows.aggregate(
-        covered=Count("household", distinct=True, filter=Q(figure=figures.COVERED)),
-        new=Count("household", distinct=True, filter=Q(figure=figures.INITIATED)),
+        covered=Count("household", distinct=True, filter=figure(figures.COVERED)),
+        new=Count("household", distinct=True, filter=figure(figures.INITIATED)),
         nkc=added(figures.NKC_FILLED),
         nkd=added(figures.NKD_FILLED),
         **grounds,
@@ -415,22 +418,30 @@ def _kept_counts(rows) -> dict:
     return found
 
 
-def _victim_counts(end) -> dict:
+def _victim_counts(end, via: str = "person__") -> dict:
     """The persons experiencing violence by sex and age at ``end``: distinct ``person`` of
-    the victims' rows (participants, or ``ProcedureFigure`` rows: the same field names)."""
+    the victim rows (``via`` the path to the birth date and sex)."""
     adult_born_by = end - relativedelta(years=18)
     elderly = end - relativedelta(years=65)
-    child = Q(person__birth_date__gt=adult_born_by)
-    adult = Q(person__birth_date__lte=adult_born_by)
+    child = Q(**{f"{via}birth_date__gt": adult_born_by})
+    adult = Q(**{f"{via}birth_date__lte": adult_born_by})
+    female, male = Q(**{f"{via}sex": "female"}), Q(**{f"{via}sex": "male"})
     return {
         "all": Count("person", distinct=True),
-        "women": Count("person", distinct=True, filter=adult & Q(person__sex="female")),
-        "men": Count("person", distinct=True, filter=adult & Q(person__sex="male")),
-        "girls": Count("person", distinct=True, filter=child & Q(person__sex="female")),
-        "boys": Count("person", distinct=True, filter=child & Q(person__sex="male")),
-        "elderly": Count("person", distinct=True, filter=Q(person__birth_date__lte=elderly)),
-        "disabled": Count("person", distinct=True, filter=Q(disabled=True)),
+        "women": Count("person", distinct=True, filter=adult & female),
+        "men": Count("person", distinct=True, filter=adult & male),
+        "girls": Count("person", distinct=True, filter=child & female),
+        "boys": Count("person", distinct=True, filter=child & male),
+        "elderly": Count("person", distinct=True, filter=Q(**{f"{via}birth_date__lte": elderly})),
     }
+
+
+def _kept_victims(rows, end) -> dict:
+    """The same from the kept victim rows (which carry each victim's birth date and sex)."""
+    return rows.filter(figure__in=figures.named(figures.VICTIM)).aggregate(
+        **_victim_counts(end, via=""),
+        disabled=Count("person", distinct=True, filter=Q(disabled=True)),
+    )
 
 
 def _procedures(centre, start, end) -> list[Section]:
@@ -443,15 +454,17 @@ def _procedures(centre, start, end) -> list[Section]:
         # participant of the country, 93 ms at 100k): each covered procedure's victims by
         # ``participant_role_once`` (35 ms), the same rows since a participant has one
         # procedure.
-        victim_rows = Participant.objects.filter(
+        victims = Participant.objects.filter(
             _open_in(start, end, via="procedure__"),
             procedure__team__municipality__county=centre.county,
             role__in=VICTIM_ROLES,
+        ).aggregate(
+            **_victim_counts(end),
+            disabled=Count("person", distinct=True, filter=Q(disabled=True)),
         )
     else:
-        counts = _kept_counts(rows)
-        victim_rows = rows.filter(figure=figures.VICTIM)
-    victims = victim_rows.aggregate(**_victim_counts(end))
+        counts = _kept_counts(rows.exclude(figure__in=figures.named(figures.VICTIM)))
+        victims = _kept_victims(rows, end)
     nka, nkc, nkd = counts["nka"], counts["nkc"], counts["nkd"]
     known = victims["women"] + victims["men"] + victims["girls"] + victims["boys"]
     summary = Section(

@@ -5,12 +5,13 @@ after every change a step can make to what they count; on SQLite and PostgreSQL.
 import datetime
 
 import pytest
+from django.db.models import Q
 from django.utils import translation
 
 from centre import statistics
 from centre.models import Centre
 from centre.statistics import PROCEDURE_SECTIONS, centre_statistics
-from forms.models import NKA, Sector
+from forms.models import NKA, NKAPerson, Sector
 from tests.conftest import _professional, nka_input
 from tests.factories import MunicipalityFactory, TeamFactory
 from tests.scenarios import drive
@@ -24,6 +25,7 @@ from workflows.models import (
     Profession,
     Stage,
 )
+from workflows.reconcile import person_reconcile
 
 D = datetime.date
 WARSAW = calendar.WARSAW
@@ -81,6 +83,8 @@ def _periods() -> list[tuple[datetime.date, datetime.date]]:
         (D(2024, 1, 1), D(2024, 12, 31)),
         (D(2025, 1, 1), D(2025, 12, 31)),
         (D(2024, 11, 1), D(2025, 2, 28)),  # across the year's end
+        (D(2024, 7, 1), D(2025, 12, 31)),  # months, then a whole year
+        (D(2024, 1, 1), D(2025, 3, 31)),  # a whole year, then months
         (D(2025, 2, 1), D(2025, 2, 28)),
         (D(2025, 3, 1), D(2025, 3, 31)),
         (D(2025, 4, 1), D(2025, 6, 30)),
@@ -222,9 +226,12 @@ def test_open_cases_are_carried_into_each_new_month(history, centres, monkeypatc
     first period asking for a later month carries them forward."""
     old = D(2025, 6, 1)
     ProcedureFigure.objects.filter(
+        Q(month__gt=old, figure__in=[figures.COVERED, figures.VICTIM])
+        | Q(
+            month__gt=old.replace(month=1),
+            figure__in=[f"year:{figures.COVERED}", f"year:{figures.VICTIM}"],
+        ),
         procedure__closed_on__isnull=True,
-        month__gt=old,
-        figure__in=[figures.COVERED, figures.VICTIM],
     ).delete()
     FigureHorizon.objects.update(month=old)
     _assert_equal(centres, monkeypatch)
@@ -254,3 +261,23 @@ def test_a_period_that_cuts_a_month_is_computed_from_the_records(centres):
     assert figures.period_rows(centres[0].county, D(2025, 1, 1), D(2025, 1, 30)) is None
     future = _month_end(calendar.legal_date() + datetime.timedelta(days=40))
     assert figures.period_rows(centres[0].county, D(2025, 1, 1), future) is None
+
+
+def test_a_victims_birth_date_reconciled_from_a_card_moves_them_between_ages(
+    world, history, centres, monkeypatch
+):
+    case = history["open"]
+    victim = case.participants.get(role="victim").person
+    entry = NKAPerson.objects.get(nka__procedure=case, person=victim)
+    NKAPerson.objects.filter(pk=entry.pk).update(birth_date=D(2012, 5, 5))  # the card says so
+    girls = _girls(centres[0])
+    person_reconcile(
+        actor=world.chair, procedure_id=case.pk, nka_person_id=entry.pk, fields=["birth_date"]
+    )
+    assert _girls(centres[0]) == girls + 1
+    _assert_equal(centres, monkeypatch)
+
+
+def _girls(centre) -> int:
+    stats = centre_statistics(centre, D(2025, 1, 1), D(2025, 12, 31))
+    return stats.value("procedures", "girls")

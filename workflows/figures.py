@@ -45,6 +45,14 @@ INITIATED = "initiated"
 VICTIM = "victim"
 NKC_FILLED = "nkc"
 NKD_FILLED = "nkd"
+# A year's row of a figure: ``year:<figure>`` on the year's 1 January (``_with_years``).
+YEAR = "year:"
+_DISTINCT = (COVERED, VICTIM, INITIATED)
+
+
+def named(figure: str) -> tuple[str, str]:
+    """The figure's month rows' name and its year rows' (a period reads one or the other)."""
+    return (figure, YEAR + figure)
 
 
 def nka_figure(sector: str) -> str:
@@ -103,10 +111,36 @@ def _rows_of(
         rows.append((pk, county, month, COVERED, household, None, False, 1))
         rows += [(pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()]
     rows += [(pk, county, m, figure, None, None, False, n) for (m, figure), n in counts.items()]
-    return rows
+    return _with_years(rows)
 
 
-def _objects(model, rows: list[Row]) -> list:
+def _with_years(rows: list[Row], *, known_until: datetime.date | None = None) -> list[Row]:
+    """``rows`` and, for each procedure's year they touch, its year rows: the figure's counts
+    added up (one row for a household or a person, disabled if it is in any month), so that
+    a period of whole years reads a procedure's year once instead of each month. The
+    ``covered`` and ``victim`` year rows of a year up to ``known_until``'s are left out:
+    they were written with the months before it."""
+    written = known_until.replace(month=1) if known_until else None
+    years: dict[tuple, tuple[bool, int]] = {}
+    for pk, county, month, figure, household, person, disabled, count in rows:
+        year = month.replace(month=1)
+        distinct = figure in _DISTINCT
+        if distinct and figure != INITIATED and written is not None and year <= written:
+            continue
+        key = (pk, county, year, YEAR + figure, household, person)
+        held = years.get(key)
+        if held is None:
+            years[key] = (disabled, 1 if distinct else count)
+        else:
+            years[key] = (held[0] or disabled, 1 if distinct else held[1] + count)
+    return rows + [(*key, disabled, n) for key, (disabled, n) in years.items()]
+
+
+People = dict[int, tuple[datetime.date | None, str]]  # a victim's birth date and sex
+
+
+def _objects(model, rows: list[Row], people: People | None = None) -> list:
+    people = people or {}
     return [
         model(
             procedure_id=pk,
@@ -117,6 +151,8 @@ def _objects(model, rows: list[Row]) -> list:
             person_id=person,
             disabled=disabled,
             count=count,
+            birth_date=people.get(person, (None, ""))[0] if person else None,
+            sex=people.get(person, (None, ""))[1] if person else "",
         )
         for pk, county, month, figure, household, person, disabled, count in rows
     ]
@@ -163,7 +199,7 @@ def _sources(procedure_ids: list[int] | None, models: dict):
         ).order_by("pk"),
         of(models["participant"])
         .filter(role__in=VICTIM_ROLES)
-        .values_list("procedure_id", "person_id", "disabled"),
+        .values_list("procedure_id", "person_id", "disabled", "person__birth_date", "person__sex"),
         of(models["nka"])
         .filter(withdrawn_at__isnull=True, corrected_by__isnull=True)
         .values_list("procedure_id", "filled_at", "initiator_sector"),
@@ -190,9 +226,11 @@ def _write(procedure_ids: list[int] | None, models: dict, horizon: datetime.date
     give; returns how many were written."""
     procedures, participants, cards, nkc, nkd = _sources(procedure_ids, models)
     victims: dict[int, dict[int, bool]] = defaultdict(dict)
-    for procedure_id, person_id, disabled in participants.iterator(chunk_size=20000):
+    people: People = {}
+    for procedure_id, person_id, disabled, born, sex in participants.iterator(chunk_size=20000):
         held = victims[procedure_id]
         held[person_id] = held.get(person_id, False) or disabled
+        people[person_id] = (born, sex)
     filled: dict[int, list] = defaultdict(list)
     for procedure_id, filled_at, sector in cards.iterator(chunk_size=20000):
         filled[procedure_id].append((filled_at, sector))
@@ -217,9 +255,9 @@ def _write(procedure_ids: list[int] | None, models: dict, horizon: datetime.date
             horizon,
         )
         if len(batch) >= 20000:
-            figure_model.objects.bulk_create(_objects(figure_model, batch))
+            figure_model.objects.bulk_create(_objects(figure_model, batch, people))
             written, batch = written + len(batch), []
-    figure_model.objects.bulk_create(_objects(figure_model, batch))
+    figure_model.objects.bulk_create(_objects(figure_model, batch, people))
     return written + len(batch)
 
 
@@ -231,13 +269,15 @@ def figures_refresh(procedure_ids: Iterable[int]) -> None:
         _write(ids, MODELS, _horizon(share=True))
 
 
-def _victims_of(procedure: Procedure) -> dict[int, bool]:
+def _victims_of(procedure: Procedure) -> tuple[dict[int, bool], People]:
     victims: dict[int, bool] = {}
-    for person_id, disabled in Participant.objects.filter(
+    people: People = {}
+    for person_id, disabled, born, sex in Participant.objects.filter(
         procedure=procedure, role__in=VICTIM_ROLES
-    ).values_list("person_id", "disabled"):
+    ).values_list("person_id", "disabled", "person__birth_date", "person__sex"):
         victims[person_id] = victims.get(person_id, False) or disabled
-    return victims
+        people[person_id] = (born, sex)
+    return victims, people
 
 
 def _as_tuple(procedure: Procedure) -> tuple:
@@ -257,8 +297,9 @@ def figures_initiated(procedure: Procedure, card: NKA) -> None:
     queries instead of a refresh's eight (the step writes its only card and no meeting)."""
     horizon = _horizon(share=True)
     cards = [(card.filled_at, card.initiator_sector)]
-    rows = _rows_of(_as_tuple(procedure), _victims_of(procedure), cards, (), (), horizon)
-    ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows))
+    victims, people = _victims_of(procedure)
+    rows = _rows_of(_as_tuple(procedure), victims, cards, (), (), horizon)
+    ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows, people))
 
 
 def figures_closed(procedure: Procedure) -> None:
@@ -270,31 +311,41 @@ def figures_closed(procedure: Procedure) -> None:
     county = procedure.team.municipality.county
     closed_month = month_of(procedure.closed_on)
     ProcedureFigure.objects.filter(
-        procedure=procedure, figure__in=[COVERED, VICTIM], month__gt=closed_month
+        Q(figure__in=[COVERED, VICTIM], month__gt=closed_month)
+        | Q(figure__in=[YEAR + COVERED, YEAR + VICTIM], month__gt=closed_month.replace(month=1)),
+        procedure=procedure,
     ).delete()
     ground = closed_figure(procedure.closure_ground)
     rows: list[Row] = [(procedure.pk, county, closed_month, ground, None, None, False, 1)]
     reached = max(horizon, month_of(procedure.initiated_on))
+    people: People = {}
     if closed_month > reached:
-        victims = _victims_of(procedure)
+        (victims, people), pk, household = (
+            _victims_of(procedure),
+            procedure.pk,
+            procedure.household_id,
+        )
         for month in _months(_following(reached), closed_month):
-            rows.append(
-                (procedure.pk, county, month, COVERED, procedure.household_id, None, False, 1)
-            )
-            rows += [
-                (procedure.pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()
-            ]
-    ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows))
+            rows.append((pk, county, month, COVERED, household, None, False, 1))
+            rows += [(pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()]
+    rows = _with_years(rows, known_until=reached)
+    ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows, people))
 
 
 def figure_add(procedure: Procedure, figure: str, day: datetime.date) -> None:
     """One more of an additive ``figure`` (an NK-C or NK-D just filled) in ``procedure``'s
-    month of ``day``: one INSERT (the rows of a figure are added up when read)."""
-    ProcedureFigure.objects.create(
-        procedure=procedure,
-        county=procedure.team.municipality.county,
-        month=month_of(day),
-        figure=figure,
+    month of ``day``, and in its year: one INSERT (the rows of a figure are added up when
+    read)."""
+    county = procedure.team.municipality.county
+    row: Row = (procedure.pk, county, month_of(day), figure, None, None, False, 1)
+    ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, _with_years([row])))
+
+
+def person_changed(person) -> None:
+    """A victim's birth date or sex was corrected (``workflows.reconcile``): their rows,
+    in every county, carry the new ones."""
+    ProcedureFigure.objects.filter(person=person).update(
+        birth_date=person.birth_date, sex=person.sex
     )
 
 
@@ -325,30 +376,38 @@ def carry_forward(to_month: datetime.date) -> None:
             )
         )
         victims: dict[int, dict[int, bool]] = defaultdict(dict)
-        for procedure_id, person_id, disabled in Participant.objects.filter(
+        people: People = {}
+        for procedure_id, person_id, disabled, born, sex in Participant.objects.filter(
             procedure__in=open_cases, role__in=VICTIM_ROLES
-        ).values_list("procedure_id", "person_id", "disabled"):
+        ).values_list("procedure_id", "person_id", "disabled", "person__birth_date", "person__sex"):
             held = victims[procedure_id]
             held[person_id] = held.get(person_id, False) or disabled
+            people[person_id] = (born, sex)
         rows: list[Row] = []
         for pk, initiated_on, household, county in found:
             # A procedure initiated in a month past the horizon has its rows to that month.
+            added: list[Row] = []
             for month in months:
                 if initiated_on < month:
-                    rows.append((pk, county, month, COVERED, household, None, False, 1))
-                    rows += [
+                    added.append((pk, county, month, COVERED, household, None, False, 1))
+                    added += [
                         (pk, county, month, VICTIM, None, p, d, 1)
                         for p, d in victims.get(pk, {}).items()
                     ]
-        ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows), batch_size=5000)
+            reached = max(horizon.month, month_of(initiated_on))
+            rows += _with_years(added, known_until=reached)
+        ProcedureFigure.objects.bulk_create(
+            _objects(ProcedureFigure, rows, people), batch_size=5000
+        )
         horizon.month = to_month
         horizon.save(update_fields=["month"])
 
 
 def period_rows(county: str, start: datetime.date, end: datetime.date):
-    """The county's rows of the months ``start`` … ``end``, or ``None`` when the period is
-    not made of whole months or reaches past the current month (the figures are then
-    computed from the records)."""
+    """The county's rows of the period ``start`` … ``end``: the year rows of its whole years
+    and the month rows of its other months (a reader matches a figure by ``named``); or
+    ``None`` when the period is not made of whole months or reaches past the current month
+    (the figures are then computed from the records)."""
     if start.day != 1 or (end + datetime.timedelta(days=1)).day != 1:
         return None
     first, last = month_of(start), month_of(end)
@@ -357,7 +416,21 @@ def period_rows(county: str, start: datetime.date, end: datetime.date):
         return None
     if last > _horizon():
         carry_forward(now)
-    return ProcedureFigure.objects.filter(county=county, month__gte=first, month__lte=last)
+    first_year = first.year if first.month == 1 else first.year + 1
+    last_year = last.year if last.month == 12 else last.year - 1
+    if first_year > last_year:  # no whole year: the months' rows
+        wanted = Q(month__gte=first, month__lte=last) & ~Q(figure__startswith=YEAR)
+    else:  # the whole years' rows, and the months' rows before and after them
+        years_from, years_to = datetime.date(first_year, 1, 1), datetime.date(last_year, 1, 1)
+        wanted = Q(figure__startswith=YEAR, month__gte=years_from, month__lte=years_to)
+        months = Q()
+        if first < years_from:
+            months |= Q(month__gte=first, month__lt=years_from)
+        if last > datetime.date(last_year, 12, 1):
+            months |= Q(month__gt=datetime.date(last_year, 12, 1), month__lte=last)
+        if months:
+            wanted |= months & ~Q(figure__startswith=YEAR)
+    return ProcedureFigure.objects.filter(wanted, county=county)
 
 
 __all__ = [
@@ -366,6 +439,7 @@ __all__ = [
     "NKC_FILLED",
     "NKD_FILLED",
     "VICTIM",
+    "YEAR",
     "carry_forward",
     "figure_add",
     "figures_closed",
@@ -373,6 +447,8 @@ __all__ = [
     "closed_figure",
     "figures_rebuild",
     "figures_refresh",
+    "named",
     "nka_figure",
     "period_rows",
+    "person_changed",
 ]

@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
                 ('figure', models.CharField(max_length=40)),
                 ('disabled', models.BooleanField(default=False)),
                 ('count', models.PositiveIntegerField(default=1)),
+                ('birth_date', models.DateField(blank=True, null=True)),
+                ('sex', models.CharField(blank=True, max_length=10)),
                 ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.household')),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
                 ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workflows.procedure')),

@@ -99,14 +99,16 @@ class ProcedureFigure(models.Model):
     - ``covered``: the procedure was open at some time in the month (one row per such month,
       ``household`` set): the families covered are the distinct households of a period;
     - ``initiated``: the procedure was initiated in the month (``household`` set);
-    - ``victim``: one row per victim (``person``) per month the procedure was open, with
-      ``disabled`` when any of the person's victim roles in it is marked so;
+    - ``victim``: one row per victim (``person``, with their birth date and sex) per month
+      the procedure was open, with ``disabled`` when any of their victim roles in it is
+      marked so;
     - ``nka:<sector>``, ``nkc``, ``nkd``, ``closed:<ground>``: how many cards in force were
       filled (NK-A by the legal date of filling, NK-C and NK-D by the day their meeting in
       force was held; NK-D only where the suspect appeared), or the closure, in the month.
 
     An open procedure's ``covered`` and ``victim`` rows reach the month of
-    ``FigureHorizon`` (carried to each new month by ``figures.carry_forward``).
+    ``FigureHorizon`` (carried to each new month by ``figures.carry_forward``). Each row has
+    its year's row too (``year:<figure>`` on 1 January): a period's whole years read those.
     """
 
     procedure = models.ForeignKey("workflows.Procedure", on_delete=models.CASCADE, related_name="+")
@@ -121,6 +123,10 @@ class ProcedureFigure(models.Model):
     )
     disabled = models.BooleanField(default=False)
     count = models.PositiveIntegerField(default=1)
+    # A victim's, copied from the person (``workflows.reconcile`` copies a change): the ages
+    # and sexes of a period are counted from these rows alone, not joined to every person.
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("procedure figure")
