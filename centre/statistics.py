@@ -1,8 +1,11 @@
 """The figures a crisis centre and the national reporting ask for, for any period.
 
-Every figure is a database aggregation over recorded events (no stored counters), so the
-same period always gives the same answer. The number of queries does not depend on the
-size of the data (``tests/test_centre_statistics.py`` counts them).
+Every figure is a database aggregation over recorded events, so the same period always
+gives the same answer. The county's procedure figures of a period of whole months are added
+up from the rows each procedure keeps per month and year (``workflows.figures``, written by
+the steps that change them; ``tests/test_figures.py`` proves they equal the records'); any
+other period reads the records. The number of queries does not depend on the size of the
+data (``tests/test_centre.py`` counts them).
 
 Definitions (also in ``docs/centre.md``):
 
@@ -32,7 +35,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, Replace
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -396,26 +399,30 @@ def _live_counts(county: str, start, end) -> dict:
 
 
 def _kept_counts(rows) -> dict:
-    """The same figures from the county's ``ProcedureFigure`` rows of the period's months:
-    counts added up, families as distinct households, in one pass."""
+    """The same figures from the county's ``ProcedureFigure`` rows of the period (a figure's
+    month and year rows named alike): each figure's counts added up and, for the families,
+    its distinct households, in one grouped pass."""
+    per = {
+        name: (n, households)
+        for name, n, households in rows.annotate(
+            name=Replace("figure", Value(figures.YEAR), Value(""))
+        )
+        .values_list("name")
+        .annotate(n=Sum("count"), households=Count("household", distinct=True))
+        .order_by()
+    }
 
-    def figure(name: str) -> Q:
-        return Q(figure__in=figures.named(name))
+    def added(name: str) -> int:
+        return per.get(name, (0, 0))[0]
 
-    def added(name: str):
-        return Coalesce(Sum("count", filter=figure(name)), 0)
-
-    grounds = {f"closed_{g}": added(figures.closed_figure(g)) for g in ClosureGround.values}
-    found = rows.aggregate(
-        covered=Count("household", distinct=True, filter=figure(figures.COVERED)),
-        new=Count("household", distinct=True, filter=figure(figures.INITIATED)),
-        nkc=added(figures.NKC_FILLED),
-        nkd=added(figures.NKD_FILLED),
-        **grounds,
-        **{f"nka_{sector}": added(figures.nka_figure(sector)) for sector in Sector.values},
-    )
-    found["nka"] = {sector: found.pop(f"nka_{sector}") for sector in Sector.values}
-    return found
+    return {
+        "covered": per.get(figures.COVERED, (0, 0))[1],
+        "new": per.get(figures.INITIATED, (0, 0))[1],
+        "nkc": added(figures.NKC_FILLED),
+        "nkd": added(figures.NKD_FILLED),
+        "nka": {sector: added(figures.nka_figure(sector)) for sector in Sector.values},
+        **{f"closed_{g}": added(figures.closed_figure(g)) for g in ClosureGround.values},
+    }
 
 
 def _victim_counts(end, via: str = "person__") -> dict:
