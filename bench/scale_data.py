@@ -533,6 +533,10 @@ def main() -> None:
 
     print(f"deadline tallies: {tally_rebuild():,} rows", flush=True)
     print(f"open deadline tallies: {open_tally_rebuild():,} rows", flush=True)
+    # The county's procedure figures per month (centre statistics), as the steps keep them.
+    from workflows.figures import figures_rebuild
+
+    print(f"procedure figures: {figures_rebuild():,} rows", flush=True)
     connection.close()
     finish(conninfo, ids)
     total = time.perf_counter() - began

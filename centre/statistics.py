@@ -1,8 +1,11 @@
 """The figures a crisis centre and the national reporting ask for, for any period.
 
-Every figure is a database aggregation over recorded events (no stored counters), so the
-same period always gives the same answer. The number of queries does not depend on the
-size of the data (``tests/test_centre_statistics.py`` counts them).
+Every figure is a database aggregation over recorded events, so the same period always
+gives the same answer. The county's procedure figures of a period of whole months are added
+up from the rows each procedure keeps per month and year (``workflows.figures``, written by
+the steps that change them; ``tests/test_figures.py`` proves they equal the records'); any
+other period reads the records. The number of queries does not depend on the size of the
+data (``tests/test_centre.py`` counts them).
 
 Definitions (also in ``docs/centre.md``):
 
@@ -32,7 +35,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, Replace
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,7 +53,7 @@ from centre.models import (
     TherapySession,
 )
 from forms.models import NKA, NKC, NKD
-from workflows import calendar
+from workflows import calendar, figures
 from workflows.models import (
     VICTIM_ROLES,
     ClosureGround,
@@ -352,11 +355,12 @@ def _open_in(start: datetime.date, end: datetime.date, via: str = "") -> Q:
     )
 
 
-def _procedures(centre, start, end) -> list[Section]:
-    in_county = Q(team__municipality__county=centre.county)
+def _live_counts(county: str, start, end) -> dict:
+    """The additive figures and the families, from the records of the period."""
+    in_county = Q(team__municipality__county=county)
     covered_q = _open_in(start, end)
     # One pass over the procedures for the families and the closures.
-    figures = Procedure.objects.filter(in_county).aggregate(
+    found = Procedure.objects.filter(in_county).aggregate(
         covered=Count("household", distinct=True, filter=covered_q),
         new=Count("household", distinct=True, filter=Q(initiated_on__range=(start, end))),
         **{
@@ -373,7 +377,7 @@ def _procedures(centre, start, end) -> list[Section]:
     nka = (
         NKA.objects.current()
         .filter(
-            procedure__team__municipality__county=centre.county,
+            procedure__team__municipality__county=county,
             filled_at__gte=since,
             filled_at__lt=until,
         )
@@ -381,35 +385,94 @@ def _procedures(centre, start, end) -> list[Section]:
             **{sector: Count("id", filter=Q(initiator_sector=sector)) for sector in Sector.values}
         )
     )
-    nkc = NKC.objects.filter(
-        procedure__team__municipality__county=centre.county,
+    found["nka"] = nka
+    found["nkc"] = NKC.objects.filter(
+        procedure__team__municipality__county=county,
         meeting__in=Meeting.objects.current().filter(held_on__range=(start, end)),
     ).count()
-    nkd = NKD.objects.filter(
-        procedure__team__municipality__county=centre.county,
+    found["nkd"] = NKD.objects.filter(
+        procedure__team__municipality__county=county,
         meeting__in=Meeting.objects.current().filter(held_on__range=(start, end)),
         appeared=True,
     ).count()
+    return found
+
+
+def _kept_counts(rows) -> dict:
+    """The same figures from the county's ``ProcedureFigure`` rows of the period (a figure's
+    month and year rows named alike): each figure's counts added up and, for the families,
+    its distinct households, in one grouped pass."""
+    per = {
+        name: (n, households)
+        for name, n, households in rows.annotate(
+            name=Replace("figure", Value(figures.YEAR), Value(""))
+        )
+        .values_list("name")
+        .annotate(n=Sum("count"), households=Count("household", distinct=True))
+        .order_by()
+    }
+
+    def added(name: str) -> int:
+        return per.get(name, (0, 0))[0]
+
+    return {
+        "covered": per.get(figures.COVERED, (0, 0))[1],
+        "new": per.get(figures.INITIATED, (0, 0))[1],
+        "nkc": added(figures.NKC_FILLED),
+        "nkd": added(figures.NKD_FILLED),
+        "nka": {sector: added(figures.nka_figure(sector)) for sector in Sector.values},
+        **{f"closed_{g}": added(figures.closed_figure(g)) for g in ClosureGround.values},
+    }
+
+
+def _victim_counts(end, via: str = "person__") -> dict:
+    """The persons experiencing violence by sex and age at ``end``: distinct ``person`` of
+    the victim rows (``via`` the path to the birth date and sex)."""
     adult_born_by = end - relativedelta(years=18)
-    elderly_born_by = end - relativedelta(years=65)
-    child = Q(person__birth_date__gt=adult_born_by)
-    adult = Q(person__birth_date__lte=adult_born_by)
-    # A join to the procedures, not ``procedure__in`` (a hash semi-join that read every
-    # participant of the country, 93 ms at 100k): each covered procedure's victims by
-    # ``participant_role_once`` (35 ms), the same rows since a participant has one procedure.
-    victims = Participant.objects.filter(
-        _open_in(start, end, via="procedure__"),
-        procedure__team__municipality__county=centre.county,
-        role__in=VICTIM_ROLES,
-    ).aggregate(
-        all=Count("person", distinct=True),
-        women=Count("person", distinct=True, filter=adult & Q(person__sex="female")),
-        men=Count("person", distinct=True, filter=adult & Q(person__sex="male")),
-        girls=Count("person", distinct=True, filter=child & Q(person__sex="female")),
-        boys=Count("person", distinct=True, filter=child & Q(person__sex="male")),
-        elderly=Count("person", distinct=True, filter=Q(person__birth_date__lte=elderly_born_by)),
+    elderly = end - relativedelta(years=65)
+    child = Q(**{f"{via}birth_date__gt": adult_born_by})
+    adult = Q(**{f"{via}birth_date__lte": adult_born_by})
+    female, male = Q(**{f"{via}sex": "female"}), Q(**{f"{via}sex": "male"})
+    return {
+        "all": Count("person", distinct=True),
+        "women": Count("person", distinct=True, filter=adult & female),
+        "men": Count("person", distinct=True, filter=adult & male),
+        "girls": Count("person", distinct=True, filter=child & female),
+        "boys": Count("person", distinct=True, filter=child & male),
+        "elderly": Count("person", distinct=True, filter=Q(**{f"{via}birth_date__lte": elderly})),
+    }
+
+
+def _kept_victims(rows, end) -> dict:
+    """The same from the kept victim rows (which carry each victim's birth date and sex)."""
+    return rows.filter(figure__in=figures.named(figures.VICTIM)).aggregate(
+        **_victim_counts(end, via=""),
         disabled=Count("person", distinct=True, filter=Q(disabled=True)),
     )
+
+
+def _procedures(centre, start, end) -> list[Section]:
+    # A period of whole months up to the current one reads the county's kept rows
+    # (``workflows.figures``); any other the records themselves. Both give the same figures.
+    rows = figures.period_rows(centre.county, start, end)
+    if rows is None:
+        counts = _live_counts(centre.county, start, end)
+        # A join to the procedures, not ``procedure__in`` (a hash semi-join that read every
+        # participant of the country, 93 ms at 100k): each covered procedure's victims by
+        # ``participant_role_once`` (35 ms), the same rows since a participant has one
+        # procedure.
+        victims = Participant.objects.filter(
+            _open_in(start, end, via="procedure__"),
+            procedure__team__municipality__county=centre.county,
+            role__in=VICTIM_ROLES,
+        ).aggregate(
+            **_victim_counts(end),
+            disabled=Count("person", distinct=True, filter=Q(disabled=True)),
+        )
+    else:
+        counts = _kept_counts(rows.exclude(figure__in=figures.named(figures.VICTIM)))
+        victims = _kept_victims(rows, end)
+    nka, nkc, nkd = counts["nka"], counts["nkc"], counts["nkd"]
     known = victims["women"] + victims["men"] + victims["girls"] + victims["boys"]
     summary = Section(
         "procedures",
@@ -419,8 +482,8 @@ def _procedures(centre, start, end) -> list[Section]:
             [str(_("NK-A filled")), sum(nka.values())],
             [str(_("NK-C filled")), nkc],
             [str(_("NK-D filled")), nkd],
-            [str(_("families covered by the procedure")), figures["covered"]],
-            [str(_("families with a procedure started in the period")), figures["new"]],
+            [str(_("families covered by the procedure")), counts["covered"]],
+            [str(_("families with a procedure started in the period")), counts["new"]],
             [str(_("persons experiencing violence")), victims["all"]],
             [str(_("women")), victims["women"]],
             [str(_("men")), victims["men"]],
@@ -431,7 +494,7 @@ def _procedures(centre, start, end) -> list[Section]:
             [str(_("of whom with a disability")), victims["disabled"]],
         ],
     )
-    closures = {g: figures[f"closed_{g}"] for g in ClosureGround.values}
+    closures = {g: counts[f"closed_{g}"] for g in ClosureGround.values}
     return [
         summary,
         Section(

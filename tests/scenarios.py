@@ -25,17 +25,23 @@ def drive(
     extra_people: int = 0,
     day=None,
     child_witness: bool = False,
+    filled_at: datetime.datetime | None = None,
 ) -> Procedure:
     """A fresh procedure (new PESELs) driven by the world's personas up to stage ``to``.
 
     ``child_witness``: the girl on the card witnessed the violence (a victim, art. 2 ust. 2);
     the group then records that she did not come to her meeting, so that every victim is
-    covered (issue 13) without a second NK-C.
+    covered (issue 13) without a second NK-C. ``filled_at``: the card's moment (now by
+    default; its incident is the day before).
     """
     day = day or datetime.date.today()
+    card: dict = {}
+    if filled_at is not None:
+        card = {"filled_at": filled_at, "incident_date": filled_at.date() - datetime.timedelta(1)}
     data = nka_input(
         victim_pesel=synthetic_pesel(datetime.date(1990, 3, 3), "F"),
         suspect_pesel=synthetic_pesel(datetime.date(1980, 4, 4), "M"),
+        **card,
     )
     data["people"][2].pesel = synthetic_pesel(datetime.date(2015, 9, 1), "F")
     if child_witness:

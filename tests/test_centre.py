@@ -28,6 +28,7 @@ from tests.factories import UserFactory, synthetic_pesel
 from tests.scenarios import drive, granted_referral
 from tests.test_web_scenario import nka_post_data
 from workflows import calendar
+from workflows.figures import figures_refresh
 from workflows.idempotency import issue_token
 from workflows.models import Participant, Procedure, Stage
 
@@ -271,6 +272,7 @@ def test_procedure_figures_for_national_reporting(
     closed = drive(world, to=Stage.CLOSED, child_witness=True)
     open_case = drive(world, to=Stage.ACTIONS, child_witness=True)
     Participant.objects.filter(procedure=open_case, role="victim").update(disabled=True)
+    figures_refresh([open_case.pk])
     today = datetime.date.today()
     stats = centre_statistics(centre, D(today.year, 1, 1), today)
     assert stats.value("procedures", "NK-A filled") == 2
@@ -1188,6 +1190,7 @@ def test_nka_filled_counts_the_legal_days_of_the_period_as_the_date_of_each_card
     for moment in moments:
         case = drive(world, to=Stage.WITH_CHAIR)
         NKA.objects.filter(procedure=case).update(filled_at=moment)
+        figures_refresh([case.pk])  # a data fix: the county's kept figures follow it
     for start, end in (
         (D(2025, 1, 1), D(2025, 12, 31)),
         (D(2025, 3, 30), D(2025, 3, 30)),

@@ -343,6 +343,8 @@ def _revise(*, actor: AbstractBaseUser, slug: str, record_id: int, reason: str, 
         if not record.is_current:
             raise _refuse(_("This record was already withdrawn or corrected."))
         result, action, payload = write(s.procedure, kind, record, reason)
+        # A card's or a meeting's NK-C / NK-D count in the county's statistics by month.
+        s.figures_changed = isinstance(record, NKA | Meeting)
         s.event = f"{kind.event}{action}"
         s.payload = {"record": record.pk, **payload}
     return result

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from forms.models import NKAPerson
 from people.models import Person, PersonChange
+from workflows.figures import person_changed
 from workflows.steps import User, refuse, step
 
 
@@ -83,6 +84,8 @@ def person_reconcile(
             setattr(person, name, getattr(entry, name))
         person.full_clean(exclude=["household", "pesel"])
         person.save(update_fields=chosen)
+        if {"birth_date", "sex"} & set(chosen):
+            person_changed(person)  # the victims' ages and sexes in the county's statistics
         after = {name: _text(getattr(person, name)) for name in chosen}
         change = PersonChange.objects.create(
             person=person,

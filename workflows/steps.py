@@ -37,6 +37,7 @@ from audit.services import actor_scope, audit_batch, log_event
 from forms.models import NKA
 from people.models import Person
 from workflows import calendar, paperwork
+from workflows.figures import figures_refresh
 from workflows.flows import (
     OPEN,
     STEPS,
@@ -380,6 +381,8 @@ class StepRun:
     with_stage: list[str] = field(default_factory=list)
     complete_node: bool = True
     open_tasks: list[Task] = field(default_factory=list)
+    # The step changed what the county's statistics count (``workflows.figures``).
+    figures_changed: bool = False
 
     def take_node(self) -> Task:
         """Take the open task of the step's node, or refuse.
@@ -536,6 +539,8 @@ def _run(
         if stage != procedure.stage or run.with_stage:
             procedure.stage = stage
             procedure.save(update_fields=["stage", *run.with_stage, "updated_at"])
+    if run.figures_changed:
+        figures_refresh([procedure.pk])
     paperwork.schedule_all(procedure=procedure, documents=run.documents, actor=actor, held=run.held)
     if run.event:
         log_event(

@@ -56,7 +56,9 @@ from workflows.models.risk import (  # noqa: F401, E402 - re-exported
 )
 from workflows.models.tallies import (  # noqa: F401, E402 - re-exported
     DeadlineTally,
+    FigureHorizon,
     OpenDeadlineTally,
+    ProcedureFigure,
     TallyLevel,
 )
 from workflows.protective_orders import (  # noqa: F401 - re-exported

@@ -87,3 +87,70 @@ class OpenDeadlineTally(models.Model):
     def __str__(self) -> str:
         where = f"{self.level}:{self.key} {self.rule} {self.month:%Y-%m}"
         return f"{where} due {self.due_on}: {self.count}"
+
+
+class ProcedureFigure(models.Model):
+    """What one procedure adds to its county's statistics of one month (``centre.statistics``).
+
+    Kept by ``workflows.figures`` from the procedure's own records, in the step that changes
+    them (the procedure is locked then, so no two steps write one procedure's rows at once).
+    ``figure`` is one of:
+
+    - ``covered``: the procedure was open at some time in the month (one row per such month,
+      ``household`` set): the families covered are the distinct households of a period;
+    - ``initiated``: the procedure was initiated in the month (``household`` set);
+    - ``victim``: one row per victim (``person``, with their birth date and sex) per month
+      the procedure was open, with ``disabled`` when any of their victim roles in it is
+      marked so;
+    - ``nka:<sector>``, ``nkc``, ``nkd``, ``closed:<ground>``: how many cards in force were
+      filled (NK-A by the legal date of filling, NK-C and NK-D by the day their meeting in
+      force was held; NK-D only where the suspect appeared), or the closure, in the month.
+
+    An open procedure's ``covered`` and ``victim`` rows reach the month of
+    ``FigureHorizon`` (carried to each new month by ``figures.carry_forward``). Each row has
+    its year's row too (``year:<figure>`` on 1 January): a period's whole years read those.
+    """
+
+    procedure = models.ForeignKey("workflows.Procedure", on_delete=models.CASCADE, related_name="+")
+    county = models.CharField(max_length=150)
+    month = models.DateField()  # the first day of the month
+    figure = models.CharField(max_length=40)
+    household = models.ForeignKey(
+        "people.Household", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    disabled = models.BooleanField(default=False)
+    count = models.PositiveIntegerField(default=1)
+    # A victim's, copied from the person (``workflows.reconcile`` copies a change): the ages
+    # and sexes of a period are counted from these rows alone, not joined to every person.
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("procedure figure")
+        verbose_name_plural = _("procedure figures")
+        indexes = [
+            # A county's months of a period: every figure in one pass.
+            models.Index(fields=["county", "month", "figure"], name="procedure_figure_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.county} {self.month:%Y-%m} {self.figure}"
+
+
+class FigureHorizon(models.Model):
+    """The last month to which the open procedures' ``ProcedureFigure`` rows reach (one row).
+
+    A period ending in this month or earlier is read from the rows; a later one first carries
+    the open procedures forward (``workflows.figures.carry_forward``)."""
+
+    month = models.DateField()
+
+    class Meta:
+        verbose_name = _("figure horizon")
+        verbose_name_plural = _("figure horizons")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

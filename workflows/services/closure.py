@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from forms.models import HelpPlanItem
 from workflows import calendar
+from workflows.figures import figures_closed
 from workflows.models import ClosureGround, Meeting, Procedure
 from workflows.selectors.diagnosis import diagnosis_status, uncovered
 from workflows.services.aftercare import closure_papers, start_post_closure_monitoring
@@ -118,6 +119,7 @@ def procedure_close(
         procedure.closure_ground = ground
         procedure.closure_summary = summary
         s.save_with_stage("closed_on", "closed_by", "closure_ground", "closure_summary")
+        figures_closed(procedure)  # the county's statistics: by ground, and its months end
         notices = closure_papers(s)
         s.payload = {
             "ground": ground,

@@ -20,6 +20,7 @@ from people import validators
 from people.models import Household, Person
 from people.services import persons_by_pesel
 from workflows import calendar, notifications, paperwork, permissions
+from workflows.figures import figures_initiated, figures_refresh
 from workflows.flows import ProcedureFlow, procedure_in_hand
 from workflows.models import (
     VICTIM_ROLES,
@@ -417,6 +418,11 @@ def procedure_initiate(
             # only; ``add_deadlines`` opens nothing for a 2011 case). Domain note 5.
             codes.append(RuleCode.SUSPECT_NOTICE)
         add_deadlines(procedure, codes, filled_on, nka=nka)  # one INSERT
+        # The card and the victims in the county's statistics (workflows.figures).
+        if joined or routed:
+            figures_refresh([procedure.pk])
+        else:
+            figures_initiated(procedure, nka)
         if order is not None and order_against is not None:
             order.procedure = procedure
             order.person = order_against.person

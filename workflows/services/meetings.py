@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from documents.models import DocumentKind
 from forms.models import NKC, NKD, HelpPlanItem
 from people.models import Person
+from workflows.figures import NKC_FILLED, NKD_FILLED, figure_add
 from workflows.models import Meeting, Participant, Role
 from workflows.selectors.diagnosis import ADULT_AGE, PersonCoverage, diagnosis_status
 from workflows.services.planning import link_planned
@@ -221,6 +222,7 @@ def victim_meeting_record(
         _save_meeting(s, meeting, victim, present_ids)
         nkc.meeting = meeting
         nkc.save()
+        figure_add(procedure, NKC_FILLED, meeting.held_on)  # the county's statistics
         for item in plan:
             item.nkc = nkc
         HelpPlanItem.objects.bulk_create(plan)
@@ -326,6 +328,8 @@ def suspect_meeting_record(
         _save_meeting(s, meeting, suspect, present_ids)
         nkd.meeting = meeting
         nkd.save()
+        if nkd.appeared:  # only an NK-D filled with the suspect counts (centre.statistics)
+            figure_add(procedure, NKD_FILLED, meeting.held_on)
         coverage.form = nkd
         suspects = [row for row in status if row.side == "suspect"]
         first = min(suspects, key=lambda row: row.participant_id).person
