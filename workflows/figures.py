@@ -15,7 +15,8 @@ that changes what they count, with the procedure locked by the step:
 
 Nothing else writes what the rows count: a procedure never changes team or household, a
 participant's role and disability are written once, with the card that lists them. A
-person's sex and birth date are read from the person when the figures are read.
+victim's sex and birth date are copied into their rows; a reconciliation that corrects them
+updates the rows (``person_changed``), and no other path changes a person's.
 
 An open procedure is open in every month from its initiation on: its ``covered`` and
 ``victim`` rows reach the month of ``FigureHorizon``; ``carry_forward`` adds the next months
