@@ -68,7 +68,7 @@ def _status(procedure: Procedure) -> RiskStatus | None:
     """The case's risk status: read with the case where the page's query joined it
     (``procedure_get``), else by its own query."""
     try:
-        return procedure.risk_status  # type: ignore[attr-defined]
+        return procedure.risk_status
     except RiskStatus.DoesNotExist:
         return None
 
