@@ -11,7 +11,8 @@ import json
 import pytest
 
 from documents.models import DocumentJob
-from forms.models import NKC, NKD, HelpPlanItem
+from forms.models import NKD, HelpPlanItem
+from tests.conftest import nkc_input
 from tests.scenarios import drive
 from tests.test_scenario_many_people import (
     test_each_person_has_their_own_form_and_the_case_moves_on_after_the_last as many_people,
@@ -71,14 +72,7 @@ def test_a_meetings_documents_from_what_the_step_holds_equal_a_rebuild(world, ch
         meeting=Meeting(held_on=TODAY, invited_on=TODAY, place="OPS", minutes="Przebieg.\r\n2"),
         present_ids=members,
         person_id=victims[0].person_id,
-        nkc=NKC(
-            situation="s",
-            first_act="f",
-            last_act="l",
-            needs="n",
-            risk_assessment="r",
-            safety_how_to_act="112",
-        ),
+        nkc=nkc_input(),
         plan=[
             HelpPlanItem(form_of_help="legal", action="B", responsible="OPS", due_on=TODAY),
             HelpPlanItem(
