@@ -82,6 +82,7 @@ def _months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
 
 # (procedure, county, month, figure, household, person, disabled, count)
 Row = tuple[int, str, datetime.date, str, int | None, int | None, bool, int]
+People = dict[int, tuple[datetime.date | None, str]]  # a victim's birth date and sex
 
 
 def _rows_of(
@@ -108,11 +109,33 @@ def _rows_of(
     if closed_on:
         counts[(month_of(closed_on), closed_figure(ground))] += 1
     rows: list[Row] = [(pk, county, first, INITIATED, household, None, False, 1)]
-    for month in _months(first, last):
-        rows.append((pk, county, month, COVERED, household, None, False, 1))
-        rows += [(pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()]
+    rows += _open_in(pk, county, household, victims, _months(first, last))
     rows += [(pk, county, m, figure, None, None, False, n) for (m, figure), n in counts.items()]
     return _with_years(rows)
+
+
+def _open_in(
+    pk: int, county: str, household: int, victims: dict[int, bool], months: Iterable[datetime.date]
+) -> list[Row]:
+    """A procedure's ``covered`` row and its victims' rows for each of ``months``."""
+    rows: list[Row] = []
+    for month in months:
+        rows.append((pk, county, month, COVERED, household, None, False, 1))
+        rows += [(pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()]
+    return rows
+
+
+def _victims_by_procedure(participants) -> tuple[dict[int, dict[int, bool]], People]:
+    """The victims of each procedure from ``participants`` rows (procedure, person, disabled,
+    birth date, sex), a victim disabled if any of their victim roles says so, and each one's
+    birth date and sex."""
+    victims: dict[int, dict[int, bool]] = defaultdict(dict)
+    people: People = {}
+    for procedure_id, person_id, disabled, born, sex in participants:
+        held = victims[procedure_id]
+        held[person_id] = held.get(person_id, False) or disabled
+        people[person_id] = (born, sex)
+    return victims, people
 
 
 def _with_years(rows: list[Row], *, known_until: datetime.date | None = None) -> list[Row]:
@@ -135,9 +158,6 @@ def _with_years(rows: list[Row], *, known_until: datetime.date | None = None) ->
         else:
             years[key] = (held[0] or disabled, 1 if distinct else held[1] + count)
     return rows + [(*key, disabled, n) for key, (disabled, n) in years.items()]
-
-
-People = dict[int, tuple[datetime.date | None, str]]  # a victim's birth date and sex
 
 
 def _objects(model, rows: list[Row], people: People | None = None) -> list:
@@ -226,12 +246,7 @@ def _write(procedure_ids: list[int] | None, models: dict, horizon: datetime.date
     """Replace the rows of ``procedure_ids`` (all when ``None``) by the ones their records
     give; returns how many were written."""
     procedures, participants, cards, nkc, nkd = _sources(procedure_ids, models)
-    victims: dict[int, dict[int, bool]] = defaultdict(dict)
-    people: People = {}
-    for procedure_id, person_id, disabled, born, sex in participants.iterator(chunk_size=20000):
-        held = victims[procedure_id]
-        held[person_id] = held.get(person_id, False) or disabled
-        people[person_id] = (born, sex)
+    victims, people = _victims_by_procedure(participants.iterator(chunk_size=20000))
     filled: dict[int, list] = defaultdict(list)
     for procedure_id, filled_at, sector in cards.iterator(chunk_size=20000):
         filled[procedure_id].append((filled_at, sector))
@@ -271,14 +286,12 @@ def figures_refresh(procedure_ids: Iterable[int]) -> None:
 
 
 def _victims_of(procedure: Procedure) -> tuple[dict[int, bool], People]:
-    victims: dict[int, bool] = {}
-    people: People = {}
-    for person_id, disabled, born, sex in Participant.objects.filter(
-        procedure=procedure, role__in=VICTIM_ROLES
-    ).values_list("person_id", "disabled", "person__birth_date", "person__sex"):
-        victims[person_id] = victims.get(person_id, False) or disabled
-        people[person_id] = (born, sex)
-    return victims, people
+    victims, people = _victims_by_procedure(
+        Participant.objects.filter(procedure=procedure, role__in=VICTIM_ROLES).values_list(
+            "procedure_id", "person_id", "disabled", "person__birth_date", "person__sex"
+        )
+    )
+    return victims.get(procedure.pk, {}), people
 
 
 def _as_tuple(procedure: Procedure) -> tuple:
@@ -321,14 +334,9 @@ def figures_closed(procedure: Procedure) -> None:
     reached = max(horizon, month_of(procedure.initiated_on))
     people: People = {}
     if closed_month > reached:
-        (victims, people), pk, household = (
-            _victims_of(procedure),
-            procedure.pk,
-            procedure.household_id,
-        )
-        for month in _months(_following(reached), closed_month):
-            rows.append((pk, county, month, COVERED, household, None, False, 1))
-            rows += [(pk, county, month, VICTIM, None, p, d, 1) for p, d in victims.items()]
+        victims, people = _victims_of(procedure)
+        months = _months(_following(reached), closed_month)
+        rows += _open_in(procedure.pk, county, procedure.household_id, victims, months)
     rows = _with_years(rows, known_until=reached)
     ProcedureFigure.objects.bulk_create(_objects(ProcedureFigure, rows, people))
 
@@ -376,25 +384,16 @@ def carry_forward(to_month: datetime.date) -> None:
                 "pk", "initiated_on", "household_id", "team__municipality__county"
             )
         )
-        victims: dict[int, dict[int, bool]] = defaultdict(dict)
-        people: People = {}
-        for procedure_id, person_id, disabled, born, sex in Participant.objects.filter(
-            procedure__in=open_cases, role__in=VICTIM_ROLES
-        ).values_list("procedure_id", "person_id", "disabled", "person__birth_date", "person__sex"):
-            held = victims[procedure_id]
-            held[person_id] = held.get(person_id, False) or disabled
-            people[person_id] = (born, sex)
+        victims, people = _victims_by_procedure(
+            Participant.objects.filter(procedure__in=open_cases, role__in=VICTIM_ROLES).values_list(
+                "procedure_id", "person_id", "disabled", "person__birth_date", "person__sex"
+            )
+        )
         rows: list[Row] = []
         for pk, initiated_on, household, county in found:
             # A procedure initiated in a month past the horizon has its rows to that month.
-            added: list[Row] = []
-            for month in months:
-                if initiated_on < month:
-                    added.append((pk, county, month, COVERED, household, None, False, 1))
-                    added += [
-                        (pk, county, month, VICTIM, None, p, d, 1)
-                        for p, d in victims.get(pk, {}).items()
-                    ]
+            later = [month for month in months if initiated_on < month]
+            added = _open_in(pk, county, household, victims.get(pk, {}), later)
             reached = max(horizon.month, month_of(initiated_on))
             rows += _with_years(added, known_until=reached)
         ProcedureFigure.objects.bulk_create(
