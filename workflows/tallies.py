@@ -162,20 +162,16 @@ def _bump_sql(deltas: dict[OpenKey, int]) -> tuple[str, list] | None:
     changes = sorted((key, delta) for key, delta in deltas.items() if delta)
     if not changes:
         return None
-    table = connection.ops.quote_name(OpenDeadlineTally._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c) for c in ("level", "key", "rule", "month", "due_on", "count")
-    )
-    unique = ", ".join(
-        connection.ops.quote_name(c) for c in ("level", "key", "rule", "month", "due_on")
-    )
-    count = connection.ops.quote_name("count")
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(changes))
-    params: list = []
-    for key, delta in changes:
-        params.extend([*key, delta])
+    rows = [
+        OpenDeadlineTally(level=level, key=key, rule=rule, month=month, due_on=due_on, count=delta)
+        for (level, key, rule, month, due_on), delta in changes
+    ]
+    insert, params = insert_values(OpenDeadlineTally, rows, with_pk=False)
+    quote = connection.ops.quote_name
+    table, count = quote(OpenDeadlineTally._meta.db_table), quote("count")
+    unique = ", ".join(quote(c) for c in ("level", "key", "rule", "month", "due_on"))
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names quoted, values bound
+        f"{insert} "  # noqa: S608 - names quoted, values bound
         f"ON CONFLICT ({unique}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
     )
     return sql, params
