@@ -60,8 +60,8 @@ from workflows.models import (
 )
 from workflows.permissions import acts_as, may
 from workflows.rules import RuleCode, team_rule
-from workflows.selectors import Access, group_gaps, procedure_access
-from workflows.selectors.access import access_answered, access_questions
+from workflows.selectors import Access, group_gaps
+from workflows.selectors.access import access_of, access_questions
 from workflows.selectors.groups import composition_gaps
 from workflows.signals import taken_unsaved
 from workflows.tallies import insert_opened, tally_met
@@ -476,10 +476,7 @@ def _step(
     refusal: str | None,
 ) -> Iterator[StepRun]:
     """The body of ``step`` with the procedure locked (see ``step``)."""
-    if hasattr(procedure, "access_role"):  # asked with the lock (``lock_procedure``)
-        access = access_answered(procedure)
-    else:
-        access = procedure_access(actor, procedure)
+    access = access_of(actor, procedure)  # asked with the lock (``lock_procedure``)
     if not acts_as(access, declared.actor):
         raise PermissionDenied
     # Until the service's block ends nothing changes who may act or which tasks are open:

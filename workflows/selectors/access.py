@@ -245,6 +245,14 @@ def access_answered(procedure: Procedure) -> Access:
     )
 
 
+def access_of(user: User, procedure: Procedure) -> Access:
+    """``user``'s access to ``procedure``: from its annotations where its query asked
+    ``access_questions`` (the step's lock, the case page's read), else ``procedure_access``."""
+    if hasattr(procedure, "access_role"):
+        return access_answered(procedure)
+    return procedure_access(user, procedure)
+
+
 def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     """The procedure ``pk`` with the user's access; ``Http404`` when not visible.
 
@@ -266,11 +274,9 @@ def procedure_get(*, user: User, pk: int) -> tuple[Procedure, Access]:
     procedure = procedures.filter(pk=pk).first()
     if procedure is None:
         raise Http404
+    access = access_of(user, procedure)
     if questions is not None:
-        access = access_answered(procedure)
         professional.__dict__.setdefault("chairs_a_team", procedure.access_chairs)  # type: ignore[attr-defined]
-    else:
-        access = procedure_access(user, procedure)
     if not access.read:
         raise Http404
     return procedure, access
