@@ -436,14 +436,11 @@ def may_see_compliance(user) -> bool:
 def compliance_scope(user) -> QuerySet[Procedure]:
     """Auditors: their scope. Chairs: their team. Others: refused."""
 
+    if not may_see_compliance(user):
+        raise PermissionDenied
     if auditor_scope_for(user) is not None:
         return visible_procedures(user)
-    professional = professional_for(user)
-    if professional is not None and professional.has_declaration:
-        chaired = professional.chaired_team_ids
-        if chaired:
-            return Procedure.objects.filter(team_id__in=chaired)
-    raise PermissionDenied
+    return Procedure.objects.filter(team_id__in=user.professional.chaired_team_ids)
 
 
 # --------------------------------------------------------------------------- who saw
